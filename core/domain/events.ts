@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { ChannelIdSchema } from './channel.js';
+import { StageSchema } from './candidate.js';
+
+const base = {
+  id: z.string(),
+  at: z.coerce.date(),
+  conversationId: z.string().optional(),
+  candidateId: z.string().optional(),
+  /** Who caused it: `system`, `bot`, `candidate`, or `operator:<id>`. */
+  actor: z.string().default('system'),
+};
+
+/**
+ * Every state change, as a union discriminated by `type`. Persisted as the audit trail and
+ * pushed live to the operator console. Later issues add members here.
+ */
+export const DomainEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('MessageReceived'), messageId: z.string(), channel: ChannelIdSchema }),
+  z.object({ ...base, type: z.literal('MessageSent'), messageId: z.string(), channel: ChannelIdSchema }),
+  z.object({ ...base, type: z.literal('MessageFailed'), messageId: z.string(), channel: ChannelIdSchema, error: z.string() }),
+  z.object({ ...base, type: z.literal('MessageStatusChanged'), messageId: z.string(), status: z.string() }),
+  z.object({ ...base, type: z.literal('ConversationStarted'), channel: ChannelIdSchema }),
+  z.object({ ...base, type: z.literal('CandidateStateChanged'), from: StageSchema, to: StageSchema }),
+  z.object({ ...base, type: z.literal('CandidateOptedOut') }),
+  z.object({ ...base, type: z.literal('CandidateOptedIn') }),
+  z.object({ ...base, type: z.literal('HumanRequested'), reason: z.string() }),
+  z.object({ ...base, type: z.literal('OperatorTakeover'), operatorId: z.string() }),
+  z.object({ ...base, type: z.literal('OperatorHandback'), operatorId: z.string(), summary: z.string().optional() }),
+  z.object({
+    ...base,
+    type: z.literal('CandidateAtRisk'),
+    score: z.number(),
+    level: z.string(),
+    factors: z.array(z.object({ name: z.string(), contribution: z.number() })),
+    recommendedAction: z.string(),
+  }),
+  z.object({ ...base, type: z.literal('InterviewStarted'), role: z.string() }),
+  z.object({ ...base, type: z.literal('InterviewCompleted'), overallScore: z.number(), recommendation: z.string() }),
+  z.object({ ...base, type: z.literal('TurnFailed'), messageId: z.string(), error: z.string() }),
+]);
+export type DomainEvent = z.infer<typeof DomainEventSchema>;
+export type DomainEventType = DomainEvent['type'];
+/** The fields a caller supplies; id and at are filled in when the event is recorded. */
+export type NewDomainEvent = DistributiveOmit<DomainEvent, 'id' | 'at' | 'actor'> & { actor?: string };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { ChannelIdSchema, ConversationRefSchema } from './channel.js';
+
+export const MAX_TEXT_LENGTH = 16_000;
+
+export const MediaRefSchema = z.object({
+  /** Provider handle to fetch the media through the adapter (file id, media id, URL). */
+  providerRef: z.string().min(1),
+  mime: z.string().optional(),
+  size: z.number().int().nonnegative().optional(),
+  durationSec: z.number().nonnegative().optional(),
+  /** Set once the media is stored locally. */
+  storedPath: z.string().optional(),
+  sha256: z.string().optional(),
+  transcript: z
+    .object({ text: z.string(), language: z.string().optional(), confidence: z.number().optional() })
+    .optional(),
+});
+export type MediaRef = z.infer<typeof MediaRefSchema>;
+
+export const InboundKindSchema = z.enum(['text', 'voice', 'media', 'command', 'system']);
+export type InboundKind = z.infer<typeof InboundKindSchema>;
+
+export const SenderSchema = z.object({
+  /** Provider's id for the person (Telegram user id, E.164 phone, email address...). */
+  id: z.string().min(1),
+  displayName: z.string().optional(),
+  phone: z.string().optional(),
+  email: z.string().optional(),
+  locale: z.string().optional(),
+  timeZone: z.string().optional(),
+});
+export type Sender = z.infer<typeof SenderSchema>;
+
+/**
+ * One message from a person, whatever the channel. Adapters produce it; the core never reads
+ * a provider payload (`raw` is kept for debugging only).
+ *
+ * @example
+ * InboundMessageSchema.parse({
+ *   ref: { channel: 'webchat', externalId: 'sess-1' }, providerMessageId: 'c-1',
+ *   sender: { id: 'sess-1' }, kind: 'text', text: 'hi', receivedAt: new Date(),
+ * });
+ */
+export const InboundMessageSchema = z.object({
+  ref: ConversationRefSchema,
+  providerMessageId: z.string().min(1).max(256),
+  sender: SenderSchema,
+  kind: InboundKindSchema,
+  text: z.string().max(MAX_TEXT_LENGTH).default(''),
+  media: MediaRefSchema.optional(),
+  /** Set when the message edits an earlier one (Telegram edited_message). */
+  editOf: z.string().optional(),
+  receivedAt: z.coerce.date(),
+  raw: z.unknown().optional(),
+});
+export type InboundMessage = z.infer<typeof InboundMessageSchema>;
+export type InboundMessageInput = z.input<typeof InboundMessageSchema>;
+
+export const ChoiceSchema = z.object({ id: z.string().min(1).max(64), label: z.string().min(1).max(200) });
+export type Choice = z.infer<typeof ChoiceSchema>;
+
+/**
+ * One message to a person. Adapters lower it to what the channel can show (choices become
+ * numbered text where there are no buttons).
+ */
+export const OutboundMessageSchema = z.object({
+  text: z.string().max(MAX_TEXT_LENGTH),
+  choices: z.array(ChoiceSchema).max(20).optional(),
+  media: z.object({ url: z.string(), mime: z.string().optional(), caption: z.string().optional() }).optional(),
+  /** Pre-approved template for channels with a messaging window (WhatsApp). */
+  template: z.object({ name: z.string(), variables: z.record(z.string(), z.string()).default({}) }).optional(),
+});
+export type OutboundMessage = z.infer<typeof OutboundMessageSchema>;
+
+export const MessageAuthorSchema = z.enum(['candidate', 'bot', 'operator', 'system']);
+export type MessageAuthor = z.infer<typeof MessageAuthorSchema>;
+
+/** Inbound: pending -> processed | failed. Outbound: queued -> sending -> sent -> delivered -> read, or failed. */
+export const MessageStatusSchema = z.enum([
+  'pending',
+  'processed',
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'suppressed',
+]);
+export type MessageStatus = z.infer<typeof MessageStatusSchema>;
+
+/** A stored message, either direction. */
+export const MessageSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  channel: ChannelIdSchema,
+  direction: z.enum(['in', 'out']),
+  author: MessageAuthorSchema,
+  authorId: z.string().optional(),
+  kind: InboundKindSchema,
+  text: z.string(),
+  choices: z.array(ChoiceSchema).optional(),
+  media: MediaRefSchema.optional(),
+  providerMessageId: z.string().optional(),
+  status: MessageStatusSchema,
+  error: z.string().optional(),
+  attempts: z.number().int().nonnegative().default(0),
+  createdAt: z.coerce.date(),
+  updatedAt: z.coerce.date(),
+});
+export type Message = z.infer<typeof MessageSchema>;

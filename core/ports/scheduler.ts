@@ -1,0 +1,13 @@
+/** A job to run at a time. `key` comes from the domain, so scheduling again replaces, not duplicates. */
+export interface ScheduledJob {
+  name: string;
+  key: string;
+  runAt: Date;
+  data: Record<string, unknown>;
+}
+
+/** Time-based work (Agenda in both run modes). */
+export interface Scheduler {
+  schedule(job: ScheduledJob): Promise<void>;
+  cancel(key: string): Promise<void>;
+}
