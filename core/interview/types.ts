@@ -51,3 +51,21 @@ export const AnswerEvaluationSchema = z.object({
   rationale: z.string().optional(),
 });
 export type AnswerEvaluation = z.infer<typeof AnswerEvaluationSchema>;
+
+export const SkillSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
+  name: z.string().min(1),
+  /** Core skills must each be explored (or bounded) before the interview can complete. */
+  core: z.boolean().default(true),
+});
+export type Skill = z.infer<typeof SkillSchema>;
+
+/** One role's question bank, as loaded from a data file in `bots/interviewer/banks/`. */
+export const RoleBankSchema = z.object({
+  role: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
+  title: z.string().min(1),
+  description: z.string().default(''),
+  skills: z.array(SkillSchema).min(1),
+  questions: z.array(QuestionSchema).min(1),
+});
+export type RoleBank = z.infer<typeof RoleBankSchema>;
