@@ -1,0 +1,320 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  ConcurrencyError,
+  ErrorCodes,
+  ParleyError,
+  type Candidate,
+  type ChannelId,
+  type Conversation,
+  type ConversationRef,
+  type DomainEvent,
+  type InboundMessage,
+  type Message,
+  type MessageStatus,
+  type Sender,
+  type Stage,
+} from '../../domain/index.js';
+import type {
+  ConversationQuery,
+  EnsureConversationResult,
+  EventQuery,
+  MessagePatch,
+  RecordInboundResult,
+  Store,
+  TurnCommit,
+} from '../../ports/index.js';
+import { reviveCandidate, reviveConversation, reviveEvent, reviveMessage } from '../codec.js';
+import { inboundToMessage, newCandidate, newConversation } from '../factories.js';
+import { MIGRATIONS } from './migrations.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+type Row = { doc: string };
+
+/**
+ * The embedded store: one SQLite file (WAL) beside the process. Every method is synchronous
+ * underneath; the async surface matches the Store port so the MongoDB adapter can swap in.
+ *
+ * @example
+ * const store = SqliteStore.open('./data/parley.db');
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly q: Statements;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    this.q = prepareStatements(db);
+  }
+
+  /** Open (creating if needed) and migrate. `:memory:` gives a throwaway store. */
+  static open(path: string): SqliteStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+    } catch (cause) {
+      throw new ParleyError(ErrorCodes.STORE, `Cannot open the SQLite store at ${path}`, { cause });
+    }
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode is durable across process crashes (not power loss) and much faster.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return new SqliteStore(db);
+  }
+
+  /** Schema version after migrations. */
+  schemaVersion(): number {
+    return (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
+  }
+
+  async ensureConversation(ref: ConversationRef, sender: Sender, now: Date): Promise<EnsureConversationResult> {
+    return this.db.transaction(() => this.ensureSync(ref, sender, now))();
+  }
+
+  private ensureSync(ref: ConversationRef, sender: Sender, now: Date): EnsureConversationResult {
+    const existing = this.q.conversationByRef.get(ref.channel, ref.externalId) as Row | undefined;
+    if (existing) {
+      const conversation = reviveConversation(existing.doc);
+      const candidate = this.candidateSync(conversation.candidateId);
+      if (!candidate) throw new ParleyError(ErrorCodes.STORE, `Conversation ${conversation.id} has no candidate`);
+      return { conversation, candidate, created: false };
+    }
+    // The same person on another provider/channel (same phone) is the same candidate.
+    const byPhone = sender.phone ? (this.q.candidateByPhone.get(sender.phone) as Row | undefined) : undefined;
+    const candidate = byPhone ? reviveCandidate(byPhone.doc) : newCandidate(sender, now);
+    if (!byPhone) this.writeCandidate(candidate);
+    const conversation = newConversation(ref, candidate.id, now);
+    conversation.stage = candidate.stage;
+    this.writeConversation(conversation);
+    return { conversation, candidate, created: true };
+  }
+
+  async recordInbound(inbound: InboundMessage, now: Date): Promise<RecordInboundResult> {
+    return this.db.transaction((): RecordInboundResult => {
+      const ensured = this.ensureSync(inbound.ref, inbound.sender, now);
+      const dup = this.q.inboundByProviderId.get(inbound.ref.channel, inbound.providerMessageId) as Row | undefined;
+      if (dup) return { ...ensured, message: reviveMessage(dup.doc), duplicate: true };
+      const message = inboundToMessage(inbound, ensured.conversation.id, now);
+      this.writeMessage(message);
+      const conversation = { ...ensured.conversation, lastActivityAt: now, lastCandidateMessageAt: now };
+      this.q.updateConversationActivity.run(now.getTime(), JSON.stringify(conversation), conversation.id);
+      return { ...ensured, conversation, message, duplicate: false };
+    })();
+  }
+
+  async commitTurn(commit: TurnCommit): Promise<Conversation> {
+    return this.db.transaction((): Conversation => {
+      const current = this.q.conversationById.get(commit.conversation.id) as Row | undefined;
+      if (!current) throw new ParleyError(ErrorCodes.NOT_FOUND, `Conversation ${commit.conversation.id} not found`);
+      const stored = reviveConversation(current.doc);
+      if (stored.version !== commit.conversation.version) {
+        throw new ConcurrencyError('Conversation', stored.id, commit.conversation.version);
+      }
+      const next: Conversation = {
+        ...commit.conversation,
+        // Activity stamps move forward only: an inbound may have landed while this turn ran.
+        lastActivityAt: maxDate(stored.lastActivityAt, commit.conversation.lastActivityAt) ?? commit.conversation.lastActivityAt,
+        lastCandidateMessageAt: maxDate(stored.lastCandidateMessageAt, commit.conversation.lastCandidateMessageAt),
+        version: stored.version + 1,
+      };
+      this.writeConversation(next);
+      if (commit.candidate) this.writeCandidate(commit.candidate);
+      for (const message of commit.messages) this.writeMessage(message, true);
+      for (const event of commit.events) this.writeEvent(event);
+      if (commit.inboundMessageId) this.setStatus(commit.inboundMessageId, 'processed', next.updatedAt);
+      return next;
+    })();
+  }
+
+  async getConversation(id: string): Promise<Conversation | undefined> {
+    const row = this.q.conversationById.get(id) as Row | undefined;
+    return row ? reviveConversation(row.doc) : undefined;
+  }
+
+  async findConversationByRef(ref: ConversationRef): Promise<Conversation | undefined> {
+    const row = this.q.conversationByRef.get(ref.channel, ref.externalId) as Row | undefined;
+    return row ? reviveConversation(row.doc) : undefined;
+  }
+
+  async listConversations(query: ConversationQuery = {}): Promise<Conversation[]> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (query.stage) (where.push('stage = ?'), args.push(query.stage));
+    if (query.mode) (where.push('mode = ?'), args.push(query.mode));
+    if (query.needsHuman !== undefined) (where.push('needs_human = ?'), args.push(query.needsHuman ? 1 : 0));
+    if (query.channel) (where.push('channel = ?'), args.push(query.channel));
+    if (query.candidateId) (where.push('candidate_id = ?'), args.push(query.candidateId));
+    const sql =
+      `SELECT doc FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      'ORDER BY last_activity_at DESC, id LIMIT ? OFFSET ?';
+    const rows = this.db.prepare(sql).all(...args, query.limit ?? 1000, query.offset ?? 0) as Row[];
+    return rows.map((r) => reviveConversation(r.doc));
+  }
+
+  async countByStage(): Promise<Partial<Record<Stage, number>>> {
+    const rows = this.q.countByStage.all() as { stage: Stage; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.stage, r.n]));
+  }
+
+  async getCandidate(id: string): Promise<Candidate | undefined> {
+    return this.candidateSync(id);
+  }
+
+  private candidateSync(id: string): Candidate | undefined {
+    const row = this.q.candidateById.get(id) as Row | undefined;
+    return row ? reviveCandidate(row.doc) : undefined;
+  }
+
+  async listCandidates(): Promise<Candidate[]> {
+    return (this.q.allCandidates.all() as Row[]).map((r) => reviveCandidate(r.doc));
+  }
+
+  async saveCandidate(candidate: Candidate): Promise<void> {
+    this.writeCandidate(candidate);
+  }
+
+  async getMessage(id: string): Promise<Message | undefined> {
+    const row = this.q.messageById.get(id) as Row | undefined;
+    return row ? reviveMessage(row.doc) : undefined;
+  }
+
+  async findMessageByProviderId(channel: ChannelId, providerMessageId: string): Promise<Message | undefined> {
+    const row = (this.q.inboundByProviderId.get(channel, providerMessageId) ??
+      this.q.outboundByProviderId.get(channel, providerMessageId)) as Row | undefined;
+    return row ? reviveMessage(row.doc) : undefined;
+  }
+
+  async listMessages(conversationId: string, opts: { limit?: number } = {}): Promise<Message[]> {
+    const rows = this.q.messagesNewestFirst.all(conversationId, opts.limit ?? 500) as Row[];
+    return rows.reverse().map((r) => reviveMessage(r.doc));
+  }
+
+  async insertMessage(message: Message): Promise<void> {
+    this.writeMessage(message, true);
+  }
+
+  async updateMessage(id: string, patch: MessagePatch, now: Date): Promise<Message | undefined> {
+    return this.db.transaction((): Message | undefined => {
+      const row = this.q.messageById.get(id) as Row | undefined;
+      if (!row) return undefined;
+      const next: Message = { ...reviveMessage(row.doc), ...patch, updatedAt: now };
+      this.q.updateMessage.run(next.status, next.providerMessageId ?? null, JSON.stringify(next), id);
+      return next;
+    })();
+  }
+
+  private setStatus(id: string, status: MessageStatus, now: Date): void {
+    const row = this.q.messageById.get(id) as Row | undefined;
+    if (!row) return;
+    const next: Message = { ...reviveMessage(row.doc), status, updatedAt: now };
+    this.q.updateMessage.run(status, next.providerMessageId ?? null, JSON.stringify(next), id);
+  }
+
+  async listPendingInbound(): Promise<Message[]> {
+    return (this.q.pendingInbound.all() as Row[]).map((r) => reviveMessage(r.doc));
+  }
+
+  async listUnsentOutbound(): Promise<Message[]> {
+    return (this.q.unsentOutbound.all() as Row[]).map((r) => reviveMessage(r.doc));
+  }
+
+  async statusCounts(direction: 'in' | 'out'): Promise<Partial<Record<MessageStatus, number>>> {
+    const rows = this.q.statusCounts.all(direction) as { status: MessageStatus; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async appendEvents(events: DomainEvent[]): Promise<void> {
+    this.db.transaction(() => events.forEach((e) => this.writeEvent(e)))();
+  }
+
+  async listEvents(query: EventQuery = {}): Promise<DomainEvent[]> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (query.conversationId) (where.push('conversation_id = ?'), args.push(query.conversationId));
+    if (query.candidateId) (where.push('candidate_id = ?'), args.push(query.candidateId));
+    if (query.after) (where.push('at > ?'), args.push(query.after.getTime()));
+    if (query.types?.length) {
+      where.push(`type IN (${query.types.map(() => '?').join(',')})`);
+      args.push(...query.types);
+    }
+    const sql = `SELECT doc FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, query.limit ?? 10_000) as Row[]).map((r) => reviveEvent(r.doc));
+  }
+
+  async kvGet<T = unknown>(namespace: string, key: string): Promise<T | undefined> {
+    const row = this.q.kvGet.get(namespace, key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  async kvSet(namespace: string, key: string, value: unknown): Promise<void> {
+    this.q.kvSet.run(namespace, key, JSON.stringify(value));
+  }
+
+  async kvDelete(namespace: string, key: string): Promise<void> {
+    this.q.kvDelete.run(namespace, key);
+  }
+
+  async kvList(namespace: string): Promise<{ key: string; value: unknown }[]> {
+    const rows = this.q.kvList.all(namespace) as { key: string; value: string }[];
+    return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }));
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private writeCandidate(c: Candidate): void {
+    this.q.upsertCandidate.run(c.id, c.phone ?? null, c.email ?? null, c.stage, c.createdAt.getTime(), JSON.stringify(c));
+  }
+
+  private writeConversation(c: Conversation): void {
+    this.q.upsertConversation.run(
+      c.id,
+      c.ref.channel,
+      c.ref.externalId,
+      c.candidateId,
+      c.stage,
+      c.mode,
+      c.needsHuman ? 1 : 0,
+      c.version,
+      c.lastActivityAt.getTime(),
+      JSON.stringify(c),
+    );
+  }
+
+  private writeMessage(m: Message, ignoreExisting = false): void {
+    const args = [m.id, m.conversationId, m.channel, m.direction, m.status, m.providerMessageId ?? null, m.createdAt.getTime(), JSON.stringify(m)];
+    if (ignoreExisting) this.q.insertMessageIgnore.run(...args);
+    else this.q.insertMessage.run(...args);
+  }
+
+  private writeEvent(e: DomainEvent): void {
+    this.q.insertEvent.run(e.id, e.type, e.conversationId ?? null, e.candidateId ?? null, e.at.getTime(), JSON.stringify(e));
+  }
+}
+
+function maxDate(a: Date | undefined, b: Date | undefined): Date | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a.getTime() >= b.getTime() ? a : b;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    })();
+  }
+}
