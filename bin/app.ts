@@ -1,0 +1,137 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Server as SocketServer } from 'socket.io';
+import { candidateCommands } from '../bots/commands/index.js';
+import { intakeMiddleware, screeningFallback, type RoleOption } from '../bots/intake/index.js';
+import { WebchatChannel, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js';
+import type { ChannelId } from '../core/domain/index.js';
+import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, type Middleware, type TurnJob } from '../core/engine/index.js';
+import { systemClock, type ChannelAdapter, type Clock, type Logger } from '../core/ports/index.js';
+import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
+import { takeoverGate } from '../core/takeover/index.js';
+import type { Config } from './config.js';
+import { createHttpApp } from './http.js';
+import { createMetrics } from './metrics.js';
+import { VERSION } from './version.js';
+
+/** Roles offered until the interview question banks provide theirs. */
+export const DEFAULT_ROLES: RoleOption[] = [
+  { id: 'react', title: 'React Developer' },
+  { id: 'python', title: 'Python Developer' },
+  { id: 'javascript', title: 'JavaScript Developer' },
+  { id: 'fullstack', title: 'Full-Stack Developer' },
+];
+
+export interface ParleyOptions {
+  log: Logger;
+  clock?: Clock;
+  /** Override the SQLite path (tests use ':memory:'). */
+  storePath?: string;
+}
+
+export interface Parley {
+  readonly url: string;
+  readonly engine: Engine;
+  readonly store: SqliteStore;
+  readonly io: SocketServer;
+  readonly http: HttpServer;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root for embedded mode: SQLite store, in-process queues, web chat, HTTP.
+ *
+ * @example
+ * const parley = await createParley(loadConfig(readEnv()), { log });
+ * await parley.start(); // listening on config.HOST:config.PORT
+ */
+export async function createParley(config: Config, opts: ParleyOptions): Promise<Parley> {
+  const log = opts.log;
+  const clock = opts.clock ?? systemClock;
+  const store = SqliteStore.open(opts.storePath ?? join(config.dataDir, 'parley.db'));
+  const bus = new InProcessEventBus(log);
+  const webchat = new WebchatChannel();
+  const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);
+
+  let engine: Engine | undefined;
+  const metrics = createMetrics(() => engine?.queueDepth() ?? 0);
+  const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine });
+  const middleware: Middleware[] = [
+    takeoverGate,
+    candidateCommands(),
+    intakeMiddleware({ companyName: config.PARLEY_COMPANY_NAME, roles: () => DEFAULT_ROLES }),
+    screeningFallback,
+  ];
+  engine = new Engine({
+    store,
+    queue: new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log }),
+    outbound,
+    adapters,
+    bus,
+    clock,
+    log,
+    middleware,
+    metrics: metrics.engine,
+    ...(config.PARLEY_TEST_CRASH_POINT ? { crashHook: crashAt(config.PARLEY_TEST_CRASH_POINT, log) } : {}),
+  });
+
+  const startedAt = Date.now();
+  const app = createHttpApp({
+    store,
+    registry: metrics.registry,
+    mode: 'embedded',
+    version: VERSION,
+    startedAt,
+    webchatPublicDir: WEBCHAT_PUBLIC_DIR,
+    details: () => ({ channels: [...adapters.keys()], queueDepth: engine?.queueDepth() ?? 0 }),
+  });
+  const http = createServer(app);
+  // 1 MB + headroom so an oversized chat message reaches validation and gets an error ack
+  // instead of silently dropping the connection.
+  const io = new SocketServer(http, { maxHttpBufferSize: 2e6, serveClient: true });
+  webchat.attach(io, { engine, store, clock, log });
+
+  const sockets = new Set<import('node:net').Socket>();
+  http.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  const parley: Parley = {
+    get url() {
+      const addr = http.address() as AddressInfo | null;
+      return addr ? `http://${config.HOST}:${addr.port}` : config.publicUrl;
+    },
+    engine,
+    store,
+    io,
+    http,
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.PORT, config.HOST, () => resolve());
+      });
+      await engine.start();
+    },
+    async stop() {
+      // Stop accepting connections, finish in-flight turns and sends, then close the store.
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      await engine.drain();
+      await store.close();
+    },
+  };
+  return parley;
+}
+
+function crashAt(point: 'after-persist' | 'after-commit', log: Logger) {
+  return (reached: string) => {
+    if (reached !== point) return;
+    log.warn({ point }, 'PARLEY_TEST_CRASH_POINT reached: killing the process');
+    process.kill(process.pid, 'SIGKILL');
+  };
+}

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { ErrorCodes, ParleyError } from '../core/domain/index.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a whole number')
+  .min(1, 'expected a port between 1 and 65535')
+  .max(65535, 'expected a port between 1 and 65535');
+
+/**
+ * Every setting, read once from the environment (and `.env`), validated here. `.env.example`
+ * documents each variable; keep the two in step.
+ */
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ error: 'expected an absolute URL such as https://parley.example.com' }).optional(),
+  PARLEY_DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  PARLEY_COMPANY_NAME: z.string().min(1).default('our team'),
+  /** Seconds SIGTERM waits for in-flight turns before closing anyway. */
+  SHUTDOWN_TIMEOUT_SEC: z.coerce.number().positive().default(10),
+  /** Test hook for crash-recovery tests: the process kills itself at this point. Never set in production. */
+  PARLEY_TEST_CRASH_POINT: z.enum(['after-persist', 'after-commit']).optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { publicUrl: string; dataDir: string };
+
+export class ConfigError extends ParleyError {
+  constructor(readonly problems: string[]) {
+    super(ErrorCodes.CONFIG_INVALID, `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Validate settings. Process environment wins over `.env`; empty strings count as unset.
+ *
+ * @example
+ * loadConfig({ PORT: 'abc' }) // throws ConfigError: "PORT: expected a port number (got "abc")"
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const got = cleaned[name];
+        return `${name}: ${issue.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  return { ...c, publicUrl: (c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/$/, ''), dataDir: resolve(cwd, c.PARLEY_DATA_DIR) };
+}
+
+/** The process environment merged over `.env` in the working directory, if there is one. */
+export function readEnv(cwd = process.cwd()): Record<string, string | undefined> {
+  const file = resolve(cwd, '.env');
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Parley's command line.
+ *   parley start        run the server (default)
+ *   parley help         this text
+ */
+import { createParley } from './app.js';
+import { ConfigError, loadConfig, readEnv } from './config.js';
+import { createLogger } from './logger.js';
+
+const USAGE = `Usage: parley <command>
+
+Commands:
+  start    run Parley (web chat at /chat, health at /health)
+  help     show this help
+`;
+
+async function start(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(readEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const parley = await createParley(config, { log });
+  try {
+    await parley.start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    log.fatal({ err }, code === 'EADDRINUSE' ? `Port ${config.PORT} is already in use: set PORT to another port` : 'Parley failed to start');
+    process.exit(1);
+  }
+  log.info({ chat: `${parley.url}/chat`, health: `${parley.url}/health`, dataDir: config.dataDir }, `Parley is running: web chat ${parley.url}/chat, health ${parley.url}/health`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining in-flight turns');
+    const timer = setTimeout(() => {
+      log.warn('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_SEC * 1000);
+    parley.stop().then(
+      () => {
+        clearTimeout(timer);
+        log.info('stopped cleanly');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+const command = process.argv[2] ?? 'start';
+if (command === 'start') {
+  await start();
+} else {
+  process.stdout.write(USAGE);
+  process.exit(command === 'help' || command === '--help' ? 0 : 64);
+}

@@ -1,0 +1,3 @@
+export * from './intake.js';
+export * from './middleware.js';
+export { texts as intakeTexts } from './texts.js';

@@ -1,0 +1,116 @@
+import type { Candidate, Choice, OutboundMessage } from '../../core/domain/index.js';
+import { consentQuestion, texts } from './texts.js';
+
+export type IntakeStep = 'consent' | 'declined' | 'name' | 'role' | 'done';
+export interface IntakeState {
+  step: IntakeStep;
+  /** Times the current question was answered with something we could not use. */
+  retries: number;
+}
+
+export interface RoleOption {
+  id: string;
+  title: string;
+}
+
+export interface IntakeInput {
+  text: string;
+  candidate: Pick<Candidate, 'name' | 'role'>;
+  roles: readonly RoleOption[];
+  companyName: string;
+}
+
+export interface IntakeOutcome {
+  state: IntakeState;
+  replies: OutboundMessage[];
+  /** Fields to set on the candidate (name, role, consentAt is set by the caller from `consented`). */
+  candidate: Partial<Pick<Candidate, 'name' | 'role'>>;
+  consented?: boolean;
+  /** Intake finished: the candidate moves to screening. */
+  completed?: boolean;
+}
+
+const YES = /^(y|yes|yeah|yep|yup|sure|ok|okay|agree|i agree|i do|continue|go ahead|of course|absolutely|please|1|yes,? continue)\b/i;
+const NO = /^(n|no|nope|nah|no thanks|i don'?t|i do not|disagree|not now|2)\b/i;
+
+/**
+ * The intake dialog as a pure transition: consent, name, role, confirmation.
+ * `undefined` state means the candidate just said their first words.
+ *
+ * @example
+ * const first = intakeTransition(undefined, { text: 'hi', candidate: {}, roles, companyName: 'Acme' });
+ * first.state.step // 'consent'
+ */
+export function intakeTransition(state: IntakeState | undefined, input: IntakeInput): IntakeOutcome {
+  if (!state) return { state: { step: 'consent', retries: 0 }, replies: [texts.greeting(input.companyName), consentQuestion()], candidate: {} };
+  const text = input.text.trim();
+  switch (state.step) {
+    case 'consent':
+    case 'declined':
+      return onConsent(state, text);
+    case 'name':
+      return onName(state, text, input.roles);
+    case 'role':
+      return onRole(state, text, input);
+    case 'done':
+      return { state, replies: [], candidate: {} };
+  }
+}
+
+function onConsent(state: IntakeState, text: string): IntakeOutcome {
+  if (YES.test(text)) return { state: { step: 'name', retries: 0 }, replies: [{ text: texts.askName }], candidate: {}, consented: true };
+  if (NO.test(text)) return { state: { step: 'declined', retries: 0 }, replies: [{ text: texts.declined }], candidate: {}, consented: false };
+  if (state.step === 'declined') return { state, replies: [texts.greetingAgain(), consentQuestion()], candidate: {} };
+  return { state: { ...state, retries: state.retries + 1 }, replies: [{ text: texts.consentUnclear }, consentQuestion()], candidate: {} };
+}
+
+function onName(state: IntakeState, text: string, roles: readonly RoleOption[]): IntakeOutcome {
+  const name = extractName(text);
+  if (!name) return { state: { ...state, retries: state.retries + 1 }, replies: [{ text: texts.nameUnclear }], candidate: {} };
+  return { state: { step: 'role', retries: 0 }, replies: [roleQuestion(texts.askRole(name), roles)], candidate: { name } };
+}
+
+function onRole(state: IntakeState, text: string, input: IntakeInput): IntakeOutcome {
+  const role = matchRole(text, input.roles);
+  if (!role) return { state: { ...state, retries: state.retries + 1 }, replies: [roleQuestion(texts.roleUnclear, input.roles)], candidate: {} };
+  return {
+    state: { step: 'done', retries: 0 },
+    replies: [{ text: texts.confirmed(input.candidate.name ?? 'there', role.title) }],
+    candidate: { role: role.id },
+    completed: true,
+  };
+}
+
+function roleQuestion(text: string, roles: readonly RoleOption[]): OutboundMessage {
+  const choices: Choice[] = roles.map((r) => ({ id: r.id, label: r.title }));
+  return { text, choices };
+}
+
+const NAME_PREFIX = /^(hi|hello|hey)?[\s,!.]*(my name is|my name's|i am|i'm|im|it's|its|this is|call me|name:|name is)\s+/i;
+
+/** The name in "my name is Ana Lima", "I'm Ana", "ana lima"; undefined if it doesn't look like a name. */
+export function extractName(text: string): string | undefined {
+  const stripped = text.replace(NAME_PREFIX, '').replace(/[.!,;:]+$/g, '').trim();
+  if (stripped.length < 1 || stripped.length > 60) return undefined;
+  if (/[0-9@/\\<>{}[\]#$%^*=_|~`]/.test(stripped) || stripped.startsWith('/')) return undefined;
+  const words = stripped.split(/\s+/);
+  if (words.length > 5) return undefined;
+  const allLower = stripped === stripped.toLowerCase();
+  return allLower ? words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ') : words.join(' ');
+}
+
+const normalise = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+/** A role by number ("2"), id ("react"), title ("React Developer") or a phrase containing either. */
+export function matchRole(text: string, roles: readonly RoleOption[]): RoleOption | undefined {
+  const n = Number.parseInt(text, 10);
+  if (String(n) === text.trim() && n >= 1 && n <= roles.length) return roles[n - 1];
+  const input = normalise(text);
+  if (input.length < 2) return undefined;
+  return (
+    roles.find((r) => normalise(r.id) === input || normalise(r.title) === input) ??
+    roles.find((r) => input.includes(normalise(r.title))) ??
+    roles.find((r) => input.includes(normalise(r.id))) ??
+    roles.find((r) => input.length >= 4 && normalise(r.title).includes(input))
+  );
+}

@@ -1,0 +1,14 @@
+import type { ChannelCapabilities } from '../../core/ports/index.js';
+
+/** What the web chat can show. Buttons render under the message; there is no provider rate limit. */
+export const webchatCapabilities: ChannelCapabilities = {
+  maxTextLength: 16_000,
+  buttons: true,
+  maxButtons: 12,
+  lists: false,
+  maxListItems: 0,
+  templates: false,
+  voice: false,
+  typing: true,
+  maxSendsPerSecond: Infinity,
+};

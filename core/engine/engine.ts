@@ -1,0 +1,277 @@
+import {
+  ConcurrencyError,
+  InboundMessageSchema,
+  ValidationError,
+  errorMessage,
+  newId,
+  type Candidate,
+  type ChannelId,
+  type Conversation,
+  type DomainEvent,
+  type InboundMessageInput,
+  type Message,
+  type MessageAuthor,
+  type NewDomainEvent,
+  type OutboundMessage,
+} from '../domain/index.js';
+import type { ChannelAdapter, Clock, EventBus, KeyedQueue, Logger, Scheduler, Store } from '../ports/index.js';
+import { compose, createTurnContext, type Middleware, type TurnContext } from './context.js';
+import type { Effect, OperatorNotificationKind } from './effects.js';
+import { noopMetrics, type EngineMetrics } from './metrics.js';
+import type { OutboundDispatcher } from './outbound.js';
+
+export interface EngineDeps {
+  store: Store;
+  queue: KeyedQueue<TurnJob>;
+  outbound: OutboundDispatcher;
+  adapters: ReadonlyMap<ChannelId, ChannelAdapter>;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  middleware: readonly Middleware[];
+  scheduler?: Scheduler;
+  metrics?: EngineMetrics;
+  /** Called for `notifyOperators` effects (the console persists and pushes them). */
+  notifyOperators?: (n: { conversationId: string; kind: OperatorNotificationKind; title: string; body: string }) => Promise<void>;
+  /** Test hook: crash points used by the kill -9 tests. */
+  crashHook?: (point: 'after-persist' | 'after-commit') => void;
+}
+
+export interface TurnJob {
+  messageId: string;
+}
+
+export interface ReceiveResult {
+  messageId: string;
+  conversationId: string;
+  duplicate: boolean;
+}
+
+const MAX_COMMIT_RETRIES = 5;
+
+/**
+ * The turn pipeline: dedupe -> persist (before the provider is acknowledged) -> per-conversation
+ * serial processing -> middleware -> effects (commit, then send / publish / schedule).
+ *
+ * @example
+ * const { messageId, duplicate } = await engine.receive(inbound); // safe to ack the provider now
+ */
+export class Engine {
+  private readonly run: (ctx: TurnContext) => Promise<void>;
+  private readonly metrics: EngineMetrics;
+  private accepting = true;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.run = compose(deps.middleware);
+    this.metrics = deps.metrics ?? noopMetrics;
+    deps.queue.process((job) => this.processTurn(job.messageId));
+  }
+
+  /** Re-drive what a previous process left: inbound never processed, outbound never sent. */
+  async start(): Promise<{ inbound: number; outbound: number }> {
+    const pending = await this.deps.store.listPendingInbound();
+    for (const m of pending) await this.deps.queue.add(m.conversationId, { messageId: m.id });
+    const unsent = await this.deps.store.listUnsentOutbound();
+    for (const m of unsent) this.deps.outbound.enqueue(m);
+    if (pending.length || unsent.length) this.deps.log.info({ inbound: pending.length, outbound: unsent.length }, 're-driving unfinished work');
+    return { inbound: pending.length, outbound: unsent.length };
+  }
+
+  /**
+   * Validate, deduplicate and persist an inbound message, then queue its turn. When this resolves
+   * the message is durable: the adapter may acknowledge the provider.
+   */
+  async receive(input: InboundMessageInput): Promise<ReceiveResult> {
+    const parsed = InboundMessageSchema.safeParse(input);
+    if (!parsed.success) {
+      const channel = (input as { ref?: { channel?: ChannelId } }).ref?.channel;
+      if (channel) this.metrics.inbound(channel, 'invalid');
+      throw new ValidationError('Invalid inbound message', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    }
+    const inbound = parsed.data;
+    const recorded = await this.deps.store.recordInbound(inbound, this.deps.clock.now());
+    const result = { messageId: recorded.message.id, conversationId: recorded.conversation.id, duplicate: recorded.duplicate };
+    if (recorded.duplicate) {
+      this.metrics.inbound(inbound.ref.channel, 'duplicate');
+      return result;
+    }
+    this.metrics.inbound(inbound.ref.channel, 'accepted');
+    this.deps.crashHook?.('after-persist');
+    if (this.accepting) await this.deps.queue.add(recorded.conversation.id, { messageId: recorded.message.id });
+    return result;
+  }
+
+  /** Run one inbound message's turn. Idempotent: a message that is no longer pending is skipped. */
+  async processTurn(messageId: string): Promise<void> {
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const done = await this.tryTurn(messageId);
+        if (done) this.metrics.turnLatency((performance.now() - started) / 1000);
+        return;
+      } catch (err) {
+        if (err instanceof ConcurrencyError && attempt < MAX_COMMIT_RETRIES) continue;
+        this.metrics.turnFailed();
+        await this.failTurn(messageId, err);
+        return;
+      }
+    }
+  }
+
+  private async tryTurn(messageId: string): Promise<boolean> {
+    const { store, clock } = this.deps;
+    const message = await store.getMessage(messageId);
+    if (!message || message.status !== 'pending') return false;
+    const conversation = await store.getConversation(message.conversationId);
+    const candidate = conversation && (await store.getCandidate(conversation.candidateId));
+    if (!conversation || !candidate) throw new Error(`conversation for message ${messageId} is missing`);
+    const adapter = this.deps.adapters.get(conversation.ref.channel);
+    const correlationId = newId('turn');
+    const ctx = createTurnContext({
+      correlationId,
+      now: clock.now(),
+      log: this.deps.log.child({ correlationId, conversationId: conversation.id }),
+      message,
+      capabilities: adapter?.capabilities ?? DEFAULT_CAPABILITIES,
+      conversation: structuredClone(conversation),
+      candidate: structuredClone(candidate),
+    });
+    if (adapter?.typing && conversation.mode === 'bot') void adapter.typing(conversation.ref).catch(() => undefined);
+    await this.run(ctx);
+    await this.commit(ctx, conversation, candidate, message);
+    return true;
+  }
+
+  private async commit(ctx: TurnContext, before: Conversation, beforeCandidate: Candidate, inbound: Message): Promise<void> {
+    const now = ctx.now;
+    const actor = 'bot';
+    const events: DomainEvent[] = [stamp({ type: 'MessageReceived', messageId: inbound.id, channel: inbound.channel }, now, 'candidate', before)];
+    if (before.version === 0 && before.stage === 'new') events.push(stamp({ type: 'ConversationStarted', channel: before.ref.channel }, now, 'candidate', before));
+    if (ctx.candidate.stage !== beforeCandidate.stage) {
+      ctx.conversation.stage = ctx.candidate.stage;
+      events.push(stamp({ type: 'CandidateStateChanged', from: beforeCandidate.stage, to: ctx.candidate.stage }, now, actor, before));
+    }
+    const messages: Message[] = [];
+    let sendIndex = 0;
+    for (const effect of ctx.effects) {
+      if (effect.type === 'emit') events.push(stamp(effect.event, now, effect.event.actor ?? actor, before));
+      if (effect.type === 'send') {
+        // Stable ids: re-running a turn after a crash re-creates the same rows (stored once).
+        messages.push(outboundRow(`${inbound.id}_r${sendIndex++}`, before, effect.message, 'bot', now));
+      }
+    }
+    const inboundPatch = ctx.message.text !== inbound.text || ctx.message.media !== inbound.media;
+    if (inboundPatch) await this.deps.store.updateMessage(inbound.id, { text: ctx.message.text, kind: ctx.message.kind, ...(ctx.message.media ? { media: ctx.message.media } : {}) }, now);
+    const conversation: Conversation = { ...ctx.conversation, version: before.version, updatedAt: now, lastActivityAt: now };
+    const candidateChanged = JSON.stringify(ctx.candidate) !== JSON.stringify(beforeCandidate);
+    const candidate = candidateChanged ? { ...ctx.candidate, updatedAt: now } : undefined;
+    await this.deps.store.commitTurn({ inboundMessageId: inbound.id, conversation, ...(candidate ? { candidate } : {}), messages, events });
+    this.deps.crashHook?.('after-commit');
+    await this.runEffects(ctx.effects, before.id, messages, events);
+  }
+
+  private async runEffects(effects: Effect[], conversationId: string, messages: Message[], events: DomainEvent[]): Promise<void> {
+    for (const m of messages) this.deps.outbound.enqueue(m);
+    for (const e of events) this.deps.bus.publish(e);
+    for (const effect of effects) {
+      try {
+        if (effect.type === 'schedule') await this.deps.scheduler?.schedule(effect.job);
+        if (effect.type === 'cancelSchedule') await this.deps.scheduler?.cancel(effect.key);
+        if (effect.type === 'notifyOperators') await this.deps.notifyOperators?.({ conversationId, kind: effect.kind, title: effect.title, body: effect.body });
+      } catch (err) {
+        this.deps.log.error({ err, effect: effect.type, conversationId }, 'effect failed after commit');
+      }
+    }
+  }
+
+  private async failTurn(messageId: string, err: unknown): Promise<void> {
+    const now = this.deps.clock.now();
+    this.deps.log.error({ err, messageId }, 'turn failed');
+    const message = await this.deps.store.updateMessage(messageId, { status: 'failed', error: errorMessage(err) }, now);
+    if (!message) return;
+    const event: DomainEvent = { id: newId('evt'), type: 'TurnFailed', at: now, actor: 'system', conversationId: message.conversationId, messageId, error: errorMessage(err) };
+    await this.deps.store.appendEvents([event]);
+    this.deps.bus.publish(event);
+    const conversation = await this.deps.store.getConversation(message.conversationId);
+    if (conversation?.mode === 'bot') {
+      await this.send(conversation.id, { text: 'Sorry, something went wrong on our side. Please send that again in a moment.' }, 'system');
+    }
+  }
+
+  /**
+   * Send a message outside a turn (operator replies, reminders, nudges) through the same
+   * outbound path as bot replies.
+   */
+  async send(conversationId: string, message: OutboundMessage, author: MessageAuthor, authorId?: string): Promise<Message> {
+    const conversation = await this.deps.store.getConversation(conversationId);
+    if (!conversation) throw new Error(`conversation ${conversationId} not found`);
+    const row = outboundRow(newId('msg'), conversation, message, author, this.deps.clock.now(), authorId);
+    await this.deps.store.insertMessage(row);
+    this.deps.outbound.enqueue(row);
+    return row;
+  }
+
+  /**
+   * Change a conversation outside a turn (takeover, handback, jobs), retrying on concurrent
+   * writes. `change` returns the events to record and replies to send.
+   */
+  async mutate(
+    conversationId: string,
+    change: (c: { conversation: Conversation; candidate: Candidate; now: Date }) => { conversation: Conversation; candidate?: Candidate; events?: NewDomainEvent[]; replies?: OutboundMessage[]; actor?: string } | undefined,
+  ): Promise<Conversation | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const conversation = await this.deps.store.getConversation(conversationId);
+      const candidate = conversation && (await this.deps.store.getCandidate(conversation.candidateId));
+      if (!conversation || !candidate) return undefined;
+      const now = this.deps.clock.now();
+      const result = change({ conversation: structuredClone(conversation), candidate: structuredClone(candidate), now });
+      if (!result) return conversation;
+      const actor = result.actor ?? 'system';
+      const events = (result.events ?? []).map((e) => stamp(e, now, e.actor ?? actor, conversation));
+      const messages = (result.replies ?? []).map((r) => outboundRow(newId('msg'), conversation, r, 'bot', now));
+      try {
+        const saved = await this.deps.store.commitTurn({ conversation: { ...result.conversation, version: conversation.version, updatedAt: now }, ...(result.candidate ? { candidate: { ...result.candidate, updatedAt: now } } : {}), messages, events });
+        await this.runEffects([], conversationId, messages, events);
+        return saved;
+      } catch (err) {
+        if (err instanceof ConcurrencyError && attempt < MAX_COMMIT_RETRIES) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** Stop taking new turns and wait for in-flight turns and sends to finish. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    await this.deps.queue.close();
+    await this.deps.outbound.close();
+  }
+
+  queueDepth(): number {
+    return this.deps.queue.depth() + this.deps.outbound.depth();
+  }
+}
+
+const DEFAULT_CAPABILITIES = { maxTextLength: 4096, buttons: false, maxButtons: 0, lists: false, maxListItems: 0, templates: false, voice: false, typing: false, maxSendsPerSecond: 30 };
+
+function stamp(event: NewDomainEvent, at: Date, actor: string, conversation: Conversation): DomainEvent {
+  return { conversationId: conversation.id, candidateId: conversation.candidateId, ...event, id: newId('evt'), at, actor } as DomainEvent;
+}
+
+function outboundRow(id: string, conversation: Conversation, message: OutboundMessage, author: MessageAuthor, now: Date, authorId?: string): Message {
+  return {
+    id,
+    conversationId: conversation.id,
+    channel: conversation.ref.channel,
+    direction: 'out',
+    author,
+    ...(authorId ? { authorId } : {}),
+    kind: 'text',
+    text: message.text,
+    ...(message.choices ? { choices: message.choices } : {}),
+    status: 'queued',
+    attempts: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,25 @@
+import type { DomainEvent } from '../domain/index.js';
+import type { EventBus } from '../ports/index.js';
+import type { Logger } from '../ports/logger.js';
+import { silentLogger } from '../ports/logger.js';
+
+/** Synchronous in-process fan-out. A throwing subscriber is logged and does not affect the others. */
+export class InProcessEventBus implements EventBus {
+  private readonly handlers = new Set<(event: DomainEvent) => void>();
+  constructor(private readonly log: Logger = silentLogger) {}
+
+  publish(event: DomainEvent): void {
+    for (const handler of this.handlers) {
+      try {
+        handler(event);
+      } catch (err) {
+        this.log.error({ err, eventType: event.type }, 'event subscriber failed');
+      }
+    }
+  }
+
+  subscribe(handler: (event: DomainEvent) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+}

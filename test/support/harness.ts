@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { WebchatAck, WebchatClientToServer, WebchatMessage, WebchatServerToClient } from '../../channels/webchat/index.js';
+import { silentLogger, type Clock, type Logger } from '../../core/ports/index.js';
+import { createParley, type Parley } from '../../bin/app.js';
+import { loadConfig } from '../../bin/config.js';
+
+export interface TestParley {
+  parley: Parley;
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Start a real Parley (HTTP + Socket.IO on a free loopback port, SQLite in a temp dir). */
+export async function startParley(env: Record<string, string> = {}, opts: { clock?: Clock; log?: Logger } = {}): Promise<TestParley> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const config = loadConfig({ PORT: '1', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PARLEY_COMPANY_NAME: 'Acme', ...env });
+  const parley = await createParley({ ...config, PORT: 0 }, { log: opts.log ?? silentLogger, ...(opts.clock ? { clock: opts.clock } : {}) });
+  await parley.start();
+  return {
+    parley,
+    url: parley.url,
+    dataDir,
+    async stop() {
+      await parley.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A web chat candidate driven through the real Socket.IO contract.
+ *
+ * @example
+ * const c = await ChatClient.connect(url);
+ * await c.say('hi');
+ * await c.waitForBot(/agree to continue/);
+ */
+export class ChatClient {
+  readonly received: WebchatMessage[] = [];
+  history: WebchatMessage[] = [];
+  sessionId = '';
+  conversationId = '';
+  private seq = 0;
+
+  private constructor(readonly socket: Socket<WebchatServerToClient, WebchatClientToServer>) {
+    socket.on('message', (m) => this.received.push(m));
+    socket.on('history', (h) => (this.history = h));
+    socket.on('session', (s) => {
+      this.sessionId = s.sessionId;
+      this.conversationId = s.conversationId;
+    });
+  }
+
+  static async connect(url: string, sessionId?: string): Promise<ChatClient> {
+    const socket: Socket<WebchatServerToClient, WebchatClientToServer> = io(`${url}/webchat`, {
+      auth: sessionId ? { sessionId } : {},
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    const client = new ChatClient(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('history', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return client;
+  }
+
+  say(text: string, clientMessageId = `c${++this.seq}-${Date.now()}`): Promise<WebchatAck> {
+    return this.emitRaw({ text, clientMessageId });
+  }
+
+  emitRaw(payload: unknown): Promise<WebchatAck> {
+    return new Promise((resolve) => (this.socket.emit as (ev: string, p: unknown, ack: (r: WebchatAck) => void) => void)('message', payload, resolve));
+  }
+
+  /** Wait until a bot/operator message matching `pattern` has arrived (after `from` received messages). */
+  async waitForBot(pattern: RegExp, opts: { from?: number; timeoutMs?: number } = {}): Promise<WebchatMessage> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 5000);
+    for (;;) {
+      const hit = this.received.slice(opts.from ?? 0).find((m) => m.author !== 'candidate' && pattern.test(m.text));
+      if (hit) return hit;
+      if (Date.now() > deadline) {
+        throw new Error(`no bot message matching ${pattern} within timeout; got:\n${this.received.map((m) => `  [${m.author}] ${m.text}`).join('\n')}`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Say something and wait for the reply matching `pattern`. */
+  async ask(text: string, pattern: RegExp): Promise<WebchatMessage> {
+    const from = this.received.length;
+    const ack = await this.say(text);
+    if (!ack.ok) throw new Error(`message rejected: ${ack.error}`);
+    return this.waitForBot(pattern, { from });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** Wait until `check` returns true (polling), or fail with `what`. */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
