@@ -99,6 +99,9 @@ export function extractName(text: string): string | undefined {
   return allLower ? words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ') : words.join(' ');
 }
 
+/** A partial word like "developer" fits several roles: only an unambiguous one counts. */
+const onlyOne = <T>(xs: T[]): T | undefined => (xs.length === 1 ? xs[0] : undefined);
+
 const normalise = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
 /** A role by number ("2"), id ("react"), title ("React Developer") or a phrase containing either. */
@@ -111,6 +114,6 @@ export function matchRole(text: string, roles: readonly RoleOption[]): RoleOptio
     roles.find((r) => normalise(r.id) === input || normalise(r.title) === input) ??
     roles.find((r) => input.includes(normalise(r.title))) ??
     roles.find((r) => input.includes(normalise(r.id))) ??
-    roles.find((r) => input.length >= 4 && normalise(r.title).includes(input))
+    onlyOne(roles.filter((r) => input.length >= 4 && normalise(r.title).includes(input)))
   );
 }
