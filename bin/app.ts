@@ -55,8 +55,8 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const webchat = new WebchatChannel();
   const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);
 
-  let engine: Engine | undefined;
-  const metrics = createMetrics(() => engine?.queueDepth() ?? 0);
+  // Read lazily (on scrape), after the engine exists.
+  const metrics = createMetrics(() => engine.queueDepth());
   const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine });
   const middleware: Middleware[] = [
     takeoverGate,
@@ -64,7 +64,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     intakeMiddleware({ companyName: config.PARLEY_COMPANY_NAME, roles: () => DEFAULT_ROLES }),
     screeningFallback,
   ];
-  engine = new Engine({
+  const engine = new Engine({
     store,
     queue: new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log }),
     outbound,
@@ -85,7 +85,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     version: VERSION,
     startedAt,
     webchatPublicDir: WEBCHAT_PUBLIC_DIR,
-    details: () => ({ channels: [...adapters.keys()], queueDepth: engine?.queueDepth() ?? 0 }),
+    details: () => ({ channels: [...adapters.keys()], queueDepth: engine.queueDepth() }),
   });
   const http = createServer(app);
   // 1 MB + headroom so an oversized chat message reaches validation and gets an error ack

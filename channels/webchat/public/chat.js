@@ -12,8 +12,11 @@
   var seen = new Map(); // message id -> element
   var typingTimer = null;
 
-  var sessionId = null;
-  try { sessionId = localStorage.getItem(STORAGE_KEY); } catch (e) { sessionId = null; }
+  var sessionId = readSession();
+
+  function readSession() {
+    try { return localStorage.getItem(STORAGE_KEY); } catch { return null; }
+  }
 
   var socket = io('/webchat', { auth: { sessionId: sessionId || undefined }, transports: ['websocket', 'polling'] });
 
@@ -102,7 +105,7 @@
 
   socket.on('session', function (s) {
     sessionId = s.sessionId;
-    try { localStorage.setItem(STORAGE_KEY, s.sessionId); } catch (e) { /* private mode: session lasts the tab */ }
+    try { localStorage.setItem(STORAGE_KEY, s.sessionId); } catch { /* private mode: session lasts the tab */ }
     socket.auth.sessionId = s.sessionId;
   });
   socket.on('history', function (messages) {

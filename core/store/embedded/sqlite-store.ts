@@ -141,13 +141,13 @@ export class SqliteStore implements Store {
   }
 
   async listConversations(query: ConversationQuery = {}): Promise<Conversation[]> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (query.stage) (where.push('stage = ?'), args.push(query.stage));
-    if (query.mode) (where.push('mode = ?'), args.push(query.mode));
-    if (query.needsHuman !== undefined) (where.push('needs_human = ?'), args.push(query.needsHuman ? 1 : 0));
-    if (query.channel) (where.push('channel = ?'), args.push(query.channel));
-    if (query.candidateId) (where.push('candidate_id = ?'), args.push(query.candidateId));
+    const { where, args } = filters([
+      ['stage = ?', query.stage],
+      ['mode = ?', query.mode],
+      ['needs_human = ?', query.needsHuman === undefined ? undefined : query.needsHuman ? 1 : 0],
+      ['channel = ?', query.channel],
+      ['candidate_id = ?', query.candidateId],
+    ]);
     const sql =
       `SELECT doc FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
       'ORDER BY last_activity_at DESC, id LIMIT ? OFFSET ?';
@@ -232,11 +232,11 @@ export class SqliteStore implements Store {
   }
 
   async listEvents(query: EventQuery = {}): Promise<DomainEvent[]> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (query.conversationId) (where.push('conversation_id = ?'), args.push(query.conversationId));
-    if (query.candidateId) (where.push('candidate_id = ?'), args.push(query.candidateId));
-    if (query.after) (where.push('at > ?'), args.push(query.after.getTime()));
+    const { where, args } = filters([
+      ['conversation_id = ?', query.conversationId],
+      ['candidate_id = ?', query.candidateId],
+      ['at > ?', query.after?.getTime()],
+    ]);
     if (query.types?.length) {
       where.push(`type IN (${query.types.map(() => '?').join(',')})`);
       args.push(...query.types);
@@ -299,6 +299,12 @@ export class SqliteStore implements Store {
   private writeEvent(e: DomainEvent): void {
     this.q.insertEvent.run(e.id, e.type, e.conversationId ?? null, e.candidateId ?? null, e.at.getTime(), JSON.stringify(e));
   }
+}
+
+/** WHERE clauses for the filters that are set. */
+function filters(pairs: [clause: string, value: string | number | undefined][]): { where: string[]; args: (string | number)[] } {
+  const set = pairs.filter((p): p is [string, string | number] => p[1] !== undefined);
+  return { where: set.map((p) => p[0]), args: set.map((p) => p[1]) };
 }
 
 function maxDate(a: Date | undefined, b: Date | undefined): Date | undefined {

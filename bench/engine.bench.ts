@@ -1,0 +1,120 @@
+/**
+ * Engine throughput: N simulated candidates drive the real turn pipeline (SQLite store on disk,
+ * in-process queues, the production middleware chain) directly through `engine.receive`, each
+ * waiting for its reply before the next message (closed loop). Compared with a bare SQLite
+ * insert loop on the same machine: the ceiling.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { candidateCommands } from '../bots/commands/index.js';
+import { intakeMiddleware, screeningFallback } from '../bots/intake/index.js';
+import type { ConversationRef, OutboundMessage } from '../core/domain/index.js';
+import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, type TurnJob } from '../core/engine/index.js';
+import { silentLogger, systemClock, type ChannelAdapter, type SendContext } from '../core/ports/index.js';
+import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
+import { takeoverGate } from '../core/takeover/index.js';
+import { DEFAULT_ROLES } from '../bin/app.js';
+import { percentile, rssMb, type BenchResult } from './support.js';
+
+const SCRIPT = ['hi', 'yes', 'Ana Lima', 'react', '/status', 'ok', 'thanks', '/help', 'hello?', 'bye'];
+
+class SinkChannel implements ChannelAdapter {
+  readonly id = 'webchat' as const;
+  readonly capabilities = { maxTextLength: 16000, buttons: true, maxButtons: 12, lists: false, maxListItems: 0, templates: false, voice: false, typing: false, maxSendsPerSecond: Infinity };
+  private waiters = new Map<string, () => void>();
+  waitFor(externalId: string): Promise<void> {
+    return new Promise((resolve) => this.waiters.set(externalId, resolve));
+  }
+  async send(ref: ConversationRef, _m: OutboundMessage, _ctx: SendContext) {
+    const w = this.waiters.get(ref.externalId);
+    this.waiters.delete(ref.externalId);
+    w?.();
+    return {};
+  }
+}
+
+export async function run(opts: { candidates?: number } = {}): Promise<BenchResult[]> {
+  const candidates = opts.candidates ?? Number(process.env.BENCH_CANDIDATES ?? 500);
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  try {
+    const ceiling = sqliteCeiling(join(dir, 'ceiling.db'));
+    const engineResult = await engineLoop(join(dir, 'engine.db'), candidates);
+    const ratio = engineResult.perSec / ceiling;
+    return [
+      { name: 'sqlite-insert-ceiling', metrics: { 'inserts/s': Math.round(ceiling) } },
+      {
+        name: 'engine',
+        goal: '>= 5000 msg/s, p99 < 10 ms',
+        metrics: {
+          candidates,
+          messages: engineResult.messages,
+          'msg/s': Math.round(engineResult.perSec),
+          'p50 ms': engineResult.p50.toFixed(2),
+          'p99 ms': engineResult.p99.toFixed(2),
+          'peak rss MB': engineResult.peakRss,
+          'vs ceiling': `${(ratio * 100).toFixed(1)}%`,
+        },
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Bare single-row transactions, the same shape as persisting an inbound message. */
+function sqliteCeiling(file: string): number {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE m (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, doc TEXT)');
+  const insert = db.prepare('INSERT INTO m (id, doc) VALUES (?, ?)');
+  const tx = db.transaction((i: number) => insert.run(`msg_${i}`, JSON.stringify({ i, text: 'hello there', at: Date.now() })));
+  const n = 20_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) tx(i);
+  const secs = (performance.now() - t0) / 1000;
+  db.close();
+  return n / secs;
+}
+
+async function engineLoop(file: string, candidates: number) {
+  const store = SqliteStore.open(file);
+  const sink = new SinkChannel();
+  const adapters = new Map([['webchat' as const, sink]]);
+  const bus = new InProcessEventBus();
+  const outbound = new OutboundDispatcher({ store, adapters, bus, clock: systemClock, log: silentLogger });
+  const engine = new Engine({
+    store,
+    queue: new InProcessKeyedQueue<TurnJob>({ concurrency: 64 }),
+    outbound,
+    adapters,
+    bus,
+    clock: systemClock,
+    log: silentLogger,
+    middleware: [takeoverGate, candidateCommands(), intakeMiddleware({ companyName: 'Bench', roles: () => DEFAULT_ROLES }), screeningFallback],
+  });
+  const latencies: number[] = [];
+  let peakRss = rssMb();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb())), 50);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: candidates }, async (_, c) => {
+      const externalId = `bench-${c}`;
+      for (let i = 0; i < SCRIPT.length; i++) {
+        const replied = sink.waitFor(externalId);
+        const start = performance.now();
+        await engine.receive({ ref: { channel: 'webchat', externalId }, providerMessageId: `${externalId}-${i}`, sender: { id: externalId }, kind: 'text', text: SCRIPT[i] as string, receivedAt: new Date() });
+        await replied;
+        latencies.push(performance.now() - start);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  await engine.drain();
+  await store.close();
+  latencies.sort((a, b) => a - b);
+  return { messages: latencies.length, perSec: latencies.length / secs, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), peakRss: Math.max(peakRss, rssMb()) };
+}
