@@ -1,8 +1,8 @@
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Server as SocketServer } from 'socket.io';
-import { candidateCommands } from '../bots/commands/index.js';
+import { candidateCommands, type CommandHandler } from '../bots/commands/index.js';
 import { intakeMiddleware, screeningFallback, type RoleOption } from '../bots/intake/index.js';
 import { WebchatChannel, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js';
 import type { ChannelId } from '../core/domain/index.js';
@@ -13,9 +13,10 @@ import { takeoverGate } from '../core/takeover/index.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http.js';
 import { createMetrics } from './metrics.js';
+import { MIDDLEWARE_SLOTS, PLUGINS, type Plugin, type PluginContext, type PluginModule, type PluginServices } from './plugins/index.js';
 import { VERSION } from './version.js';
 
-/** Roles offered until the interview question banks provide theirs. */
+/** Roles offered when no question bank provides them. */
 export const DEFAULT_ROLES: RoleOption[] = [
   { id: 'react', title: 'React Developer' },
   { id: 'python', title: 'Python Developer' },
@@ -28,6 +29,8 @@ export interface ParleyOptions {
   clock?: Clock;
   /** Override the SQLite path (tests use ':memory:'). */
   storePath?: string;
+  /** Override the plugin list (tests that need only some features). */
+  plugins?: readonly PluginModule[];
 }
 
 export interface Parley {
@@ -36,12 +39,15 @@ export interface Parley {
   readonly store: SqliteStore;
   readonly io: SocketServer;
   readonly http: HttpServer;
+  readonly plugins: readonly Plugin[];
+  readonly services: PluginServices;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * The composition root for embedded mode: SQLite store, in-process queues, web chat, HTTP.
+ * The composition root for embedded mode: SQLite store, in-process queues, web chat, HTTP, and
+ * every configured plugin (interview, jobs, console, Telegram, WhatsApp...).
  *
  * @example
  * const parley = await createParley(loadConfig(readEnv()), { log });
@@ -54,16 +60,34 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const bus = new InProcessEventBus(log);
   const webchat = new WebchatChannel();
   const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);
-
   // Read lazily (on scrape), after the engine exists.
   const metrics = createMetrics(() => engine.queueDepth());
+  const plugins: Plugin[] = [];
+  const app = createHttpApp({
+    store,
+    registry: metrics.registry,
+    mode: 'embedded',
+    version: VERSION,
+    startedAt: Date.now(),
+    webchatPublicDir: WEBCHAT_PUBLIC_DIR,
+    details: () => Object.assign({ channels: [...adapters.keys()], queueDepth: engine.queueDepth() }, ...plugins.map((p) => p.health?.() ?? {})),
+  });
+  const http = createServer(app);
+  // 1 MB + headroom so an oversized chat message reaches validation and gets an error ack
+  // instead of silently dropping the connection.
+  const io = new SocketServer(http, { maxHttpBufferSize: 2e6, serveClient: true });
+
+  const services: PluginServices = {};
+  const ctx: PluginContext = { config, log, clock, store, bus, io, app, engine: () => engine, services };
+  for (const module of opts.plugins ?? PLUGINS) {
+    const plugin = await module.create(ctx);
+    if (!plugin) continue;
+    plugins.push(plugin);
+    for (const adapter of plugin.adapters ?? []) adapters.set(adapter.id, adapter);
+    log.info({ plugin: plugin.name }, 'plugin enabled');
+  }
+
   const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine });
-  const middleware: Middleware[] = [
-    takeoverGate,
-    candidateCommands(),
-    intakeMiddleware({ companyName: config.PARLEY_COMPANY_NAME, roles: () => DEFAULT_ROLES }),
-    screeningFallback,
-  ];
   const engine = new Engine({
     store,
     queue: new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log }),
@@ -72,34 +96,21 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     bus,
     clock,
     log,
-    middleware,
+    middleware: buildMiddleware(config, plugins, services),
     metrics: metrics.engine,
+    ...(services.scheduler ? { scheduler: services.scheduler } : {}),
+    notifyOperators: (n) => services.notifyOperators?.(n) ?? Promise.resolve(),
     ...(config.PARLEY_TEST_CRASH_POINT ? { crashHook: crashAt(config.PARLEY_TEST_CRASH_POINT, log) } : {}),
   });
-
-  const startedAt = Date.now();
-  const app = createHttpApp({
-    store,
-    registry: metrics.registry,
-    mode: 'embedded',
-    version: VERSION,
-    startedAt,
-    webchatPublicDir: WEBCHAT_PUBLIC_DIR,
-    details: () => ({ channels: [...adapters.keys()], queueDepth: engine.queueDepth() }),
-  });
-  const http = createServer(app);
-  // 1 MB + headroom so an oversized chat message reaches validation and gets an error ack
-  // instead of silently dropping the connection.
-  const io = new SocketServer(http, { maxHttpBufferSize: 2e6, serveClient: true });
   webchat.attach(io, { engine, store, clock, log });
 
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   http.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
 
-  const parley: Parley = {
+  return {
     get url() {
       const addr = http.address() as AddressInfo | null;
       return addr ? `http://${config.HOST}:${addr.port}` : config.publicUrl;
@@ -108,7 +119,10 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     store,
     io,
     http,
+    plugins,
+    services,
     async start() {
+      for (const p of plugins) await p.start?.();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.PORT, config.HOST, () => resolve());
@@ -116,16 +130,33 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
       await engine.start();
     },
     async stop() {
-      // Stop accepting connections, finish in-flight turns and sends, then close the store.
+      // Stop accepting connections, finish in-flight turns and sends, stop plugins, close the store.
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
         for (const s of sockets) s.destroy();
       });
       await engine.drain();
+      for (const p of [...plugins].reverse()) await p.stop?.();
       await store.close();
     },
   };
-  return parley;
+}
+
+/** The turn chain: plugin slots around the built-in gate, commands and intake. */
+function buildMiddleware(config: Config, plugins: readonly Plugin[], services: PluginServices): Middleware[] {
+  const slot = (name: (typeof MIDDLEWARE_SLOTS)[number]) => plugins.flatMap((p) => p.middleware?.[name] ?? []);
+  const commands: Record<string, CommandHandler> = Object.assign({}, ...plugins.map((p) => p.candidateCommands ?? {}));
+  return [
+    ...slot('preprocess'),
+    ...slot('beforeGate'),
+    takeoverGate,
+    candidateCommands(commands),
+    ...slot('commands'),
+    intakeMiddleware({ companyName: config.PARLEY_COMPANY_NAME, roles: () => services.roles?.() ?? DEFAULT_ROLES }),
+    ...slot('conversation'),
+    ...slot('fallback'),
+    screeningFallback,
+  ];
 }
 
 function crashAt(point: 'after-persist' | 'after-commit', log: Logger) {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ErrorCodes, ParleyError } from '../core/domain/index.js';
+import { PLUGIN_CONFIG_SHAPES } from './plugins/config-shapes.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -29,6 +30,7 @@ export const ConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_SEC: z.coerce.number().positive().default(10),
   /** Test hook for crash-recovery tests: the process kills itself at this point. Never set in production. */
   PARLEY_TEST_CRASH_POINT: z.enum(['after-persist', 'after-commit']).optional(),
+  ...PLUGIN_CONFIG_SHAPES,
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { publicUrl: string; dataDir: string };

@@ -1,0 +1,14 @@
+import { consoleConfigShape } from './console.config.js';
+import { interviewConfigShape } from './interview.config.js';
+import { jobsConfigShape } from './jobs.config.js';
+import { telegramConfigShape } from './telegram.config.js';
+import { whatsappConfigShape } from './whatsapp.config.js';
+
+/** Every plugin's env settings, merged into the config schema (bin/config.ts). */
+export const PLUGIN_CONFIG_SHAPES = {
+  ...interviewConfigShape,
+  ...jobsConfigShape,
+  ...consoleConfigShape,
+  ...telegramConfigShape,
+  ...whatsappConfigShape,
+};

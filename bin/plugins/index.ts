@@ -1,0 +1,10 @@
+import { consolePlugin } from './console.js';
+import { interviewPlugin } from './interview.js';
+import { jobsPlugin } from './jobs.js';
+import { telegramPlugin } from './telegram.js';
+import { whatsappPlugin } from './whatsapp.js';
+
+/** Every plugin, in creation order (services a later plugin reads are set by an earlier one). */
+export const PLUGINS = [interviewPlugin, jobsPlugin, consolePlugin, telegramPlugin, whatsappPlugin];
+
+export * from './types.js';

@@ -1,0 +1,58 @@
+import type { Express } from 'express';
+import type { Server as SocketServer } from 'socket.io';
+import type { CommandHandler } from '../../bots/commands/index.js';
+import type { RoleOption } from '../../bots/intake/index.js';
+import type { Engine, Middleware, OperatorNotificationKind } from '../../core/engine/index.js';
+import type { ChannelAdapter, Clock, EventBus, Logger, Scheduler, Store, Transcriber } from '../../core/ports/index.js';
+import type { Config } from '../config.js';
+
+/** Where a plugin's middleware runs in the turn chain, in this order. */
+export const MIDDLEWARE_SLOTS = ['preprocess', 'beforeGate', 'commands', 'conversation', 'fallback'] as const;
+export type MiddlewareSlot = (typeof MIDDLEWARE_SLOTS)[number];
+
+/** What every plugin gets: shared services, and late-bound access to the engine. */
+export interface PluginContext {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  store: Store;
+  bus: EventBus;
+  io: SocketServer;
+  app: Express;
+  /** The engine, available once every plugin is created (call it from handlers, not at creation). */
+  engine: () => Engine;
+  /** Services other plugins provide, registered during creation (e.g. the transcriber). */
+  services: PluginServices;
+}
+
+/** Cross-plugin services. A plugin sets what it provides; others read it lazily. */
+export interface PluginServices {
+  transcriber?: Transcriber;
+  scheduler?: Scheduler;
+  /** Roles candidates can apply for (the interview question banks provide them). */
+  roles?: () => readonly RoleOption[];
+  notifyOperators?: (n: { conversationId: string; kind: OperatorNotificationKind; title: string; body: string }) => Promise<void>;
+}
+
+/**
+ * One feature's wiring: its channel adapters, middleware, candidate commands, HTTP routes and
+ * lifecycle. Each lives in `bin/plugins/<name>.ts`, with its own config shape.
+ */
+export interface Plugin {
+  name: string;
+  adapters?: ChannelAdapter[];
+  middleware?: Partial<Record<MiddlewareSlot, Middleware[]>>;
+  candidateCommands?: Record<string, CommandHandler>;
+  /** Called after the engine exists and before the server listens. */
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+  /** Extra fields for GET /health. */
+  health?(): Record<string, unknown>;
+}
+
+/** A plugin module: its env settings (a zod shape merged into the config) and its factory. */
+export interface PluginModule {
+  name: string;
+  /** Returns undefined when the feature is not configured (e.g. no bot token). */
+  create(ctx: PluginContext): Promise<Plugin | undefined>;
+}
