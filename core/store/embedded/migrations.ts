@@ -2,7 +2,13 @@
  * Versioned schema migrations for the embedded store. Append only: never edit a shipped step.
  * Rows keep the whole entity as JSON in `doc`; the columns beside it are what we index or filter.
  */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'initial',

@@ -27,7 +27,7 @@ import type {
 } from '../../ports/index.js';
 import { reviveCandidate, reviveConversation, reviveEvent, reviveMessage } from '../codec.js';
 import { inboundToMessage, newCandidate, newConversation } from '../factories.js';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 type Row = { doc: string };
@@ -62,13 +62,21 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    migrateModule(db, 'core', MIGRATIONS);
     return new SqliteStore(db);
   }
 
-  /** Schema version after migrations. */
-  schemaVersion(): number {
-    return (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
+  /** Schema version of a module after migrations. */
+  schemaVersion(module = 'core'): number {
+    return (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations WHERE module = ?').get(module) as { v: number }).v;
+  }
+
+  /**
+   * The SQLite handle, for feature stores (console, jobs) that keep their own tables in the same
+   * file. They call `migrateModule` with their own migration list first.
+   */
+  get database(): Database.Database {
+    return this.db;
   }
 
   async ensureConversation(ref: ConversationRef, sender: Sender, now: Date): Promise<EnsureConversationResult> {
@@ -313,14 +321,21 @@ function maxDate(a: Date | undefined, b: Date | undefined): Date | undefined {
   return a.getTime() >= b.getTime() ? a : b;
 }
 
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
-  for (const m of MIGRATIONS) {
+/**
+ * Apply a module's migrations in order, once each. Modules (core, console, jobs...) version their
+ * tables independently in one `schema_migrations` table.
+ *
+ * @example
+ * migrateModule(store.database, 'console', CONSOLE_MIGRATIONS);
+ */
+export function migrateModule(db: Database.Database, module: string, migrations: readonly Migration[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL, PRIMARY KEY (module, version))');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations WHERE module = ?').all(module) as { version: number }[]).map((r) => r.version));
+  for (const m of migrations) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      db.prepare('INSERT INTO schema_migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)').run(module, m.version, m.name, Date.now());
     })();
   }
 }
