@@ -38,6 +38,23 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('InterviewStarted'), role: z.string() }),
   z.object({ ...base, type: z.literal('InterviewCompleted'), overallScore: z.number(), recommendation: z.string() }),
   z.object({ ...base, type: z.literal('TurnFailed'), messageId: z.string(), error: z.string() }),
+  z.object({ ...base, type: z.literal('InterviewAbandoned'), questionsAsked: z.number().int() }),
+  z.object({ ...base, type: z.literal('InterviewScheduled'), scheduledAt: z.coerce.date(), link: z.string().optional(), timeZone: z.string().optional() }),
+  z.object({ ...base, type: z.literal('InterviewCancelled'), reason: z.string().optional() }),
+  z.object({ ...base, type: z.literal('ReminderSent'), kind: z.string(), messageId: z.string().optional() }),
+  z.object({ ...base, type: z.literal('NudgeSent'), attempt: z.number().int(), messageId: z.string().optional() }),
+  z.object({ ...base, type: z.literal('RiskAssessed'), score: z.number(), level: z.string(), factors: z.array(z.object({ name: z.string(), contribution: z.number() })) }),
+  z.object({ ...base, type: z.literal('FeedbackReceived'), sentiment: z.number(), text: z.string() }),
+  z.object({ ...base, type: z.literal('ErasureRequested') }),
+  z.object({ ...base, type: z.literal('ErasureCompleted'), removed: z.record(z.string(), z.number()).default({}) }),
+  z.object({ ...base, type: z.literal('CandidateUnreachable'), channel: ChannelIdSchema, reason: z.string() }),
+  z.object({ ...base, type: z.literal('VoiceNoteTranscribed'), messageId: z.string(), durationSec: z.number().optional(), language: z.string().optional() }),
+  z.object({ ...base, type: z.literal('TranscriptionFailed'), messageId: z.string(), error: z.string() }),
+  /** Any operator action not covered above (notes, canned replies, settings): who did what. */
+  z.object({ ...base, type: z.literal('OperatorAction'), operatorId: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()).default({}) }),
+  z.object({ ...base, type: z.literal('RetentionCleanup'), removed: z.record(z.string(), z.number()).default({}) }),
+  z.object({ ...base, type: z.literal('JobFailed'), job: z.string(), error: z.string(), attempts: z.number().int() }),
+  // Add new event types above this line (one line each keeps parallel edits apart).
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 export type DomainEventType = DomainEvent['type'];
