@@ -3,7 +3,9 @@ import type { Server as SocketServer } from 'socket.io';
 import type { CommandHandler } from '../../bots/commands/index.js';
 import type { RoleOption } from '../../bots/intake/index.js';
 import type { Engine, Middleware, OperatorNotificationKind } from '../../core/engine/index.js';
-import type { ChannelAdapter, Clock, EventBus, Logger, Scheduler, Store, Transcriber } from '../../core/ports/index.js';
+import type { Conversation, OutboundMessage } from '../../core/domain/index.js';
+import type { ChannelAdapter, Clock, EventBus, Logger, Scheduler, Transcriber } from '../../core/ports/index.js';
+import type { SqliteStore } from '../../core/store/embedded/index.js';
 import type { Config } from '../config.js';
 
 /** Where a plugin's middleware runs in the turn chain, in this order. */
@@ -15,7 +17,8 @@ export interface PluginContext {
   config: Config;
   log: Logger;
   clock: Clock;
-  store: Store;
+  /** The embedded store; feature tables use `store.database` + `migrateModule`. */
+  store: SqliteStore;
   bus: EventBus;
   io: SocketServer;
   app: Express;
@@ -32,6 +35,11 @@ export interface PluginServices {
   /** Roles candidates can apply for (the interview question banks provide them). */
   roles?: () => readonly RoleOption[];
   notifyOperators?: (n: { conversationId: string; kind: OperatorNotificationKind; title: string; body: string }) => Promise<void>;
+  /**
+   * What the bot should (re-)ask when it resumes a conversation (after handback, or when a
+   * candidate returns): the pending interview question, or the current intake question.
+   */
+  pendingPrompt?: (conversation: Conversation) => OutboundMessage | undefined;
 }
 
 /**
