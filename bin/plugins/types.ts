@@ -40,6 +40,10 @@ export interface PluginServices {
    * candidate returns): the pending interview question, or the current intake question.
    */
   pendingPrompt?: (conversation: Conversation) => OutboundMessage | undefined;
+  /** Schedule (or move) a candidate's interview with the team; reminders follow (jobs plugin). */
+  scheduleInterview?: (conversationId: string, at: Date, opts: { link?: string; timeZone?: string; actor: string }) => Promise<void>;
+  /** Send a message to every HR chat that opted in to alerts (Telegram, later Teams). */
+  hrBroadcast?: (text: string, kind: 'alert' | 'digest') => Promise<void>;
 }
 
 /**
