@@ -94,7 +94,6 @@ export class OutboundDispatcher {
     let attempts = message.attempts;
     for (;;) {
       attempts++;
-      await store.updateMessage(message.id, { status: 'sending', attempts }, this.deps.clock.now());
       try {
         let providerMessageId: string | undefined;
         for (const part of parts) {
@@ -123,17 +122,19 @@ export class OutboundDispatcher {
 
   private async markSent(message: Message, attempts: number, providerMessageId: string | undefined): Promise<void> {
     const now = this.deps.clock.now();
-    await this.deps.store.updateMessage(message.id, { status: 'sent', attempts, ...(providerMessageId ? { providerMessageId } : {}) }, now);
+    const event: DomainEvent = { id: newId('evt'), type: 'MessageSent', at: now, actor: message.author, conversationId: message.conversationId, messageId: message.id, channel: message.channel };
+    await this.deps.store.updateMessage(message.id, { status: 'sent', attempts, ...(providerMessageId ? { providerMessageId } : {}) }, now, [event]);
     this.deps.metrics.outbound(message.channel, 'sent');
-    await this.record({ id: newId('evt'), type: 'MessageSent', at: now, actor: message.author, conversationId: message.conversationId, messageId: message.id, channel: message.channel });
+    this.deps.bus.publish(event);
   }
 
   private async fail(message: Message, error: string, attempts = message.attempts): Promise<void> {
     const now = this.deps.clock.now();
-    await this.deps.store.updateMessage(message.id, { status: 'failed', error, attempts }, now);
+    const event: DomainEvent = { id: newId('evt'), type: 'MessageFailed', at: now, actor: 'system', conversationId: message.conversationId, messageId: message.id, channel: message.channel, error };
+    await this.deps.store.updateMessage(message.id, { status: 'failed', error, attempts }, now, [event]);
     this.deps.metrics.outbound(message.channel, 'failed');
     this.deps.log.error({ messageId: message.id, conversationId: message.conversationId, error }, 'message could not be delivered');
-    await this.record({ id: newId('evt'), type: 'MessageFailed', at: now, actor: 'system', conversationId: message.conversationId, messageId: message.id, channel: message.channel, error });
+    this.deps.bus.publish(event);
   }
 
   private async markUnreachable(candidateId: string): Promise<void> {
@@ -141,10 +142,5 @@ export class OutboundDispatcher {
     if (candidate && !candidate.unreachable) {
       await this.deps.store.saveCandidate({ ...candidate, unreachable: true, updatedAt: this.deps.clock.now() });
     }
-  }
-
-  private async record(event: DomainEvent): Promise<void> {
-    await this.deps.store.appendEvents([event]);
-    this.deps.bus.publish(event);
   }
 }

@@ -88,7 +88,8 @@ export interface Store {
   listMessages(conversationId: string, opts?: { limit?: number }): Promise<Message[]>;
   /** Insert a message that is not part of a turn (operator replies, proactive sends). Idempotent on id. */
   insertMessage(message: Message): Promise<void>;
-  updateMessage(id: string, patch: MessagePatch, now: Date): Promise<Message | undefined>;
+  /** Patch a message; `events` are appended in the same transaction (e.g. `MessageSent`). */
+  updateMessage(id: string, patch: MessagePatch, now: Date, events?: DomainEvent[]): Promise<Message | undefined>;
   /** Inbound messages persisted but never processed, oldest first (re-driven on start). */
   listPendingInbound(): Promise<Message[]>;
   /** Outbound messages queued or mid-send, oldest first (re-driven on start). */

@@ -148,6 +148,15 @@ export function runStoreContract(name: string, factory: () => Promise<Store>): v
       expect(await store.updateMessage('missing', { status: 'sent' }, at(4))).toBeUndefined();
     });
 
+    it('appends events in the same update as a status change', async () => {
+      const { conversation } = await store.ensureConversation({ channel: 'webchat', externalId: 's1' }, { id: 's1' }, T0);
+      const m = botMessage(conversation.id, 'a', at(1));
+      await store.insertMessage(m);
+      const sent: DomainEvent = { id: newId('evt'), type: 'MessageSent', at: at(2), actor: 'bot', conversationId: conversation.id, messageId: m.id, channel: 'webchat' };
+      await store.updateMessage(m.id, { status: 'sent' }, at(2), [sent]);
+      expect(await store.listEvents({ conversationId: conversation.id })).toEqual([sent]);
+    });
+
     it('returns the newest N messages oldest first', async () => {
       const { conversation } = await store.ensureConversation({ channel: 'webchat', externalId: 's1' }, { id: 's1' }, T0);
       for (let i = 0; i < 5; i++) await store.insertMessage(botMessage(conversation.id, `m${i}`, at(i)));

@@ -3,6 +3,9 @@ import type Database from 'better-sqlite3';
 /** Every statement the hot path uses, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
+    savepoint: db.prepare('SAVEPOINT parley_write'),
+    release: db.prepare('RELEASE parley_write'),
+    rollbackTo: db.prepare('ROLLBACK TO parley_write'),
     conversationById: db.prepare('SELECT doc FROM conversations WHERE id = ?'),
     conversationByRef: db.prepare('SELECT doc FROM conversations WHERE channel = ? AND external_id = ?'),
     upsertConversation: db.prepare(
