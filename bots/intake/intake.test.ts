@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { extractName, intakeTransition, matchRole, type IntakeState } from './intake.js';
+import { extractName, intakePrompt, intakeTransition, matchRole, type IntakeState } from './intake.js';
 
 const roles = [
   { id: 'react', title: 'React Developer' },
@@ -69,4 +69,21 @@ describe('matchRole', () => {
     ['developer', undefined],
     ['x', undefined],
   ])('%s -> %s', (text, expected) => expect(matchRole(text, roles)?.id).toBe(expected));
+});
+
+describe('intakePrompt', () => {
+  it.each<[IntakeState | undefined, RegExp | undefined]>([
+    [undefined, undefined],
+    [{ step: 'consent', retries: 0 }, /agree to continue/],
+    [{ step: 'name', retries: 1 }, /What is your name/],
+    [{ step: 'role', retries: 0 }, /Which role/],
+    [{ step: 'done', retries: 0 }, undefined],
+  ])('%j', (state, expected) => {
+    const prompt = intakePrompt(state, roles);
+    if (expected) expect(prompt?.text).toMatch(expected);
+    else expect(prompt).toBeUndefined();
+  });
+  it('offers the roles as choices again', () => {
+    expect(intakePrompt({ step: 'role', retries: 0 }, roles)?.choices?.map((c) => c.id)).toEqual(['react', 'python', 'javascript', 'fullstack']);
+  });
 });

@@ -81,6 +81,24 @@ function onRole(state: IntakeState, text: string, input: IntakeInput): IntakeOut
   };
 }
 
+/**
+ * The question intake is waiting on, to re-ask after a recruiter hands back or a candidate
+ * returns; undefined when intake has not started or is done.
+ */
+export function intakePrompt(state: IntakeState | undefined, roles: readonly RoleOption[]): OutboundMessage | undefined {
+  switch (state?.step) {
+    case 'consent':
+    case 'declined':
+      return consentQuestion();
+    case 'name':
+      return { text: texts.askName };
+    case 'role':
+      return roleQuestion('Which role are you applying for?', roles);
+    default:
+      return undefined;
+  }
+}
+
 function roleQuestion(text: string, roles: readonly RoleOption[]): OutboundMessage {
   const choices: Choice[] = roles.map((r) => ({ id: r.id, label: r.title }));
   return { text, choices };
