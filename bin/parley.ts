@@ -4,6 +4,7 @@
  *   parley start        run the server (default)
  *   parley help         this text
  */
+import { ValidationError } from '../core/domain/index.js';
 import { createParley } from './app.js';
 import { ConfigError, loadConfig, readEnv } from './config.js';
 import { createLogger } from './logger.js';
@@ -27,7 +28,17 @@ async function start(): Promise<void> {
     throw err;
   }
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const parley = await createParley(config, { log });
+  let parley;
+  try {
+    parley = await createParley(config, { log });
+  } catch (err) {
+    // A plugin's settings are incomplete, or a data file (question bank) is invalid.
+    if (err instanceof ConfigError || err instanceof ValidationError) {
+      process.stderr.write(`${err.message}\n${err instanceof ValidationError ? err.issues.map((i) => `  - ${i}\n`).join('') : 'See .env.example for every setting.\n'}`);
+      process.exit(78);
+    }
+    throw err;
+  }
   try {
     await parley.start();
   } catch (err) {

@@ -1,4 +1,24 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
-/** Env settings for the interview plugin, merged into the app config. Document each in .env.example. */
-export const interviewConfigShape = {} satisfies z.ZodRawShape;
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .optional();
+
+/** Env settings for the adaptive interview and its evaluators. Documented in .env.example. */
+export const interviewConfigShape = {
+  /** Extra question-bank directories (comma-separated); a recruiter drops a role file there. */
+  INTERVIEW_BANK_DIRS: list,
+  INTERVIEW_MIN_QUESTIONS: z.coerce.number().int().min(1).max(50).default(8),
+  INTERVIEW_MAX_QUESTIONS: z.coerce.number().int().min(1).max(100).default(15),
+  INTERVIEW_TIME_LIMIT_MIN: z.coerce.number().positive().default(45),
+  INTERVIEW_ABANDON_AFTER_MIN: z.coerce.number().positive().default(30),
+  /** Enables the LLM evaluator (and voice transcription). Unset: the offline rubric evaluator. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url({ error: 'expected an absolute URL such as https://api.openai.com/v1' }).default('https://api.openai.com/v1'),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  /** Per-interview LLM budget; past it the rubric evaluator takes over. */
+  LLM_BUDGET_USD: z.coerce.number().positive().optional(),
+  LLM_BUDGET_TOKENS: z.coerce.number().int().positive().optional(),
+} satisfies z.ZodRawShape;
