@@ -1,9 +1,60 @@
-import type { PluginModule } from './types.js';
+import { MetaCloudProvider } from '../../channels/whatsapp/meta-cloud/meta-provider.js';
+import { metaWebhookRouter } from '../../channels/whatsapp/meta-cloud/webhook.js';
+import type { WhatsAppProvider } from '../../channels/whatsapp/shared/provider.js';
+import { applyStatusUpdate } from '../../channels/whatsapp/shared/status.js';
+import { WhatsAppChannel } from '../../channels/whatsapp/whatsapp-channel.js';
+import { ConfigError, type Config } from '../config.js';
+import type { PluginContext, PluginModule } from './types.js';
 
-/** Wiring for the whatsapp feature. Not built yet: the feature is off. */
+/** WhatsApp: one channel, providers enabled by their own settings. */
 export const whatsappPlugin: PluginModule = {
   name: 'whatsapp',
-  async create() {
-    return undefined;
+  async create(ctx) {
+    const providers: WhatsAppProvider[] = [];
+    const meta = createMeta(ctx);
+    if (meta) providers.push(meta);
+    if (providers.length === 0) return undefined;
+    const channel = new WhatsAppChannel(providers);
+    return {
+      name: 'whatsapp',
+      adapters: [channel],
+      start: () => channel.start(),
+      stop: () => channel.stop(),
+      health: () => ({ whatsapp: { providers: channel.providerNames } }),
+    };
   },
 };
+
+function createMeta(ctx: PluginContext): MetaCloudProvider | undefined {
+  const c: Config = ctx.config;
+  if (!c.WHATSAPP_ACCESS_TOKEN && !c.WHATSAPP_PHONE_NUMBER_ID) return undefined;
+  requireAll(c, ['WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'], 'the Meta WhatsApp Cloud API');
+  const log = ctx.log.child({ channel: 'whatsapp', provider: 'meta' });
+  const provider = new MetaCloudProvider(
+    {
+      graphUrl: c.WHATSAPP_GRAPH_URL.replace(/\/$/, ''),
+      phoneNumberId: c.WHATSAPP_PHONE_NUMBER_ID as string,
+      accessToken: c.WHATSAPP_ACCESS_TOKEN as string,
+      ...(c.WHATSAPP_TEMPLATE_NAME ? { template: { id: c.WHATSAPP_TEMPLATE_NAME, language: c.WHATSAPP_TEMPLATE_LANGUAGE } } : {}),
+    },
+    ctx.clock,
+    log,
+  );
+  ctx.app.use(
+    metaWebhookRouter({
+      verifyToken: c.WHATSAPP_VERIFY_TOKEN as string,
+      appSecret: c.WHATSAPP_APP_SECRET as string,
+      receive: (inbound) => ctx.engine().receive(inbound),
+      onStatus: (update) => applyStatusUpdate({ store: ctx.store, bus: ctx.bus, log }, update),
+      markRead: (id) => provider.markRead(id),
+      log,
+    }),
+  );
+  return provider;
+}
+
+/** A provider half-configured is a mistake worth stopping for, naming what is missing. */
+export function requireAll(config: Config, names: (keyof Config)[], what: string): void {
+  const missing = names.filter((n) => !config[n]);
+  if (missing.length) throw new ConfigError(missing.map((n) => `${String(n)}: required to enable ${what}`));
+}

@@ -96,13 +96,15 @@ export class OutboundDispatcher {
       attempts++;
       try {
         let providerMessageId: string | undefined;
+        let template: string | undefined;
         for (const part of parts) {
           await this.limiter(message.channel, adapter.capabilities.maxSendsPerSecond).take();
           const sendCtx = { message, ...(conversation.lastCandidateMessageAt ? { lastCandidateMessageAt: conversation.lastCandidateMessageAt } : {}) };
           const result = await adapter.send(conversation.ref, part, sendCtx);
           providerMessageId = result.providerMessageId ?? providerMessageId;
+          template = result.template ?? template;
         }
-        await this.markSent(message, attempts, providerMessageId);
+        await this.markSent(message, attempts, providerMessageId, template);
         return;
       } catch (err) {
         const retryable = !(err instanceof ProviderError && err.permanent);
@@ -120,12 +122,15 @@ export class OutboundDispatcher {
     }
   }
 
-  private async markSent(message: Message, attempts: number, providerMessageId: string | undefined): Promise<void> {
+  private async markSent(message: Message, attempts: number, providerMessageId: string | undefined, template: string | undefined): Promise<void> {
     const now = this.deps.clock.now();
-    const event: DomainEvent = { id: newId('evt'), type: 'MessageSent', at: now, actor: message.author, conversationId: message.conversationId, messageId: message.id, channel: message.channel };
-    await this.deps.store.updateMessage(message.id, { status: 'sent', attempts, ...(providerMessageId ? { providerMessageId } : {}) }, now, [event]);
+    const base = { at: now, conversationId: message.conversationId, messageId: message.id, channel: message.channel };
+    const events: DomainEvent[] = [{ ...base, id: newId('evt'), type: 'MessageSent', actor: message.author }];
+    // Said in the conversation log: the candidate got the approved template, not this text.
+    if (template) events.push({ ...base, id: newId('evt'), type: 'MessageSentAsTemplate', actor: 'system', template });
+    await this.deps.store.updateMessage(message.id, { status: 'sent', attempts, ...(providerMessageId ? { providerMessageId } : {}) }, now, events);
     this.deps.metrics.outbound(message.channel, 'sent');
-    this.deps.bus.publish(event);
+    events.forEach((e) => this.deps.bus.publish(e));
   }
 
   private async fail(message: Message, error: string, attempts = message.attempts): Promise<void> {

@@ -19,6 +19,8 @@ export interface ChannelCapabilities {
 
 export interface SendResult {
   providerMessageId?: string;
+  /** Set when the channel had to send an approved template instead (messaging window closed). */
+  template?: string;
 }
 
 export interface SendContext {

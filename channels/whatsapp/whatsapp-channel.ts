@@ -1,0 +1,51 @@
+import { ProviderError, type ConversationRef, type MediaRef, type OutboundMessage } from '../../core/domain/index.js';
+import type { ChannelAdapter, FetchedMedia, SendContext, SendResult } from '../../core/ports/index.js';
+import { whatsappCapabilities } from './shared/capabilities.js';
+import type { WhatsAppProvider, WhatsAppProviderName } from './shared/provider.js';
+
+/**
+ * The `whatsapp` channel: one capability declaration and send path, several providers behind
+ * it. A conversation is sent through the provider it arrived on (`ref.provider`), else the
+ * first configured one.
+ */
+export class WhatsAppChannel implements ChannelAdapter {
+  readonly id = 'whatsapp' as const;
+  readonly capabilities = whatsappCapabilities;
+  private readonly providers = new Map<WhatsAppProviderName, WhatsAppProvider>();
+
+  constructor(providers: WhatsAppProvider[]) {
+    for (const p of providers) this.providers.set(p.name, p);
+  }
+
+  get providerNames(): WhatsAppProviderName[] {
+    return [...this.providers.keys()];
+  }
+
+  provider(ref: ConversationRef): WhatsAppProvider {
+    const p = (ref.provider && this.providers.get(ref.provider as WhatsAppProviderName)) || this.providers.values().next().value;
+    if (!p) throw new ProviderError('whatsapp', `no provider configured for ${ref.provider ?? 'whatsapp'}`, { permanent: true });
+    return p;
+  }
+
+  send(ref: ConversationRef, message: OutboundMessage, ctx: SendContext): Promise<SendResult> {
+    return this.provider(ref).send(ref.externalId, message, ctx);
+  }
+
+  async fetchMedia(ref: ConversationRef, media: MediaRef): Promise<FetchedMedia> {
+    const p = this.provider(ref);
+    if (!p.fetchMedia) throw new ProviderError(p.name, 'this provider cannot download media', { permanent: true });
+    return p.fetchMedia(media);
+  }
+
+  async typing(ref: ConversationRef): Promise<void> {
+    await this.provider(ref).typing?.(ref.externalId);
+  }
+
+  async start(): Promise<void> {
+    for (const p of this.providers.values()) await p.start?.();
+  }
+
+  async stop(): Promise<void> {
+    for (const p of this.providers.values()) await p.stop?.();
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * WhatsApp through Meta's Cloud API: the real webhook entry point with recorded payloads, and
+ * the Graph API faked with nock on a configurable base URL.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import nock from 'nock';
+import { ManualClock } from '../core/ports/index.js';
+import { eventually, startParley, type TestParley } from './support/harness.js';
+import { fixture } from './support/fixtures.js';
+
+const GRAPH = 'http://graph.test';
+const SECRET = 'meta-app-secret';
+const env = {
+  WHATSAPP_ACCESS_TOKEN: 'EAAG-test-token',
+  WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+  WHATSAPP_APP_SECRET: SECRET,
+  WHATSAPP_VERIFY_TOKEN: 'verify-me',
+  WHATSAPP_GRAPH_URL: `${GRAPH}/v21.0`,
+  WHATSAPP_TEMPLATE_NAME: 'parley_follow_up',
+};
+const SEND_PATH = '/v21.0/106540352242922/messages';
+
+type Sent = Record<string, unknown> & { type?: string; text?: { body: string }; status?: string; template?: { name: string } };
+let app: TestParley;
+let clock: ManualClock;
+let sent: Sent[];
+let seq = 0;
+let reads: string[];
+
+function sign(body: string, secret = SECRET): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+async function post(payload: unknown, opts: { signature?: string | null; body?: string } = {}): Promise<Response> {
+  const body = opts.body ?? JSON.stringify(payload);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const signature = opts.signature === undefined ? sign(JSON.stringify(payload)) : opts.signature;
+  if (signature !== null) headers['x-hub-signature-256'] = signature;
+  return fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers, body });
+}
+
+/** The Graph API send endpoint: records what Parley sends, answers like Meta. */
+function graphAccepts(times = 50) {
+  return nock(GRAPH)
+    .post(SEND_PATH)
+    .times(times)
+    .reply(200, async (req: unknown) => {
+      // nock 15 hands the reply function the fetch Request.
+      const json = (await (req as Request).json()) as Sent;
+      if (json.status === 'read') {
+        reads.push((json as { message_id: string }).message_id);
+        return { success: true };
+      }
+      sent.push(json);
+      return { messaging_product: 'whatsapp', contacts: [{ input: json.to, wa_id: json.to }], messages: [{ id: `wamid.out.${++seq}` }] };
+    });
+}
+
+const texts = () => sent.map((s) => s.text?.body ?? (s as { interactive?: { body?: { text?: string } } }).interactive?.body?.text ?? `[${s.type}]`);
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+});
+afterAll(() => nock.enableNetConnect());
+beforeEach(async () => {
+  sent = [];
+  reads = [];
+  seq = 0;
+  clock = new ManualClock(new Date('2026-01-01T10:00:00Z'));
+  app = await startParley(env, { clock });
+});
+afterEach(async () => {
+  await app.stop();
+  nock.cleanAll();
+});
+
+async function conversation() {
+  return app.parley.store.findConversationByRef({ channel: 'whatsapp', externalId: '+4915112345678' });
+}
+
+describe('Meta webhook verification handshake', () => {
+  it('echoes the challenge for the right token and refuses a wrong one', async () => {
+    const ok = await fetch(`${app.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('1158201444');
+    const wrong = await fetch(`${app.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444`);
+    expect(wrong.status).toBe(403);
+  });
+});
+
+describe('Meta webhook signature', () => {
+  it('accepts a signed delivery, stores it, and answers on WhatsApp with reply buttons', async () => {
+    graphAccepts();
+    const res = await post(fixture('whatsapp/meta/text.json'));
+    expect(res.status).toBe(200);
+    await eventually(() => sent.some((s) => s.type === 'interactive'), 'the consent question');
+    const consent = sent.find((s) => s.type === 'interactive') as { to: string; interactive: { type: string; action: { buttons: { reply: { id: string; title: string } }[] } } };
+    expect(consent.to).toBe('4915112345678');
+    expect(consent.interactive.type).toBe('button');
+    expect(consent.interactive.action.buttons.map((b) => b.reply)).toEqual([{ id: 'yes', title: 'Yes, continue' }, { id: 'no', title: 'No' }]);
+    const conv = await conversation();
+    expect(conv?.ref.provider).toBe('meta');
+    const candidate = await app.parley.store.getCandidate(conv!.candidateId);
+    expect(candidate?.phone).toBe('+4915112345678');
+  });
+
+  it.each([
+    ['forged (wrong secret)', { signature: sign(JSON.stringify(fixture('whatsapp/meta/text.json')), 'not-the-secret') }],
+    ['missing', { signature: null }],
+    ['stale body (changed after signing)', { signature: sign(JSON.stringify(fixture('whatsapp/meta/text.json'))), body: JSON.stringify(fixture('whatsapp/meta/text.json')).replace('"hi"', '"hacked"') }],
+  ])('rejects a %s signature with 401 and stores nothing', async (_label, opts) => {
+    const res = await post(fixture('whatsapp/meta/text.json'), opts);
+    expect(res.status).toBe(401);
+    expect(await conversation()).toBeUndefined();
+    expect(sent).toEqual([]);
+  });
+
+  it('acknowledges malformed and unhandled payloads without storing anything', async () => {
+    expect((await post(undefined, { body: 'not json', signature: sign('not json') })).status).toBe(200);
+    expect((await post({ object: 'whatsapp_business_account', entry: 'nope' })).status).toBe(200);
+    const sticker = fixture<{ entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[] }>('whatsapp/meta/text.json', (j) => {
+      j.entry[0]!.changes[0]!.value.messages[0] = { from: '4915112345678', id: 'wamid.sticker', timestamp: '1767261600', type: 'sticker', sticker: { id: '1', mime_type: 'image/webp' } };
+    });
+    expect((await post(sticker)).status).toBe(200);
+    expect(await conversation()).toBeUndefined();
+  });
+});
+
+describe('Meta messages', () => {
+  it('stores a duplicate delivery once and replies once', async () => {
+    graphAccepts();
+    await post(fixture('whatsapp/meta/text.json'));
+    await post(fixture('whatsapp/meta/text.json'));
+    await eventually(() => sent.some((s) => s.type === 'interactive'), 'the consent question');
+    await eventually(async () => (await app.parley.store.listPendingInbound()).length === 0, 'turns to finish');
+    const messages = await app.parley.store.listMessages((await conversation())!.id);
+    expect(messages.filter((m) => m.direction === 'in')).toHaveLength(1);
+    expect(texts().filter((t) => /agree to continue/.test(t))).toHaveLength(1);
+  });
+
+  it('treats a button reply as the chosen answer and marks inbound messages read', async () => {
+    graphAccepts();
+    await post(fixture('whatsapp/meta/text.json'));
+    await eventually(() => sent.some((s) => s.type === 'interactive'), 'the consent question');
+    await post(fixture('whatsapp/meta/button-reply.json'));
+    await eventually(() => texts().some((t) => /What is your name/.test(t)), 'the name question');
+    await eventually(() => reads.length === 2, 'both inbound messages marked read');
+    expect(reads).toEqual([
+      'wamid.HBgLNDkxNTExMjM0NTY3OBUCABIYFjNFQjBDNzM1RjVBQjM4RTFFNEYwAA==',
+      'wamid.HBgLNDkxNTExMjM0NTY3OBUCABIYFkJVVFRPTlJFUExZMDAwMDAwMDAwMQA=',
+    ]);
+  });
+
+  it('tracks delivery statuses from Meta, forward only, and records failures with the reason', async () => {
+    graphAccepts();
+    await post(fixture('whatsapp/meta/text.json'));
+    await eventually(() => sent.some((s) => s.type === 'interactive'), 'the consent question');
+    const conv = (await conversation())!;
+    await eventually(async () => (await app.parley.store.listMessages(conv.id)).some((m) => m.providerMessageId === 'wamid.out.1' && m.status === 'sent'), 'first reply sent');
+    const first = () => app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1');
+    await post(fixture('whatsapp/meta/statuses.json'));
+    expect((await first())?.status).toBe('delivered');
+    await post(fixture<{ entry: { changes: { value: { statuses: { status: string }[] } }[] }[] }>('whatsapp/meta/statuses.json', (j) => (j.entry[0]!.changes[0]!.value.statuses[0]!.status = 'read')));
+    expect((await first())?.status).toBe('read');
+    await post(fixture('whatsapp/meta/statuses.json')); // late "delivered"
+    expect((await first())?.status).toBe('read');
+    await post(fixture('whatsapp/meta/status-failed.json'));
+    expect(await first()).toMatchObject({ status: 'failed', error: '131026 Message undeliverable: Message Undeliverable.' });
+    const events = await app.parley.store.listEvents({ conversationId: conv.id, types: ['MessageFailed'] });
+    expect(events).toHaveLength(1);
+  });
+});
+
+describe('Meta sending', () => {
+  async function contact() {
+    graphAccepts();
+    await post(fixture('whatsapp/meta/text.json'));
+    await eventually(() => sent.some((s) => s.type === 'interactive'), 'the consent question');
+    return (await conversation())!;
+  }
+
+  it('sends the approved template to a candidate silent for more than 24 hours', async () => {
+    const conv = await contact();
+    clock.advance(25 * 3_600_000);
+    const m = await app.parley.engine.send(conv.id, { text: 'Your interview is tomorrow at 10:00.' }, 'bot');
+    await eventually(async () => (await app.parley.store.getMessage(m.id))?.status === 'sent', 'the proactive message to be sent');
+    const last = sent.at(-1) as { type: string; template: { name: string; language: { code: string }; components: { parameters: { text: string }[] }[] } };
+    expect(last.type).toBe('template');
+    expect(last.template.name).toBe('parley_follow_up');
+    expect(last.template.components[0]!.parameters[0]!.text).toBe('Your interview is tomorrow at 10:00.');
+    const logged = await app.parley.store.listEvents({ conversationId: conv.id, types: ['MessageSentAsTemplate'] });
+    expect(logged).toHaveLength(1);
+  });
+
+  it('falls back to the template when Meta answers 131047 (re-engagement required)', async () => {
+    const conv = await contact();
+    nock.cleanAll();
+    nock(GRAPH).post(SEND_PATH, (b: Sent) => b.type === 'text').reply(400, { error: { message: 'Re-engagement message', type: 'OAuthException', code: 131047, error_data: { messaging_product: 'whatsapp', details: 'More than 24 hours have passed since the recipient last replied to the sender number.' } } });
+    graphAccepts();
+    const m = await app.parley.engine.send(conv.id, { text: 'Are you still interested?' }, 'bot');
+    await eventually(async () => (await app.parley.store.getMessage(m.id))?.status === 'sent', 'the message to go out as a template');
+    expect(sent.at(-1)?.type).toBe('template');
+  });
+
+  it('retries a rate-limit error with backoff, then sends', async () => {
+    const conv = await contact();
+    nock.cleanAll();
+    nock(GRAPH).post(SEND_PATH).reply(400, { error: { message: '(#130429) Rate limit hit', code: 130429 } }, { 'retry-after': '1' });
+    graphAccepts();
+    const m = await app.parley.engine.send(conv.id, { text: 'Thanks for waiting.' }, 'bot');
+    await eventually(async () => (await app.parley.store.getMessage(m.id))?.status === 'sent', 'the retried message', 10_000);
+    expect((await app.parley.store.getMessage(m.id))?.attempts).toBe(2);
+    expect(texts().at(-1)).toBe('Thanks for waiting.');
+  });
+
+  it('retries a 5xx and marks a permanent error failed with the reason', async () => {
+    const conv = await contact();
+    nock.cleanAll();
+    nock(GRAPH).post(SEND_PATH).reply(500, { error: { message: 'An unknown error occurred', code: 1 } });
+    nock(GRAPH).post(SEND_PATH).reply(400, { error: { message: 'Recipient phone number not in allowed list', code: 131030 } });
+    const m = await app.parley.engine.send(conv.id, { text: 'Hello?' }, 'bot');
+    await eventually(async () => (await app.parley.store.getMessage(m.id))?.status === 'failed', 'the message to fail', 10_000);
+    expect(await app.parley.store.getMessage(m.id)).toMatchObject({ attempts: 2, error: expect.stringContaining('131030') });
+  });
+});
