@@ -2,6 +2,8 @@ import { MetaCloudProvider } from '../../channels/whatsapp/meta-cloud/meta-provi
 import { metaWebhookRouter } from '../../channels/whatsapp/meta-cloud/webhook.js';
 import type { WhatsAppProvider } from '../../channels/whatsapp/shared/provider.js';
 import { applyStatusUpdate } from '../../channels/whatsapp/shared/status.js';
+import { TwilioProvider } from '../../channels/whatsapp/twilio/twilio-provider.js';
+import { TWILIO_STATUS_PATH, twilioWebhookRouter } from '../../channels/whatsapp/twilio/webhook.js';
 import { WhatsAppChannel } from '../../channels/whatsapp/whatsapp-channel.js';
 import { ConfigError, type Config } from '../config.js';
 import type { PluginContext, PluginModule } from './types.js';
@@ -13,6 +15,8 @@ export const whatsappPlugin: PluginModule = {
     const providers: WhatsAppProvider[] = [];
     const meta = createMeta(ctx);
     if (meta) providers.push(meta);
+    const twilioProvider = createTwilio(ctx);
+    if (twilioProvider) providers.push(twilioProvider);
     if (providers.length === 0) return undefined;
     const channel = new WhatsAppChannel(providers);
     return {
@@ -47,6 +51,37 @@ function createMeta(ctx: PluginContext): MetaCloudProvider | undefined {
       receive: (inbound) => ctx.engine().receive(inbound),
       onStatus: (update) => applyStatusUpdate({ store: ctx.store, bus: ctx.bus, log }, update),
       markRead: (id) => provider.markRead(id),
+      log,
+    }),
+  );
+  return provider;
+}
+
+function createTwilio(ctx: PluginContext): TwilioProvider | undefined {
+  const c: Config = ctx.config;
+  if (!c.TWILIO_ACCOUNT_SID && !c.TWILIO_AUTH_TOKEN && !c.TWILIO_WHATSAPP_FROM) return undefined;
+  requireAll(c, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_WHATSAPP_FROM'], 'WhatsApp through Twilio');
+  const log = ctx.log.child({ channel: 'whatsapp', provider: 'twilio' });
+  if (!c.PUBLIC_URL) log.warn('PUBLIC_URL is not set: Twilio signatures are checked against http://HOST:PORT, which only works locally');
+  const provider = new TwilioProvider(
+    {
+      accountSid: c.TWILIO_ACCOUNT_SID as string,
+      authToken: c.TWILIO_AUTH_TOKEN as string,
+      from: c.TWILIO_WHATSAPP_FROM as string,
+      ...(c.TWILIO_API_BASE_URL ? { apiBaseUrl: c.TWILIO_API_BASE_URL } : {}),
+      statusCallbackUrl: `${c.publicUrl}${TWILIO_STATUS_PATH}`,
+      ...(c.TWILIO_TEMPLATE_CONTENT_SID ? { template: { id: c.TWILIO_TEMPLATE_CONTENT_SID, language: c.WHATSAPP_TEMPLATE_LANGUAGE } } : {}),
+    },
+    ctx.clock,
+    log,
+  );
+  ctx.app.use(
+    twilioWebhookRouter({
+      authToken: c.TWILIO_AUTH_TOKEN as string,
+      publicUrl: c.publicUrl,
+      receive: (inbound) => ctx.engine().receive(inbound),
+      onStatus: (update) => applyStatusUpdate({ store: ctx.store, bus: ctx.bus, log }, update),
+      now: () => ctx.clock.now(),
       log,
     }),
   );
