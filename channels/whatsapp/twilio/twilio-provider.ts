@@ -19,7 +19,6 @@ export interface TwilioConfig {
 
 /** Twilio's "outside the allowed window" error. */
 const OUTSIDE_WINDOW = 63016;
-const TWILIO_API = 'https://api.twilio.com';
 
 /** Sends Twilio's REST calls (and media downloads) to another base URL, for sandboxes and tests. */
 class RebasingRequestClient extends twilio.RequestClient {
