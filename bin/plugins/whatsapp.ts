@@ -1,3 +1,6 @@
+import makeWASocket from '@whiskeysockets/baileys';
+import pino from 'pino';
+import { BaileysProvider, type BaileysSocket, type SocketFactory } from '../../channels/whatsapp/baileys/baileys-provider.js';
 import { MetaCloudProvider } from '../../channels/whatsapp/meta-cloud/meta-provider.js';
 import { metaWebhookRouter } from '../../channels/whatsapp/meta-cloud/webhook.js';
 import type { WhatsAppProvider } from '../../channels/whatsapp/shared/provider.js';
@@ -17,6 +20,8 @@ export const whatsappPlugin: PluginModule = {
     if (meta) providers.push(meta);
     const twilioProvider = createTwilio(ctx);
     if (twilioProvider) providers.push(twilioProvider);
+    const web = ctx.config.WHATSAPP_WEB_ENABLED ? createBaileys(ctx) : undefined;
+    if (web) providers.push(web);
     if (providers.length === 0) return undefined;
     const channel = new WhatsAppChannel(providers);
     return {
@@ -24,7 +29,7 @@ export const whatsappPlugin: PluginModule = {
       adapters: [channel],
       start: () => channel.start(),
       stop: () => channel.stop(),
-      health: () => ({ whatsapp: { providers: channel.providerNames } }),
+      health: () => ({ whatsapp: { providers: channel.providerNames, ...(web ? { web: web.status().status } : {}) } }),
     };
   },
 };
@@ -86,6 +91,22 @@ function createTwilio(ctx: PluginContext): TwilioProvider | undefined {
     }),
   );
   return provider;
+}
+
+/** Tests replace the socket factory to drive the adapter with recorded Baileys messages. */
+export const baileysFactory: { create: SocketFactory } = {
+  create: (opts) =>
+    makeWASocket({ auth: opts.auth, logger: pino({ level: 'warn' }), browser: ['Parley', 'Chrome', '1.0'], markOnlineOnConnect: false }) as unknown as BaileysSocket,
+};
+
+function createBaileys(ctx: PluginContext): BaileysProvider {
+  return new BaileysProvider({
+    socketFactory: (opts) => baileysFactory.create(opts),
+    kv: ctx.store,
+    receive: (inbound) => ctx.engine().receive(inbound),
+    clock: ctx.clock,
+    log: ctx.log.child({ channel: 'whatsapp', provider: 'baileys' }),
+  });
 }
 
 /** A provider half-configured is a mistake worth stopping for, naming what is missing. */

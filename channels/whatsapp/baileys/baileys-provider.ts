@@ -1,0 +1,171 @@
+import { BufferJSON, DisconnectReason, downloadMediaMessage, type AuthenticationState, type WAMessage } from '@whiskeysockets/baileys';
+import { ProviderError, type InboundMessageInput, type MediaRef, type OutboundMessage } from '../../../core/domain/index.js';
+import type { ReceiveResult } from '../../../core/engine/index.js';
+import type { Clock, FetchedMedia, Logger, SendContext, SendResult } from '../../../core/ports/index.js';
+import type { WhatsAppProvider } from '../shared/provider.js';
+import { useStoreAuthState, type AuthKv } from './auth-state.js';
+import { normaliseWAMessage, skipReason } from './normalise.js';
+
+/** The part of a Baileys socket Parley uses; tests pass a fake. */
+export interface BaileysSocket {
+  ev: { on(event: string, listener: (arg: never) => void): void };
+  sendMessage(jid: string, content: { text: string }): Promise<WAMessage | undefined>;
+  sendPresenceUpdate(type: 'composing' | 'paused' | 'available', jid?: string): Promise<void>;
+  end(error: Error | undefined): void;
+}
+
+export type SocketFactory = (opts: { auth: AuthenticationState }) => BaileysSocket;
+
+export type WebStatus = 'starting' | 'waiting-for-qr-scan' | 'connected' | 'reconnecting' | 'logged-out' | 'stopped';
+
+export interface BaileysDeps {
+  socketFactory: SocketFactory;
+  kv: AuthKv;
+  receive: (inbound: InboundMessageInput) => Promise<ReceiveResult>;
+  clock: Clock;
+  log: Logger;
+  /** Minimum gap between sends: WhatsApp bans numbers that blast messages. */
+  minSendIntervalMs?: number;
+  download?: (m: WAMessage) => Promise<Buffer>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const MEDIA_NAMESPACE = 'whatsapp-web-media';
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * WhatsApp Web through Baileys, for teams without a Business API account. Paired by QR code
+ * (logged, and shown in the console via `status()`); auth state lives in Parley's store;
+ * reconnects on close unless WhatsApp logged the session out (then re-pairing is needed).
+ */
+export class BaileysProvider implements WhatsAppProvider {
+  readonly name = 'baileys' as const;
+  private sock: BaileysSocket | undefined;
+  private state: WebStatus = 'starting';
+  private qr: string | undefined;
+  private stopping = false;
+  private lastSend = 0;
+  private reconnects = 0;
+
+  constructor(private readonly deps: BaileysDeps) {}
+
+  /** Pairing and connection state, with the QR code to scan while pairing. */
+  status(): { status: WebStatus; qr?: string } {
+    return { status: this.state, ...(this.qr ? { qr: this.qr } : {}) };
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.state = 'stopped';
+    this.sock?.end(undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const auth = await useStoreAuthState(this.deps.kv);
+    const sock = this.deps.socketFactory({ auth: auth.state });
+    this.sock = sock;
+    sock.ev.on('creds.update', (() => void auth.saveCreds()) as (arg: never) => void);
+    sock.ev.on('connection.update', ((u: ConnectionUpdate) => void this.onConnection(u, auth.clear)) as (arg: never) => void);
+    sock.ev.on('messages.upsert', ((u: { messages: WAMessage[]; type: string }) => void this.onUpsert(u)) as (arg: never) => void);
+  }
+
+  private async onConnection(u: ConnectionUpdate, clearAuth: () => Promise<void>): Promise<void> {
+    if (u.qr) {
+      this.qr = u.qr;
+      this.state = 'waiting-for-qr-scan';
+      this.deps.log.warn({ qr: u.qr }, 'WhatsApp Web: scan this QR code with WhatsApp > Linked devices (also shown in the operator console)');
+    }
+    if (u.connection === 'open') {
+      this.state = 'connected';
+      this.qr = undefined;
+      this.reconnects = 0;
+      this.deps.log.info('WhatsApp Web: connected');
+    }
+    if (u.connection !== 'close' || this.stopping) return;
+    const code = (u.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+    if (code === DisconnectReason.loggedOut) {
+      this.state = 'logged-out';
+      await clearAuth();
+      this.deps.log.error('WhatsApp Web: logged out from the phone; re-pairing with a new QR code is needed (restart the channel)');
+      return;
+    }
+    this.state = 'reconnecting';
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.reconnects++, 5));
+    this.deps.log.warn({ code, delay }, 'WhatsApp Web: connection closed, reconnecting');
+    await (this.deps.sleep ?? realSleep)(delay);
+    if (!this.stopping) await this.connect();
+  }
+
+  private async onUpsert(u: { messages: WAMessage[]; type: string }): Promise<void> {
+    if (u.type !== 'notify') return;
+    for (const m of u.messages) {
+      const skip = skipReason(m);
+      const inbound = skip ? undefined : normaliseWAMessage(m, this.deps.clock.now());
+      if (!inbound) {
+        this.deps.log.debug({ id: m.key.id, reason: skip ?? 'unsupported content' }, 'WhatsApp Web: message ignored');
+        continue;
+      }
+      try {
+        // Media can only be downloaded with the original message: keep it until the turn ran.
+        if (inbound.media) await this.deps.kv.kvSet(MEDIA_NAMESPACE, inbound.providerMessageId, JSON.stringify(m, BufferJSON.replacer));
+        await this.deps.receive(inbound);
+      } catch (err) {
+        this.deps.log.error({ err, id: m.key.id }, 'WhatsApp Web: could not persist message');
+      }
+    }
+  }
+
+  async send(to: string, message: OutboundMessage, _ctx: SendContext): Promise<SendResult> {
+    const sock = this.connected();
+    await this.throttle();
+    const jid = `${to.replace(/^\+/, '')}@s.whatsapp.net`;
+    const text = message.choices?.length ? `${message.text}\n\n${message.choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}` : message.text;
+    try {
+      const sent = await sock.sendMessage(jid, { text });
+      await sock.sendPresenceUpdate('paused', jid).catch(() => undefined);
+      return sent?.key.id ? { providerMessageId: sent.key.id } : {};
+    } catch (cause) {
+      throw new ProviderError('whatsapp-web', `send failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+  }
+
+  async typing(to: string): Promise<void> {
+    await this.sock?.sendPresenceUpdate('composing', `${to.replace(/^\+/, '')}@s.whatsapp.net`).catch(() => undefined);
+  }
+
+  async fetchMedia(media: MediaRef): Promise<FetchedMedia> {
+    const raw = await this.deps.kv.kvGet<string>(MEDIA_NAMESPACE, media.providerRef);
+    if (!raw) throw new ProviderError('whatsapp-web', `media ${media.providerRef} is no longer available`, { permanent: true });
+    const m = JSON.parse(raw, BufferJSON.reviver) as WAMessage;
+    const download = this.deps.download ?? ((msg: WAMessage) => downloadMediaMessage(msg, 'buffer', {}));
+    const data = await download(m);
+    await this.deps.kv.kvDelete(MEDIA_NAMESPACE, media.providerRef);
+    return { data, mime: media.mime ?? 'audio/ogg' };
+  }
+
+  private connected(): BaileysSocket {
+    if (!this.sock || this.state !== 'connected') {
+      // Retryable: the outbound queue waits and tries again once reconnected.
+      throw new ProviderError('whatsapp-web', `not connected (${this.state})`, { status: 503, permanent: this.state === 'logged-out' });
+    }
+    return this.sock;
+  }
+
+  private async throttle(): Promise<void> {
+    const gap = this.deps.minSendIntervalMs ?? 1000;
+    const wait = this.lastSend + gap - Date.now();
+    if (wait > 0) await (this.deps.sleep ?? realSleep)(wait);
+    this.lastSend = Date.now();
+  }
+}
+
+interface ConnectionUpdate {
+  connection?: 'open' | 'connecting' | 'close';
+  qr?: string;
+  lastDisconnect?: { error?: Error };
+}
