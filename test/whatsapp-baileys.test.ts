@@ -11,7 +11,8 @@ import type { BaileysSocket } from '../channels/whatsapp/baileys/baileys-provide
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 
-class FakeSocket implements BaileysSocket {
+/** Speaks the slice of the Baileys socket Parley uses. */
+class FakeSocket {
   readonly ev = new EventEmitter();
   readonly sent: { jid: string; text: string }[] = [];
   ended = false;
@@ -47,7 +48,7 @@ beforeEach(async () => {
   baileysFactory.create = (opts) => {
     const s = new FakeSocket(opts.auth);
     sockets.push(s);
-    return s;
+    return s as unknown as BaileysSocket;
   };
   app = await startParley({ WHATSAPP_WEB_ENABLED: 'true' });
 });
