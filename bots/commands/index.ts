@@ -1,2 +1,8 @@
 export * from './parse.js';
 export * from './candidate-commands.js';
+export * from './actions.js';
+export * from './gates.js';
+export * from './intents.js';
+export * from './sentiment.js';
+export * from './state.js';
+export { commandTexts } from './texts.js';

@@ -55,6 +55,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('RetentionCleanup'), removed: z.record(z.string(), z.number()).default({}) }),
   z.object({ ...base, type: z.literal('JobFailed'), job: z.string(), error: z.string(), attempts: z.number().int() }),
   z.object({ ...base, type: z.literal('MessageSentAsTemplate'), messageId: z.string(), channel: ChannelIdSchema, template: z.string() }),
+  z.object({ ...base, type: z.literal('RescheduleRequested'), preferredTimes: z.string() }),
   // Add new event types above this line (one line each keeps parallel edits apart).
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;

@@ -1,0 +1,2 @@
+export * from './openai-transcriber.js';
+export * from './pocketsphinx-transcriber.js';

@@ -1,0 +1,2 @@
+export * from './ogg.js';
+export * from './voice-middleware.js';
