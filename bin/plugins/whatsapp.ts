@@ -9,6 +9,7 @@ import { TwilioProvider } from '../../channels/whatsapp/twilio/twilio-provider.j
 import { TWILIO_STATUS_PATH, twilioWebhookRouter } from '../../channels/whatsapp/twilio/webhook.js';
 import { WhatsAppChannel } from '../../channels/whatsapp/whatsapp-channel.js';
 import { ConfigError, type Config } from '../config.js';
+import { registerVoiceChannel } from './telegram.js';
 import type { PluginContext, PluginModule } from './types.js';
 
 /** WhatsApp: one channel, providers enabled by their own settings. */
@@ -24,6 +25,8 @@ export const whatsappPlugin: PluginModule = {
     if (web) providers.push(web);
     if (providers.length === 0) return undefined;
     const channel = new WhatsAppChannel(providers);
+    // Voice notes on WhatsApp go through the same transcription pipeline as every channel.
+    registerVoiceChannel(ctx, channel);
     return {
       name: 'whatsapp',
       adapters: [channel],

@@ -1,0 +1,130 @@
+/**
+ * A voice note on each WhatsApp provider, end to end: media fetched from the provider (nock /
+ * the fake socket), transcribed via nock on OPENAI_BASE_URL, and answered from the transcript.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import twilio from 'twilio';
+import { EventEmitter } from 'node:events';
+import type { WAMessage } from '@whiskeysockets/baileys';
+import { baileysFactory } from '../bin/plugins/whatsapp.js';
+import type { BaileysSocket } from '../channels/whatsapp/baileys/baileys-provider.js';
+import { eventually, startParley, type TestParley } from './support/harness.js';
+import { fixture } from './support/fixtures.js';
+
+const OGG = readFileSync(new URL('./__fixtures__/audio/my-name-is.ogg', import.meta.url));
+const WHISPER = { task: 'transcribe', language: 'english', duration: 2.1, text: 'My name is Ana Lima.', segments: [] };
+const openai = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://openai.test/v1' };
+const PHONE = '+4915112345678';
+
+let app: TestParley | undefined;
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+});
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+  nock.cleanAll();
+});
+afterAll(() => nock.enableNetConnect());
+
+/** Get the conversation to the name question, then deliver the voice note and expect the answer. */
+async function expectVoiceAnswered(say: (text: string) => Promise<void>, voice: () => Promise<void>, replies: () => string[]) {
+  nock('http://openai.test').post('/v1/audio/transcriptions').reply(200, WHISPER);
+  await say('hi');
+  await eventually(() => replies().some((t) => /agree to continue/.test(t)), 'consent question');
+  await say('yes');
+  await eventually(() => replies().some((t) => /What is your name/.test(t)), 'name question');
+  await voice();
+  await eventually(() => replies().some((t) => /Nice to meet you, Ana Lima!/.test(t)), 'the answer to the voice note', 10_000);
+  const conv = await app!.parley.store.findConversationByRef({ channel: 'whatsapp', externalId: PHONE });
+  const stored = (await app!.parley.store.listMessages(conv!.id)).find((m) => m.kind === 'voice');
+  expect(stored).toMatchObject({ text: 'My name is Ana Lima.', media: { size: OGG.length, transcript: { text: 'My name is Ana Lima.' } } });
+  expect(stored?.media?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(stored?.media?.storedPath).toBeDefined();
+}
+
+describe('WhatsApp voice notes', () => {
+  it('Meta Cloud API: media id -> URL -> download with the bearer token', async () => {
+    const SECRET = 'meta-secret';
+    app = await startParley({ ...openai, WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_PHONE_NUMBER_ID: '1111', WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'v', WHATSAPP_GRAPH_URL: 'http://graph.test/v21.0' });
+    const sent: string[] = [];
+    nock('http://graph.test').persist().post('/v21.0/1111/messages').reply(200, async (req: unknown) => {
+      const b = (await (req as Request).json()) as { text?: { body: string }; interactive?: { body: { text: string } } };
+      if (b.text || b.interactive) sent.push(b.text?.body ?? b.interactive?.body.text ?? '');
+      return { messages: [{ id: `wamid.out.${sent.length}` }] };
+    });
+    nock('http://graph.test', { reqheaders: { authorization: 'Bearer tok' } }).get('/v21.0/1456734321337090').reply(200, { url: 'http://media.test/download/1456734321337090', mime_type: 'audio/ogg', id: '1456734321337090' });
+    nock('http://media.test', { reqheaders: { authorization: 'Bearer tok' } }).get('/download/1456734321337090').reply(200, OGG, { 'content-type': 'audio/ogg' });
+    let n = 0;
+    const deliver = async (payload: unknown) => {
+      const body = JSON.stringify(payload);
+      await fetch(`${app!.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, body });
+    };
+    const text = (t: string) =>
+      fixture<{ entry: { changes: { value: { messages: { id: string; text: { body: string } }[] } }[] }[] }>('whatsapp/meta/text.json', (j) => {
+        const m = j.entry[0]!.changes[0]!.value.messages[0]!;
+        m.id = `wamid.in.${++n}`;
+        m.text.body = t;
+      });
+    await expectVoiceAnswered((t) => deliver(text(t)), () => deliver(fixture('whatsapp/meta/voice.json')), () => sent);
+  });
+
+  it('Twilio: MediaUrl0 downloaded with the account credentials', async () => {
+    const SID = 'ACd1f8c0b2a3e4f5a6b7c8d9e0f1a2b3c4';
+    app = await startParley({ ...openai, PUBLIC_URL: 'https://parley.example.com', TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tt', TWILIO_WHATSAPP_FROM: '+14155238886', TWILIO_API_BASE_URL: 'http://twilio.test' });
+    const sent: string[] = [];
+    nock('http://twilio.test').persist().post(`/2010-04-01/Accounts/${SID}/Messages.json`).reply(201, async (req: unknown) => {
+      sent.push(new URLSearchParams(await (req as Request).text()).get('Body') ?? '');
+      return { sid: `SMout${sent.length}`, status: 'queued' };
+    });
+    const basic = `Basic ${Buffer.from(`${SID}:tt`).toString('base64')}`;
+    nock('http://twilio.test', { reqheaders: { authorization: basic } }).get(/\/Media\/ME1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d$/).reply(200, OGG, { 'content-type': 'audio/ogg' });
+    let n = 0;
+    const deliver = async (params: Record<string, string>) => {
+      const path = '/webhooks/twilio/whatsapp';
+      await fetch(`${app!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature('tt', `https://parley.example.com${path}`, params) }, body: new URLSearchParams(params).toString() });
+    };
+    const text = (t: string) => ({ ...fixture<Record<string, string>>('whatsapp/twilio/text.json'), Body: t, MessageSid: `SMin${++n}` });
+    await expectVoiceAnswered((t) => deliver(text(t)), () => deliver(fixture('whatsapp/twilio/voice.json')), () => sent);
+  });
+
+  it('WhatsApp Web: audioMessage (ptt) downloaded with Baileys media download', async () => {
+    const original = baileysFactory.create;
+    const sockets: { ev: EventEmitter; sent: string[] }[] = [];
+    baileysFactory.create = () => {
+      const s = {
+        ev: new EventEmitter(),
+        sent: [] as string[],
+        async sendMessage(_jid: string, c: { text: string }) {
+          s.sent.push(c.text);
+          return { key: { id: `BAE${s.sent.length}` } } as WAMessage;
+        },
+        async sendPresenceUpdate() {},
+        end() {},
+      };
+      sockets.push(s);
+      return s as unknown as BaileysSocket;
+    };
+    try {
+      app = await startParley({ ...openai, WHATSAPP_WEB_ENABLED: 'true' });
+      // The fake socket cannot decrypt WhatsApp media: the download step is what Baileys'
+      // downloadMediaMessage would return for this message.
+      const provider = (app.parley.plugins.find((p) => p.name === 'whatsapp')?.adapters?.[0] as unknown as { provider(ref: { channel: 'whatsapp'; externalId: string; provider: string }): { deps: { download?: unknown } } }).provider({ channel: 'whatsapp', externalId: PHONE, provider: 'baileys' });
+      provider.deps.download = async (m: WAMessage) => {
+        expect(m.message?.audioMessage?.ptt).toBe(true);
+        return OGG;
+      };
+      const sock = sockets[0]!;
+      sock.ev.emit('connection.update', { connection: 'open' });
+      let n = 0;
+      const say = async (t: string) => void sock.ev.emit('messages.upsert', { type: 'notify', messages: [{ ...fixture<WAMessage>('whatsapp/baileys/text.json'), key: { remoteJid: '4915112345678@s.whatsapp.net', fromMe: false, id: `IN${++n}` }, message: { conversation: t } }] });
+      await expectVoiceAnswered(say, async () => void sock.ev.emit('messages.upsert', { type: 'notify', messages: [fixture('whatsapp/baileys/voice-note.json')] }), () => sock.sent);
+    } finally {
+      baileysFactory.create = original;
+    }
+  });
+});
