@@ -1,1 +1,7 @@
 export * from './types.js';
+export * from './session.js';
+export * from './selection.js';
+export * from './machine.js';
+export * from './integrity.js';
+export * from './assessment.js';
+export * from './memory.js';

@@ -1,0 +1,158 @@
+import { describe, expect, it } from '@jest/globals';
+import { answerQuestion, composite, isAbandoned, markAbandoned, restartInterview, resumeInterview, startInterview, type InterviewAction } from './machine.js';
+import { DEFAULT_INTERVIEW_CONFIG, InterviewSessionSchema, type InterviewSession } from './session.js';
+import { syntheticBank } from './test-bank.js';
+import type { AnswerEvaluation, Level, Quality } from './types.js';
+
+const bank = syntheticBank();
+const T0 = Date.UTC(2026, 0, 1, 9);
+const MIN = 60_000;
+
+const EVAL: Record<Quality, AnswerEvaluation> = {
+  excellent: { quality: 'excellent', technicalAccuracy: 0.95, clarity: 0.9, skills: [], coveredConcepts: [], missedConcepts: [], redFlags: [], unparseable: false },
+  good: { quality: 'good', technicalAccuracy: 0.75, clarity: 0.8, skills: [], coveredConcepts: [], missedConcepts: [], redFlags: [], unparseable: false },
+  fair: { quality: 'fair', technicalAccuracy: 0.55, clarity: 0.6, skills: [], coveredConcepts: [], missedConcepts: [], redFlags: [], unparseable: false },
+  poor: { quality: 'poor', technicalAccuracy: 0.1, clarity: 0.4, skills: [], coveredConcepts: [], missedConcepts: [], redFlags: [], unparseable: false },
+};
+
+/** Run a script of answer qualities from the start; returns the session and every action. */
+function run(qualities: Quality[], config = DEFAULT_INTERVIEW_CONFIG, stepMs = MIN) {
+  let [session, actions] = startInterview({ role: 'test', skills: bank.skills }, bank, T0, config);
+  const all: InterviewAction[] = [...actions];
+  qualities.forEach((q, i) => {
+    [session, actions] = answerQuestion(session, { evaluation: EVAL[q], answerText: `answer ${i}`, now: T0 + (i + 1) * stepMs }, bank, config);
+    all.push(...actions);
+  });
+  return { session, actions: all, levels: all.filter((a) => a.type === 'ask').map((a) => (a as { question: { level: Level } }).question.level) };
+}
+
+describe('composite', () => {
+  it.each<[Quality, number, number, number]>([
+    ['excellent', 1, 1, 1],
+    ['good', 0.5, 0.5, 0.525],
+    ['fair', 0.8, 0.6, 0.71],
+    ['poor', 0, 0, 0.025],
+  ])('%s, accuracy %f, clarity %f -> %f', (quality, technicalAccuracy, clarity, expected) => {
+    expect(composite({ quality, technicalAccuracy, clarity })).toBeCloseTo(expected, 6);
+  });
+});
+
+describe('difficulty transitions', () => {
+  it.each<[string, Quality[], Level]>([
+    ['starts at warmup', [], 'warmup'],
+    ['warmup lasts 2 questions, then fundamental', ['fair', 'fair'], 'fundamental'],
+    ['excellent at fundamental with a strong history -> intermediate', ['good', 'good', 'excellent'], 'intermediate'],
+    ['a fair answer stays at the level', ['good', 'good', 'fair'], 'fundamental'],
+    ['strong answers climb to expert and never above', Array(9).fill('excellent'), 'expert'],
+    ['two poor at intermediate -> boundary and fundamental', ['good', 'good', 'excellent', 'poor', 'poor'], 'fundamental'],
+    ['poor at fundamental after a shaky run -> warmup (never below)', ['poor', 'poor', 'poor'], 'warmup'],
+    ['still never below warmup', ['poor', 'poor', 'poor', 'poor'], 'warmup'],
+  ])('%s', (_label, qualities, level) => {
+    expect(run(qualities).session.level).toBe(level);
+  });
+
+  it('records a skill boundary for the skill that failed, at its level', () => {
+    const { session, actions } = run(['good', 'good', 'excellent', 'poor', 'poor']);
+    const failed = session.answers.at(-1) as { skill: string };
+    expect(session.boundaries[failed.skill]).toMatchObject({ level: 'intermediate' });
+    expect(actions).toContainEqual({ type: 'boundary', skill: failed.skill, level: 'intermediate' });
+    expect(actions).toContainEqual({ type: 'levelChanged', from: 'intermediate', to: 'fundamental', reason: 'two poor answers at this level' });
+  });
+
+  it('does not lower on one weak answer after a strong run', () => {
+    expect(run(['excellent', 'good', 'good', 'excellent', 'poor']).session.level).not.toBe('fundamental');
+  });
+
+  it('three excellent in a row raise the level, and skip one when two below an earlier streak peak', () => {
+    const first = run(['excellent', 'excellent', 'excellent', 'excellent']);
+    expect(first.session.streakPeak).toBe('advanced');
+    // Knocked down to fundamental, two below the peak, a new streak jumps two levels.
+    const knocked: InterviewSession = { ...first.session, level: 'fundamental', answers: first.session.answers.map((a) => ({ ...a, quality: 'fair' as const, composite: 0.6 })) };
+    let s = knocked;
+    for (let i = 0; i < 3; i++) [s] = answerQuestion(s, { evaluation: EVAL.excellent, answerText: 'x', now: T0 + (10 + i) * MIN }, bank);
+    expect(s.phaseHistory.at(-1)).toMatchObject({ level: 'advanced', reason: 'three excellent answers in a row' });
+  });
+
+  it('stays and probes another skill at the same level', () => {
+    const { session, actions } = run(['good', 'good', 'fair']);
+    const asks = actions.filter((a) => a.type === 'ask') as { question: { skill: string; level: Level } }[];
+    expect(asks.at(-1)?.question.level).toBe('fundamental');
+    expect(asks.at(-1)?.question.skill).not.toBe(session.answers.at(-1)?.skill);
+  });
+
+  it('prefers skills not yet explored, and skills without a boundary', () => {
+    const { actions } = run(['fair', 'fair', 'fair', 'fair']);
+    const skills = (actions.filter((a) => a.type === 'ask') as { question: { skill: string } }[]).map((a) => a.question.skill);
+    expect(new Set(skills.slice(0, 4)).size).toBe(4);
+    const bounded = run(['good', 'good', 'excellent', 'poor', 'poor']);
+    expect(bounded.session.pending?.skill).not.toBe(Object.keys(bounded.session.boundaries)[0]);
+  });
+
+  it('never asks the same question twice', () => {
+    const { session } = run(Array(15).fill('fair'));
+    expect(new Set(session.askedQuestionIds).size).toBe(session.askedQuestionIds.length);
+  });
+});
+
+describe('completion', () => {
+  it('completes with enough evidence once >= 8 answers and every core skill is bounded or explored at two levels', () => {
+    const { session, actions } = run(['good', 'good', ...Array(14).fill('fair')]);
+    expect(session.status).toBe('completed');
+    expect(actions.at(-1)).toEqual({ type: 'complete', reason: session.completionReason });
+    expect(session.answers.length).toBeGreaterThanOrEqual(8);
+    expect(session.answers.length).toBeLessThanOrEqual(15);
+  });
+
+  it('completes at 15 questions at the latest', () => {
+    const { session } = run(Array(20).fill('excellent'));
+    expect(session.status).toBe('completed');
+    expect(session.answers.length).toBeLessThanOrEqual(15);
+  });
+
+  it('completes at the time limit', () => {
+    const { session } = run(['fair', 'fair', 'fair'], { ...DEFAULT_INTERVIEW_CONFIG, timeLimitMin: 2 });
+    expect(session).toMatchObject({ status: 'completed', completionReason: 'time-limit' });
+    expect(session.answers).toHaveLength(2);
+  });
+
+  it('ignores answers after completion', () => {
+    const { session } = run(Array(15).fill('fair'));
+    expect(answerQuestion(session, { evaluation: EVAL.good, answerText: 'late', now: T0 + 99 * MIN }, bank)).toEqual([session, []]);
+  });
+
+  it('a strong candidate reaches advanced or expert; a weak one gets a boundary at fundamental', () => {
+    const strong = run(Array(15).fill('excellent'));
+    expect(strong.levels).toEqual(expect.arrayContaining(['advanced']));
+    const weak = run(Array(15).fill('poor'));
+    expect(Object.values(weak.session.boundaries).map((b) => b.level)).toContain('fundamental');
+    expect(weak.levels).not.toContain('intermediate');
+  });
+});
+
+describe('recovery and abandonment', () => {
+  it('is abandoned after 30 minutes without an answer, and resumes with the same pending question', () => {
+    const { session } = run(['good', 'good']);
+    expect(isAbandoned(session, T0 + 2 * MIN + 29 * MIN)).toBe(false);
+    expect(isAbandoned(session, T0 + 2 * MIN + 31 * MIN)).toBe(true);
+    const abandoned = markAbandoned(session);
+    expect(abandoned.status).toBe('abandoned');
+    const [resumed, actions] = resumeInterview(abandoned, bank, T0 + 60 * MIN);
+    expect(resumed.status).toBe('in-progress');
+    expect(actions).toEqual([{ type: 'ask', question: bank.questions.find((q) => q.id === session.pending?.questionId) }]);
+    expect(resumed.askedQuestionIds).toEqual(session.askedQuestionIds);
+  });
+
+  it('restarts from warmup with the same role', () => {
+    const { session } = run(['good', 'good', 'excellent']);
+    const [fresh] = restartInterview(session, bank, T0 + 90 * MIN);
+    expect(fresh).toMatchObject({ role: 'test', level: 'warmup', answers: [], status: 'in-progress' });
+  });
+
+  it('round-trips through JSON and continues identically', () => {
+    const { session } = run(['good', 'good', 'excellent', 'fair']);
+    const restored = InterviewSessionSchema.parse(JSON.parse(JSON.stringify(session)));
+    const a = answerQuestion(session, { evaluation: EVAL.good, answerText: 'x', now: T0 + 10 * MIN }, bank);
+    const b = answerQuestion(restored, { evaluation: EVAL.good, answerText: 'x', now: T0 + 10 * MIN }, bank);
+    expect(b).toEqual(a);
+  });
+});
