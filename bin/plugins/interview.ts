@@ -1,9 +1,62 @@
+import { intakePrompt, type IntakeState } from '../../bots/intake/index.js';
+import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../../bots/interviewer/bank-loader.js';
+import { interviewMiddleware, interviewPrompt } from '../../bots/interviewer/interview-middleware.js';
+import { LlmEvaluator } from '../../bots/interviewer/llm-evaluator.js';
+import { RubricEvaluator } from '../../bots/interviewer/rubric-evaluator.js';
+import { DEFAULT_INTERVIEW_CONFIG, type InterviewConfig, type RoleBank } from '../../core/interview/index.js';
+import type { Evaluator } from '../../core/ports/index.js';
+import type { Config } from '../config.js';
 import type { PluginModule } from './types.js';
 
-/** Wiring for the interview feature. Not built yet: the feature is off. */
+/**
+ * The adaptive interview: question banks (validated at start-up: a bad file stops Parley naming
+ * the file and field), the evaluator (LLM when OPENAI_API_KEY is set, falling back to the
+ * offline rubric evaluator), the interview middleware, the roles intake offers, and what to
+ * re-ask after a handback.
+ */
 export const interviewPlugin: PluginModule = {
   name: 'interview',
-  async create() {
-    return undefined;
+  async create(ctx) {
+    const banks = await loadQuestionBanks([DEFAULT_BANK_DIR, ...(ctx.config.INTERVIEW_BANK_DIRS ?? [])]);
+    const evaluator = chooseEvaluator(ctx.config, ctx.log);
+    const config: InterviewConfig = {
+      ...DEFAULT_INTERVIEW_CONFIG,
+      minQuestions: ctx.config.INTERVIEW_MIN_QUESTIONS,
+      maxQuestions: ctx.config.INTERVIEW_MAX_QUESTIONS,
+      timeLimitMin: ctx.config.INTERVIEW_TIME_LIMIT_MIN,
+      abandonAfterMin: ctx.config.INTERVIEW_ABANDON_AFTER_MIN,
+    };
+    const roles = [...banks.values()].map((b) => ({ id: b.role, title: b.title }));
+    if (roles.length) ctx.services.roles = () => roles;
+    else ctx.log.warn('no question banks found: intake offers the default roles and no interview runs');
+    ctx.services.pendingPrompt = (conversation) => {
+      const bank: RoleBank | undefined = banks.get(String(conversation.state.interview ? (conversation.state.interview as { role?: string }).role ?? '' : ''));
+      return interviewPrompt(conversation.state, bank ?? findBankFor(conversation.state, banks)) ?? intakePrompt(conversation.state.intake as IntakeState | undefined, roles);
+    };
+    ctx.log.info({ roles: roles.map((r) => r.id), questions: [...banks.values()].reduce((n, b) => n + b.questions.length, 0), evaluator: evaluator.name }, 'interview ready');
+    return {
+      name: 'interview',
+      middleware: { conversation: [interviewMiddleware({ banks: () => banks, evaluator, config })] },
+      health: () => ({ interview: { roles: roles.length, evaluator: evaluator.name } }),
+    };
   },
 };
+
+function findBankFor(state: Record<string, unknown>, banks: ReadonlyMap<string, RoleBank>): RoleBank | undefined {
+  const pending = (state.interview as { pending?: { questionId?: string } } | undefined)?.pending?.questionId;
+  return pending ? [...banks.values()].find((b) => b.questions.some((q) => q.id === pending)) : undefined;
+}
+
+function chooseEvaluator(config: Config, log: { warn(obj: object, msg?: string): void }): Evaluator {
+  const rubric = new RubricEvaluator();
+  if (!config.OPENAI_API_KEY) return rubric;
+  return new LlmEvaluator({
+    apiKey: config.OPENAI_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+    model: config.OPENAI_MODEL,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+    fallback: rubric,
+    budget: { ...(config.LLM_BUDGET_TOKENS ? { maxTokens: config.LLM_BUDGET_TOKENS } : {}), ...(config.LLM_BUDGET_USD ? { maxUsd: config.LLM_BUDGET_USD } : {}) },
+    logger: log,
+  });
+}

@@ -1,2 +1,6 @@
+export * from './config.js';
+export * from './input.js';
 export * from './score.js';
+export * from './episode.js';
 export * from './sentiment.js';
+export * from './disengagement.js';

@@ -1,154 +1,141 @@
-import { z } from 'zod';
-import { STAGES, type Stage } from '../domain/index.js';
-import { disengagementPhrase, scoreSentiment } from './sentiment.js';
+import { DEFAULT_RISK_CONFIG, FACTOR_NAMES, type FactorName, type RiskConfig } from './config.js';
+import { rawFactors, type RawFactor } from './factors.js';
+import { parseRiskInput, type ParsedRiskInput, type RiskInput } from './input.js';
+import { round4 } from './text.js';
 
-export const RiskInputSchema = z.object({
-  stage: z.enum(STAGES),
-  now: z.number(),
-  lastCandidateMessageAt: z.number().optional(),
-  lastBotMessageAt: z.number().optional(),
-  unansweredNudges: z.number().int().nonnegative().default(0),
-  interview: z.enum(['none', 'in-progress', 'paused', 'abandoned', 'completed']).default('none'),
-  /** Seconds the candidate took to answer, oldest first. */
-  responseLatenciesSec: z.array(z.number()).default([]),
-  /** Interview answer composites 0..1, oldest first. */
-  answerComposites: z.array(z.number()).default([]),
-  /** The candidate's recent messages, newest last. */
-  recentCandidateMessages: z.array(z.string()).default([]),
-  missedInterview: z.boolean().default(false),
-  optedOut: z.boolean().default(false),
-  mode: z.enum(['bot', 'human']).default('bot'),
-});
-export type RiskInput = z.input<typeof RiskInputSchema>;
+/** Risk levels, lowest first; `levelFor` maps a score onto them. */
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
 
-export type RiskLevel = 'low' | 'medium' | 'high';
-export type RecommendedAction = 'none' | 'nudge' | 'recruiter-call' | 'takeover';
+/** What `recommendAction` can suggest: nothing, an automatic nudge, a recruiter's call, or a live takeover of the chat. */
+export const RECOMMENDED_ACTIONS = ['none', 'nudge', 'recruiter-call', 'takeover'] as const;
+export type RecommendedAction = (typeof RECOMMENDED_ACTIONS)[number];
 
+/** One named reason for the score, with what it adds and a sentence a recruiter can read. */
 export interface RiskFactor {
-  name: string;
+  name: FactorName;
   contribution: number;
   detail: string;
 }
 
+/** The result of `assessRisk`; `score`, `level`, `factors` and `recommendedAction` map onto the `CandidateAtRisk` event. */
 export interface RiskAssessment {
+  /** 0..1, the exact sum of the factors' contributions. */
   score: number;
   level: RiskLevel;
+  /** Non-zero factors, largest contribution first. */
   factors: RiskFactor[];
   recommendedAction: RecommendedAction;
 }
 
-export interface RiskConfig {
-  medium: number;
-  high: number;
-  /** Hours a candidate in each stage may stay quiet before it starts to count. */
-  expectedReplyHours: Record<Stage, number>;
-  maxNudges: number;
-}
-
-export const DEFAULT_RISK_CONFIG: RiskConfig = {
-  medium: 0.4,
-  high: 0.7,
-  expectedReplyHours: { new: 24, intake: 4, screening: 72, interviewing: 1, assessed: 168, scheduled: 72, hired: Infinity, rejected: Infinity, withdrawn: Infinity },
-  maxNudges: 2,
-};
-
-const HOUR = 3_600_000;
-const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
-const round = (x: number) => Math.round(x * 1000) / 1000;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? ((s[Math.floor((s.length - 1) / 2)] as number) + (s[Math.ceil((s.length - 1) / 2)] as number)) / 2 : 0;
-};
-
-/** Each factor: a bounded contribution and a sentence a recruiter can read. */
-function factors(i: z.infer<typeof RiskInputSchema>, c: RiskConfig): RiskFactor[] {
-  const out: RiskFactor[] = [];
-  const add = (name: string, contribution: number, detail: string) => contribution > 0 && out.push({ name, contribution, detail });
-  if (i.optedOut) add('opted-out', 1, 'The candidate opted out');
-  const expected = c.expectedReplyHours[i.stage];
-  if (i.lastCandidateMessageAt !== undefined && Number.isFinite(expected)) {
-    const hours = (i.now - i.lastCandidateMessageAt) / HOUR;
-    const waitingOnCandidate = (i.lastBotMessageAt ?? 0) >= i.lastCandidateMessageAt;
-    const weight = waitingOnCandidate ? 0.35 : 0.15;
-    add('silence', weight * clamp01((hours / expected - 1) / 3), `No reply for ${Math.round(hours)} h while in ${i.stage} (expected within ${expected} h)`);
-  }
-  add('unanswered-nudges', Math.min(0.2, 0.08 * i.unansweredNudges), `${i.unansweredNudges} reminder${i.unansweredNudges === 1 ? '' : 's'} without an answer`);
-  if (i.interview === 'abandoned') add('interview-abandoned', 0.2, 'Left the interview mid-way');
-  if (i.interview === 'paused') add('interview-paused', 0.1, 'Interview paused mid-way');
-  const lat = i.responseLatenciesSec;
-  if (lat.length >= 6) {
-    const ratio = median(lat.slice(-3)) / Math.max(1, median(lat.slice(0, -3)));
-    add('slowing-responses', 0.1 * clamp01((ratio - 2) / 3), `Answers now take ${ratio.toFixed(1)}x as long as before`);
-  }
-  const comp = i.answerComposites;
-  if (comp.length >= 6) {
-    const drop = comp.slice(0, -3).reduce((a, b) => a + b, 0) / (comp.length - 3) - comp.slice(-3).reduce((a, b) => a + b, 0) / 3;
-    add('falling-quality', 0.1 * clamp01((drop - 0.15) / 0.35), `Answer quality fell by ${Math.round(drop * 100)} points`);
-  }
-  const recent = i.recentCandidateMessages.slice(-5);
-  if (recent.length) {
-    const mean = recent.reduce((n, t) => n + scoreSentiment(t).score, 0) / recent.length;
-    add('negative-sentiment', 0.15 * clamp01((-mean - 0.1) / 0.5), `Recent messages read negative (${mean.toFixed(2)})`);
-    const phrase = recent.map(disengagementPhrase).find(Boolean);
-    if (phrase) add('disengagement', 0.45, `Said "${phrase}"`);
-  }
-  if (i.missedInterview) add('missed-interview', 0.3, 'Missed a scheduled interview');
-  return out;
-}
-
 /**
- * Score 0..1 with its factors (contributions sum to the score) and a recommended action.
+ * How likely a candidate is to drop out, 0..1, with the factors that make it up. Each factor
+ * adds at most its weight; if they add up to more than 1 they are scaled down together, so
+ * the contributions always sum to the score. Opting out overrides everything: score 1.
  *
+ * @throws ValidationError when the input does not parse.
  * @example
- * assessRisk({ stage: 'intake', now, lastCandidateMessageAt: now - 26 * HOUR, lastBotMessageAt: now - 26 * HOUR })
+ * assessRisk({ stage: 'intake', now, lastCandidateMessageAt: now - 26 * HOUR, lastBotMessageAt: now - 25 * HOUR, unansweredNudges: 2 })
+ * // { score: 0.8401, level: 'high', recommendedAction: 'recruiter-call', factors: [
+ * //   { name: 'silence', contribution: 0.5401, detail: 'No reply for 26 h while in intake (expected within 4 h)' },
+ * //   { name: 'unanswered-nudges', contribution: 0.3, detail: '2 nudges unanswered since they last wrote' }] }
  */
 export function assessRisk(input: RiskInput, config: RiskConfig = DEFAULT_RISK_CONFIG): RiskAssessment {
-  const i = RiskInputSchema.parse(input);
-  const raw = factors(i, config).sort((a, b) => b.contribution - a.contribution);
-  const sum = raw.reduce((n, f) => n + f.contribution, 0);
-  const scale = sum > 1 ? 1 / sum : 1;
-  const list = raw.map((f) => ({ ...f, contribution: round(f.contribution * scale) }));
-  const score = round(Math.min(1, sum));
-  const level: RiskLevel = score >= config.high ? 'high' : score >= config.medium ? 'medium' : 'low';
-  return { score, level, factors: list, recommendedAction: recommend(level, list, i, config) };
+  const parsed = parseRiskInput(input);
+  const { score, factors } = parsed.optedOut ? optedOut() : combine(rawFactors(parsed, config));
+  const level = levelFor(score, config);
+  return { score, level, factors, recommendedAction: recommendAction(level, factors, parsed, config) };
 }
 
 /**
- * low -> nothing; opted out -> nothing (respect it); disengagement or a missed interview -> a
- * recruiter call; an abandoned interview with negative sentiment -> takeover; silence or
- * nudges -> another nudge until the nudges run out, then a call.
+ * The level of a score: at or above `high` is high, at or above `medium` is medium.
+ *
+ * @example
+ * levelFor(0.4, DEFAULT_RISK_CONFIG) // 'medium'
  */
-function recommend(level: RiskLevel, list: RiskFactor[], i: z.infer<typeof RiskInputSchema>, c: RiskConfig): RecommendedAction {
-  const names = new Set(list.map((f) => f.name));
-  if (level === 'low' || names.has('opted-out')) return 'none';
-  if (names.has('interview-abandoned') && names.has('negative-sentiment')) return 'takeover';
-  if (names.has('disengagement') || names.has('missed-interview')) return 'recruiter-call';
-  if (names.has('silence') || names.has('unanswered-nudges')) return i.unansweredNudges >= c.maxNudges ? 'recruiter-call' : 'nudge';
-  return level === 'high' ? 'recruiter-call' : 'nudge';
+export function levelFor(score: number, thresholds: Pick<RiskConfig, 'medium' | 'high'>): RiskLevel {
+  if (score >= thresholds.high) return 'high';
+  if (score >= thresholds.medium) return 'medium';
+  return 'low';
 }
 
-/** The biggest factors, for the console and `/status <candidate>`. */
-export function topFactors(a: Pick<RiskAssessment, 'factors'>, n = 3): RiskFactor[] {
-  return a.factors.slice(0, n);
-}
+/** The action each factor suggests when it is the top one (see `recommendAction`). */
+export const FACTOR_ACTIONS: Readonly<Record<FactorName, RecommendedAction>> = {
+  'opted-out': 'none',
+  disengagement: 'recruiter-call',
+  'missed-interview': 'recruiter-call',
+  'negative-sentiment': 'takeover',
+  'falling-quality': 'takeover',
+  silence: 'nudge',
+  'unanswered-nudges': 'nudge',
+  'interview-abandoned': 'nudge',
+  'interview-paused': 'nudge',
+  'slowing-responses': 'nudge',
+};
 
-export interface RiskEpisodeState {
-  level: RiskLevel;
-  episode?: { id: string; startedAt: number };
+/**
+ * What to do about a candidate, from the level and the top factor:
+ *
+ * | situation                                              | action           | why                                             |
+ * |--------------------------------------------------------|------------------|-------------------------------------------------|
+ * | level low                                              | `none`           | nothing to do                                   |
+ * | opted out                                              | `none`           | they said stop: nobody contacts them            |
+ * | interview abandoned and negative sentiment             | `takeover`       | the bot upset them; a person should talk        |
+ * | top: disengagement, missed-interview                   | `recruiter-call` | only a person can win them back / reschedule    |
+ * | top: negative-sentiment, falling-quality               | `takeover`       | a person steps into the chat                    |
+ * | top: silence, unanswered-nudges, interview-*, slowing  | `nudge`          | a reminder is usually enough                    |
+ * | a `nudge` when `maxNudges` nudges are already ignored  | `recruiter-call` | more nudges will not help (and are not sent)    |
+ * | human mode: `nudge` or `takeover`                      | `recruiter-call` | a recruiter already holds the chat; bot is mute |
+ *
+ * @example
+ * recommendAction('high', [{ name: 'disengagement', contribution: 0.7, detail: '' }], { unansweredNudges: 0, mode: 'bot' }) // 'recruiter-call'
+ */
+export function recommendAction(
+  level: RiskLevel,
+  factors: readonly Pick<RiskFactor, 'name' | 'contribution'>[],
+  situation: Pick<ParsedRiskInput, 'unansweredNudges' | 'mode'>,
+  config: Pick<RiskConfig, 'maxNudges'> = DEFAULT_RISK_CONFIG,
+): RecommendedAction {
+  const top = sortFactors(factors)[0];
+  if (level === 'low' || top === undefined || top.name === 'opted-out') return 'none';
+  const has = (name: FactorName) => factors.some((f) => f.name === name && f.contribution > 0);
+  let action: RecommendedAction = has('interview-abandoned') && has('negative-sentiment') ? 'takeover' : FACTOR_ACTIONS[top.name];
+  if (action === 'nudge' && situation.unansweredNudges >= config.maxNudges) action = 'recruiter-call';
+  if (situation.mode === 'human' && (action === 'nudge' || action === 'takeover')) action = 'recruiter-call';
+  return action;
 }
 
 /**
- * Alert once per at-risk episode: one starts when the level crosses into high and ends when
- * it falls back to low. Staying high, or hovering between medium and high, does not alert again.
+ * The `n` largest factors, each with its sentence, for alerts, the console and `/status`.
+ *
+ * @example
+ * topFactors(assessment, 1) // [{ name: 'silence', contribution: 0.54, detail: 'No reply for 26 h while in intake (expected within 4 h)' }]
  */
-export function riskTransition(previous: RiskEpisodeState | undefined, next: Pick<RiskAssessment, 'level'>, now: number, candidateId: string): { state: RiskEpisodeState; crossedIntoHigh: boolean; alert: boolean } {
-  const crossedIntoHigh = next.level === 'high' && previous?.level !== 'high';
-  let episode = previous?.episode;
-  let alert = false;
-  if (next.level === 'low') episode = undefined;
-  else if (next.level === 'high' && !episode) {
-    episode = { id: `${candidateId}:${now}`, startedAt: now };
-    alert = true;
+export function topFactors<F extends Pick<RiskFactor, 'name' | 'contribution'>>(assessment: { factors: readonly F[] }, n = 3): F[] {
+  return sortFactors(assessment.factors).slice(0, Math.max(0, n));
+}
+
+/** Largest contribution first; ties in `FACTOR_NAMES` order, so the top factor is deterministic. */
+function sortFactors<F extends Pick<RiskFactor, 'name' | 'contribution'>>(factors: readonly F[]): F[] {
+  const rank = (name: string) => FACTOR_NAMES.indexOf(name as FactorName);
+  return [...factors].sort((a, b) => b.contribution - a.contribution || rank(a.name) - rank(b.name));
+}
+
+function optedOut(): { score: number; factors: RiskFactor[] } {
+  return { score: 1, factors: [{ name: 'opted-out', contribution: 1, detail: 'Opted out: do not contact' }] };
+}
+
+/** Caps the total at 1 by scaling every factor alike, so the contributions still explain the score. */
+function combine(raw: readonly RawFactor[]): { score: number; factors: RiskFactor[] } {
+  const total = raw.reduce((n, f) => n + f.raw, 0);
+  const scale = total > 1 ? 1 / total : 1;
+  const factors = sortFactors(raw.map((f) => ({ name: f.name, contribution: round4(f.raw * scale), detail: f.detail }))).filter((f) => f.contribution > 0);
+  let score = round4(factors.reduce((n, f) => n + f.contribution, 0));
+  const top = factors[0];
+  if (total > 1 && top && score !== 1) {
+    // Rounding each share can leave the sum a hair off 1; the largest factor absorbs it.
+    top.contribution = round4(top.contribution + 1 - score);
+    score = 1;
   }
-  return { state: { level: next.level, ...(episode ? { episode } : {}) }, crossedIntoHigh, alert };
+  return { score, factors };
 }
