@@ -26,7 +26,7 @@ export const interviewPlugin: PluginModule = {
       timeLimitMin: ctx.config.INTERVIEW_TIME_LIMIT_MIN,
       abandonAfterMin: ctx.config.INTERVIEW_ABANDON_AFTER_MIN,
     };
-    const roles = [...banks.values()].map((b) => ({ id: b.role, title: b.title }));
+    const roles = [...banks.values()].map((b) => ({ id: b.role, title: b.title })).sort((a, b) => a.title.localeCompare(b.title));
     if (roles.length) ctx.services.roles = () => roles;
     else ctx.log.warn('no question banks found: intake offers the default roles and no interview runs');
     ctx.services.pendingPrompt = (conversation) => {
