@@ -19,6 +19,7 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/data/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/after-env.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };
