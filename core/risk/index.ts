@@ -4,3 +4,4 @@ export * from './score.js';
 export * from './episode.js';
 export * from './sentiment.js';
 export * from './disengagement.js';
+export * from './explain.js';
