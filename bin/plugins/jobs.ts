@@ -1,9 +1,98 @@
-import type { PluginModule } from './types.js';
+import { hostname } from 'node:os';
+import type { AgendaBackend } from 'agenda';
+import { Alerter, createRedisBackend, JobsRuntime, SlackWebhook, SqliteAgendaBackend, AgendaScheduler, type JobsDeps, type JobsSettings } from '../../jobs/index.js';
+import { resolveRiskConfig, type RiskConfig } from '../../core/risk/index.js';
+import { createRiskJobs } from '../../jobs/risk/index.js';
+import { ConfigError, type Config } from '../config.js';
+import type { PluginContext, PluginModule } from './types.js';
 
-/** Wiring for the jobs feature. Not built yet: the feature is off. */
+/**
+ * Scheduled work on Agenda: interview reminders, inactivity nudges, the risk sweep and at-risk
+ * alerts (console, HR chats, Slack), abandonment of stale interviews, retention clean-up and the
+ * HR digest. Jobs live in the embedded SQLite file, or in Redis when `REDIS_URL` is set.
+ * Provides `services.scheduler` and `services.scheduleInterview`; reads `notifyOperators`,
+ * `hrBroadcast` and `pendingPrompt` when it needs them.
+ */
 export const jobsPlugin: PluginModule = {
   name: 'jobs',
-  async create() {
-    return undefined;
+  async create(ctx) {
+    const { config, log } = ctx;
+    if (!config.JOBS_ENABLED) return undefined;
+    const scheduler = new AgendaScheduler({
+      backend: backendFor(ctx),
+      clock: ctx.clock,
+      skewStore: { get: () => ctx.store.kvGet<number>('jobs', 'clock-skew-ms'), set: (v) => ctx.store.kvSet('jobs', 'clock-skew-ms', v) },
+      log: log.child({ feature: 'jobs' }),
+      name: `parley@${hostname()}:${process.pid}`,
+      processEveryMs: config.JOBS_PROCESS_EVERY_MS,
+      lockLifetimeMs: config.JOBS_LOCK_LIFETIME_MS,
+      retry: { baseMs: config.JOBS_RETRY_BASE_MS, maxMs: config.JOBS_RETRY_MAX_DELAY_MS, maxRetries: config.JOBS_MAX_RETRIES },
+      // Called only while running, after `jobs` below exists.
+      onExhausted: (failure) => jobs.recordFailure(failure),
+    });
+    const deps: JobsDeps = {
+      store: ctx.store,
+      engine: ctx.engine,
+      bus: ctx.bus,
+      clock: ctx.clock,
+      log: log.child({ feature: 'jobs' }),
+      scheduler,
+      // Read through: console and Telegram register their services after this plugin.
+      services: {
+        get notifyOperators() {
+          return ctx.services.notifyOperators;
+        },
+        get hrBroadcast() {
+          return ctx.services.hrBroadcast;
+        },
+        get pendingPrompt() {
+          return ctx.services.pendingPrompt;
+        },
+      },
+      settings: settingsFrom(config),
+    };
+    const slack = config.SLACK_WEBHOOK_URL
+      ? new SlackWebhook({ url: config.SLACK_WEBHOOK_URL, log: deps.log, backoff: { maxAttempts: config.SLACK_MAX_ATTEMPTS, baseMs: config.SLACK_RETRY_BASE_MS, maxMs: 60_000 } })
+      : undefined;
+    const alerter = new Alerter({ store: ctx.store, clock: ctx.clock, log: deps.log, services: deps.services, slack, limit: { max: config.ALERTS_MAX_PER_WINDOW, windowMs: config.ALERTS_WINDOW_MIN * 60_000 } });
+    const jobs = new JobsRuntime(deps, alerter, createRiskJobs(deps, riskConfigFrom(config)));
+    ctx.services.scheduler = scheduler;
+    ctx.services.scheduleInterview = (conversationId, at, opts) => jobs.scheduleInterview(conversationId, at, opts);
+    log.info({ backend: scheduler.backendName, slack: Boolean(slack) }, 'jobs ready');
+    return {
+      name: 'jobs',
+      start: () => jobs.start(),
+      stop: () => jobs.stop(),
+      health: () => ({ jobs: jobs.health() }),
+    };
   },
 };
+
+function backendFor(ctx: PluginContext): AgendaBackend {
+  const { REDIS_URL, JOBS_REDIS_PREFIX } = ctx.config;
+  return REDIS_URL ? createRedisBackend(REDIS_URL, JOBS_REDIS_PREFIX, ctx.log) : new SqliteAgendaBackend(ctx.store.database);
+}
+
+function riskConfigFrom(config: Config): RiskConfig {
+  if (config.RISK_MEDIUM_THRESHOLD >= config.RISK_HIGH_THRESHOLD) {
+    throw new ConfigError([`RISK_MEDIUM_THRESHOLD: expected less than RISK_HIGH_THRESHOLD (${config.RISK_HIGH_THRESHOLD}) (got ${config.RISK_MEDIUM_THRESHOLD})`]);
+  }
+  return resolveRiskConfig({ medium: config.RISK_MEDIUM_THRESHOLD, high: config.RISK_HIGH_THRESHOLD, maxNudges: config.NUDGE_MAX });
+}
+
+function settingsFrom(config: Config): JobsSettings {
+  // The interview plugin's abandonment time, when it is configured (30 minutes otherwise).
+  const abandonAfterMin = (config as { INTERVIEW_ABANDON_AFTER_MIN?: number }).INTERVIEW_ABANDON_AFTER_MIN ?? 30;
+  return {
+    company: config.PARLEY_COMPANY_NAME,
+    defaultTimeZone: config.JOBS_DEFAULT_TIMEZONE,
+    dataDir: config.dataDir,
+    nudges: { delaysMs: config.NUDGE_DELAYS, max: config.NUDGE_MAX, quietHours: config.NUDGE_QUIET_HOURS, stages: ['intake', 'interviewing'] },
+    reminderLeads: config.REMINDER_LEADS,
+    riskSweepEveryMs: config.RISK_SWEEP_EVERY_MIN * 60_000,
+    abandonAfterMs: abandonAfterMin * 60_000,
+    retentionDays: config.RETENTION_DAYS,
+    retentionAtMinute: config.RETENTION_AT,
+    digestAtMinute: config.DIGEST_AT,
+  };
+}

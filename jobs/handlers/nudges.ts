@@ -1,0 +1,55 @@
+import { decideNudge, nudgeDelay, nudgeText, zoneOr } from '../policy/index.js';
+import { recordEvents, type JobsDeps } from '../runtime/deps.js';
+import type { JobSpec } from '../scheduler/agenda-scheduler.js';
+
+export const NUDGE_JOB = 'inactivity-nudge';
+
+export const nudgeKey = (conversationId: string): string => `nudge:${conversationId}`;
+
+/**
+ * (Re)start a conversation's nudge countdown after the candidate wrote; stop it when the
+ * conversation no longer waits on them (intake done, interview over, recruiter in charge).
+ */
+export async function armNudge(deps: JobsDeps, conversationId: string, lastCandidateAt: Date): Promise<void> {
+  const conversation = await deps.store.getConversation(conversationId);
+  const candidate = conversation && (await deps.store.getCandidate(conversation.candidateId));
+  const key = nudgeKey(conversationId);
+  if (!conversation || !candidate || candidate.optedOut || conversation.mode === 'human' || !deps.settings.nudges.stages.includes(candidate.stage)) {
+    await deps.scheduler.cancel(key);
+    return;
+  }
+  const runAt = new Date(lastCandidateAt.getTime() + nudgeDelay(deps.settings.nudges, 1));
+  await deps.scheduler.schedule({ name: NUDGE_JOB, key, runAt, data: { conversationId } });
+}
+
+/** Sends the next nudge if `decideNudge` says so, and returns when to look again. */
+export function nudgeJob(deps: JobsDeps): JobSpec {
+  return {
+    async run({ data, now }) {
+      const conversationId = String(data.conversationId);
+      const conversation = await deps.store.getConversation(conversationId);
+      const candidate = conversation && (await deps.store.getCandidate(conversation.candidateId));
+      if (!conversation || !candidate) return undefined;
+      const lastCandidateAt = conversation.lastCandidateMessageAt ?? conversation.createdAt;
+      const sent = await deps.store.listEvents({ conversationId, types: ['NudgeSent'], after: lastCandidateAt });
+      const decision = decideNudge(
+        {
+          now,
+          mode: conversation.mode,
+          stage: candidate.stage,
+          optedOut: candidate.optedOut,
+          lastCandidateAt,
+          sent: sent.map((e) => e.at),
+          timeZone: zoneOr(candidate.timeZone, deps.settings.defaultTimeZone),
+        },
+        deps.settings.nudges,
+      );
+      if (decision.action === 'stop') return undefined;
+      if (decision.action === 'wait') return decision.until;
+      const prompt = deps.services.pendingPrompt?.(conversation);
+      const message = await deps.engine().send(conversationId, { text: nudgeText(decision.attempt, prompt?.text), ...(prompt?.choices ? { choices: prompt.choices } : {}) }, 'bot');
+      await recordEvents(deps, [{ type: 'NudgeSent', attempt: decision.attempt, messageId: message.id, conversationId, candidateId: candidate.id }]);
+      return decision.next;
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { errorMessage, type Candidate, type DomainEvent, type Message } from '../../core/domain/index.js';
+import { ERASED_TEXT, isPastRetention, nextDailyAt, TRANSCRIPT_REMOVED } from '../policy/index.js';
+import { recordEvents, type JobsDeps } from '../runtime/deps.js';
+import type { JobSpec } from '../scheduler/agenda-scheduler.js';
+import { allConversations, allMessages } from './store-scan.js';
+
+export const RETENTION_JOB = 'retention-cleanup';
+
+type Counts = Record<string, number>;
+
+/**
+ * Daily clean-up: voice-note audio and transcripts past the retention period are deleted
+ * (messages keep a placeholder), pending erasure requests are carried out, and what was removed
+ * is written to the audit trail as `RetentionCleanup`.
+ */
+export function retentionJob(deps: JobsDeps): JobSpec {
+  return {
+    recurrence: (now) => nextDailyAt(now, deps.settings.retentionAtMinute),
+    async run({ now }) {
+      const removed: Counts = { audioFiles: 0, transcripts: 0, erasedCandidates: 0 };
+      for await (const conversation of allConversations(deps.store)) {
+        for (const message of await allMessages(deps.store, conversation.id)) {
+          if (message.media && isPastRetention(message.createdAt, now, deps.settings.retentionDays)) await expireMedia(deps, message, removed);
+        }
+      }
+      removed.audioFiles = (removed.audioFiles ?? 0) + (await expireAudioFiles(deps, now));
+      removed.erasedCandidates = await completeErasures(deps);
+      await recordEvents(deps, [{ type: 'RetentionCleanup', removed }]);
+      deps.log.info({ removed }, 'jobs: retention clean-up done');
+    },
+  };
+}
+
+/** Drop an old message's audio file and transcript, keeping the message as a placeholder. */
+async function expireMedia(deps: JobsDeps, message: Message, removed: Counts): Promise<void> {
+  const media = { ...message.media! };
+  let changed = false;
+  if (media.storedPath) {
+    if (await deleteInside(deps.settings.dataDir, media.storedPath, deps)) removed.audioFiles = (removed.audioFiles ?? 0) + 1;
+    delete media.storedPath;
+    changed = true;
+  }
+  if (media.transcript) {
+    delete media.transcript;
+    removed.transcripts = (removed.transcripts ?? 0) + 1;
+    changed = true;
+  }
+  if (!changed) return;
+  const text = message.kind === 'voice' ? TRANSCRIPT_REMOVED : message.text;
+  await deps.store.updateMessage(message.id, { media, text }, deps.clock.now());
+}
+
+/** Audio files under `<dataDir>/audio/` older than the retention period (orphans included). */
+async function expireAudioFiles(deps: JobsDeps, now: Date): Promise<number> {
+  let count = 0;
+  for (const file of await listFiles(join(deps.settings.dataDir, 'audio'))) {
+    const info = await stat(file).catch(() => undefined);
+    if (info && isPastRetention(info.mtime, now, deps.settings.retentionDays) && (await deleteInside(deps.settings.dataDir, file, deps))) count++;
+  }
+  return count;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve(e.isFile() ? [join(dir, e.name)] : []))));
+  return nested.flat();
+}
+
+/** Delete a file only if it lies inside the data directory (a stored path is never trusted blindly). */
+async function deleteInside(dataDir: string, path: string, deps: JobsDeps): Promise<boolean> {
+  const full = resolve(dataDir, path);
+  const rel = relative(resolve(dataDir), full);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    deps.log.warn({ path }, 'jobs: not deleting a file outside the data directory');
+    return false;
+  }
+  try {
+    await rm(full);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') deps.log.warn({ path, err: errorMessage(err) }, 'jobs: could not delete a file');
+    return false;
+  }
+}
+
+/** Candidates with an `ErasureRequested` not yet followed by `ErasureCompleted`. */
+export function pendingErasures(events: readonly DomainEvent[]): string[] {
+  const pending = new Set<string>();
+  for (const e of events) {
+    if (!e.candidateId) continue;
+    if (e.type === 'ErasureRequested') pending.add(e.candidateId);
+    if (e.type === 'ErasureCompleted') pending.delete(e.candidateId);
+  }
+  return [...pending];
+}
+
+async function completeErasures(deps: JobsDeps): Promise<number> {
+  const requested = pendingErasures(await deps.store.listEvents({ types: ['ErasureRequested', 'ErasureCompleted'], limit: 1_000_000 }));
+  for (const candidateId of requested) {
+    const removed = await eraseCandidate(deps, candidateId);
+    await recordEvents(deps, [{ type: 'ErasureCompleted', candidateId, removed }]);
+    deps.log.info({ candidateId, removed }, 'jobs: erasure request completed');
+  }
+  return requested.length;
+}
+
+/**
+ * Erase a candidate: message text and media (files included) of all their conversations,
+ * conversation state (intake and interview answers), and their name and contact details. The
+ * candidate is opted out so nothing is sent to them again.
+ */
+async function eraseCandidate(deps: JobsDeps, candidateId: string): Promise<Counts> {
+  const removed: Counts = { messages: 0, audioFiles: 0, conversations: 0 };
+  const candidate = await deps.store.getCandidate(candidateId);
+  if (!candidate) return removed;
+  for await (const conversation of allConversations(deps.store, { candidateId })) {
+    for (const m of await allMessages(deps.store, conversation.id)) {
+      if (m.media?.storedPath && (await deleteInside(deps.settings.dataDir, m.media.storedPath, deps))) removed.audioFiles = (removed.audioFiles ?? 0) + 1;
+      await deps.store.updateMessage(m.id, { text: ERASED_TEXT, media: undefined }, deps.clock.now());
+      removed.messages = (removed.messages ?? 0) + 1;
+    }
+    await deps.engine().mutate(conversation.id, ({ conversation: c, candidate: current }) => ({ conversation: { ...c, state: { erasedAt: deps.clock.now().toISOString() } }, candidate: anonymise(current) }));
+    removed.conversations = (removed.conversations ?? 0) + 1;
+  }
+  if (!removed.conversations) await deps.store.saveCandidate({ ...anonymise(candidate), updatedAt: deps.clock.now() });
+  return removed;
+}
+
+function anonymise(c: Candidate): Candidate {
+  const { name: _name, phone: _phone, email: _email, ...rest } = c;
+  return { ...rest, optedOut: true };
+}

@@ -1,0 +1,14 @@
+export * from './agenda/index.js';
+export * from './alerts/alerter.js';
+export * from './alerts/slack.js';
+export * from './policy/index.js';
+export * from './runtime/deps.js';
+export * from './runtime/jobs-runtime.js';
+export * from './scheduler/agenda-scheduler.js';
+export * from './scheduler/domain-time.js';
+export * from './scheduler/timeline.js';
+export { REMINDER_JOB, readSchedule, scheduleInterview, cancelReminders } from './handlers/reminders.js';
+export { NUDGE_JOB, nudgeKey, armNudge } from './handlers/nudges.js';
+export { RETENTION_JOB, pendingErasures } from './handlers/retention.js';
+export { ABANDONMENT_JOB } from './handlers/abandonment.js';
+export { DIGEST_JOB } from './handlers/digest.js';

@@ -1,0 +1,79 @@
+import type { NewDomainEvent } from '../../core/domain/index.js';
+import type { Store } from '../../core/ports/index.js';
+import { assessRisk, riskTransition, type RiskAssessment, type RiskConfig, type RiskEpisodeState } from '../../core/risk/index.js';
+import { nextEvery } from '../policy/index.js';
+import { recordEvents, type JobsDeps } from '../runtime/deps.js';
+import type { RiskJobs } from '../runtime/jobs-runtime.js';
+import { Coalescer } from './coalescer.js';
+import { RISK_STATE_NAMESPACE } from './risk-state.js';
+import { riskInput, type RiskView } from './risk-input.js';
+
+export const RISK_SWEEP_JOB = 'risk-sweep';
+
+interface StoredRisk extends RiskEpisodeState {
+  score?: number;
+  factors?: string[];
+}
+
+const CLOSED = new Set(['hired', 'rejected', 'withdrawn']);
+
+/**
+ * Risk scoring in the jobs: a sweep over every open candidate every `riskSweepEveryMs` (a
+ * recurring job), and a recompute right after a candidate's events (in-process and coalesced:
+ * the sweep catches up with anything a crash loses).
+ */
+export function createRiskJobs(deps: JobsDeps, config: RiskConfig): RiskJobs {
+  const runs = new Coalescer();
+  const assess = (candidateId: string) => runs.run(candidateId, () => assessCandidate(deps, config, candidateId));
+  return {
+    recurring: [RISK_SWEEP_JOB],
+    specs: {
+      [RISK_SWEEP_JOB]: {
+        recurrence: (now) => nextEvery(now, deps.settings.riskSweepEveryMs),
+        async run() {
+          for (const c of await deps.store.listCandidates()) if (!CLOSED.has(c.stage)) await assess(c.id);
+        },
+      },
+    },
+    recompute: assess,
+  };
+}
+
+/**
+ * Assess one candidate now: `RiskAssessed` is recorded when the picture changed (level, score or
+ * factors), and `CandidateAtRisk` when the level crosses into high (once per episode: an episode
+ * ends when the level falls back to low).
+ */
+export async function assessCandidate(deps: JobsDeps, config: RiskConfig, candidateId: string): Promise<RiskAssessment | undefined> {
+  const view = await loadRiskView(deps.store, candidateId);
+  if (!view) return undefined;
+  const now = deps.clock.now();
+  const assessment = assessRisk(riskInput(view, now), config);
+  const previous = await deps.store.kvGet<StoredRisk>(RISK_STATE_NAMESPACE, candidateId);
+  const transition = riskTransition(previous, assessment, now.getTime(), candidateId);
+  const factors = assessment.factors.map((f) => ({ name: f.name, contribution: f.contribution }));
+  const ids = { conversationId: view.conversation.id, candidateId };
+  const events: NewDomainEvent[] = [];
+  if (changed(previous, assessment)) events.push({ type: 'RiskAssessed', score: assessment.score, level: assessment.level, factors, ...ids });
+  if (transition.alert) events.push({ type: 'CandidateAtRisk', score: assessment.score, level: assessment.level, factors, recommendedAction: assessment.recommendedAction, ...ids });
+  await deps.store.kvSet(RISK_STATE_NAMESPACE, candidateId, { ...transition.state, score: assessment.score, factors: factors.map((f) => f.name) } satisfies StoredRisk);
+  await recordEvents(deps, events);
+  return assessment;
+}
+
+/** Identical consecutive assessments are not stored again (the sweep runs every few minutes). */
+function changed(previous: StoredRisk | undefined, next: RiskAssessment): boolean {
+  if (!previous || previous.score === undefined) return true;
+  if (previous.level !== next.level || Math.abs(previous.score - next.score) >= 0.01) return true;
+  return (previous.factors ?? []).join() !== next.factors.map((f) => f.name).join();
+}
+
+export async function loadRiskView(store: Store, candidateId: string): Promise<RiskView | undefined> {
+  const candidate = await store.getCandidate(candidateId);
+  const [conversation] = candidate ? await store.listConversations({ candidateId, limit: 1 }) : [];
+  if (!candidate || !conversation) return undefined;
+  const messages = await store.listMessages(conversation.id, { limit: 200 });
+  const since = conversation.lastCandidateMessageAt ?? conversation.createdAt;
+  const nudges = await store.listEvents({ conversationId: conversation.id, types: ['NudgeSent'], after: since });
+  return { candidate, conversation, messages, unansweredNudges: nudges.length };
+}

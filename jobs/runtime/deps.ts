@@ -1,0 +1,53 @@
+import { newId, type Conversation, type DomainEvent, type NewDomainEvent, type OutboundMessage } from '../../core/domain/index.js';
+import type { Engine, OperatorNotificationKind } from '../../core/engine/index.js';
+import type { Clock, EventBus, Logger, Store } from '../../core/ports/index.js';
+import type { NudgePolicy, ReminderLead } from '../policy/index.js';
+import type { AgendaScheduler } from '../scheduler/agenda-scheduler.js';
+
+/** Services other features provide, read when needed (they may be registered after the jobs). */
+export interface JobServices {
+  notifyOperators?: ((n: { conversationId: string; kind: OperatorNotificationKind; title: string; body: string }) => Promise<void>) | undefined;
+  hrBroadcast?: ((text: string, kind: 'alert' | 'digest') => Promise<void>) | undefined;
+  pendingPrompt?: ((conversation: Conversation) => OutboundMessage | undefined) | undefined;
+}
+
+/** Everything configurable about the jobs, already parsed (see bin/plugins/jobs.config.ts). */
+export interface JobsSettings {
+  company: string;
+  defaultTimeZone: string;
+  /** Data directory; audio files live under `<dataDir>/audio/`. */
+  dataDir: string;
+  nudges: NudgePolicy;
+  reminderLeads: readonly ReminderLead[];
+  riskSweepEveryMs: number;
+  /** An interview in progress with no activity for this long is abandoned. */
+  abandonAfterMs: number;
+  retentionDays: number;
+  /** Daily runs, minutes after midnight UTC. */
+  retentionAtMinute: number;
+  digestAtMinute: number;
+}
+
+export interface JobsDeps {
+  store: Store;
+  engine: () => Engine;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  scheduler: AgendaScheduler;
+  services: JobServices;
+  settings: JobsSettings;
+}
+
+/**
+ * Record events that happen outside a turn (a reminder sent, a sweep's assessment): stored as the
+ * audit trail, then pushed to live subscribers (console, alerts).
+ */
+export async function recordEvents(deps: Pick<JobsDeps, 'store' | 'bus' | 'clock'>, events: NewDomainEvent[]): Promise<DomainEvent[]> {
+  if (!events.length) return [];
+  const at = deps.clock.now();
+  const stamped = events.map((e) => ({ ...e, id: newId('evt'), at, actor: e.actor ?? 'system' }) as DomainEvent);
+  await deps.store.appendEvents(stamped);
+  for (const e of stamped) deps.bus.publish(e);
+  return stamped;
+}
