@@ -1,8 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './config.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, ConfigSchema, loadConfig } from './config.js';
 import { freePort, spawnParley } from '../test/support/child.js';
 
 describe('config', () => {
+  it('.env.example documents every setting (test hooks aside)', () => {
+    const documented = new Set([...readFileSync(new URL('../.env.example', import.meta.url), 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const missing = Object.keys(ConfigSchema.shape).filter((k) => !k.startsWith('PARLEY_TEST_') && k !== 'NODE_ENV' && !documented.has(k));
+    expect(missing).toEqual([]);
+  });
+
   it('has working defaults for every setting', () => {
     const c = loadConfig({}, '/srv/parley');
     expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'info', publicUrl: 'http://127.0.0.1:3000', dataDir: '/srv/parley/data' });

@@ -2,6 +2,7 @@
 /**
  * Parley's command line.
  *   parley start        run the server (default)
+ *   parley operators    manage console operators (see bin/operators-cli.ts)
  *   parley help         this text
  */
 import { ValidationError } from '../core/domain/index.js';
@@ -12,8 +13,9 @@ import { createLogger } from './logger.js';
 const USAGE = `Usage: parley <command>
 
 Commands:
-  start    run Parley (web chat at /chat, health at /health)
-  help     show this help
+  start      run Parley (web chat at /chat, operator console at /console, health at /health)
+  operators  manage operator console accounts: list, add, deactivate, activate, password
+  help       show this help
 `;
 
 async function start(): Promise<void> {
@@ -46,7 +48,7 @@ async function start(): Promise<void> {
     log.fatal({ err }, code === 'EADDRINUSE' ? `Port ${config.PORT} is already in use: set PORT to another port` : 'Parley failed to start');
     process.exit(1);
   }
-  log.info({ chat: `${parley.url}/chat`, health: `${parley.url}/health`, dataDir: config.dataDir }, `Parley is running: web chat ${parley.url}/chat, health ${parley.url}/health`);
+  log.info({ chat: `${parley.url}/chat`, console: `${parley.url}/console`, health: `${parley.url}/health`, dataDir: config.dataDir }, `Parley is running: web chat ${parley.url}/chat, operator console ${parley.url}/console, health ${parley.url}/health`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -76,6 +78,9 @@ async function start(): Promise<void> {
 const command = process.argv[2] ?? 'start';
 if (command === 'start') {
   await start();
+} else if (command === 'operators') {
+  const { runOperatorsCli } = await import('./operators-cli.js');
+  process.exitCode = await runOperatorsCli(process.argv.slice(3), { env: readEnv(), out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
 } else {
   process.stdout.write(USAGE);
   process.exit(command === 'help' || command === '--help' ? 0 : 64);

@@ -1,9 +1,57 @@
+import { ValidationError } from '../../core/domain/index.js';
+import { createConsole, ensureFirstAdmin, resolveJwtSecret, SqliteConsoleStore, SqliteOperatorStore } from '../../operator-console/index.js';
 import type { PluginModule } from './types.js';
 
-/** Wiring for the console feature. Not built yet: the feature is off. */
+/**
+ * The operator console (always on): REST under /api/v1, the `/console` Socket.IO namespace and
+ * the web UI at /console. Provides `services.notifyOperators`; reads `services.pendingPrompt`
+ * (interview) at handback time. On the first start it creates an admin (see .env.example).
+ */
 export const consolePlugin: PluginModule = {
   name: 'console',
-  async create() {
-    return undefined;
+  async create(ctx) {
+    const { config } = ctx;
+    if (Boolean(config.PARLEY_ADMIN_EMAIL) !== Boolean(config.PARLEY_ADMIN_PASSWORD)) {
+      throw new ValidationError('PARLEY_ADMIN_EMAIL and PARLEY_ADMIN_PASSWORD go together: set both (or neither, to get a generated password in the log)');
+    }
+    const operators = new SqliteOperatorStore(ctx.store.database);
+    const consoleStore = new SqliteConsoleStore(ctx.store.database);
+    const jwtSecret = await resolveJwtSecret(config.CONSOLE_JWT_SECRET, ctx.store);
+    const console = createConsole({
+      store: ctx.store,
+      operators,
+      consoleStore,
+      bus: ctx.bus,
+      io: ctx.io,
+      app: ctx.app,
+      clock: ctx.clock,
+      log: ctx.log,
+      engine: () => ctx.engine(),
+      pendingPrompt: () => ctx.services.pendingPrompt,
+      whatsappWeb: () => ctx.services.whatsappWeb,
+      settings: {
+        jwtSecret,
+        tokenTtlSec: config.CONSOLE_TOKEN_TTL_SEC,
+        loginMaxAttempts: config.CONSOLE_LOGIN_MAX_ATTEMPTS,
+        loginWindowSec: config.CONSOLE_LOGIN_WINDOW_SEC,
+        takeoverGraceSec: config.CONSOLE_TAKEOVER_GRACE_SEC,
+        escalateRiskLevel: config.CONSOLE_ESCALATE_RISK_LEVEL,
+        dataDir: config.dataDir,
+      },
+    });
+    ctx.services.notifyOperators = (n) => console.notifyOperators(n);
+    await ensureFirstAdmin(operators, {
+      email: config.PARLEY_ADMIN_EMAIL,
+      password: config.PARLEY_ADMIN_PASSWORD,
+      consoleUrl: `${config.publicUrl}/console`,
+      now: ctx.clock.now(),
+      log: ctx.log,
+    });
+    return {
+      name: 'console',
+      start: () => console.start(),
+      stop: () => console.stop(),
+      health: () => ({ console: console.health() }),
+    };
   },
 };

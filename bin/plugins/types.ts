@@ -44,6 +44,11 @@ export interface PluginServices {
   scheduleInterview?: (conversationId: string, at: Date, opts: { link?: string; timeZone?: string; actor: string }) => Promise<void>;
   /** Send a message to every HR chat that opted in to alerts (Telegram, later Teams). */
   hrBroadcast?: (text: string, kind: 'alert' | 'digest') => Promise<void>;
+  /**
+   * WhatsApp Web (Baileys) pairing state, with the QR code text to scan while pairing (whatsapp
+   * plugin); the operator console shows it.
+   */
+  whatsappWeb?: () => { status: string; qr?: string };
 }
 
 /**

@@ -23,6 +23,7 @@ export const whatsappPlugin: PluginModule = {
     if (twilioProvider) providers.push(twilioProvider);
     const web = ctx.config.WHATSAPP_WEB_ENABLED ? createBaileys(ctx) : undefined;
     if (web) providers.push(web);
+    if (web) ctx.services.whatsappWeb = () => web.status();
     if (providers.length === 0) return undefined;
     const channel = new WhatsAppChannel(providers);
     // Voice notes on WhatsApp go through the same transcription pipeline as every channel.

@@ -54,8 +54,10 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('OperatorAction'), operatorId: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()).default({}) }),
   z.object({ ...base, type: z.literal('RetentionCleanup'), removed: z.record(z.string(), z.number()).default({}) }),
   z.object({ ...base, type: z.literal('JobFailed'), job: z.string(), error: z.string(), attempts: z.number().int() }),
-  z.object({ ...base, type: z.literal('MessageSentAsTemplate'), messageId: z.string(), channel: ChannelIdSchema, template: z.string() }),
   z.object({ ...base, type: z.literal('RescheduleRequested'), preferredTimes: z.string() }),
+  z.object({ ...base, type: z.literal('MessageSentAsTemplate'), messageId: z.string(), channel: ChannelIdSchema, template: z.string() }),
+  z.object({ ...base, type: z.literal('NeedsHumanFlagged'), reason: z.string() }), // console: flagged for a recruiter (e.g. risk alert)
+  z.object({ ...base, type: z.literal('ConversationUnassigned'), operatorId: z.string(), reason: z.string() }), // console: hold lapsed, stays in human mode
   // Add new event types above this line (one line each keeps parallel edits apart).
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;

@@ -1,0 +1,139 @@
+import express, { type Express } from 'express';
+import type { Server } from 'socket.io';
+import type { Conversation, OutboundMessage } from '../core/domain/index.js';
+import type { Engine } from '../core/engine/index.js';
+import type { Clock, EventBus, Logger, Store } from '../core/ports/index.js';
+import { analyticsRoutes } from './analytics/analytics-routes.js';
+import { AuditTrail } from './audit.js';
+import { AuthService } from './auth/auth-service.js';
+import { channelRoutes, type WhatsAppWebStatus } from './channels/channel-routes.js';
+import { LoginRateLimiter } from './auth/rate-limit.js';
+import { TokenService } from './auth/tokens.js';
+import type { NotificationKind } from './contract.js';
+import { Broadcaster, type ConsoleNamespace } from './live/broadcaster.js';
+import { LiveFeed } from './live/feed.js';
+import { attachConsoleNamespace } from './live/namespace.js';
+import { SyncService } from './live/sync.js';
+import { Escalation } from './notifications/escalation.js';
+import { NotificationInbox } from './notifications/inbox.js';
+import { Notifier } from './notifications/notifier.js';
+import { authRoutes } from './rest/auth-routes.js';
+import { conversationRoutes } from './rest/conversation-routes.js';
+import { workspaceRoutes } from './rest/workspace-routes.js';
+import type { ConsoleStore, OperatorStore } from './store/types.js';
+import { GraceTimers } from './takeover/grace.js';
+import { TakeoverService } from './takeover/takeover-service.js';
+import { mountConsoleUi } from './ui.js';
+import { ConversationViews } from './views/conversation-views.js';
+import { riskRank, type RiskLevel } from './views/risk.js';
+import { CannedResponses } from './workspace/canned-responses.js';
+import { Notes } from './workspace/notes.js';
+
+export interface ConsoleSettings {
+  jwtSecret: string;
+  tokenTtlSec: number;
+  loginMaxAttempts: number;
+  loginWindowSec: number;
+  /** How long an offline operator keeps their conversations. */
+  takeoverGraceSec: number;
+  /** Risk alerts at this level or above flag the conversation for a human. */
+  escalateRiskLevel: RiskLevel;
+  /** Voice notes are served only from under this folder. */
+  dataDir: string;
+}
+
+export interface ConsoleDeps {
+  store: Store;
+  operators: OperatorStore;
+  consoleStore: ConsoleStore;
+  bus: EventBus;
+  io: Server;
+  app: Express;
+  clock: Clock;
+  log: Logger;
+  engine: () => Pick<Engine, 'mutate' | 'send'>;
+  /** What the bot re-asks after a handback; read at handback time. */
+  pendingPrompt: () => ((c: Conversation) => OutboundMessage | undefined) | undefined;
+  /** WhatsApp Web pairing state (QR code), when that provider is enabled; read per request. */
+  whatsappWeb?: () => (() => WhatsAppWebStatus) | undefined;
+  settings: ConsoleSettings;
+}
+
+export interface OperatorConsole {
+  /** Persist a notification for every operator and push it live (the engine's notifyOperators). */
+  notifyOperators(n: { conversationId: string; kind: NotificationKind; title: string; body: string }): Promise<void>;
+  /** Start the live feed; conversations held by operators who are offline get their grace timer. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves when the live feed has handled every event published so far. */
+  idle(): Promise<void>;
+  health(): Record<string, unknown>;
+}
+
+/**
+ * The operator console: REST under /api/v1, the `/console` Socket.IO namespace, live pushes from
+ * the event bus, takeover/handback, notifications, notes, canned responses and the funnel, and
+ * the web UI at /console.
+ *
+ * @example
+ * const console = createConsole({ store, operators, consoleStore, bus, io, app, clock, log, engine: () => engine, pendingPrompt: () => undefined, settings });
+ * await console.start();
+ */
+export function createConsole(deps: ConsoleDeps): OperatorConsole {
+  const { store, operators, consoleStore, clock } = deps;
+  const log = deps.log.child({ module: 'console' });
+  const s = deps.settings;
+  // Bound lazily: the namespace is attached below, once its handlers' services exist.
+  const broadcaster = new Broadcaster(() => nsp);
+  const audit = new AuditTrail({ store, bus: deps.bus, clock });
+  const tokens = new TokenService(s.jwtSecret, s.tokenTtlSec, clock);
+  const windowMs = s.loginWindowSec * 1000;
+  const auth = new AuthService({ operators, tokens, audit, clock, log, limiter: new LoginRateLimiter(s.loginMaxAttempts, windowMs), ipLimiter: new LoginRateLimiter(s.loginMaxAttempts * 4, windowMs) });
+  const views = new ConversationViews({ store, consoleStore, operators });
+  const operatorName = (id: string) => views.operatorName(id);
+  const notifier = new Notifier({ consoleStore, broadcaster, clock });
+  const escalation = new Escalation({ store, engine: deps.engine, notifier, escalateFromRiskRank: riskRank(s.escalateRiskLevel), operatorName });
+  const takeovers = new TakeoverService({ store, engine: deps.engine, audit, pendingPrompt: deps.pendingPrompt, operatorName });
+  const inbox = new NotificationInbox({ consoleStore, clock });
+  const notes = new Notes({ store, consoleStore, audit, broadcaster, clock });
+  const canned = new CannedResponses({ consoleStore, audit, clock });
+  const feed = new LiveFeed({ store, views, escalation, broadcaster, log });
+  const grace = new GraceTimers(s.takeoverGraceSec * 1000, (operatorId) => releaseHeld(operatorId), log);
+  const sync = new SyncService({ store, views, inbox, clock });
+
+  async function releaseHeld(operatorId: string): Promise<void> {
+    const held = (await store.listConversations({ mode: 'human', limit: 10_000 })).filter((c) => c.assignedOperatorId === operatorId);
+    for (const c of held) {
+      if (await takeovers.unassign(operatorId, c.id, `offline for more than ${s.takeoverGraceSec} seconds`)) log.info({ operatorId, conversationId: c.id }, 'console: offline operator\'s conversation unassigned');
+    }
+  }
+
+  const nsp: ConsoleNamespace = attachConsoleNamespace(deps.io, { auth, views, takeovers, notes, inbox, sync, broadcaster, grace, graceSec: s.takeoverGraceSec, clock, log });
+  const router = express.Router();
+  authRoutes(router, { auth, log });
+  conversationRoutes(router, { auth, views, notes, store, dataDir: s.dataDir, log });
+  workspaceRoutes(router, { auth, inbox, canned, operators, log });
+  analyticsRoutes(router, { auth, store, clock, log });
+  channelRoutes(router, { auth, log, whatsappWeb: deps.whatsappWeb ?? (() => undefined) });
+  deps.app.use('/api/v1', router);
+  mountConsoleUi(deps.app);
+
+  return {
+    async notifyOperators(n) {
+      await notifier.notify(n);
+    },
+    async start() {
+      feed.start(deps.bus);
+      // Nobody is connected yet: operators holding conversations get their grace period now.
+      const consoleOperators = new Set((await operators.list()).map((o) => o.id));
+      const held = await store.listConversations({ mode: 'human', limit: 10_000 });
+      for (const c of held) if (c.assignedOperatorId && consoleOperators.has(c.assignedOperatorId)) grace.start(c.assignedOperatorId);
+    },
+    async stop() {
+      grace.stop();
+      await feed.stop();
+    },
+    idle: () => feed.idle(),
+    health: () => ({ connected: nsp.sockets.size, graceTimers: grace.pending().length }),
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * The operator console's Socket.IO contract (namespace `/console`) and the shapes its REST API
+ * returns. One typed file shared by the server, the tests and (as documented shapes) the web UI
+ * in `public/js`. Dates travel as ISO strings.
+ *
+ * @example
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${url}/console`, { auth: { token } });
+ * socket.emit('takeover', { conversationId }, (r) => r.ok ? show(r.data) : alert(r.error));
+ */
+import type { ChannelId, ConversationMode, InboundKind, MessageAuthor, MessageStatus, Stage } from '../core/domain/index.js';
+
+export const CONSOLE_NAMESPACE = '/console';
+
+export const OPERATOR_ROLES = ['admin', 'recruiter', 'viewer'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/** Roles that may take over, hand back, reply, write notes and edit canned responses. */
+export const ACTING_ROLES: readonly OperatorRole[] = ['admin', 'recruiter'];
+
+export interface OperatorProfile {
+  id: string;
+  email: string;
+  name: string;
+  role: OperatorRole;
+}
+
+export const CONVERSATION_FILTERS = ['all', 'needs-human', 'at-risk', 'mine', 'unassigned'] as const;
+export type ConversationFilter = (typeof CONVERSATION_FILTERS)[number];
+
+export interface RiskSummary {
+  /** low | medium | high (as the risk job reports it). */
+  level: string;
+  score: number;
+  at: string;
+  /** The latest assessment is a `CandidateAtRisk` alert, or its level is high. */
+  atRisk: boolean;
+  recommendedAction?: string;
+}
+
+export interface MessagePreview {
+  id: string;
+  author: MessageAuthor;
+  kind: InboundKind;
+  /** First 140 characters. */
+  text: string;
+  at: string;
+}
+
+/** One row of the conversation list, pushed again whenever anything about it changes. */
+export interface ConversationSummary {
+  id: string;
+  candidateId: string;
+  candidateName?: string;
+  role?: string;
+  channel: ChannelId;
+  stage: Stage;
+  mode: ConversationMode;
+  needsHuman: boolean;
+  assignedOperatorId?: string;
+  assignedOperatorName?: string;
+  risk?: RiskSummary;
+  /** Candidate messages no operator has opened yet. */
+  unread: number;
+  lastMessage?: MessagePreview;
+  /** Higher is more urgent; the list sorts by it, then by last activity. */
+  urgency: number;
+  lastActivityAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConsoleMedia {
+  mime?: string;
+  durationSec?: number;
+  /** Authenticated URL of the stored audio (send the bearer token); set when the audio is kept. */
+  audioUrl?: string;
+  transcript?: { text: string; language?: string; confidence?: number };
+}
+
+export interface ConsoleMessage {
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out';
+  author: MessageAuthor;
+  authorId?: string;
+  authorName?: string;
+  kind: InboundKind;
+  text: string;
+  choices?: { id: string; label: string }[];
+  media?: ConsoleMedia;
+  status: MessageStatus;
+  error?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A domain event as it travels: `type`, `at`, `actor` and the event's own fields. */
+export interface WireEvent {
+  id: string;
+  type: string;
+  at: string;
+  actor: string;
+  conversationId?: string;
+  candidateId?: string;
+  [field: string]: unknown;
+}
+
+export const NOTIFICATION_KINDS = ['needs-human', 'at-risk', 'interview-completed', 'new-candidate', 'delivery-failed'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export interface ConsoleNotification {
+  id: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  conversationId?: string;
+  createdAt: string;
+  read: boolean;
+}
+
+export interface ConversationNote {
+  id: string;
+  conversationId: string;
+  operatorId: string;
+  operatorName: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface CannedResponse {
+  id: string;
+  title: string;
+  text: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CandidateProfile {
+  id: string;
+  name?: string;
+  role?: string;
+  phone?: string;
+  email?: string;
+  timeZone?: string;
+  stage: Stage;
+  consentAt?: string;
+  optedOut: boolean;
+  unreachable: boolean;
+  createdAt: string;
+}
+
+/** Everything the conversation view shows. `state` is the bot's snapshot, passed through as is. */
+export interface ConversationDetail {
+  summary: ConversationSummary;
+  candidate: CandidateProfile;
+  ref: { channel: ChannelId; externalId: string };
+  state: { interview?: unknown; assessment?: unknown; intake?: unknown };
+  messages: ConsoleMessage[];
+  events: WireEvent[];
+  notes: ConversationNote[];
+}
+
+export interface SyncResult {
+  /** Pass it as `since` next time. */
+  serverTime: string;
+  /** False when more changed than one sync carries: reload everything over REST. */
+  complete: boolean;
+  conversations: ConversationSummary[];
+  messages: ConsoleMessage[];
+  notifications: ConsoleNotification[];
+  unreadNotifications: number;
+}
+
+export type ConsoleErrorCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'INTERNAL';
+
+/** Every acknowledgement: the data, or a readable error with a code. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: string; code: ConsoleErrorCode };
+
+export interface TakeoverNotice {
+  conversationId: string;
+  operatorId: string;
+  operatorName: string;
+  /** Set when an admin took the conversation from another operator. */
+  previousOperatorId?: string;
+  at: string;
+}
+
+export interface HandbackNotice {
+  conversationId: string;
+  operatorId: string;
+  operatorName: string;
+  summary?: string;
+  at: string;
+}
+
+export interface AtRiskAlert {
+  conversationId: string;
+  candidateId: string;
+  candidateName?: string;
+  score: number;
+  level: string;
+  factors: { name: string; contribution: number }[];
+  recommendedAction: string;
+  at: string;
+}
+
+export interface ServerToClientEvents {
+  /** Sent once the connection is authenticated. */
+  hello: (p: { operator: OperatorProfile; serverTime: string; unreadNotifications: number; graceSec: number }) => void;
+  /** A conversation was created or changed (stage, mode, risk, unread, last message...). */
+  'conversation:upsert': (s: ConversationSummary) => void;
+  /** A message in any conversation, either direction (and again when its status changes). */
+  message: (m: ConsoleMessage) => void;
+  takeover: (p: TakeoverNotice) => void;
+  handback: (p: HandbackNotice) => void;
+  /** Another operator is typing in a conversation you watch. */
+  typing: (p: { conversationId: string; operatorId: string; operatorName: string }) => void;
+  'alert:at-risk': (p: AtRiskAlert) => void;
+  notification: (n: ConsoleNotification) => void;
+  note: (n: ConversationNote) => void;
+  /** Timeline entries for conversations you watch. */
+  event: (e: WireEvent) => void;
+  /** The token expired: log in again. The server disconnects right after. */
+  'session:expired': (p: { reason: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Everything since `since` (a `serverTime` or event time you saw), to catch up after a reconnect. */
+  sync: (p: { since?: string }, ack: (r: Ack<SyncResult>) => void) => void;
+  /** Open a conversation: its detail, and its timeline and typing events from now on. */
+  'conversation:watch': (p: { conversationId: string }, ack: (r: Ack<ConversationDetail>) => void) => void;
+  'conversation:unwatch': (p: { conversationId: string }) => void;
+  /** Mark the candidate's messages as read. */
+  'conversation:read': (p: { conversationId: string }, ack: (r: Ack<ConversationSummary>) => void) => void;
+  /** Take the conversation over (human mode). `force` (admins only) takes it from another operator. */
+  takeover: (p: { conversationId: string; force?: boolean }, ack: (r: Ack<ConversationSummary>) => void) => void;
+  /** Return to the bot, which re-asks its pending question (`resumedWith`). */
+  handback: (p: { conversationId: string; summary?: string }, ack: (r: Ack<{ summary: ConversationSummary; resumedWith?: string }>) => void) => void;
+  /** Reply to the candidate on their own channel (you must hold the conversation). */
+  'message:send': (p: { conversationId: string; text: string }, ack: (r: Ack<ConsoleMessage>) => void) => void;
+  typing: (p: { conversationId: string }) => void;
+  /** An internal note, never sent to the candidate. */
+  'note:add': (p: { conversationId: string; text: string }, ack: (r: Ack<ConversationNote>) => void) => void;
+  'notifications:read': (p: { ids?: string[]; all?: boolean }, ack: (r: Ack<{ unread: number }>) => void) => void;
+}
+
+export interface SocketData {
+  operator: OperatorProfile;
+  /** Epoch ms when the token expires; the socket is closed then. */
+  tokenExpiresAt: number;
+}
+
+/** REST: POST /api/v1/auth/login */
+export interface LoginResponse {
+  token: string;
+  expiresAt: string;
+  operator: OperatorProfile;
+}
+
+export const MAX_OPERATOR_TEXT = 4000;

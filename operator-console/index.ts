@@ -1,0 +1,12 @@
+export * from './contract.js';
+export * from './errors.js';
+export * from './console.js';
+export { CONSOLE_PUBLIC_DIR } from './ui.js';
+export type { ConsoleStore, Operator, OperatorStore } from './store/types.js';
+export { SqliteOperatorStore, normaliseEmail } from './store/sqlite-operator-store.js';
+export { SqliteConsoleStore } from './store/sqlite-console-store.js';
+export { addOperator, ensureFirstAdmin, setOperatorActive, setOperatorPassword, DEFAULT_ADMIN_EMAIL, type OperatorInput } from './auth/accounts.js';
+export { resolveJwtSecret, TokenService } from './auth/tokens.js';
+export { generatePassword, MIN_PASSWORD_LENGTH } from './auth/passwords.js';
+export { computeFunnel, type FunnelReport } from './analytics/funnel.js';
+export { RISK_LEVELS, type RiskLevel } from './views/risk.js';

@@ -1,0 +1,144 @@
+import type { DomainEvent } from '../../core/domain/index.js';
+import type { EventBus, Logger, Store } from '../../core/ports/index.js';
+import type { Escalation } from '../notifications/escalation.js';
+import type { ConversationViews } from '../views/conversation-views.js';
+import { isRiskEvent, riskFromEvent } from '../views/risk.js';
+import { toConsoleMessage, toWireEvent } from '../wire.js';
+import type { Broadcaster } from './broadcaster.js';
+
+export interface FeedDeps {
+  store: Store;
+  views: ConversationViews;
+  escalation: Escalation;
+  broadcaster: Broadcaster;
+  log: Logger;
+}
+
+/** Events that change nothing the conversation list shows. */
+const NO_SUMMARY_CHANGE = new Set<DomainEvent['type']>(['OperatorAction', 'MessageStatusChanged', 'MessageSentAsTemplate', 'VoiceNoteTranscribed']);
+
+/**
+ * Domain events from the bus, turned into console pushes: messages, list rows, takeover and
+ * handback notices, at-risk alerts, timelines; and escalations. Events are handled one at a time
+ * in publish order, so a conversation's pushes never overtake each other.
+ */
+export class LiveFeed {
+  private chain: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly deps: FeedDeps) {}
+
+  start(bus: EventBus): void {
+    this.unsubscribe = bus.subscribe((event) => this.enqueue(event.type, () => this.handle(event)));
+  }
+
+  private enqueue(what: string, work: () => Promise<void>): void {
+    this.chain = this.chain.then(work).catch((err: unknown) => this.deps.log.error({ err, eventType: what }, 'console: live update failed'));
+  }
+
+  /** Stop listening; resolves once the events already received are handled. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.chain;
+  }
+
+  /** Resolves when every event received so far has been handled (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private async handle(e: DomainEvent): Promise<void> {
+    const { broadcaster } = this.deps;
+    if (e.conversationId) broadcaster.toConversation(e.conversationId, 'event', toWireEvent(e));
+    const flagHandled = await this.react(e);
+    const conversationId = e.conversationId ?? (e.candidateId && isRiskEvent(e) ? await this.latestConversationOf(e.candidateId) : undefined);
+    if (!conversationId || NO_SUMMARY_CHANGE.has(e.type)) return;
+    const conversation = await this.deps.store.getConversation(conversationId);
+    if (!conversation) return;
+    const turnedOn = await this.deps.views.syncNeedsHuman(conversation);
+    // Queued behind the rest of the turn's events: a HumanRequested among them says it better.
+    if (turnedOn && !flagHandled) this.enqueue('needs-human', () => this.deps.escalation.onFlagged(conversation));
+    broadcaster.toAll('conversation:upsert', await this.deps.views.summary(conversation));
+  }
+
+  /** Event-specific pushes and escalations. True when the event already notified about needs-human. */
+  private async react(e: DomainEvent): Promise<boolean> {
+    const { broadcaster, escalation } = this.deps;
+    switch (e.type) {
+      case 'MessageReceived':
+      case 'MessageSent':
+      case 'MessageFailed':
+      case 'MessageStatusChanged':
+        await this.pushMessage(e.messageId, e.type);
+        return false;
+      case 'OperatorTakeover':
+        if (e.conversationId) broadcaster.toAll('takeover', { conversationId: e.conversationId, operatorId: e.operatorId, operatorName: await this.name(e.operatorId), at: e.at.toISOString() });
+        return false;
+      case 'OperatorHandback':
+        if (e.conversationId) {
+          broadcaster.toAll('handback', { conversationId: e.conversationId, operatorId: e.operatorId, operatorName: await this.name(e.operatorId), ...(e.summary ? { summary: e.summary } : {}), at: e.at.toISOString() });
+        }
+        return false;
+      case 'CandidateAtRisk':
+        await this.pushRisk(e);
+        await escalation.onAtRisk(e);
+        return true;
+      case 'RiskAssessed':
+        await this.pushRisk(e);
+        return false;
+      case 'HumanRequested':
+        await escalation.onHumanRequested(e);
+        return true;
+      case 'NeedsHumanFlagged':
+        return true;
+      case 'ConversationUnassigned':
+        await escalation.onUnassigned(e);
+        return true;
+      case 'InterviewCompleted':
+        await escalation.onInterviewCompleted(e);
+        return false;
+      case 'ConversationStarted':
+        await escalation.onConversationStarted(e);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  private async pushMessage(messageId: string, type: DomainEvent['type']): Promise<void> {
+    const message = await this.deps.store.getMessage(messageId);
+    if (!message) return;
+    if (type === 'MessageReceived') await this.deps.views.onInbound(message);
+    else if (type !== 'MessageStatusChanged') await this.deps.views.onOutbound(message);
+    if (type === 'MessageFailed') await this.deps.escalation.onDeliveryFailed(message);
+    const authorName = message.author === 'operator' ? await this.name(message.authorId) : undefined;
+    this.deps.broadcaster.toAll('message', toConsoleMessage(message, authorName));
+  }
+
+  private async pushRisk(e: Extract<DomainEvent, { type: 'RiskAssessed' | 'CandidateAtRisk' }>): Promise<void> {
+    const conversationId = e.conversationId ?? (e.candidateId ? await this.latestConversationOf(e.candidateId) : undefined);
+    if (!conversationId) return;
+    await this.deps.views.setRisk(conversationId, riskFromEvent(e));
+    if (e.type !== 'CandidateAtRisk') return;
+    const conversation = await this.deps.store.getConversation(conversationId);
+    const candidate = conversation && (await this.deps.store.getCandidate(conversation.candidateId));
+    this.deps.broadcaster.toAll('alert:at-risk', {
+      conversationId,
+      candidateId: e.candidateId ?? conversation?.candidateId ?? '',
+      ...(candidate?.name ? { candidateName: candidate.name } : {}),
+      score: e.score,
+      level: e.level,
+      factors: e.factors,
+      recommendedAction: e.recommendedAction,
+      at: e.at.toISOString(),
+    });
+  }
+
+  private async name(operatorId: string | undefined): Promise<string> {
+    return (await this.deps.views.operatorName(operatorId)) ?? operatorId ?? 'operator';
+  }
+
+  private async latestConversationOf(candidateId: string): Promise<string | undefined> {
+    return (await this.deps.store.listConversations({ candidateId, limit: 1 }))[0]?.id;
+  }
+}

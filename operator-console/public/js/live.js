@@ -1,0 +1,130 @@
+// The live connection to the `/console` Socket.IO namespace (contract: operator-console/contract.ts).
+// Reconnects by itself; after a reconnect it asks for everything since the last server time it
+// saw (`sync`), so nothing missed while offline is lost.
+import { expireSession } from './api.js';
+import { addNotification, publish, state, upsertConversation, upsertMessage } from './state.js';
+
+let socket = null;
+let cursor = null;
+let failures = 0;
+
+function setStatus(status) {
+  if (state.status === status) return;
+  state.status = status;
+  publish('status', status);
+}
+
+/** Remember the latest server time seen, to catch up from there. */
+function seen(iso) {
+  if (iso && (!cursor || iso > cursor)) cursor = iso;
+}
+
+export function connect(token, handlers) {
+  socket = window.io('/console', { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+
+  socket.on('connect', () => {
+    failures = 0;
+    setStatus('live');
+    if (cursor) catchUp(handlers);
+  });
+  socket.on('hello', (p) => {
+    state.unreadNotifications = p.unreadNotifications;
+    publish('notifications');
+    seen(p.serverTime);
+  });
+  socket.on('disconnect', (reason) => {
+    setStatus(navigator.onLine ? 'reconnecting' : 'offline');
+    // The server closed us (expired session, deploy): Socket.IO does not retry that by itself.
+    if (reason === 'io server disconnect' && state.operator) setTimeout(() => socket && socket.connect(), 1000);
+  });
+  socket.on('connect_error', (err) => {
+    if (err && err.data && err.data.code === 'UNAUTHORIZED') {
+      disconnect();
+      expireSession(err.message);
+      return;
+    }
+    failures += 1;
+    setStatus(!navigator.onLine || failures >= 4 ? 'offline' : 'reconnecting');
+  });
+  socket.on('session:expired', (p) => {
+    disconnect();
+    expireSession(p.reason);
+  });
+
+  socket.on('conversation:upsert', (s) => {
+    seen(s.updatedAt);
+    upsertConversation(s);
+  });
+  socket.on('message', (m) => {
+    seen(m.updatedAt);
+    upsertMessage(m);
+    handlers.onMessage?.(m);
+  });
+  socket.on('notification', (n) => {
+    seen(n.createdAt);
+    addNotification(n);
+    handlers.onNotification?.(n);
+  });
+  socket.on('alert:at-risk', (a) => handlers.onAtRisk?.(a));
+  socket.on('takeover', (t) => publish('takeover', t));
+  socket.on('handback', (t) => publish('handback', t));
+  socket.on('note', (n) => publish('note', n));
+  socket.on('event', (e) => {
+    seen(e.at);
+    publish('event', e);
+  });
+  socket.on('typing', (t) => {
+    state.typing.set(t.conversationId, { name: t.operatorName, until: Date.now() + 4000 });
+    publish('typing', t);
+  });
+
+}
+
+window.addEventListener('offline', () => socket && setStatus('offline'));
+window.addEventListener('online', () => {
+  if (socket && !socket.connected) {
+    setStatus('reconnecting');
+    socket.connect();
+  }
+});
+
+async function catchUp(handlers) {
+  const r = await request('sync', { since: cursor });
+  if (!r.ok) return;
+  const data = r.data;
+  cursor = data.serverTime;
+  if (!data.complete) {
+    handlers.onReload?.();
+    return;
+  }
+  data.conversations.forEach(upsertConversation);
+  data.messages.forEach(upsertMessage);
+  data.notifications.slice().reverse().forEach(addNotification);
+  state.unreadNotifications = data.unreadNotifications;
+  publish('notifications');
+  handlers.onCaughtUp?.(data);
+}
+
+/** Emit with an acknowledgement: resolves { ok, data } or { ok: false, error, code }. */
+export function request(event, payload) {
+  return new Promise((resolve) => {
+    if (!socket || !socket.connected) {
+      resolve({ ok: false, code: 'OFFLINE', error: 'Not connected: wait for the connection to come back.' });
+      return;
+    }
+    socket.timeout(10_000).emit(event, payload, (err, ack) => resolve(err ? { ok: false, code: 'TIMEOUT', error: 'The server did not answer in time.' } : ack));
+  });
+}
+
+export function send(event, payload) {
+  if (socket && socket.connected) socket.emit(event, payload);
+}
+
+export function disconnect() {
+  if (socket) {
+    socket.removeAllListeners();
+    socket.close();
+  }
+  socket = null;
+  cursor = null;
+}

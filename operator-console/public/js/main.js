@@ -1,0 +1,110 @@
+// Parley operator console. Plain ES modules, no build step. Shapes follow operator-console/contract.ts.
+import { currentSession, logout, onSessionExpired, request } from './api.js';
+import { h } from './dom.js';
+import { candidateLabel } from './format.js';
+import { connect, disconnect } from './live.js';
+import { publish, state, upsertConversation } from './state.js';
+import { renderConversation } from './views/conversation.js';
+import { renderDetails } from './views/details.js';
+import { renderFunnel } from './views/funnel.js';
+import { renderList } from './views/list.js';
+import { renderLogin } from './views/login.js';
+import { renderPairing } from './views/pairing.js';
+import { renderShell } from './views/shell.js';
+
+const root = document.getElementById('app');
+root.classList.remove('boot');
+root.removeAttribute('aria-busy');
+let shell = null;
+let conversationView = null;
+let funnelView = null;
+let stopPairing = null;
+const panes = {};
+
+function showLogin(message) {
+  disconnect();
+  if (stopPairing) stopPairing();
+  stopPairing = null;
+  shell = null;
+  state.operator = null;
+  renderLogin(root, { message, onSignedIn: start });
+}
+
+async function start(session) {
+  state.operator = session.operator;
+  shell = renderShell(root, { onNavigate: navigate, onSignOut: signOut });
+  panes.list = h('aside', { class: 'pane pane--list' });
+  panes.thread = h('section', { class: 'pane pane--thread' });
+  panes.details = h('aside', { class: 'pane pane--details', hidden: true });
+  panes.conversations = h('div', { class: 'workspace', id: 'workspace' }, panes.list, panes.thread, panes.details);
+  panes.funnel = h('div', { class: 'workspace workspace--dash', id: 'dashboard', hidden: true });
+  shell.main.replaceChildren(panes.conversations, panes.funnel);
+
+  connect(session.token, {
+    onNotification: (n) => shell && shell.toast(n.title, n.kind === 'needs-human' || n.kind === 'at-risk' ? 'alert' : 'info', n.conversationId ? { label: 'Open', run: () => navigate('conversations', n.conversationId) } : undefined),
+    onAtRisk: () => undefined,
+    onReload: () => void loadAll(),
+    onCaughtUp: () => state.selectedId && conversationView && void conversationView.open(state.selectedId),
+  });
+  conversationView = renderConversation(panes.thread, { toast: (t, k) => shell && shell.toast(t, k) });
+  renderList(panes.list, { onSelect: (id) => navigate('conversations', id) });
+  renderDetails(panes.details);
+  stopPairing = renderPairing(root);
+  await loadAll();
+  route();
+}
+
+async function loadAll() {
+  try {
+    const [list, notifications, canned, operators] = await Promise.all([request('/conversations'), request('/notifications'), request('/canned-responses'), request('/operators')]);
+    list.conversations.forEach(upsertConversation);
+    state.notifications = notifications.notifications;
+    state.unreadNotifications = notifications.unread;
+    state.canned = canned.cannedResponses;
+    state.operators = new Map(operators.operators.map((o) => [o.id, o]));
+    publish('notifications');
+    publish('conversations');
+  } catch (err) {
+    if (shell) shell.toast(err.message, 'error');
+  }
+}
+
+function navigate(view, conversationId) {
+  const hash = view === 'funnel' ? '#/funnel' : conversationId ? '#/conversations/' + encodeURIComponent(conversationId) : '#/conversations';
+  if (location.hash !== hash) location.hash = hash;
+  else route();
+}
+
+function route() {
+  if (!shell) return;
+  const match = location.hash.match(/^#\/(funnel|conversations)(?:\/([^/]+))?$/);
+  const view = match ? match[1] : 'conversations';
+  state.view = view;
+  panes.conversations.hidden = view !== 'conversations';
+  panes.funnel.hidden = view !== 'funnel';
+  publish('view', view);
+  if (view === 'funnel') {
+    if (!funnelView) funnelView = renderFunnel(panes.funnel);
+    else void funnelView.load();
+    document.title = 'Funnel · Parley console';
+    return;
+  }
+  const id = match && match[2] ? decodeURIComponent(match[2]) : null;
+  if (id && id !== state.selectedId) void conversationView.open(id);
+  panes.details.hidden = !state.selectedId;
+  const s = state.selectedId && state.conversations.get(state.selectedId);
+  document.title = (s ? candidateLabel(s) + ' · ' : '') + 'Parley console';
+}
+
+function signOut() {
+  logout();
+  location.hash = '';
+  showLogin();
+}
+
+window.addEventListener('hashchange', route);
+onSessionExpired((message) => showLogin(message || 'Your session has expired: sign in again.'));
+
+const session = currentSession();
+if (session) void start(session);
+else showLogin();

@@ -1,0 +1,102 @@
+import { h, mount } from '../dom.js';
+import { candidateLabel, channelIcon, icon, initials, riskBadge, shortTime, stageBadge } from '../format.js';
+import { byUrgency, matchesFilter, on, publish, state } from '../state.js';
+
+const FILTERS = [
+  ['all', 'All'],
+  ['needs-human', 'Needs human'],
+  ['at-risk', 'At risk'],
+  ['mine', 'Mine'],
+  ['unassigned', 'Unassigned'],
+];
+
+/** The conversation list: filters with counts, search, rows sorted by urgency. */
+export function renderList(container, { onSelect }) {
+  const chips = h('div', { class: 'filters', role: 'tablist', 'aria-label': 'Filter conversations' });
+  const search = h('input', {
+    class: 'search__input',
+    type: 'search',
+    placeholder: 'Search name, role or message',
+    'aria-label': 'Search conversations',
+    oninput: () => {
+      state.search = search.value.trim().toLowerCase();
+      render();
+    },
+  });
+  const list = h('ul', { class: 'conv-list', id: 'conversation-list', 'aria-label': 'Conversations' });
+  mount(container, h('div', { class: 'list-head' }, h('h2', { class: 'pane-title' }, 'Conversations'), h('label', { class: 'search' }, icon('search', 16), search)), chips, list);
+
+  function render() {
+    const all = [...state.conversations.values()];
+    mount(
+      chips,
+      FILTERS.map(([id, label]) => {
+        const count = all.filter((s) => matchesFilter(s, id)).length;
+        return h(
+          'button',
+          { type: 'button', role: 'tab', class: 'chip' + (state.filter === id ? ' chip--active' : '') + (id === 'needs-human' && count ? ' chip--urgent' : ''), 'aria-selected': String(state.filter === id), dataset: { filter: id }, onclick: () => setFilter(id) },
+          label,
+          h('span', { class: 'chip__count' }, String(count)),
+        );
+      }),
+    );
+    const rows = all.filter((s) => matchesFilter(s, state.filter) && matchesSearch(s)).sort(byUrgency);
+    if (rows.length === 0) {
+      mount(list, h('li', { class: 'empty' }, state.conversations.size === 0 ? 'No conversations yet. They appear here live as candidates write.' : 'No conversation matches this filter.'));
+      return;
+    }
+    mount(list, rows.map(row));
+  }
+
+  function row(s) {
+    const preview = s.lastMessage ? previewText(s.lastMessage) : 'No messages yet';
+    const holder = s.mode === 'human' ? (s.assignedOperatorId ? 'With ' + (s.assignedOperatorId === state.operator.id ? 'you' : s.assignedOperatorName || 'an operator') : 'Unassigned') : null;
+    return h(
+      'li',
+      { class: 'conv' + (s.id === state.selectedId ? ' conv--selected' : '') + (s.needsHuman ? ' conv--urgent' : ''), dataset: { id: s.id } },
+      h(
+        'button',
+        { type: 'button', class: 'conv__btn', onclick: () => onSelect(s.id), 'aria-current': s.id === state.selectedId ? 'true' : undefined },
+        h('span', { class: 'avatar avatar--' + s.channel, 'aria-hidden': 'true' }, initials(s.candidateName), h('span', { class: 'avatar__channel' }, channelIcon(s.channel))),
+        h(
+          'span',
+          { class: 'conv__body' },
+          h('span', { class: 'conv__top' }, h('span', { class: 'conv__name' }, candidateLabel(s)), h('time', { class: 'conv__time', datetime: s.lastActivityAt }, shortTime(s.lastActivityAt))),
+          h('span', { class: 'conv__preview' }, preview),
+          h(
+            'span',
+            { class: 'conv__badges' },
+            stageBadge(s.stage),
+            s.needsHuman ? h('span', { class: 'badge badge--needs-human' }, 'Needs human') : null,
+            riskBadge(s.risk),
+            holder ? h('span', { class: 'badge badge--human' }, holder) : null,
+            s.unread > 0 ? h('span', { class: 'unread', 'aria-label': s.unread + ' unread' }, String(s.unread)) : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  function setFilter(id) {
+    state.filter = id;
+    publish('filter');
+    render();
+  }
+
+  on('conversations', render);
+  on('selected', render);
+  render();
+  setInterval(render, 60_000);
+}
+
+function previewText(m) {
+  const who = m.author === 'candidate' ? '' : m.author === 'operator' ? 'Recruiter: ' : 'Bot: ';
+  const text = m.kind === 'voice' && !m.text ? '🎤 Voice note' : (m.kind === 'voice' ? '🎤 ' : '') + m.text;
+  return who + text;
+}
+
+function matchesSearch(s) {
+  if (!state.search) return true;
+  const hay = [s.candidateName, s.role, s.lastMessage && s.lastMessage.text, s.channel, s.stage].filter(Boolean).join(' ').toLowerCase();
+  return hay.includes(state.search);
+}

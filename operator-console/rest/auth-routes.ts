@@ -1,0 +1,20 @@
+import type { Router } from 'express';
+import type { Logger } from '../../core/ports/index.js';
+import type { AuthService } from '../auth/auth-service.js';
+import { authed, jsonBody, sendError } from './http.js';
+
+/** POST /auth/login (email + password -> token; 429 with Retry-After when rate-limited), GET /auth/me. */
+export function authRoutes(router: Router, deps: { auth: AuthService; log: Logger }): void {
+  router.post('/auth/login', jsonBody(deps.log), (req, res) => {
+    deps.auth.login(req.body, req.ip ?? req.socket.remoteAddress ?? 'unknown').then(
+      (session) => void res.json(session),
+      (err: unknown) => sendError(res, err, deps.log),
+    );
+  });
+  router.get(
+    '/auth/me',
+    authed(deps.auth, deps.log, async (_req, res, operator) => {
+      res.json({ id: operator.id, email: operator.email, name: operator.name, role: operator.role });
+    }),
+  );
+}

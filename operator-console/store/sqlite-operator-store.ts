@@ -1,0 +1,111 @@
+import type Database from 'better-sqlite3';
+import { newId } from '../../core/domain/index.js';
+import { migrateModule } from '../../core/store/embedded/index.js';
+import type { OperatorRole } from '../contract.js';
+import { ConsoleError } from '../errors.js';
+import { CONSOLE_MIGRATIONS } from './migrations.js';
+import type { NewOperator, Operator, OperatorPatch, OperatorStore } from './types.js';
+
+interface OperatorRow {
+  id: string;
+  email: string;
+  name: string;
+  role: OperatorRole;
+  password_hash: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+}
+
+/**
+ * Operators in the embedded SQLite file. Migrates the console tables on construction.
+ *
+ * @example
+ * const operators = new SqliteOperatorStore(store.database);
+ * await operators.create({ email, name, role: 'recruiter', passwordHash }, new Date());
+ */
+export class SqliteOperatorStore implements OperatorStore {
+  private readonly q: ReturnType<typeof statements>;
+
+  constructor(db: Database.Database) {
+    migrateModule(db, 'console', CONSOLE_MIGRATIONS);
+    this.q = statements(db);
+  }
+
+  async count(): Promise<number> {
+    return (this.q.count.get() as { n: number }).n;
+  }
+
+  async create(operator: NewOperator, now: Date): Promise<Operator> {
+    const email = normaliseEmail(operator.email);
+    if (this.q.byEmail.get(email)) throw new ConsoleError('CONFLICT', `An operator with the email ${email} already exists`);
+    const id = newId('op');
+    this.q.insert.run({ id, email, name: operator.name, role: operator.role, password_hash: operator.passwordHash, now: now.getTime() });
+    return revive(this.q.byId.get(id) as OperatorRow);
+  }
+
+  async findById(id: string): Promise<Operator | undefined> {
+    const row = this.q.byId.get(id) as OperatorRow | undefined;
+    return row && revive(row);
+  }
+
+  async findByEmail(email: string): Promise<Operator | undefined> {
+    const row = this.q.byEmail.get(normaliseEmail(email)) as OperatorRow | undefined;
+    return row && revive(row);
+  }
+
+  async list(): Promise<Operator[]> {
+    return (this.q.all.all() as OperatorRow[]).map(revive);
+  }
+
+  async update(id: string, patch: OperatorPatch, now: Date): Promise<Operator | undefined> {
+    const current = await this.findById(id);
+    if (!current) return undefined;
+    const next = { ...current, ...patch };
+    this.q.update.run({
+      id,
+      name: next.name,
+      role: next.role,
+      password_hash: next.passwordHash,
+      active: next.active ? 1 : 0,
+      last_login_at: next.lastLoginAt?.getTime() ?? null,
+      updated_at: now.getTime(),
+    });
+    return this.findById(id);
+  }
+}
+
+function statements(db: Database.Database) {
+  return {
+    count: db.prepare('SELECT COUNT(*) AS n FROM console_operators'),
+    insert: db.prepare(
+      'INSERT INTO console_operators (id, email, name, role, password_hash, active, created_at, updated_at) VALUES (@id, @email, @name, @role, @password_hash, 1, @now, @now)',
+    ),
+    byId: db.prepare('SELECT * FROM console_operators WHERE id = ?'),
+    byEmail: db.prepare('SELECT * FROM console_operators WHERE email = ?'),
+    all: db.prepare('SELECT * FROM console_operators ORDER BY created_at, id'),
+    update: db.prepare(
+      'UPDATE console_operators SET name = @name, role = @role, password_hash = @password_hash, active = @active, last_login_at = @last_login_at, updated_at = @updated_at WHERE id = @id',
+    ),
+  };
+}
+
+/** Emails are stored trimmed and lower-case. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function revive(row: OperatorRow): Operator {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    passwordHash: row.password_hash,
+    active: row.active === 1,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    ...(row.last_login_at !== null ? { lastLoginAt: new Date(row.last_login_at) } : {}),
+  };
+}

@@ -1,0 +1,104 @@
+import type { MessagePreview, NotificationKind, OperatorProfile, OperatorRole, RiskSummary } from '../contract.js';
+
+/** A console user. The password is kept only as a bcrypt hash. */
+export interface Operator extends OperatorProfile {
+  passwordHash: string;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  lastLoginAt?: Date;
+}
+
+export interface NewOperator {
+  email: string;
+  name: string;
+  role: OperatorRole;
+  passwordHash: string;
+}
+
+export type OperatorPatch = Partial<Pick<Operator, 'name' | 'role' | 'passwordHash' | 'active' | 'lastLoginAt'>>;
+
+/**
+ * Operator accounts. Embedded: SQLite tables beside the core's; a MongoDB version implements the
+ * same interface. Emails are unique, compared without case.
+ */
+export interface OperatorStore {
+  count(): Promise<number>;
+  /** Throws `ConsoleError('CONFLICT')` when the email is taken. */
+  create(operator: NewOperator, now: Date): Promise<Operator>;
+  findById(id: string): Promise<Operator | undefined>;
+  findByEmail(email: string): Promise<Operator | undefined>;
+  list(): Promise<Operator[]>;
+  update(id: string, patch: OperatorPatch, now: Date): Promise<Operator | undefined>;
+}
+
+export interface StoredNotification {
+  id: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  conversationId?: string;
+  /** Unset: every operator sees it. */
+  operatorId?: string;
+  createdAt: Date;
+}
+
+export interface StoredNote {
+  id: string;
+  conversationId: string;
+  operatorId: string;
+  text: string;
+  createdAt: Date;
+}
+
+export interface StoredCannedResponse {
+  id: string;
+  title: string;
+  text: string;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What the conversation list shows without reading each conversation's messages. */
+export interface ConversationMarks {
+  conversationId: string;
+  /** Candidate messages since an operator last opened the conversation. */
+  unread: number;
+  /** The conversation's needs-human flag as the console last saw it (to notice it turning on). */
+  needsHuman: boolean;
+  lastMessage?: MessagePreview;
+  risk?: RiskSummary;
+}
+
+export interface NotificationQuery {
+  /** Only notifications created at or after this (an operator sees what came after they joined). */
+  visibleFrom?: Date;
+  /** Only notifications created strictly after this. */
+  after?: Date;
+  unreadOnly?: boolean;
+  limit?: number;
+}
+
+/** Notifications, notes, canned responses and list marks: the console's own data. */
+export interface ConsoleStore {
+  /**
+   * Persist a notification. With `dedupeSince`, nothing is written (false is returned) when the
+   * same conversation already got a notification of the same kind since then.
+   */
+  addNotification(n: StoredNotification, dedupeSince?: Date): Promise<boolean>;
+  listNotifications(operatorId: string, query?: NotificationQuery): Promise<(StoredNotification & { read: boolean })[]>;
+  countUnreadNotifications(operatorId: string, visibleFrom?: Date): Promise<number>;
+  markNotificationsRead(operatorId: string, ids: readonly string[] | 'all', now: Date): Promise<void>;
+
+  addNote(note: StoredNote): Promise<void>;
+  listNotes(conversationId: string): Promise<StoredNote[]>;
+
+  listCannedResponses(): Promise<StoredCannedResponse[]>;
+  getCannedResponse(id: string): Promise<StoredCannedResponse | undefined>;
+  saveCannedResponse(canned: StoredCannedResponse): Promise<void>;
+  deleteCannedResponse(id: string): Promise<boolean>;
+
+  getMarks(conversationId: string): Promise<ConversationMarks | undefined>;
+  saveMarks(marks: ConversationMarks): Promise<void>;
+}

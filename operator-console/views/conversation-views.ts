@@ -1,0 +1,195 @@
+import type { Candidate, Conversation, Message } from '../../core/domain/index.js';
+import { NotFoundError } from '../../core/domain/index.js';
+import type { Store } from '../../core/ports/index.js';
+import { CONVERSATION_FILTERS, type ConversationDetail, type ConversationFilter, type ConversationSummary, type RiskSummary } from '../contract.js';
+import type { ConsoleStore, ConversationMarks, OperatorStore } from '../store/types.js';
+import { toCandidateProfile, toConsoleMessage, toPreview, toWireEvent, toWireNote } from '../wire.js';
+import { isRiskEvent, riskFromEvent } from './risk.js';
+import { compareByUrgency, matchesFilter, urgencyOf } from './urgency.js';
+
+export interface ViewDeps {
+  store: Store;
+  consoleStore: ConsoleStore;
+  operators: OperatorStore;
+}
+
+const TRANSCRIPT_LIMIT = 500;
+const TIMELINE_LIMIT = 1000;
+
+/**
+ * What operators see of conversations: list rows (with unread counts, last message and risk kept
+ * as marks so the list never reads every transcript), the conversation view and transcripts.
+ * Mark changes run one at a time, so concurrent updates never lose a count.
+ */
+export class ConversationViews {
+  private serial: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: ViewDeps) {}
+
+  /** Worth listing: a candidate has written, or something happened on it (not an empty chat page). */
+  static listed(c: Conversation): boolean {
+    return c.lastCandidateMessageAt !== undefined || c.version > 0;
+  }
+
+  async operatorName(id: string | undefined): Promise<string | undefined> {
+    if (!id) return undefined;
+    return (await this.deps.operators.findById(id))?.name ?? id;
+  }
+
+  /** A new inbound message: one more unread, and the preview. */
+  onInbound(m: Message): Promise<ConversationMarks | undefined> {
+    return this.updateMarks(m.conversationId, (marks, fresh) => ({ ...marks, unread: fresh ? marks.unread : marks.unread + 1, lastMessage: latest(marks, m) }));
+  }
+
+  /** An outbound message was sent (or failed): the preview moves on. */
+  onOutbound(m: Message): Promise<ConversationMarks | undefined> {
+    return this.updateMarks(m.conversationId, (marks) => ({ ...marks, lastMessage: latest(marks, m) }));
+  }
+
+  markRead(conversationId: string): Promise<ConversationMarks | undefined> {
+    return this.updateMarks(conversationId, (marks) => ({ ...marks, unread: 0 }));
+  }
+
+  setRisk(conversationId: string, risk: RiskSummary): Promise<ConversationMarks | undefined> {
+    return this.updateMarks(conversationId, (marks) => (marks.risk && marks.risk.at > risk.at ? marks : { ...marks, risk }));
+  }
+
+  /** Record the conversation's needs-human flag; true when it just turned on. */
+  async syncNeedsHuman(conversation: Conversation): Promise<boolean> {
+    let turnedOn = false;
+    await this.updateMarks(conversation.id, (marks, fresh) => {
+      turnedOn = !fresh && conversation.needsHuman && !marks.needsHuman;
+      return { ...marks, needsHuman: conversation.needsHuman };
+    });
+    return turnedOn;
+  }
+
+  async summaryById(id: string): Promise<ConversationSummary | undefined> {
+    const conversation = await this.deps.store.getConversation(id);
+    return conversation && this.summary(conversation);
+  }
+
+  async summary(conversation: Conversation, candidate?: Candidate, names = new Map<string, string | undefined>()): Promise<ConversationSummary> {
+    const who = candidate ?? (await this.deps.store.getCandidate(conversation.candidateId));
+    const marks = (await this.deps.consoleStore.getMarks(conversation.id)) ?? (await this.initialMarks(conversation));
+    const operatorId = conversation.assignedOperatorId;
+    if (operatorId && !names.has(operatorId)) names.set(operatorId, await this.operatorName(operatorId));
+    const assignedOperatorName = operatorId ? names.get(operatorId) : undefined;
+    const base = {
+      id: conversation.id,
+      candidateId: conversation.candidateId,
+      ...(who?.name ? { candidateName: who.name } : {}),
+      ...(who?.role ? { role: who.role } : {}),
+      channel: conversation.ref.channel,
+      stage: who?.stage ?? conversation.stage,
+      mode: conversation.mode,
+      needsHuman: conversation.needsHuman,
+      ...(operatorId ? { assignedOperatorId: operatorId } : {}),
+      ...(assignedOperatorName ? { assignedOperatorName } : {}),
+      ...(marks.risk ? { risk: marks.risk } : {}),
+      unread: marks.unread,
+      ...(marks.lastMessage ? { lastMessage: marks.lastMessage } : {}),
+      lastActivityAt: conversation.lastActivityAt.toISOString(),
+      createdAt: conversation.createdAt.toISOString(),
+      updatedAt: conversation.updatedAt.toISOString(),
+    };
+    return { ...base, urgency: urgencyOf(base) };
+  }
+
+  /**
+   * The list, most urgent first. Reads the `limit` most recently active conversations plus every
+   * flagged one, so someone waiting for a human is never cut off by the limit.
+   */
+  async list(filter: ConversationFilter, operatorId: string, limit = 500): Promise<ConversationSummary[]> {
+    const recent = await this.deps.store.listConversations({ limit });
+    const flagged = await this.deps.store.listConversations({ needsHuman: true, limit: 1000 });
+    const human = await this.deps.store.listConversations({ mode: 'human', limit: 1000 });
+    const byId = new Map([...recent, ...flagged, ...human].filter(ConversationViews.listed).map((c) => [c.id, c]));
+    const names = new Map<string, string | undefined>();
+    const rows: ConversationSummary[] = [];
+    for (const c of byId.values()) rows.push(await this.summary(c, undefined, names));
+    return rows.filter((s) => matchesFilter(s, filter, operatorId)).sort(compareByUrgency);
+  }
+
+  /** Everything the conversation view shows. Throws `NotFoundError`. */
+  async detail(id: string): Promise<ConversationDetail> {
+    const conversation = await this.deps.store.getConversation(id);
+    const candidate = conversation && (await this.deps.store.getCandidate(conversation.candidateId));
+    if (!conversation || !candidate) throw new NotFoundError('Conversation', id);
+    const events = new Map((await this.deps.store.listEvents({ conversationId: id, limit: TIMELINE_LIMIT })).map((e) => [e.id, e]));
+    // Candidate-level events (risk assessments) may carry no conversation id.
+    for (const e of await this.deps.store.listEvents({ candidateId: candidate.id, limit: TIMELINE_LIMIT })) events.set(e.id, e);
+    const notes = await this.deps.consoleStore.listNotes(id);
+    const state = conversation.state;
+    return {
+      summary: await this.summary(conversation, candidate),
+      candidate: toCandidateProfile(candidate),
+      ref: { channel: conversation.ref.channel, externalId: conversation.ref.externalId },
+      state: { interview: state.interview, assessment: state.assessment, intake: state.intake },
+      messages: await this.messages(id),
+      events: [...events.values()].sort((a, b) => a.at.getTime() - b.at.getTime()).map(toWireEvent),
+      notes: await Promise.all(notes.map(async (n) => toWireNote(n, (await this.operatorName(n.operatorId)) ?? n.operatorId))),
+    };
+  }
+
+  /** The transcript, oldest first, with operator names. */
+  async messages(conversationId: string, opts: { since?: Date } = {}) {
+    const messages = await this.deps.store.listMessages(conversationId, { limit: TRANSCRIPT_LIMIT });
+    const since = opts.since?.getTime() ?? -1;
+    const names = new Map<string, string | undefined>();
+    const out = [];
+    for (const m of messages) {
+      if (m.updatedAt.getTime() < since) continue;
+      if (m.author === 'operator' && m.authorId && !names.has(m.authorId)) names.set(m.authorId, await this.operatorName(m.authorId));
+      out.push(toConsoleMessage(m, m.authorId ? names.get(m.authorId) : undefined));
+    }
+    return out;
+  }
+
+  /** Change a conversation's marks, one change at a time. `fresh`: the marks were just computed from the store. */
+  private updateMarks(conversationId: string, change: (marks: ConversationMarks, fresh: boolean) => ConversationMarks): Promise<ConversationMarks | undefined> {
+    const run = async () => {
+      const stored = await this.deps.consoleStore.getMarks(conversationId);
+      const conversation = stored ? undefined : await this.deps.store.getConversation(conversationId);
+      if (!stored && !conversation) return undefined;
+      const marks = change(stored ?? (await this.initialMarks(conversation as Conversation)), !stored);
+      await this.deps.consoleStore.saveMarks(marks);
+      return marks;
+    };
+    const next = this.serial.then(run, run);
+    this.serial = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Marks for a conversation the console has not tracked yet (created before the console was on):
+   * the last message, the candidate's messages since an operator last wrote as unread, the latest risk.
+   */
+  private async initialMarks(conversation: Conversation): Promise<ConversationMarks> {
+    const recent = await this.deps.store.listMessages(conversation.id, { limit: 50 });
+    const lastOperator = recent.findLastIndex((m) => m.author === 'operator');
+    const unread = recent.slice(lastOperator + 1).filter((m) => m.direction === 'in').length;
+    const last = recent.at(-1);
+    const risks = (await this.deps.store.listEvents({ candidateId: conversation.candidateId, types: ['RiskAssessed', 'CandidateAtRisk'], limit: 100_000 })).filter(isRiskEvent);
+    const risk = risks.at(-1);
+    return {
+      conversationId: conversation.id,
+      unread,
+      needsHuman: conversation.needsHuman,
+      ...(last ? { lastMessage: toPreview(last) } : {}),
+      ...(risk ? { risk: riskFromEvent(risk) } : {}),
+    };
+  }
+}
+
+/** The newer of the stored preview and this message. */
+function latest(marks: ConversationMarks, m: Message) {
+  const preview = toPreview(m);
+  if (!marks.lastMessage || marks.lastMessage.id === m.id || marks.lastMessage.at <= preview.at) return preview;
+  return marks.lastMessage;
+}
+
+/** The `filter` query parameter, `all` when missing or unknown. */
+export function listFilter(value: unknown): ConversationFilter {
+  return (CONVERSATION_FILTERS as readonly unknown[]).includes(value) ? (value as ConversationFilter) : 'all';
+}

@@ -1,0 +1,77 @@
+import type { Candidate, DomainEvent, Message } from '../core/domain/index.js';
+import type { CandidateProfile, ConsoleMessage, ConversationNote, CannedResponse, ConsoleNotification, MessagePreview, WireEvent } from './contract.js';
+import type { StoredCannedResponse, StoredNote, StoredNotification } from './store/types.js';
+
+/** The authenticated URL the console plays a stored voice note from. */
+export function mediaUrl(messageId: string): string {
+  return `/api/v1/media/${encodeURIComponent(messageId)}`;
+}
+
+/** A stored message as the console shows it. `authorName` resolves operator ids to names. */
+export function toConsoleMessage(m: Message, authorName?: string): ConsoleMessage {
+  const media = m.media;
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    direction: m.direction,
+    author: m.author,
+    ...(m.authorId ? { authorId: m.authorId } : {}),
+    ...(authorName ? { authorName } : {}),
+    kind: m.kind,
+    text: m.text,
+    ...(m.choices?.length ? { choices: m.choices } : {}),
+    ...(media
+      ? {
+          media: {
+            ...(media.mime ? { mime: media.mime } : {}),
+            ...(media.durationSec !== undefined ? { durationSec: media.durationSec } : {}),
+            ...(media.storedPath ? { audioUrl: mediaUrl(m.id) } : {}),
+            ...(media.transcript ? { transcript: media.transcript } : {}),
+          },
+        }
+      : {}),
+    status: m.status,
+    ...(m.error ? { error: m.error } : {}),
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}
+
+export const PREVIEW_LENGTH = 140;
+
+export function toPreview(m: Message): MessagePreview {
+  return { id: m.id, author: m.author, kind: m.kind, text: m.text.slice(0, PREVIEW_LENGTH), at: m.createdAt.toISOString() };
+}
+
+/** A domain event with its dates as ISO strings. */
+export function toWireEvent(e: DomainEvent): WireEvent {
+  return JSON.parse(JSON.stringify(e)) as WireEvent;
+}
+
+export function toCandidateProfile(c: Candidate): CandidateProfile {
+  return {
+    id: c.id,
+    ...(c.name ? { name: c.name } : {}),
+    ...(c.role ? { role: c.role } : {}),
+    ...(c.phone ? { phone: c.phone } : {}),
+    ...(c.email ? { email: c.email } : {}),
+    ...(c.timeZone ? { timeZone: c.timeZone } : {}),
+    stage: c.stage,
+    ...(c.consentAt ? { consentAt: c.consentAt.toISOString() } : {}),
+    optedOut: c.optedOut,
+    unreachable: c.unreachable,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export function toWireNotification(n: StoredNotification, read: boolean): ConsoleNotification {
+  return { id: n.id, kind: n.kind, title: n.title, body: n.body, ...(n.conversationId ? { conversationId: n.conversationId } : {}), createdAt: n.createdAt.toISOString(), read };
+}
+
+export function toWireNote(n: StoredNote, operatorName: string): ConversationNote {
+  return { id: n.id, conversationId: n.conversationId, operatorId: n.operatorId, operatorName, text: n.text, createdAt: n.createdAt.toISOString() };
+}
+
+export function toWireCanned(c: StoredCannedResponse): CannedResponse {
+  return { id: c.id, title: c.title, text: c.text, createdBy: c.createdBy, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+}
