@@ -166,13 +166,15 @@ describe('Telegram outbound errors', () => {
     expect(fake.callsTo('sendMessage').filter((c) => c.payload.text === 'Are you there?').map((c) => c.status)).toEqual([403]);
   });
 
-  it('a chat that blocked the bot and writes again gets answers again', async () => {
+  it('a chat that blocked the bot and writes again gets answers again and is reachable again', async () => {
     const ana = chat();
     await ana.ask('hi', /Do you agree/);
     const conversation = (await conversationOf(ana))!;
     fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     const blocked = await app.parley.engine.send(conversation.id, { text: 'Blocked?' }, 'operator', 'op-1');
     await eventually(async () => (await app.parley.store.getMessage(blocked.id))?.status === 'failed', 'send failed');
+    expect(await app.parley.store.getCandidate(conversation.candidateId)).toMatchObject({ unreachable: true });
     await ana.ask('/status', /Your application/);
+    expect(await app.parley.store.getCandidate(conversation.candidateId)).toMatchObject({ unreachable: false });
   });
 });

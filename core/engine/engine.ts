@@ -163,6 +163,8 @@ export class Engine {
     const inboundPatch = ctx.message.text !== inbound.text || ctx.message.media !== inbound.media;
     if (inboundPatch) await this.deps.store.updateMessage(inbound.id, { text: ctx.message.text, kind: ctx.message.kind, ...(ctx.message.media ? { media: ctx.message.media } : {}) }, now);
     const conversation: Conversation = { ...ctx.conversation, version: before.version, updatedAt: now, lastActivityAt: now };
+    // They wrote to us: their channel reaches them again (e.g. they unblocked the Telegram bot).
+    if (ctx.candidate.unreachable) ctx.candidate.unreachable = false;
     const candidateChanged = JSON.stringify(ctx.candidate) !== JSON.stringify(beforeCandidate);
     const candidate = candidateChanged ? { ...ctx.candidate, updatedAt: now } : undefined;
     await this.deps.store.commitTurn({ inboundMessageId: inbound.id, conversation, ...(candidate ? { candidate } : {}), messages, events });
