@@ -35,12 +35,14 @@ class SinkChannel implements ChannelAdapter {
   }
 }
 
-export async function run(opts: { candidates?: number } = {}): Promise<BenchResult[]> {
+export async function run(opts: { candidates?: number; messagesEach?: number } = {}): Promise<BenchResult[]> {
   const candidates = opts.candidates ?? Number(process.env.BENCH_CANDIDATES ?? 500);
+  // Messages per candidate: the intake script, then post-intake chatter. More gives a steadier figure.
+  const messagesEach = opts.messagesEach ?? Number(process.env.BENCH_MESSAGES ?? SCRIPT.length);
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   try {
     const ceiling = sqliteCeiling(join(dir, 'ceiling.db'));
-    const engineResult = await engineLoop(join(dir, 'engine.db'), candidates);
+    const engineResult = await engineLoop(join(dir, 'engine.db'), candidates, messagesEach);
     // Latency under light load: few candidates, so a turn rarely waits behind others.
     const light = await engineLoop(join(dir, 'engine-light.db'), 4, 100);
     const ratio = engineResult.perSec / ceiling;
