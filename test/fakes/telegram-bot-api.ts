@@ -1,13 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createParley } from '../../bin/app.js';
-import { loadConfig } from '../../bin/config.js';
+import { readFileSync } from 'node:fs';
 import type { PluginModule } from '../../bin/plugins/index.js';
-import { silentLogger } from '../../core/ports/index.js';
-import type { TestParley } from '../support/harness.js';
+import { startParley, type TestParley } from '../support/harness.js';
 
 /** One Bot API call as the fake saw it (failed ones included). */
 export interface RecordedCall {
@@ -348,18 +343,6 @@ function expect200(status: number): void {
  * Like the harness's `startParley`, with an explicit plugin list: tests of the Telegram plugin
  * pick which neighbours they run beside (a stand-in interview, a scheduling service...).
  */
-export async function startParleyWith(env: Record<string, string>, plugins: readonly PluginModule[]): Promise<TestParley> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-tg-'));
-  const config = loadConfig({ PORT: '1', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PARLEY_COMPANY_NAME: 'Acme', ...env });
-  const parley = await createParley({ ...config, PORT: 0 }, { log: silentLogger, plugins });
-  await parley.start();
-  return {
-    parley,
-    url: parley.url,
-    dataDir,
-    async stop() {
-      await parley.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function startParleyWith(env: Record<string, string>, plugins: readonly PluginModule[]): Promise<TestParley> {
+  return startParley(env, { plugins });
 }

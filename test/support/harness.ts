@@ -6,6 +6,7 @@ import type { WebchatAck, WebchatClientToServer, WebchatMessage, WebchatServerTo
 import { silentLogger, type Clock, type Logger } from '../../core/ports/index.js';
 import { createParley, type Parley } from '../../bin/app.js';
 import { loadConfig } from '../../bin/config.js';
+import type { PluginModule } from '../../bin/plugins/index.js';
 
 export interface TestParley {
   parley: Parley;
@@ -15,10 +16,10 @@ export interface TestParley {
 }
 
 /** Start a real Parley (HTTP + Socket.IO on a free loopback port, SQLite in a temp dir). */
-export async function startParley(env: Record<string, string> = {}, opts: { clock?: Clock; log?: Logger } = {}): Promise<TestParley> {
+export async function startParley(env: Record<string, string> = {}, opts: { clock?: Clock; log?: Logger; plugins?: readonly PluginModule[] } = {}): Promise<TestParley> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   const config = loadConfig({ PORT: '1', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PARLEY_COMPANY_NAME: 'Acme', ...env });
-  const parley = await createParley({ ...config, PORT: 0 }, { log: opts.log ?? silentLogger, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const parley = await createParley({ ...config, PORT: 0 }, { log: opts.log ?? silentLogger, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.plugins ? { plugins: opts.plugins } : {}) });
   await parley.start();
   return {
     parley,
