@@ -21,4 +21,6 @@ export const whatsappConfigShape = {
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** Least time between two WhatsApp Web sends, so the number is not flagged for spamming. */
+  WHATSAPP_WEB_SEND_INTERVAL_MS: z.coerce.number({ error: 'expected a number of milliseconds' }).int().min(0).max(60_000).default(1000),
 } satisfies z.ZodRawShape;

@@ -110,6 +110,7 @@ function createBaileys(ctx: PluginContext): BaileysProvider {
     receive: (inbound) => ctx.engine().receive(inbound),
     clock: ctx.clock,
     log: ctx.log.child({ channel: 'whatsapp', provider: 'baileys' }),
+    minSendIntervalMs: ctx.config.WHATSAPP_WEB_SEND_INTERVAL_MS,
   });
 }
 
