@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { ManualClock } from '../core/ports/index.js';
+import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 
@@ -223,5 +224,25 @@ describe('Meta sending', () => {
     const m = await app.parley.engine.send(conv.id, { text: 'Hello?' }, 'bot');
     await eventually(async () => (await app.parley.store.getMessage(m.id))?.status === 'failed', 'the message to fail', 10_000);
     expect(await app.parley.store.getMessage(m.id)).toMatchObject({ attempts: 2, error: expect.stringContaining('131030') });
+  });
+
+  it('shows a message Meta refused as failed, with the reason, in the operator console', async () => {
+    await app.stop();
+    app = await startParley({ ...env, PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: 'correct-horse-battery' }, { clock });
+    const operator = await ConsoleClient.connect(app.url, (await login(app.url, 'admin@acme.test', 'correct-horse-battery')).token);
+    try {
+      const conv = await contact();
+      nock.cleanAll();
+      nock(GRAPH).post(SEND_PATH).reply(400, { error: { message: 'Recipient phone number not in allowed list', code: 131030 } });
+      const m = await app.parley.engine.send(conv.id, { text: 'Your interview is confirmed.' }, 'bot');
+      const shown = await operator.waitFor('message', (x) => x.id === m.id && x.status === 'failed', 10_000);
+      expect(shown.error).toContain('131030');
+      const notice = await operator.waitFor('notification', (n) => n.kind === 'delivery-failed' && n.conversationId === conv.id);
+      expect(notice.body).toContain('131030');
+      const { body } = await api<{ messages: { id: string; status: string; error?: string }[] }>(app.url, (await login(app.url, 'admin@acme.test', 'correct-horse-battery')).token, `/conversations/${conv.id}/messages`);
+      expect(body.messages.find((x) => x.id === m.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('131030') });
+    } finally {
+      operator.close();
+    }
   });
 });

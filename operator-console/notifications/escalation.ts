@@ -77,15 +77,20 @@ export class Escalation {
   }
 
   /** An operator's reply could not be delivered: tell that operator. */
+  /**
+   * A message the channel refused for good: its operator author is told; a bot or system message
+   * (the candidate is not getting the interview, a reminder...) goes to every operator.
+   */
   async onDeliveryFailed(message: Message): Promise<void> {
-    if (message.author !== 'operator' || !message.authorId) return;
-    await this.deps.notifier.notify({
-      kind: 'delivery-failed',
-      title: 'Your message was not delivered',
-      body: `"${message.text.slice(0, 80)}" could not be delivered: ${message.error ?? 'the channel refused it'}.`,
-      conversationId: message.conversationId,
-      operatorId: message.authorId,
-    });
+    const reason = message.error ?? 'the channel refused it';
+    const text = `"${message.text.slice(0, 80)}" could not be delivered: ${reason}.`;
+    if (message.author === 'operator' && message.authorId) {
+      await this.deps.notifier.notify({ kind: 'delivery-failed', title: 'Your message was not delivered', body: text, conversationId: message.conversationId, operatorId: message.authorId });
+      return;
+    }
+    const conversation = await this.deps.store.getConversation(message.conversationId);
+    const candidate = conversation && (await this.deps.store.getCandidate(conversation.candidateId));
+    await this.deps.notifier.notify({ kind: 'delivery-failed', title: `A message to ${candidate?.name ?? 'a candidate'} was not delivered`, body: text, conversationId: message.conversationId });
   }
 
   /** Set needs-human unless already set or an operator is holding the conversation. */
