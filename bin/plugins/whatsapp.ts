@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import makeWASocket from '@whiskeysockets/baileys';
 import pino from 'pino';
 import { BaileysProvider, type BaileysSocket, type SocketFactory } from '../../channels/whatsapp/baileys/baileys-provider.js';
@@ -111,6 +112,10 @@ function createBaileys(ctx: PluginContext): BaileysProvider {
     clock: ctx.clock,
     log: ctx.log.child({ channel: 'whatsapp', provider: 'baileys' }),
     minSendIntervalMs: ctx.config.WHATSAPP_WEB_SEND_INTERVAL_MS,
+    // On a terminal, draw the code to scan (stderr: stdout carries the JSON logs in production).
+    showQr: async (qr) => {
+      if (process.stderr.isTTY) process.stderr.write(`\nScan with WhatsApp > Linked devices:\n${await QRCode.toString(qr, { type: 'terminal', small: true })}\n`);
+    },
   });
 }
 

@@ -28,6 +28,8 @@ export interface BaileysDeps {
   minSendIntervalMs?: number;
   download?: (m: WAMessage) => Promise<Buffer>;
   sleep?: (ms: number) => Promise<void>;
+  /** Shows a new pairing QR code to whoever started Parley (the terminal); best effort. */
+  showQr?: (qr: string) => Promise<void>;
 }
 
 const MEDIA_NAMESPACE = 'whatsapp-web-media';
@@ -79,6 +81,7 @@ export class BaileysProvider implements WhatsAppProvider {
       this.qr = u.qr;
       this.state = 'waiting-for-qr-scan';
       this.deps.log.warn({ qr: u.qr }, 'WhatsApp Web: scan this QR code with WhatsApp > Linked devices (also shown in the operator console)');
+      await this.deps.showQr?.(u.qr).catch((err: unknown) => this.deps.log.debug({ err }, 'WhatsApp Web: could not draw the QR code'));
     }
     if (u.connection === 'open') {
       this.state = 'connected';
