@@ -31,6 +31,11 @@ export const QuestionSchema = z.object({
   level: LevelSchema,
   text: z.string().min(10),
   rubric: RubricSchema,
+  /**
+   * A model answer written by the bank's author: what a careful human grader would accept as
+   * complete. Graders (offline and LLM) compare answers with it.
+   */
+  referenceAnswer: z.string().min(1).optional(),
   /** Seconds a candidate needs to read the question and think before answering. */
   readingTimeSec: z.number().int().positive(),
 });
