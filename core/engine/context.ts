@@ -43,7 +43,12 @@ export function createTurnContext(init: Omit<TurnContext, 'effects' | 'reply' | 
  */
 export function compose(middleware: readonly Middleware[]): (ctx: TurnContext) => Promise<void> {
   return (ctx) => {
+    // grammY / koa-compose rule: `next()` twice would run the rest of the chain twice
+    // (duplicate replies), so it is a programming error, not a retry.
+    let index = -1;
     const dispatch = async (i: number): Promise<void> => {
+      if (i <= index) throw new Error(`middleware ${i - 1} called next() more than once`);
+      index = i;
       const mw = middleware[i];
       if (mw) await mw(ctx, () => dispatch(i + 1));
     };
