@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import { requireSystemPackage } from '../../test/support/system-deps.js';
 import { PocketsphinxTranscriber } from './pocketsphinx-transcriber.js';
 
 const audio = { data: readFileSync(new URL('../../test/__fixtures__/audio/my-name-is.ogg', import.meta.url)), mime: 'audio/ogg' };
-const installed = await PocketsphinxTranscriber.available();
-if (!installed) console.warn('pocketsphinx tests skipped: apt-get install -y pocketsphinx pocketsphinx-en-us opus-tools to run them');
+const installed = requireSystemPackage('pocketsphinx', await PocketsphinxTranscriber.available(), 'apt-get install pocketsphinx pocketsphinx-en-us opus-tools');
 
 describe('PocketsphinxTranscriber (offline, Debian packages)', () => {
   (installed ? it : it.skip)('transcribes a real Ogg/Opus voice note offline', async () => {

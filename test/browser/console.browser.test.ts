@@ -5,14 +5,15 @@ import { intakePrompt, type IntakeState } from '../../bots/intake/index.js';
 import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
 
-const describeBrowser = chromiumAvailable() ? describe : describe.skip;
+const hasChromium = chromiumAvailable();
+const describeBrowser = hasChromium ? describe : describe.skip;
 const EMAIL = 'admin@acme.test';
 const PASSWORD = 'correct-horse-battery';
 let app: TestParley;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!chromiumAvailable()) return;
+  if (!hasChromium) return;
   app = await startParley({ PARLEY_ADMIN_EMAIL: EMAIL, PARLEY_ADMIN_PASSWORD: PASSWORD });
   // Until the interview plugin provides it, the pending question comes from intake (the real one).
   app.parley.services.pendingPrompt ??= (c) => intakePrompt(c.state.intake as IntakeState | undefined, DEFAULT_ROLES);

@@ -1,7 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { requireSystemPackage } from './system-deps.js';
 
-export const REDIS_MISSING = 'redis-server is not installed: apt-get install redis-server';
+const REDIS_INSTALL = 'apt-get install redis-server';
+export const REDIS_MISSING = `redis-server is not installed: ${REDIS_INSTALL}`;
 
 export interface TestRedis {
   url: string;
@@ -17,16 +19,13 @@ export function hasRedisServer(): boolean {
 /**
  * Which backends a job suite should run on: SQLite always, Redis when `redis-server` is
  * installed. Under CI a missing redis-server is a failure, elsewhere the Redis variant is skipped
- * with a message saying how to install it.
+ * (shown as a skipped suite in Jest's summary, saying how to install it).
  *
  * @example
  * describe.each(jobBackends())('jobs on %s', (backend) => { ... });
  */
 export function jobBackends(): ('sqlite' | 'redis')[] {
-  if (hasRedisServer()) return ['sqlite', 'redis'];
-  if (process.env.CI === 'true') throw new Error(REDIS_MISSING);
-  console.warn(`${REDIS_MISSING} (skipping the Redis variant of the job suite)`);
-  return ['sqlite'];
+  return requireSystemPackage('redis-server', hasRedisServer(), REDIS_INSTALL) ? ['sqlite', 'redis'] : ['sqlite'];
 }
 
 /**
