@@ -1,0 +1,77 @@
+/**
+ * Words for grading: tokens that keep the parts of hyphenated terms ("pass-by-reference" is
+ * pass, by, reference), a suffix stemmer for technical English, stop words, and tolerant
+ * matching of one word against another (morphology and spelling). Pure, dependency-free.
+ */
+
+/** Function words that carry no technical content. */
+export const STOP_WORDS = new Set(
+  ('a an the and or but nor of to in on at for with by from into onto over under about as than then so if else not no yes ' +
+    'is are was were be been being am it its this that these those there here i you we they he she me my your our their them us ' +
+    'do does did done can could would should will shall may might must just very really also too quite rather ' +
+    'what which who whom whose when where why how all any both each few more most other some such only own same ' +
+    'up down out off again further once because while until after before during between through above below ' +
+    'has have had having get gets got let lets like one ones thing things way etc e.g i.e eg ie').split(' '),
+);
+
+/** Prefixes that stay glued to their word ("re-render" is one word, rerender). */
+const GLUED_PREFIX = /^(re|pre|co|un|de|non|sub|multi|inter|intra|semi|self|e|x|anti|auto|micro|mis|over|post|pro)$/;
+
+/**
+ * Lowercased word tokens. Letters, digits and inner dots/pluses (`node.js`, `c++`, `c#`) stay in
+ * a token; a hyphenated term splits into its parts unless its first part is a prefix like "re".
+ */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.toLowerCase().replace(/[’']/g, '').split(/[^\p{L}\p{N}.+#-]+/u)) {
+    const word = raw.replace(/^[.-]+|[.-]+$/g, '');
+    if (!word) continue;
+    if (!word.includes('-')) {
+      out.push(word);
+      continue;
+    }
+    const parts = word.split(/-+/).filter(Boolean);
+    if (parts.length === 2 && GLUED_PREFIX.test(parts[0] as string)) out.push(parts.join(''));
+    else out.push(...parts);
+  }
+  return out;
+}
+
+const SUFFIXES: [string, string][] = [
+  ['ational', 'ate'], ['tional', 'tion'], ['ization', 'ize'], ['isation', 'ize'], ['fulness', 'ful'], ['iveness', 'ive'], ['ousness', 'ous'],
+  ['abilities', ''], ['ibilities', ''], ['ability', ''], ['ibility', ''], ['ations', 'ate'], ['ation', 'ate'], ['izing', 'ize'], ['ising', 'ize'],
+  ['ized', 'ize'], ['ised', 'ize'], ['ises', 'ize'], ['izes', 'ize'], ['ities', ''], ['ity', ''], ['ments', ''], ['ment', ''], ['ness', ''],
+  ['ably', ''], ['ibly', ''], ['able', ''], ['ible', ''], ['ings', ''], ['ing', ''], ['edly', ''], ['ers', ''], ['er', ''], ['ed', ''],
+  ['ies', 'y'], ['sses', 'ss'], ['es', ''], ['ss', 'ss'], ['s', ''], ['ally', 'al'], ['ly', ''],
+];
+
+const stemCache = new Map<string, string>();
+
+/**
+ * A suffix-stripping stemmer tuned for technical English: `re-rendering`, `rerenders` and
+ * `re-render` meet at `rerend`; `reuse`, `reusable`, `reusability` at `reus`.
+ */
+export function stem(token: string): string {
+  const cached = stemCache.get(token);
+  if (cached !== undefined) return cached;
+  let t = token.replace(/-/g, '');
+  if (t.length > 3 && !/\d/.test(t) && /^[a-z]+$/.test(t)) {
+    for (const [suffix, replacement] of SUFFIXES) {
+      if (t.endsWith(suffix) && t.length - suffix.length >= 3) {
+        t = t.slice(0, -suffix.length) + replacement;
+        break;
+      }
+    }
+    if (/([bdfgmnprt])\1$/.test(t)) t = t.slice(0, -1);
+    if (t.length > 3) t = t.replace(/e$/, '');
+  }
+  if (stemCache.size < 50_000) stemCache.set(token, t);
+  return t;
+}
+
+/** Stems of the content words of a text, in order (stop words dropped). */
+export function contentStems(text: string): string[] {
+  return tokenize(text)
+    .filter((t) => !STOP_WORDS.has(t))
+    .map(stem);
+}
