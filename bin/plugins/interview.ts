@@ -1,7 +1,6 @@
 import { intakePrompt, type IntakeState } from '../../bots/intake/index.js';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../../bots/interviewer/bank-loader.js';
 import { interviewMiddleware, interviewPrompt } from '../../bots/interviewer/interview-middleware.js';
-import { LlmEvaluator } from '../../bots/interviewer/llm-evaluator.js';
 import { RubricEvaluator } from '../../bots/interviewer/rubric-evaluator.js';
 import { DEFAULT_INTERVIEW_CONFIG, type InterviewConfig, type RoleBank } from '../../core/interview/index.js';
 import type { Evaluator } from '../../core/ports/index.js';
@@ -18,7 +17,7 @@ export const interviewPlugin: PluginModule = {
   name: 'interview',
   async create(ctx) {
     const banks = await loadQuestionBanks([DEFAULT_BANK_DIR, ...(ctx.config.INTERVIEW_BANK_DIRS ?? [])]);
-    const evaluator = chooseEvaluator(ctx.config, ctx.log);
+    const evaluator = await chooseEvaluator(ctx.config, ctx.log);
     const config: InterviewConfig = {
       ...DEFAULT_INTERVIEW_CONFIG,
       minQuestions: ctx.config.INTERVIEW_MIN_QUESTIONS,
@@ -47,9 +46,11 @@ function findBankFor(state: Record<string, unknown>, banks: ReadonlyMap<string, 
   return pending ? [...banks.values()].find((b) => b.questions.some((q) => q.id === pending)) : undefined;
 }
 
-function chooseEvaluator(config: Config, log: { warn(obj: object, msg?: string): void }): Evaluator {
+async function chooseEvaluator(config: Config, log: { warn(obj: object, msg?: string): void }): Promise<Evaluator> {
   const rubric = new RubricEvaluator();
   if (!config.OPENAI_API_KEY) return rubric;
+  // LangChain and the OpenAI SDK take ~0.5 s to load: only when an API key asks for them.
+  const { LlmEvaluator } = await import('../../bots/interviewer/llm-evaluator.js');
   return new LlmEvaluator({
     apiKey: config.OPENAI_API_KEY,
     baseURL: config.OPENAI_BASE_URL,
