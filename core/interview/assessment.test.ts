@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildAssessment } from './assessment.js';
+import { answerScore, buildAssessment } from './assessment.js';
 import { contradictionFlags, answerFlags, trigramOverlap } from './integrity.js';
 import { answerQuestion, startInterview } from './machine.js';
-import type { AnswerRecord } from './session.js';
+import type { AnswerRecord, InterviewSession } from './session.js';
 import { syntheticBank } from './test-bank.js';
 import type { AnswerEvaluation, Quality } from './types.js';
 import { selectMemory } from './memory.js';
@@ -23,7 +23,7 @@ describe('buildAssessment', () => {
 
   it('orders a strong candidate above a weak one, with a recommendation to match', () => {
     expect(strong.overallScore).toBeGreaterThan(70);
-    expect(weak.overallScore).toBeLessThan(30);
+    expect(weak.overallScore).toBeLessThan(50);
     expect(strong.recommendation).toMatch(/yes/);
     expect(weak.recommendation).toBe('no');
   });
@@ -41,6 +41,80 @@ describe('buildAssessment', () => {
     for (const score of Object.values(strong.skillScores)) expect(score).toBeGreaterThanOrEqual(0);
     expect(Object.values(strong.levelReached)).toEqual(expect.arrayContaining(['expert']));
     expect(strong.integrityScore).toBe(100);
+  });
+});
+
+describe('one score definition', () => {
+  it.each<[string, [AnswerRecord['level'], number][], number]>([
+    ['no answers', [], 0],
+    ['one answer', [['fundamental', 0.8]], 80],
+    ['harder questions weigh more', [['fundamental', 0.8], ['advanced', 0.5]], 60],
+    ['warmup weighs half', [['warmup', 1], ['fundamental', 0.4]], 60],
+  ])('%s', (_label, answers, expected) => {
+    expect(answerScore(answers.map(([level, composite]) => ({ level, composite })))).toBe(expected);
+  });
+});
+
+/** A finished session from hand-written answers: [skill, level, composite, seconds to answer]. */
+function finished(rows: [string, AnswerRecord['level'], number, number][], boundaries: InterviewSession['boundaries'] = {}): InterviewSession {
+  const [start] = startInterview({ role: 'test', skills: bank.skills }, bank, T0);
+  let t = T0;
+  const answers: AnswerRecord[] = rows.map(([skill, level, composite, seconds], i) => {
+    const askedAt = t + 1000;
+    t = askedAt + seconds * 1000;
+    const quality = composite >= 0.85 ? 'excellent' : composite >= 0.7 ? 'good' : composite >= 0.5 ? 'fair' : 'poor';
+    return { questionId: `${skill}-${level}-${(i % 2) + 1}`, skill, level, quality, accuracy: composite, clarity: composite, composite, text: `Answer ${i} about ${skill}, explained in my own words with an example from work.`, askedAt, answeredAt: t, covered: [], missed: [], redFlags: [], unparseable: false };
+  });
+  return { ...start, pending: undefined, status: 'completed', answers, boundaries, completedAt: t, completionReason: 'max-questions' };
+}
+
+describe('recommendation', () => {
+  const all = (composite: number, seconds = 90) => finished(bank.skills.flatMap((s) => (['fundamental', 'intermediate', 'advanced'] as const).map((l): [string, AnswerRecord['level'], number, number] => [s.id, l, composite, seconds])));
+
+  it.each<[number, string]>([
+    [0.97, 'strong-yes'],
+    [0.8, 'yes'],
+    [0.6, 'maybe'],
+    [0.3, 'no'],
+  ])('answers of composite %f -> %s', (composite, expected) => {
+    expect(buildAssessment(all(composite), bank).recommendation).toBe(expected);
+  });
+
+  it('integrity flags never by themselves turn a top score into maybe: they are raised for a human', () => {
+    // Every long answer arrives two seconds after its question: too fast for anyone to type.
+    const session = all(0.99, 2);
+    session.answers = session.answers.map((a) => ({ ...a, text: Array.from({ length: 90 }, (_, i) => `word${i}`).join(' ') }));
+    const a = buildAssessment(session, bank);
+    expect(a.overallScore).toBeGreaterThanOrEqual(95);
+    expect(a.integrityScore).toBeLessThan(50);
+    expect(a.integrityFlags.length).toBeGreaterThan(0);
+    expect(a.recommendation).toBe('yes');
+    expect(a.recommendationReasons.join(' ')).toMatch(/Integrity flags/);
+    expect(a.nextSteps.join(' ')).toMatch(/integrity flags/);
+  });
+
+  it('a candidate who failed a fundamental question is not "strong up to expert" in that skill', () => {
+    const session = finished(
+      [
+        ['alpha', 'fundamental', 0.2, 90],
+        ['alpha', 'expert', 0.95, 90],
+        ['beta', 'fundamental', 0.9, 90],
+        ['beta', 'intermediate', 0.9, 90],
+      ],
+      { alpha: { level: 'fundamental', questionId: 'alpha-fundamental-1', at: T0 } },
+    );
+    const a = buildAssessment(session, bank);
+    expect(a.levelReached.alpha).toBeUndefined();
+    expect(a.levelReached.beta).toBe('intermediate');
+    expect(a.strengths.map((s) => s.skill)).not.toContain('alpha');
+    expect(a.weaknesses.find((w) => w.skill === 'alpha')?.summary).toMatch(/runs out at fundamental/);
+    expect(a.recommendationReasons.join(' ')).toMatch(/Fundamental questions missed in: alpha/);
+  });
+
+  it('the overall score is the same definition as the skill scores, over the core skills', () => {
+    const a = buildAssessment(finished([['alpha', 'fundamental', 0.9, 90], ['beta', 'advanced', 0.4, 90]]), bank);
+    expect(a.skillScores).toMatchObject({ alpha: 90, beta: 40 });
+    expect(a.overallScore).toBe(57); // (1 x 0.9 + 2 x 0.4) / 3
   });
 });
 

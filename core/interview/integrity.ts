@@ -32,7 +32,7 @@ export function answerFlags(answer: AnswerRecord, question: Pick<Question, 'id' 
       questionId: question.id,
     });
   }
-  if (n >= 80 && took <= 20) {
+  if (n >= 80 && took <= 20 && (answer.parts ?? 1) === 1) {
     flags.push({ type: 'paste-burst', severity: 'high', evidence: `a ${n}-word answer arrived in one message ${took.toFixed(0)} s after the question`, confidence: 0.8, questionId: question.id });
   }
   const overlap = trigramOverlap(answer.text, question.text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { answerQuestion, composite, isAbandoned, markAbandoned, restartInterview, resumeInterview, startInterview, type InterviewAction } from './machine.js';
-import { DEFAULT_INTERVIEW_CONFIG, InterviewSessionSchema, type InterviewSession } from './session.js';
+import { answerBand, answerQuestion, composite, isAbandoned, markAbandoned, restartInterview, resumeInterview, startInterview, type InterviewAction } from './machine.js';
+import { DEFAULT_INTERVIEW_CONFIG, InterviewSessionSchema } from './session.js';
 import { syntheticBank } from './test-bank.js';
 import type { AnswerEvaluation, Level, Quality } from './types.js';
 
@@ -37,40 +37,78 @@ describe('composite', () => {
   });
 });
 
-describe('difficulty transitions', () => {
-  it.each<[string, Quality[], Level]>([
-    ['starts at warmup', [], 'warmup'],
-    ['warmup lasts 2 questions, then fundamental', ['fair', 'fair'], 'fundamental'],
-    ['excellent at fundamental with a strong history -> intermediate', ['good', 'good', 'excellent'], 'intermediate'],
-    ['a fair answer stays at the level', ['good', 'good', 'fair'], 'fundamental'],
-    ['strong answers climb to expert and never above', Array(9).fill('excellent'), 'expert'],
-    ['two poor at intermediate -> boundary and fundamental', ['good', 'good', 'excellent', 'poor', 'poor'], 'fundamental'],
-    ['poor at fundamental after a shaky run -> warmup (never below)', ['poor', 'poor', 'poor'], 'warmup'],
-    ['still never below warmup', ['poor', 'poor', 'poor', 'poor'], 'warmup'],
-  ])('%s', (_label, qualities, level) => {
-    expect(run(qualities).session.level).toBe(level);
+/** Run a script where each answer's quality depends on the skill it answers. */
+function runBySkill(quality: (skill: string, level: Level, i: number) => Quality, n = 15) {
+  let [session, actions] = startInterview({ role: 'test', skills: bank.skills }, bank, T0);
+  const all: InterviewAction[] = [...actions];
+  for (let i = 0; i < n && session.status === 'in-progress'; i++) {
+    const pending = session.pending!;
+    [session, actions] = answerQuestion(session, { evaluation: EVAL[quality(pending.skill, pending.level, i)], answerText: `answer ${i}`, now: T0 + (i + 1) * MIN }, bank);
+    all.push(...actions);
+  }
+  const asked = all.filter((a) => a.type === 'ask').map((a) => (a as { question: { skill: string; level: Level } }).question);
+  return { session, actions: all, asked };
+}
+
+describe('answer bands', () => {
+  it.each<[Quality, string]>([
+    ['excellent', 'strong'],
+    ['good', 'strong'],
+    ['fair', 'middling'],
+    ['poor', 'weak'],
+  ])('%s -> %s', (quality, expected) => {
+    const e = EVAL[quality];
+    expect(answerBand({ quality, composite: composite(e) })).toBe(expected);
+  });
+  it('a poor grade is weak whatever the composite; a low composite is weak whatever the grade', () => {
+    expect(answerBand({ quality: 'poor', composite: 0.65 })).toBe('weak');
+    expect(answerBand({ quality: 'good', composite: 0.45 })).toBe('weak');
+  });
+});
+
+describe('difficulty per skill', () => {
+  // The synthetic bank's skills in order: alpha, beta, gamma, delta. Warmup is alpha then beta.
+  it.each<[string, Quality[], Record<string, Level>, Level]>([
+    ['starts at warmup', [], {}, 'warmup'],
+    ['warmup lasts 2 questions, then fundamental', ['fair', 'fair'], {}, 'fundamental'],
+    ['a strong answer moves only its skill up, and stays on it', ['good', 'good', 'excellent'], { gamma: 'intermediate' }, 'intermediate'],
+    ['a middling answer keeps the level and moves to another skill', ['good', 'good', 'fair'], {}, 'fundamental'],
+    ['a weak answer at intermediate lowers that skill to fundamental', ['good', 'good', 'excellent', 'poor'], { gamma: 'fundamental' }, 'fundamental'],
+    ['strong answers climb one skill to expert and never above', ['good', 'good', 'excellent', 'excellent', 'excellent', 'excellent'], { gamma: 'expert' }, 'fundamental'],
+  ])('%s', (_label, qualities, skillLevels, level) => {
+    const { session } = run(qualities);
+    expect(session.skillLevels).toEqual(skillLevels);
+    expect(session.pending?.level ?? session.level).toBe(level);
   });
 
-  it('records a skill boundary for the skill that failed, at its level', () => {
-    const { session, actions } = run(['good', 'good', 'excellent', 'poor', 'poor']);
-    const failed = session.answers.at(-1) as { skill: string };
-    expect(session.boundaries[failed.skill]).toMatchObject({ level: 'intermediate' });
-    expect(actions).toContainEqual({ type: 'boundary', skill: failed.skill, level: 'intermediate' });
-    expect(actions).toContainEqual({ type: 'levelChanged', from: 'intermediate', to: 'fundamental', reason: 'two poor answers at this level' });
+  it.each<[string, Quality[], Record<string, Level>]>([
+    ['a poor fundamental answer bounds that skill at fundamental', ['good', 'good', 'poor'], { gamma: 'fundamental' }],
+    ['a weak answer after climbing bounds the skill where it failed', ['good', 'good', 'excellent', 'excellent', 'poor'], { gamma: 'advanced' }],
+    ['each skill gets its own boundary', ['good', 'good', 'poor', 'excellent', 'poor'], { gamma: 'fundamental', delta: 'intermediate' }],
+    ['no boundary while answers are middling', ['good', 'good', 'fair', 'fair', 'fair', 'fair'], {}],
+  ])('%s', (_label, qualities, boundaries) => {
+    const { session } = run(qualities);
+    expect(Object.fromEntries(Object.entries(session.boundaries).map(([k, v]) => [k, v.level]))).toEqual(boundaries);
   });
 
-  it('does not lower on one weak answer after a strong run', () => {
-    expect(run(['excellent', 'good', 'good', 'excellent', 'poor']).session.level).not.toBe('fundamental');
+  it('a candidate strong in one skill and weak in another: each skill gets its own level and boundary', () => {
+    const { session, asked } = runBySkill((skill, level) => (level === 'warmup' ? 'good' : skill === 'alpha' ? 'poor' : skill === 'gamma' ? 'excellent' : 'fair'));
+    expect(session.boundaries.alpha?.level).toBe('fundamental');
+    expect(session.boundaries.gamma).toBeUndefined();
+    // The weak skill is never asked above fundamental; the strong one climbs.
+    expect(asked.filter((q) => q.skill === 'alpha' && q.level !== 'warmup').every((q) => q.level === 'fundamental')).toBe(true);
+    expect(asked.some((q) => q.skill === 'gamma' && (q.level === 'advanced' || q.level === 'expert'))).toBe(true);
   });
 
-  it('three excellent in a row raise the level, and skip one when two below an earlier streak peak', () => {
-    const first = run(['excellent', 'excellent', 'excellent', 'excellent']);
-    expect(first.session.streakPeak).toBe('advanced');
-    // Knocked down to fundamental, two below the peak, a new streak jumps two levels.
-    const knocked: InterviewSession = { ...first.session, level: 'fundamental', answers: first.session.answers.map((a) => ({ ...a, quality: 'fair' as const, composite: 0.6 })) };
-    let s = knocked;
-    for (let i = 0; i < 3; i++) [s] = answerQuestion(s, { evaluation: EVAL.excellent, answerText: 'x', now: T0 + (10 + i) * MIN }, bank);
-    expect(s.phaseHistory.at(-1)).toMatchObject({ level: 'advanced', reason: 'three excellent answers in a row' });
+  it('a skill that failed at fundamental is not raised by strong answers elsewhere', () => {
+    const { asked } = runBySkill((skill, level) => (level === 'warmup' ? 'excellent' : skill === 'beta' ? 'poor' : 'excellent'));
+    expect(asked.filter((q) => q.skill === 'beta').map((q) => q.level).filter((l) => l !== 'warmup' && l !== 'fundamental')).toEqual([]);
+  });
+
+  it('records the boundary and the level change as actions', () => {
+    const { actions } = run(['good', 'good', 'excellent', 'poor']);
+    expect(actions).toContainEqual({ type: 'boundary', skill: 'gamma', level: 'intermediate' });
+    expect(actions).toContainEqual({ type: 'levelChanged', skill: 'gamma', from: 'intermediate', to: 'fundamental', reason: 'poor answer' });
   });
 
   it('stays and probes another skill at the same level', () => {
@@ -84,7 +122,7 @@ describe('difficulty transitions', () => {
     const { actions } = run(['fair', 'fair', 'fair', 'fair']);
     const skills = (actions.filter((a) => a.type === 'ask') as { question: { skill: string } }[]).map((a) => a.question.skill);
     expect(new Set(skills.slice(0, 4)).size).toBe(4);
-    const bounded = run(['good', 'good', 'excellent', 'poor', 'poor']);
+    const bounded = run(['good', 'good', 'poor']);
     expect(bounded.session.pending?.skill).not.toBe(Object.keys(bounded.session.boundaries)[0]);
   });
 

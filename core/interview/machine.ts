@@ -5,7 +5,7 @@ import { nextSkill, pickQuestion } from './selection.js';
 /** What the caller should do after a transition, as data. */
 export type InterviewAction =
   | { type: 'ask'; question: Question }
-  | { type: 'levelChanged'; from: Level; to: Level; reason: string }
+  | { type: 'levelChanged'; skill?: string; from: Level; to: Level; reason: string }
   | { type: 'boundary'; skill: string; level: Level }
   | { type: 'complete'; reason: CompletionReason };
 
@@ -13,9 +13,27 @@ const QUALITY_SCORE: Record<Quality, number> = { excellent: 1, good: 0.75, fair:
 const idx = (l: Level) => LEVELS.indexOf(l);
 const at = (i: number): Level => LEVELS[Math.max(0, Math.min(LEVELS.length - 1, i))] as Level;
 
+/** Composite at or above which an answer is strong (the skill moves up a level). */
+export const STRONG_ANSWER = 0.7;
+/** Composite below which (or a `poor` grade) an answer is weak (the skill's knowledge ran out). */
+export const WEAK_ANSWER = 0.5;
+
+export type AnswerBand = 'strong' | 'middling' | 'weak';
+
+/** How an answer moves its skill: up (strong), nowhere (middling) or to a boundary (weak). */
+export function answerBand(a: Pick<AnswerRecord, 'composite' | 'quality'>): AnswerBand {
+  if (a.quality === 'poor' || a.composite < WEAK_ANSWER) return 'weak';
+  return a.composite >= STRONG_ANSWER ? 'strong' : 'middling';
+}
+
 /** composite = 0.6 x accuracy + 0.3 x clarity + 0.1 x quality score. */
 export function composite(e: Pick<AnswerEvaluation, 'technicalAccuracy' | 'clarity' | 'quality'>): number {
   return 0.6 * e.technicalAccuracy + 0.3 * e.clarity + 0.1 * QUALITY_SCORE[e.quality];
+}
+
+/** The level `skill` is probed at next: its own level, fundamental until it has one. */
+export function skillLevel(s: Pick<InterviewSession, 'skillLevels'>, skill: string): Level {
+  return s.skillLevels[skill] ?? 'fundamental';
 }
 
 /**
@@ -25,13 +43,13 @@ export function composite(e: Pick<AnswerEvaluation, 'technicalAccuracy' | 'clari
  * const [session, [ask]] = startInterview({ role: 'react', skills: bank.skills }, bank, Date.now());
  */
 export function startInterview(plan: { role: string; skills: readonly Skill[] }, bank: RoleBank, now: number, config: InterviewConfig = DEFAULT_INTERVIEW_CONFIG): [InterviewSession, InterviewAction[]] {
-  void config;
   const skills = plan.skills.map((s) => s.id);
   const session: InterviewSession = {
     version: 1,
     role: plan.role,
     status: 'in-progress',
     level: 'warmup',
+    skillLevels: {},
     skills,
     coreSkills: plan.skills.filter((s) => s.core).map((s) => s.id),
     currentSkill: skills[0] as string,
@@ -42,16 +60,16 @@ export function startInterview(plan: { role: string; skills: readonly Skill[] },
     explored: {},
     boundaries: {},
   };
-  return ask(session, bank, now, []);
+  return ask(session, bank, now, [], config);
 }
 
 /**
- * Record an evaluated answer and move on: adapt the level, note skill boundaries, then ask the
- * next question or complete. Pure; `now` is epoch ms.
+ * Record an evaluated answer and move on: adapt the answered skill's level, note its boundary,
+ * then ask the next question or complete. Pure; `now` is epoch ms.
  */
 export function answerQuestion(
   session: InterviewSession,
-  input: { evaluation: AnswerEvaluation; answerText: string; now: number },
+  input: { evaluation: AnswerEvaluation; answerText: string; now: number; parts?: number },
   bank: RoleBank,
   config: InterviewConfig = DEFAULT_INTERVIEW_CONFIG,
 ): [InterviewSession, InterviewAction[]] {
@@ -59,62 +77,73 @@ export function answerQuestion(
   if (session.status !== 'in-progress' || !pending) return [session, []];
   const record = toRecord(pending, input);
   const explored = { ...session.explored, [pending.skill]: unique([...(session.explored[pending.skill] ?? []), pending.level]) };
-  let next: InterviewSession = { ...session, pending: undefined, answers: [...session.answers, record], explored };
-  const [adapted, actions] = adapt(next, record, input.now, config);
-  next = adapted;
+  const { draft: _answered, ...rest } = session;
+  void _answered;
+  const answered: InterviewSession = { ...rest, pending: undefined, answers: [...session.answers, record], explored };
+  const [next, actions] = adapt(answered, record, input.now, config);
   const done = completion(next, input.now, config);
   if (done) return [{ ...next, status: 'completed', completedAt: input.now, completionReason: done }, [...actions, { type: 'complete', reason: done }]];
-  return ask(next, bank, input.now, actions);
+  return ask(next, bank, input.now, actions, config);
 }
 
-/** Apply the difficulty rules to the latest answer. */
-function adapt(s: InterviewSession, answer: AnswerRecord, now: number, config: InterviewConfig): [InterviewSession, InterviewAction[]] {
-  const level = s.level;
-  if (level === 'warmup') {
-    const warmups = countSince(s, 'warmup');
-    return warmups >= config.warmupQuestions ? changeLevel(s, 'fundamental', 'warmup complete', now, { keepSkill: false }) : [withSkill(s, { keepCurrent: false }), []];
-  }
-  const c = answer.composite;
-  const before = s.answers.slice(0, -1).slice(-3).map((a) => a.composite);
-  const last3 = s.answers.slice(-3).map((a) => a.composite);
-  const atLevel = s.answers.filter((a) => a.level === level);
-  const twoPoor = atLevel.length >= 2 && atLevel.slice(-2).every((a) => a.quality === 'poor') && s.answers.at(-2)?.level === level;
-  const streak = s.answers.slice(-3);
-  const threeExcellent = streak.length === 3 && streak.every((a) => a.quality === 'excellent');
+/** Warmup questions answered so far (warmup is one phase for the whole interview). */
+function warmupsAnswered(s: InterviewSession): number {
+  return s.answers.filter((a) => a.level === 'warmup').length;
+}
 
-  if ((c < 0.5 && before.some((x) => x < 0.55)) || twoPoor) {
-    const reason = twoPoor ? 'two poor answers at this level' : `weak answer (${c.toFixed(2)}) after a shaky run`;
-    const bounded: InterviewSession = { ...s, boundaries: { ...s.boundaries, [answer.skill]: { level, questionId: answer.questionId, at: now } } };
-    const [lowered, actions] = changeLevel(bounded, at(idx(level) - 1), reason, now, { keepSkill: false });
-    return [lowered, [{ type: 'boundary', skill: answer.skill, level }, ...actions]];
+function inWarmup(s: InterviewSession, config: InterviewConfig): boolean {
+  return warmupsAnswered(s) < config.warmupQuestions;
+}
+
+/**
+ * The difficulty rules, per skill: a strong answer moves its skill up one level and the next
+ * question stays on that skill (until its boundary or expert); a weak one records the skill's
+ * boundary at that level (the lowest level it failed at wins), lowers that skill one level and
+ * moves to another skill; a middling one keeps the level and moves on. Other skills keep
+ * their own levels.
+ */
+function adapt(s: InterviewSession, answer: AnswerRecord, now: number, config: InterviewConfig): [InterviewSession, InterviewAction[]] {
+  if (answer.level === 'warmup') {
+    const next = withSkill(s, { keepCurrent: false });
+    if (inWarmup(s, config)) return [next, []];
+    return [{ ...next, phaseHistory: [...s.phaseHistory, { level: 'fundamental', atQuestion: s.answers.length, reason: 'warmup complete', at: now }] }, []];
   }
-  if (threeExcellent && idx(level) < LEVELS.length - 1) {
-    // Skip rule: already two levels below a level reached by an earlier streak -> jump two.
-    const peak = s.streakPeak ? idx(s.streakPeak) : -1;
-    const to = at(idx(level) + (peak - idx(level) >= 2 ? 2 : 1));
-    const [raised, actions] = changeLevel(s, to, 'three excellent answers in a row', now, { keepSkill: true });
-    return [{ ...raised, streakPeak: at(Math.max(peak, idx(to))) }, actions];
+  const skill = answer.skill;
+  const level = answer.level;
+  const band = answerBand(answer);
+  const from = skillLevel(s, skill);
+  if (band === 'weak') {
+    const previous = s.boundaries[skill];
+    const bounded: InterviewSession = previous && idx(previous.level) <= idx(level) ? s : { ...s, boundaries: { ...s.boundaries, [skill]: { level, questionId: answer.questionId, at: now } } };
+    const to = at(Math.max(idx('fundamental'), idx(level) - 1));
+    const reason = answer.quality === 'poor' ? 'poor answer' : `weak answer (${answer.composite.toFixed(2)})`;
+    const [moved, actions] = setSkillLevel(bounded, skill, from, to, reason, now);
+    const boundary: InterviewAction[] = bounded === s ? [] : [{ type: 'boundary', skill, level }];
+    return [withSkill(moved, { keepCurrent: false }), [...boundary, ...actions]];
   }
-  if (c > 0.8 && last3.length === 3 && last3.every((x) => x > 0.75) && idx(level) < LEVELS.length - 1) {
-    return changeLevel(s, at(idx(level) + 1), `strong answer (${c.toFixed(2)}) after a strong run`, now, { keepSkill: true });
+  if (band === 'strong') {
+    const ceiling = s.boundaries[skill] ? idx(s.boundaries[skill].level) - 1 : LEVELS.length - 1;
+    const to = at(Math.min(ceiling, idx(level) + 1));
+    if (idx(to) > idx(from)) {
+      const [raised, actions] = setSkillLevel(s, skill, from, to, `strong answer (${answer.composite.toFixed(2)})`, now);
+      return [withSkill(raised, { keepCurrent: true }), actions];
+    }
   }
   return [withSkill(s, { keepCurrent: false }), []];
 }
 
-function changeLevel(s: InterviewSession, to: Level, reason: string, now: number, opts: { keepSkill: boolean }): [InterviewSession, InterviewAction[]] {
-  if (to === s.level) return [withSkill(s, { keepCurrent: false }), []];
-  const moved: InterviewSession = { ...s, level: to, phaseHistory: [...s.phaseHistory, { level: to, atQuestion: s.answers.length, reason, at: now }] };
-  return [withSkill(moved, { keepCurrent: opts.keepSkill }), [{ type: 'levelChanged', from: s.level, to, reason }]];
+function setSkillLevel(s: InterviewSession, skill: string, from: Level, to: Level, reason: string, now: number): [InterviewSession, InterviewAction[]] {
+  if (to === from) return [s, []];
+  const moved: InterviewSession = {
+    ...s,
+    skillLevels: { ...s.skillLevels, [skill]: to },
+    phaseHistory: [...s.phaseHistory, { level: to, skill, atQuestion: s.answers.length, reason, at: now }],
+  };
+  return [moved, [{ type: 'levelChanged', skill, from, to, reason }]];
 }
 
 function withSkill(s: InterviewSession, opts: { keepCurrent: boolean }): InterviewSession {
   return { ...s, currentSkill: nextSkill(s, opts) };
-}
-
-/** Answers given since the session last entered `level`. */
-function countSince(s: InterviewSession, level: Level): number {
-  const entered = [...s.phaseHistory].reverse().find((p) => p.level === level)?.atQuestion ?? 0;
-  return s.answers.slice(entered).filter((a) => a.level === level).length;
 }
 
 /** Why the interview is complete now, or undefined while it should go on. */
@@ -126,13 +155,15 @@ export function completion(s: InterviewSession, now: number, config: InterviewCo
   return asked >= config.minQuestions && covered ? 'enough-evidence' : undefined;
 }
 
-function ask(s: InterviewSession, bank: RoleBank, now: number, actions: InterviewAction[]): [InterviewSession, InterviewAction[]] {
-  const question = pickQuestion(bank, s.currentSkill, s.level, s.askedQuestionIds, Object.keys(s.boundaries));
+function ask(s: InterviewSession, bank: RoleBank, now: number, actions: InterviewAction[], config: InterviewConfig): [InterviewSession, InterviewAction[]] {
+  const level = inWarmup(s, config) ? 'warmup' : skillLevel(s, s.currentSkill);
+  const question = pickQuestion(bank, s.currentSkill, level, s.askedQuestionIds, Object.keys(s.boundaries), s.answers, s.skillLevels);
   if (!question) {
     return [{ ...s, status: 'completed', completedAt: now, completionReason: 'max-questions' }, [...actions, { type: 'complete', reason: 'max-questions' }]];
   }
   const next: InterviewSession = {
     ...s,
+    level: question.level,
     currentSkill: question.skill,
     pending: { questionId: question.id, skill: question.skill, level: question.level, askedAt: now },
     askedQuestionIds: [...s.askedQuestionIds, question.id],
@@ -140,7 +171,7 @@ function ask(s: InterviewSession, bank: RoleBank, now: number, actions: Intervie
   return [next, [...actions, { type: 'ask', question }]];
 }
 
-function toRecord(pending: NonNullable<InterviewSession['pending']>, input: { evaluation: AnswerEvaluation; answerText: string; now: number }): AnswerRecord {
+function toRecord(pending: NonNullable<InterviewSession['pending']>, input: { evaluation: AnswerEvaluation; answerText: string; now: number; parts?: number }): AnswerRecord {
   const e = input.evaluation;
   return {
     questionId: pending.questionId,
@@ -157,12 +188,13 @@ function toRecord(pending: NonNullable<InterviewSession['pending']>, input: { ev
     missed: e.missedConcepts,
     redFlags: e.redFlags,
     unparseable: e.unparseable,
+    ...(input.parts && input.parts > 1 ? { parts: input.parts } : {}),
   };
 }
 
 /** True when the candidate has not answered the pending question for too long. */
 export function isAbandoned(s: InterviewSession, now: number, config: InterviewConfig = DEFAULT_INTERVIEW_CONFIG): boolean {
-  return s.status === 'in-progress' && s.pending !== undefined && now - s.pending.askedAt > config.abandonAfterMin * 60_000;
+  return s.status === 'in-progress' && s.pending !== undefined && s.hold === undefined && now - s.pending.askedAt > config.abandonAfterMin * 60_000;
 }
 
 export function markAbandoned(s: InterviewSession): InterviewSession {
@@ -171,9 +203,11 @@ export function markAbandoned(s: InterviewSession): InterviewSession {
 
 /** Continue after a break: the same pending question is asked again (not a new one). */
 export function resumeInterview(s: InterviewSession, bank: RoleBank, now: number): [InterviewSession, InterviewAction[]] {
+  const { hold: _hold, ...rest } = s;
+  void _hold;
   const question = s.pending && bank.questions.find((q) => q.id === s.pending?.questionId);
-  if (!s.pending || !question) return [{ ...s, status: 'in-progress' }, []];
-  return [{ ...s, status: 'in-progress', pending: { ...s.pending, askedAt: now } }, [{ type: 'ask', question }]];
+  if (!s.pending || !question) return [{ ...rest, status: 'in-progress' }, []];
+  return [{ ...rest, status: 'in-progress', pending: { ...s.pending, askedAt: now } }, [{ type: 'ask', question }]];
 }
 
 /** Start over with the same role. */

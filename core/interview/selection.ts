@@ -1,21 +1,58 @@
 import { LEVELS, type Level, type Question, type RoleBank } from './types.js';
-import type { InterviewSession } from './session.js';
+import type { AnswerRecord, InterviewSession } from './session.js';
 
 const levelIndex = (l: Level) => LEVELS.indexOf(l);
 
+/** What an earlier answer tells us about the topics the candidate already covered. */
+export type CoveredEvidence = Pick<AnswerRecord, 'text' | 'covered'>;
+
+/** Share of a question's key concepts (by weight) an earlier answer must cover for it to be skipped. */
+export const COVERED_TOPIC_SHARE = 0.6;
+
+const normalise = (text: string) => ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+
 /**
- * A question of this skill and level not yet asked. When none is left: another skill at the
- * same level (skills without a boundary first), then the same skill at the nearest level, then
- * anything unasked. Never an asked question; deterministic (bank order).
+ * True when the candidate's earlier answers already covered this question's topic: most of its
+ * key concepts (the concept or one of its synonyms, as words) appear in what they said, or an
+ * evaluator credited them with a concept of the same name. Warmup questions are never skipped.
+ *
+ * @example
+ * topicCovered(gilQuestion, [{ text: 'The GIL lets one thread run bytecode, so use multiprocessing...', covered: [] }]) // true
  */
-export function pickQuestion(bank: RoleBank, skill: string, level: Level, askedIds: readonly string[], bounded: readonly string[] = []): Question | undefined {
+export function topicCovered(question: Question, earlier: readonly CoveredEvidence[]): boolean {
+  if (question.level === 'warmup' || earlier.length === 0) return false;
+  const said = earlier.map((a) => normalise(a.text)).join(' ');
+  const credited = new Set(earlier.flatMap((a) => a.covered.map((c) => normalise(c))));
+  const concepts = question.rubric.keyConcepts;
+  const total = concepts.reduce((n, k) => n + k.weight, 0);
+  const covered = concepts.filter((k) => credited.has(normalise(k.concept)) || [k.concept, ...k.synonyms].some((p) => normalise(p).trim() !== '' && said.includes(normalise(p))));
+  const share = covered.reduce((n, k) => n + k.weight, 0) / total;
+  return share >= COVERED_TOPIC_SHARE && (covered.length >= 2 || concepts.length === 1);
+}
+
+/**
+ * A question of this skill and level, not yet asked and not on a topic the candidate already
+ * covered (`earlier` answers). When none is left: another skill at its own level (skills
+ * without a boundary first), then the same skill at the nearest level, then anything left.
+ * Never an asked or covered question; deterministic (bank order).
+ */
+export function pickQuestion(
+  bank: RoleBank,
+  skill: string,
+  level: Level,
+  askedIds: readonly string[],
+  bounded: readonly string[] = [],
+  earlier: readonly CoveredEvidence[] = [],
+  skillLevels: Readonly<Record<string, Level>> = {},
+): Question | undefined {
   const asked = new Set(askedIds);
-  const free = bank.questions.filter((q) => !asked.has(q.id));
+  const free = bank.questions.filter((q) => !asked.has(q.id) && !topicCovered(q, earlier));
   const exact = free.find((q) => q.skill === skill && q.level === level);
   if (exact) return exact;
-  const sameLevel = free.filter((q) => q.level === level);
-  const otherSkill = sameLevel.find((q) => !bounded.includes(q.skill)) ?? sameLevel[0];
-  if (otherSkill) return otherSkill;
+  const own = (q: Question) => (level === 'warmup' ? 'warmup' : (skillLevels[q.skill] ?? 'fundamental'));
+  const otherSkill = free.filter((q) => q.skill !== skill && q.level === own(q));
+  const picked = otherSkill.find((q) => !bounded.includes(q.skill)) ?? otherSkill[0];
+  if (picked) return picked;
   const nearest = free
     .filter((q) => q.skill === skill)
     .sort((a, b) => Math.abs(levelIndex(a.level) - levelIndex(level)) - Math.abs(levelIndex(b.level) - levelIndex(level)))[0];

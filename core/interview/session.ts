@@ -36,6 +36,8 @@ export const AnswerRecordSchema = z.object({
   missed: z.array(z.string()).default([]),
   redFlags: z.array(z.string()).default([]),
   unparseable: z.boolean().default(false),
+  /** Messages the answer arrived in (split answers are coalesced before grading). */
+  parts: z.number().int().positive().optional(),
 });
 export type AnswerRecord = z.infer<typeof AnswerRecordSchema>;
 
@@ -50,7 +52,10 @@ export const InterviewSessionSchema = z.object({
   version: z.literal(1),
   role: z.string(),
   status: z.enum(['in-progress', 'completed', 'abandoned']),
+  /** Level of the question asked last (each skill has its own level: `skillLevels`). */
   level: LevelSchema,
+  /** The level each skill is probed at next; a skill missing here starts at fundamental. */
+  skillLevels: z.record(z.string(), LevelSchema).default({}),
   skills: z.array(z.string()).min(1),
   coreSkills: z.array(z.string()),
   currentSkill: z.string(),
@@ -61,12 +66,22 @@ export const InterviewSessionSchema = z.object({
   askedQuestionIds: z.array(z.string()),
   answers: z.array(AnswerRecordSchema),
   /** Level changes: the level entered, at which answer count, and why. */
-  phaseHistory: z.array(z.object({ level: LevelSchema, atQuestion: z.number().int(), reason: z.string(), at: z.number() })),
+  phaseHistory: z.array(z.object({ level: LevelSchema, atQuestion: z.number().int(), reason: z.string(), at: z.number(), skill: z.string().optional() })),
   /** Levels each skill was asked at. */
   explored: z.record(z.string(), z.array(LevelSchema)),
   /** Where each skill's knowledge ran out, with the answer that showed it. */
   boundaries: z.record(z.string(), z.object({ level: LevelSchema, questionId: z.string(), at: z.number() })),
-  /** Highest level reached through a streak of excellent answers (for the skip rule). */
+  /** Kept so snapshots written before per-skill levels still parse; no longer used. */
   streakPeak: LevelSchema.optional(),
+  /**
+   * An answer being collected: the candidate's messages since the pending question, graded as
+   * one answer once they have been quiet for the configured period (`dueAt`).
+   */
+  draft: z.object({ parts: z.array(z.object({ text: z.string(), at: z.number() })).min(1), dueAt: z.number() }).optional(),
+  /**
+   * The interview waits for a recruiter (the bot asked for one): no question is asked until one
+   * joins and hands back, or nobody does by `until` and the candidate chooses to continue.
+   */
+  hold: z.object({ reason: z.string(), at: z.number(), until: z.number(), expiredNoticeAt: z.number().optional() }).optional(),
 });
 export type InterviewSession = z.infer<typeof InterviewSessionSchema>;
