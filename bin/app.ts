@@ -1,6 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { join } from 'node:path';
 import { Server as SocketServer } from 'socket.io';
 import { candidateCommands, type CommandHandler } from '../bots/commands/index.js';
 import { intakeMiddleware, screeningFallback, type RoleOption } from '../bots/intake/index.js';
@@ -10,10 +9,13 @@ import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, typ
 import { systemClock, type ChannelAdapter, type Clock, type Logger } from '../core/ports/index.js';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { takeoverGate } from '../core/takeover/index.js';
+import { CONSOLE_NAMESPACE } from '../operator-console/index.js';
 import type { Config } from './config.js';
-import { createHttpApp } from './http.js';
+import { secureDataDir } from './data-dir.js';
+import { clientAddressOf, createHttpApp, httpServerOptions } from './http.js';
 import { createMetrics } from './metrics.js';
 import { MIDDLEWARE_SLOTS, PLUGINS, type Plugin, type PluginContext, type PluginModule, type PluginServices } from './plugins/index.js';
+import { socketLimits } from './socket-limits.js';
 import { VERSION } from './version.js';
 
 /** Roles offered when no question bank provides them. */
@@ -56,7 +58,9 @@ export interface Parley {
 export async function createParley(config: Config, opts: ParleyOptions): Promise<Parley> {
   const log = opts.log;
   const clock = opts.clock ?? systemClock;
-  const store = SqliteStore.open(opts.storePath ?? join(config.dataDir, 'parley.db'));
+  // The data folder 0700 and its files 0600 (created so, or tightened), before anything is written.
+  const dbPath = secureDataDir(config.dataDir);
+  const store = SqliteStore.open(opts.storePath ?? dbPath);
   const bus = new InProcessEventBus(log);
   const webchat = new WebchatChannel();
   const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);
@@ -70,12 +74,17 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     version: VERSION,
     startedAt: Date.now(),
     webchatPublicDir: WEBCHAT_PUBLIC_DIR,
+    trustProxy: config.TRUST_PROXY,
+    metricsToken: config.METRICS_TOKEN,
+    isOperatorToken: (token) => services.isOperatorToken?.(token) ?? Promise.resolve(false),
     details: () => Object.assign({ channels: [...adapters.keys()], queueDepth: engine.queueDepth() }, ...plugins.map((p) => p.health?.() ?? {})),
   });
-  const http = createServer(app);
+  const http = createServer(httpServerOptions(config.HTTP_REQUEST_TIMEOUT_SEC), app);
+  const limits = socketLimits(config.SOCKET_MAX_CONNECTIONS_PER_IP, clientAddressOf(app));
   // 1 MB + headroom so an oversized chat message reaches validation and gets an error ack
   // instead of silently dropping the connection.
-  const io = new SocketServer(http, { maxHttpBufferSize: 2e6, serveClient: true });
+  const io = new SocketServer(http, { maxHttpBufferSize: 2e6, serveClient: true, allowRequest: limits.allowRequest });
+  limits.attach(io, CONSOLE_NAMESPACE);
 
   const services: PluginServices = {};
   const ctx: PluginContext = { config, log, clock, store, bus, io, app, engine: () => engine, services };

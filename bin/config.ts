@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
@@ -28,6 +29,29 @@ export const ConfigSchema = z.object({
   PARLEY_COMPANY_NAME: z.string().min(1).default('our team'),
   /** Seconds SIGTERM waits for in-flight turns before closing anyway. */
   SHUTDOWN_TIMEOUT_SEC: z.coerce.number().positive().default(10),
+  /**
+   * Which proxies to believe about the client address (X-Forwarded-For), as Express's
+   * `trust proxy`: unset/false (default: the header is ignored), true, a hop count, or a
+   * comma-separated list of addresses, subnets or loopback / linklocal / uniquelocal.
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((v, ctx): boolean | number | string => {
+      const value = v.trim();
+      if (/^(false|off|no)$/i.test(value)) return false;
+      if (/^(true|on|yes)$/i.test(value)) return true;
+      if (/^\d+$/.test(value)) return Number(value);
+      const bad = value.split(',').map((p) => p.trim()).filter((p) => !/^(loopback|linklocal|uniquelocal)$/.test(p) && isIP(p.split('/')[0] ?? '') === 0);
+      if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `expected true, false, a hop count, or addresses/subnets (not ${bad.join(', ')})` });
+      return value;
+    })
+    .default(false),
+  /** Seconds a client has to send a whole HTTP request (headers and body); slower ones get 408. */
+  HTTP_REQUEST_TIMEOUT_SEC: z.coerce.number({ error: 'expected a number of seconds' }).min(1).max(600).default(30),
+  /** Socket.IO connections one client address may hold before signing in to the console (web chat, idle). */
+  SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100_000).default(50),
+  /** Bearer token for GET /metrics and the details of GET /health (an operator token also works). */
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (e.g. the output of: openssl rand -hex 24)').optional(),
   /** Test hook for crash-recovery tests: the process kills itself at this point. Never set in production. */
   PARLEY_TEST_CRASH_POINT: z.enum(['after-persist', 'after-commit']).optional(),
   ...PLUGIN_CONFIG_SHAPES,

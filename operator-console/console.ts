@@ -7,12 +7,13 @@ import { analyticsRoutes } from './analytics/analytics-routes.js';
 import { AuditTrail } from './audit.js';
 import { AuthService } from './auth/auth-service.js';
 import { channelRoutes, type WhatsAppWebStatus } from './channels/channel-routes.js';
-import { LoginRateLimiter } from './auth/rate-limit.js';
+import { AccountBackoff, LoginRateLimiter } from './auth/rate-limit.js';
 import { TokenService } from './auth/tokens.js';
 import type { NotificationKind } from './contract.js';
 import { Broadcaster, type ConsoleNamespace } from './live/broadcaster.js';
 import { LiveFeed } from './live/feed.js';
 import { attachConsoleNamespace } from './live/namespace.js';
+import { SessionGuard } from './live/session-guard.js';
 import { SyncService } from './live/sync.js';
 import { Escalation } from './notifications/escalation.js';
 import { NotificationInbox } from './notifications/inbox.js';
@@ -34,6 +35,10 @@ export interface ConsoleSettings {
   tokenTtlSec: number;
   loginMaxAttempts: number;
   loginWindowSec: number;
+  /** Cap of the per-account sign-in back-off (delays double from 1 s up to this). */
+  loginMaxDelaySec: number;
+  /** How often open sockets re-check their operator (catches changes made by the CLI). */
+  sessionRecheckSec: number;
   /** How long an offline operator keeps their conversations. */
   takeoverGraceSec: number;
   /** Risk alerts at this level or above flag the conversation for a human. */
@@ -68,6 +73,8 @@ export interface OperatorConsole {
   /** Resolves when the live feed has handled every event published so far. */
   idle(): Promise<void>;
   health(): Record<string, unknown>;
+  /** True when `token` is a current operator token (for /health details). */
+  isOperatorToken(token: string): Promise<boolean>;
 }
 
 /**
@@ -88,7 +95,16 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   const audit = new AuditTrail({ store, bus: deps.bus, clock });
   const tokens = new TokenService(s.jwtSecret, s.tokenTtlSec, clock);
   const windowMs = s.loginWindowSec * 1000;
-  const auth = new AuthService({ operators, tokens, audit, clock, log, limiter: new LoginRateLimiter(s.loginMaxAttempts, windowMs), ipLimiter: new LoginRateLimiter(s.loginMaxAttempts * 4, windowMs) });
+  const auth = new AuthService({
+    operators,
+    tokens,
+    audit,
+    clock,
+    log,
+    limiter: new LoginRateLimiter(s.loginMaxAttempts, windowMs),
+    ipLimiter: new LoginRateLimiter(s.loginMaxAttempts * 4, windowMs),
+    accountBackoff: new AccountBackoff(s.loginMaxAttempts, s.loginMaxDelaySec * 1000),
+  });
   const views = new ConversationViews({ store, consoleStore, operators });
   const operatorName = (id: string) => views.operatorName(id);
   const notifier = new Notifier({ consoleStore, broadcaster, clock });
@@ -109,6 +125,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   }
 
   const nsp: ConsoleNamespace = attachConsoleNamespace(deps.io, { auth, views, takeovers, notes, inbox, sync, broadcaster, grace, graceSec: s.takeoverGraceSec, clock, log });
+  const guard = new SessionGuard({ nsp: () => nsp, auth, operators, recheckMs: s.sessionRecheckSec * 1000, log });
   const router = express.Router();
   authRoutes(router, { auth, log });
   conversationRoutes(router, { auth, views, notes, store, dataDir: s.dataDir, log });
@@ -124,6 +141,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
     },
     async start() {
       feed.start(deps.bus);
+      guard.start();
       // Nobody is connected yet: operators holding conversations get their grace period now.
       const consoleOperators = new Set((await operators.list()).map((o) => o.id));
       const held = await store.listConversations({ mode: 'human', limit: 10_000 });
@@ -131,9 +149,14 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
     },
     async stop() {
       grace.stop();
+      guard.stop();
       await feed.stop();
     },
     idle: () => feed.idle(),
     health: () => ({ connected: nsp.sockets.size, graceTimers: grace.pending().length }),
+    isOperatorToken: (token) => auth.authenticate(token).then(
+      () => true,
+      () => false,
+    ),
   };
 }

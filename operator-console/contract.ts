@@ -221,7 +221,7 @@ export interface ServerToClientEvents {
   note: (n: ConversationNote) => void;
   /** Timeline entries for conversations you watch. */
   event: (e: WireEvent) => void;
-  /** The token expired: log in again. The server disconnects right after. */
+  /** The session ended (token expired, signed out, password changed, deactivated): sign in again. The server disconnects right after. */
   'session:expired': (p: { reason: string }) => void;
 }
 
@@ -249,6 +249,8 @@ export interface SocketData {
   operator: OperatorProfile;
   /** Epoch ms when the token expires; the socket is closed then. */
   tokenExpiresAt: number;
+  /** The operator's token version the socket signed in with; a bump closes the socket. */
+  tokenVersion: number;
 }
 
 /** REST: POST /api/v1/auth/login */

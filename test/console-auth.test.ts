@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createParley } from '../bin/app.js';
 import { loadConfig } from '../bin/config.js';
 import { ManualClock, silentLogger, type Logger } from '../core/ports/index.js';
-import { addOperator, setOperatorActive, SqliteOperatorStore } from '../operator-console/index.js';
+import { addOperator, setOperatorActive, setOperatorPassword, SqliteOperatorStore } from '../operator-console/index.js';
 import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { startParley, type TestParley } from './support/harness.js';
 
@@ -16,7 +16,8 @@ let app: TestParley;
 let operators: SqliteOperatorStore;
 
 beforeAll(async () => {
-  app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, CONSOLE_TOKEN_TTL_SEC: '3600' }, { clock });
+  // Re-checks are an hour apart here: whatever closes a socket in this file is the in-process signal.
+  app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, CONSOLE_TOKEN_TTL_SEC: '3600', CONSOLE_SESSION_RECHECK_SEC: '3600' }, { clock });
   operators = new SqliteOperatorStore(app.parley.store.database);
   await addOperator(operators, { email: 'ana@acme.test', name: 'Ana', role: 'recruiter', password: PASSWORD }, clock.now());
 });
@@ -32,6 +33,13 @@ async function refusal(token: string | undefined): Promise<{ message: string; co
   }
   throw new Error('the connection was accepted');
 }
+
+/** Resolves with the disconnect reason when the server closes the socket. */
+function closed(client: ConsoleClient): Promise<string> {
+  return new Promise((resolve) => client.socket.once('disconnect', (reason) => resolve(reason)));
+}
+
+const SESSION_ENDED = 'Your session has ended (signed out, or the password was changed): sign in again';
 
 describe('console sign-in', () => {
   it('returns a token for the right password and who it belongs to', async () => {
@@ -90,15 +98,65 @@ describe('console socket authentication', () => {
     expect(me.body.error.message).toBe('Your session has expired: sign in again');
   });
 
-  it('stops a deactivated operator at once: sign-in, new connections and actions on an open one', async () => {
+  it('stops a deactivated operator at once: an open socket is closed, new connections and sign-in refused', async () => {
     await addOperator(operators, { email: 'cy@acme.test', name: 'Cy', role: 'recruiter', password: PASSWORD }, clock.now());
     const { token } = await login(app.url, 'cy@acme.test', PASSWORD);
     const open = await ConsoleClient.connect(app.url, token);
+    const bystander = await ConsoleClient.connect(app.url, (await login(app.url, 'ana@acme.test', PASSWORD)).token);
+    const gone = closed(open);
     await setOperatorActive(operators, 'cy@acme.test', false, clock.now());
-    expect(await open.request('sync', {})).toEqual({ ok: false, code: 'UNAUTHORIZED', error: 'This account has been deactivated. Ask an admin.' });
+    expect(await gone).toBe('io server disconnect');
+    expect(open.all('session:expired')).toEqual([{ reason: 'This account has been deactivated. Ask an admin.' }]);
     expect(await refusal(token)).toEqual({ message: 'This account has been deactivated. Ask an admin.', code: 'UNAUTHORIZED' });
     await expect(login(app.url, 'cy@acme.test', PASSWORD)).rejects.toThrow('login failed (401): This account has been deactivated. Ask an admin.');
-    open.close();
+    // Reactivation does not revive the old token: deactivation ended that session for good.
+    await setOperatorActive(operators, 'cy@acme.test', true, clock.now());
+    expect((await api<{ error: { message: string } }>(app.url, token, '/auth/me')).body.error.message).toBe(SESSION_ENDED);
+    // Someone else's socket is untouched (it still answers requests).
+    expect(await bystander.request('sync', {})).toMatchObject({ ok: true });
+    bystander.close();
+  });
+
+  it('ends every session of an operator whose password changes: open sockets closed at once, old tokens refused on REST and sockets', async () => {
+    await addOperator(operators, { email: 'dee@acme.test', name: 'Dee', role: 'recruiter', password: PASSWORD }, clock.now());
+    const laptop = await login(app.url, 'dee@acme.test', PASSWORD);
+    const phone = await login(app.url, 'dee@acme.test', PASSWORD);
+    const open = await ConsoleClient.connect(app.url, laptop.token);
+    const gone = closed(open);
+    await setOperatorPassword(operators, 'dee@acme.test', 'a-brand-new-password', clock.now());
+    expect(await gone).toBe('io server disconnect');
+    expect(open.all('session:expired')).toEqual([{ reason: SESSION_ENDED }]);
+    for (const token of [laptop.token, phone.token]) {
+      const me = await api<{ error: { code: string; message: string } }>(app.url, token, '/auth/me');
+      expect([me.status, me.body.error]).toEqual([401, { code: 'UNAUTHORIZED', message: SESSION_ENDED }]);
+      expect(await refusal(token)).toEqual({ message: SESSION_ENDED, code: 'UNAUTHORIZED' });
+    }
+    const fresh = await login(app.url, 'dee@acme.test', 'a-brand-new-password');
+    expect((await api(app.url, fresh.token, '/auth/me')).status).toBe(200);
+  });
+
+  it('signs out everywhere with POST /auth/logout: every token of the operator refused, their open consoles closed', async () => {
+    await addOperator(operators, { email: 'eve@acme.test', name: 'Eve', role: 'viewer', password: PASSWORD }, clock.now());
+    const tab1 = await login(app.url, 'eve@acme.test', PASSWORD);
+    const tab2 = await login(app.url, 'eve@acme.test', PASSWORD);
+    const sockets = [await ConsoleClient.connect(app.url, tab1.token), await ConsoleClient.connect(app.url, tab2.token)];
+    const gone = sockets.map(closed);
+    expect((await api(app.url, undefined, '/auth/logout', { method: 'POST' })).status).toBe(401);
+
+    const out = await api(app.url, tab1.token, '/auth/logout', { method: 'POST' });
+    expect(out.status).toBe(204);
+    expect(await Promise.all(gone)).toEqual(['io server disconnect', 'io server disconnect']);
+    for (const s of sockets) expect(s.all('session:expired')).toEqual([{ reason: SESSION_ENDED }]);
+    for (const token of [tab1.token, tab2.token]) {
+      expect((await api<{ error: { message: string } }>(app.url, token, '/auth/me')).body.error.message).toBe(SESSION_ENDED);
+      expect(await refusal(token)).toEqual({ message: SESSION_ENDED, code: 'UNAUTHORIZED' });
+    }
+    expect((await api(app.url, tab2.token, '/auth/logout', { method: 'POST' })).status).toBe(401);
+    const signedOut = await app.parley.store.listEvents({ types: ['OperatorAction'] });
+    expect(signedOut.filter((e) => e.type === 'OperatorAction' && e.action === 'signed-out')).toMatchObject([{ operatorId: tab1.operator.id }]);
+    // Signing in again works, with a token that is good.
+    const again = await login(app.url, 'eve@acme.test', PASSWORD);
+    expect((await api(app.url, again.token, '/auth/me')).status).toBe(200);
   });
 
   it('requires a token on every REST endpoint', async () => {

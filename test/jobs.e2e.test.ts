@@ -13,7 +13,7 @@ import { loadConfig } from '../bin/config.js';
 import type { DomainEvent, DomainEventType } from '../core/domain/index.js';
 import { ManualClock, silentLogger } from '../core/ports/index.js';
 import type { AgendaScheduler } from '../jobs/index.js';
-import { ChatClient, eventually } from './support/harness.js';
+import { ChatClient, eventually, opsGet, TEST_METRICS_TOKEN } from './support/harness.js';
 import { jobBackends, startRedis, type TestRedis } from './support/redis.js';
 
 const MIN = 60_000;
@@ -80,7 +80,7 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
   /** A real Parley on `dataDir` (kept across restarts), recording what the jobs hand to the console and HR chats. */
   async function boot(clock: ManualClock, opts: { dataDir?: string; env?: Record<string, string>; hrBroadcast?: (text: string) => Promise<void> } = {}): Promise<Booted> {
     const dataDir = opts.dataDir ?? newDataDir();
-    const config = loadConfig({ PORT: '1', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PARLEY_COMPANY_NAME: 'Acme', ...JOB_ENV, ...opts.env });
+    const config = loadConfig({ PORT: '1', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PARLEY_COMPANY_NAME: 'Acme', METRICS_TOKEN: TEST_METRICS_TOKEN, ...JOB_ENV, ...opts.env });
     const parley = await createParley({ ...config, PORT: 0 }, { log: silentLogger, clock });
     const notifications: Booted['notifications'] = [];
     const broadcasts: Booted['broadcasts'] = [];
@@ -253,14 +253,14 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
         throw new Error('telegram is down');
       },
     });
-    const healthy = (await (await fetch(`${app.url}/health`)).json()) as { jobs: { backend: string; failing: unknown[] } };
+    const healthy = (await (await opsGet(`${app.url}/health`)).json()) as { jobs: { backend: string; failing: unknown[] } };
     expect(healthy.jobs).toMatchObject({ backend: backend === 'redis' ? 'Redis' : 'SQLite', failing: [] });
 
     clock.set(new Date('2026-03-02T08:00:00Z')); // the daily digest
     await eventually(async () => (await app.events('JobFailed')).length === 1, 'the digest to fail every retry');
     expect(attempts).toBe(3);
     expect(await app.events('JobFailed')).toMatchObject([{ type: 'JobFailed', job: 'hr-digest', error: 'telegram is down', attempts: 3 }]);
-    const health = (await (await fetch(`${app.url}/health`)).json()) as { jobs: { failing: unknown[] } };
+    const health = (await (await opsGet(`${app.url}/health`)).json()) as { jobs: { failing: unknown[] } };
     expect(health.jobs.failing).toEqual([{ job: 'hr-digest', key: 'hr-digest', attempts: 3, error: 'telegram is down', at: expect.any(String), retriesExhausted: true }]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
+import { ChatClient, eventually, opsGet, startParley, type TestParley } from './support/harness.js';
 
 let app: TestParley;
 beforeAll(async () => {
@@ -104,11 +104,11 @@ describe('web chat: intake over the Socket.IO contract', () => {
 
 describe('operations endpoints', () => {
   it('reports health, readiness and Prometheus metrics', async () => {
-    const health = (await (await fetch(`${app.url}/health`)).json()) as Record<string, unknown>;
+    const health = (await (await opsGet(`${app.url}/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', mode: 'embedded', version: '0.1.0' });
     expect(typeof health.uptimeSec).toBe('number');
     expect(await (await fetch(`${app.url}/ready`)).json()).toEqual({ ready: true });
-    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    const metrics = await (await opsGet(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/parley_inbound_messages_total\{channel="webchat",outcome="accepted"\} \d+/);
     expect(metrics).toMatch(/parley_turn_duration_seconds_bucket/);
     expect(metrics).toMatch(/parley_queue_depth \d+/);

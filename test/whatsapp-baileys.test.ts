@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { AuthenticationState, WAMessage } from '@whiskeysockets/baileys';
 import { baileysFactory } from '../bin/plugins/whatsapp.js';
 import type { BaileysSocket } from '../channels/whatsapp/baileys/baileys-provider.js';
-import { eventually, startParley, type TestParley } from './support/harness.js';
+import { eventually, opsGet, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 
 /** Speaks the slice of the Baileys socket Parley uses. */
@@ -60,7 +60,7 @@ afterEach(async () => {
 describe('WhatsApp Web (Baileys)', () => {
   it('shows the QR code while pairing, then answers candidates once connected', async () => {
     latest().ev.emit('connection.update', { qr: '2@AbCdEf0123456789,ZyXwVu==,MTIzNDU2Nzg5MA==' });
-    let health = (await (await fetch(`${app.url}/health`)).json()) as { whatsapp: { web: string } };
+    let health = (await (await opsGet(`${app.url}/health`)).json()) as { whatsapp: { web: string } };
     expect(health.whatsapp.web).toBe('waiting-for-qr-scan');
     latest().open();
     latest().upsert(wa('text'));
@@ -69,7 +69,7 @@ describe('WhatsApp Web (Baileys)', () => {
     expect(texts().find((t) => /agree to continue/.test(t))).toMatch(/1\. Yes, continue\n2\. No$/);
     latest().upsert(wa('extended-text'));
     await eventually(() => texts().some((t) => /What is your name/.test(t)), 'the name question');
-    health = (await (await fetch(`${app.url}/health`)).json()) as { whatsapp: { web: string } };
+    health = (await (await opsGet(`${app.url}/health`)).json()) as { whatsapp: { web: string } };
     expect(health.whatsapp.web).toBe('connected');
     const conv = await app.parley.store.findConversationByRef({ channel: 'whatsapp', externalId: '+4915112345678' });
     expect(conv?.ref.provider).toBe('baileys');
@@ -112,7 +112,7 @@ describe('WhatsApp Web (Baileys)', () => {
     latest().close(401);
     await new Promise((r) => setTimeout(r, 50));
     expect(sockets).toHaveLength(2);
-    const health = (await (await fetch(`${app.url}/health`)).json()) as { whatsapp: { web: string } };
+    const health = (await (await opsGet(`${app.url}/health`)).json()) as { whatsapp: { web: string } };
     expect(health.whatsapp.web).toBe('logged-out');
     expect(await app.parley.store.kvList('whatsapp-web-auth')).toEqual([]);
   });

@@ -16,7 +16,7 @@ export const consolePlugin: PluginModule = {
     }
     const operators = new SqliteOperatorStore(ctx.store.database);
     const consoleStore = new SqliteConsoleStore(ctx.store.database);
-    const jwtSecret = await resolveJwtSecret(config.CONSOLE_JWT_SECRET, ctx.store);
+    const jwtSecret = await resolveJwtSecret(config.CONSOLE_JWT_SECRET, config.dataDir, ctx.store);
     const console = createConsole({
       store: ctx.store,
       operators,
@@ -34,12 +34,15 @@ export const consolePlugin: PluginModule = {
         tokenTtlSec: config.CONSOLE_TOKEN_TTL_SEC,
         loginMaxAttempts: config.CONSOLE_LOGIN_MAX_ATTEMPTS,
         loginWindowSec: config.CONSOLE_LOGIN_WINDOW_SEC,
+        loginMaxDelaySec: config.CONSOLE_LOGIN_MAX_DELAY_SEC,
+        sessionRecheckSec: config.CONSOLE_SESSION_RECHECK_SEC,
         takeoverGraceSec: config.CONSOLE_TAKEOVER_GRACE_SEC,
         escalateRiskLevel: config.CONSOLE_ESCALATE_RISK_LEVEL,
         dataDir: config.dataDir,
       },
     });
     ctx.services.notifyOperators = (n) => console.notifyOperators(n);
+    ctx.services.isOperatorToken = (token) => console.isOperatorToken(token);
     await ensureFirstAdmin(operators, {
       email: config.PARLEY_ADMIN_EMAIL,
       password: config.PARLEY_ADMIN_PASSWORD,

@@ -49,6 +49,8 @@ export interface PluginServices {
    * plugin); the operator console shows it.
    */
   whatsappWeb?: () => { status: string; qr?: string };
+  /** True for a current operator console token (console plugin): it unlocks /health details and /metrics. */
+  isOperatorToken?: (token: string) => Promise<boolean>;
 }
 
 /**

@@ -1,14 +1,21 @@
 import jwt from 'jsonwebtoken';
 import { randomBytes } from 'node:crypto';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Clock, Store } from '../../core/ports/index.js';
 import { ConsoleError } from '../errors.js';
 
 const ISSUER = 'parley-console';
+// Where releases before the secret file kept the generated secret (moved out on start).
 const KV_NAMESPACE = 'console';
 const KV_SECRET_KEY = 'jwt-secret';
+/** The generated signing secret's file in the data folder (mode 0600). */
+export const JWT_SECRET_FILE = 'console-jwt.secret';
 
 export interface TokenClaims {
   operatorId: string;
+  /** The operator's token version when the token was issued; a bumped version refuses it. */
+  tokenVersion: number;
   expiresAt: Date;
 }
 
@@ -28,9 +35,9 @@ export class TokenService {
     private readonly clock: Clock,
   ) {}
 
-  issue(operatorId: string): { token: string; expiresAt: Date } {
+  issue(operatorId: string, tokenVersion: number): { token: string; expiresAt: Date } {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
-    const token = jwt.sign({ iat }, this.secret, { algorithm: 'HS256', subject: operatorId, expiresIn: this.ttlSec, issuer: ISSUER, audience: ISSUER });
+    const token = jwt.sign({ iat, tv: tokenVersion }, this.secret, { algorithm: 'HS256', subject: operatorId, expiresIn: this.ttlSec, issuer: ISSUER, audience: ISSUER });
     return { token, expiresAt: new Date((iat + this.ttlSec) * 1000) };
   }
 
@@ -49,20 +56,46 @@ export class TokenService {
       if (err instanceof jwt.TokenExpiredError) throw new ConsoleError('UNAUTHORIZED', 'Your session has expired: sign in again', { cause: err });
       throw new ConsoleError('UNAUTHORIZED', 'Invalid token: sign in again', { cause: err });
     }
-    if (typeof payload === 'string' || !payload.sub || typeof payload.exp !== 'number') throw new ConsoleError('UNAUTHORIZED', 'Invalid token: sign in again');
-    return { operatorId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+    // Tokens without a version (issued before versions existed) are refused: sign in again once.
+    if (typeof payload === 'string' || !payload.sub || typeof payload.exp !== 'number' || !Number.isInteger(payload['tv'])) {
+      throw new ConsoleError('UNAUTHORIZED', 'Invalid token: sign in again');
+    }
+    return { operatorId: payload.sub, tokenVersion: payload['tv'] as number, expiresAt: new Date(payload.exp * 1000) };
   }
 }
 
 /**
  * The signing secret: `CONSOLE_JWT_SECRET` when set, otherwise one generated on first start and
- * kept in the store, so `npm start` works with no keys and sessions survive restarts.
+ * kept in `<dataDir>/console-jwt.secret` (mode 0600, outside the database, so a copy of the
+ * database cannot mint tokens), so `npm start` works with no keys and sessions survive restarts.
+ * A secret an older release kept in the store is moved to the file (and deleted from the store).
  */
-export async function resolveJwtSecret(configured: string | undefined, store: Pick<Store, 'kvGet' | 'kvSet'>): Promise<string> {
+export async function resolveJwtSecret(configured: string | undefined, dataDir: string, store: Pick<Store, 'kvGet' | 'kvDelete'>): Promise<string> {
   if (configured) return configured;
-  const kept = await store.kvGet<string>(KV_NAMESPACE, KV_SECRET_KEY);
-  if (typeof kept === 'string' && kept.length >= 32) return kept;
-  const secret = randomBytes(48).toString('base64url');
-  await store.kvSet(KV_NAMESPACE, KV_SECRET_KEY, secret);
-  return secret;
+  const file = join(dataDir, JWT_SECRET_FILE);
+  const kept = readSecretFile(file);
+  if (kept) {
+    chmodSync(file, 0o600);
+    return kept;
+  }
+  const legacy = await store.kvGet<string>(KV_NAMESPACE, KV_SECRET_KEY);
+  const secret = typeof legacy === 'string' && legacy.length >= 32 ? legacy : randomBytes(48).toString('base64url');
+  // 'wx': never overwrite a secret another process wrote meanwhile; then use whichever won.
+  try {
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  if (legacy !== undefined) await store.kvDelete(KV_NAMESPACE, KV_SECRET_KEY);
+  return readSecretFile(file) ?? secret;
+}
+
+function readSecretFile(file: string): string | undefined {
+  try {
+    const text = readFileSync(file, 'utf8').trim();
+    return text.length >= 32 ? text : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }

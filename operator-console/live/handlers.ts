@@ -100,7 +100,7 @@ async function respond<E extends keyof ClientToServerEvents, S extends z.ZodType
   try {
     const parsed = schema.safeParse(payload ?? {});
     if (!parsed.success) return { ok: false, code: 'VALIDATION', error: parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ') };
-    const { operator } = await deps.auth.authenticateId(socket.data.operator.id);
+    const { operator } = await deps.auth.authenticateId(socket.data.operator.id, socket.data.tokenVersion);
     return { ok: true, data: await run(operator, parsed.data) };
   } catch (err) {
     if (!isExpected(err) && toFailure(err).code === 'INTERNAL') deps.log.error({ err, event }, 'console: socket action failed');

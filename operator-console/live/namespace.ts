@@ -10,7 +10,6 @@ import { rooms, type ConsoleNamespace, type ConsoleSocket } from './broadcaster.
 export type { ConsoleSocket } from './broadcaster.js';
 import { registerHandlers, type HandlerDeps } from './handlers.js';
 
-
 export interface NamespaceDeps extends HandlerDeps {
   auth: AuthService;
   inbox: NotificationInbox;
@@ -25,8 +24,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The `/console` namespace. A connection must carry `auth: { token }` (from POST
- * /api/v1/auth/login); a missing, bad or expired token is refused with `connect_error`, whose
- * message says why and whose `data.code` is `UNAUTHORIZED`.
+ * /api/v1/auth/login); a missing, bad, expired or revoked token is refused with `connect_error`,
+ * whose message says why and whose `data.code` is `UNAUTHORIZED`. Open sockets are closed when
+ * the token expires, and by the `SessionGuard` when the operator's session ends.
  */
 export function attachConsoleNamespace(io: Server, deps: NamespaceDeps): ConsoleNamespace {
   const nsp = io.of(CONSOLE_NAMESPACE) as ConsoleNamespace;
@@ -35,8 +35,8 @@ export function attachConsoleNamespace(io: Server, deps: NamespaceDeps): Console
   nsp.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     deps.auth.authenticate(token).then(
-      ({ operator, expiresAt }) => {
-        socket.data = { operator: { id: operator.id, email: operator.email, name: operator.name, role: operator.role }, tokenExpiresAt: expiresAt.getTime() };
+      ({ operator, expiresAt, tokenVersion }) => {
+        socket.data = { operator: { id: operator.id, email: operator.email, name: operator.name, role: operator.role }, tokenExpiresAt: expiresAt.getTime(), tokenVersion };
         next();
       },
       (err: unknown) => {
@@ -73,7 +73,7 @@ export function attachConsoleNamespace(io: Server, deps: NamespaceDeps): Console
 
 async function hello(socket: ConsoleSocket, deps: NamespaceDeps): Promise<void> {
   try {
-    const { operator } = await deps.auth.authenticateId(socket.data.operator.id);
+    const { operator } = await deps.auth.authenticateId(socket.data.operator.id, socket.data.tokenVersion);
     socket.emit('hello', { operator: socket.data.operator, serverTime: deps.clock.now().toISOString(), unreadNotifications: await deps.inbox.unread(operator), graceSec: deps.graceSec });
   } catch (err) {
     deps.log.warn({ err }, 'console: greeting a socket failed');

@@ -69,4 +69,9 @@ export const CONSOLE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'operator token version (bumped on password change, deactivation and logout)',
+    sql: `ALTER TABLE console_operators ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

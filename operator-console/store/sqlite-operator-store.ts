@@ -16,7 +16,13 @@ interface OperatorRow {
   created_at: number;
   updated_at: number;
   last_login_at: number | null;
+  token_version: number;
 }
+
+type RevocationListener = (operatorId: string) => void;
+// Per database, so a change made through any store instance on the same file (the console's, a
+// test's, an in-process admin tool's) reaches the console's sockets at once.
+const revocationListeners = new WeakMap<Database.Database, Set<RevocationListener>>();
 
 /**
  * Operators in the embedded SQLite file. Migrates the console tables on construction.
@@ -27,10 +33,14 @@ interface OperatorRow {
  */
 export class SqliteOperatorStore implements OperatorStore {
   private readonly q: ReturnType<typeof statements>;
+  private readonly listeners: Set<RevocationListener>;
 
   constructor(db: Database.Database) {
     migrateModule(db, 'console', CONSOLE_MIGRATIONS);
     this.q = statements(db);
+    let listeners = revocationListeners.get(db);
+    if (!listeners) revocationListeners.set(db, (listeners = new Set()));
+    this.listeners = listeners;
   }
 
   async count(): Promise<number> {
@@ -63,6 +73,7 @@ export class SqliteOperatorStore implements OperatorStore {
     const current = await this.findById(id);
     if (!current) return undefined;
     const next = { ...current, ...patch };
+    const revoke = next.passwordHash !== current.passwordHash || (current.active && !next.active);
     this.q.update.run({
       id,
       name: next.name,
@@ -71,8 +82,25 @@ export class SqliteOperatorStore implements OperatorStore {
       active: next.active ? 1 : 0,
       last_login_at: next.lastLoginAt?.getTime() ?? null,
       updated_at: now.getTime(),
+      bump: revoke ? 1 : 0,
     });
+    if (revoke) this.notifyRevoked(id);
     return this.findById(id);
+  }
+
+  async revokeSessions(id: string, now: Date): Promise<Operator | undefined> {
+    if (this.q.bump.run({ id, updated_at: now.getTime() }).changes === 0) return undefined;
+    this.notifyRevoked(id);
+    return this.findById(id);
+  }
+
+  onSessionsRevoked(listener: RevocationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notifyRevoked(id: string): void {
+    for (const listener of [...this.listeners]) listener(id);
   }
 }
 
@@ -86,8 +114,9 @@ function statements(db: Database.Database) {
     byEmail: db.prepare('SELECT * FROM console_operators WHERE email = ?'),
     all: db.prepare('SELECT * FROM console_operators ORDER BY created_at, id'),
     update: db.prepare(
-      'UPDATE console_operators SET name = @name, role = @role, password_hash = @password_hash, active = @active, last_login_at = @last_login_at, updated_at = @updated_at WHERE id = @id',
+      'UPDATE console_operators SET name = @name, role = @role, password_hash = @password_hash, active = @active, last_login_at = @last_login_at, updated_at = @updated_at, token_version = token_version + @bump WHERE id = @id',
     ),
+    bump: db.prepare('UPDATE console_operators SET token_version = token_version + 1, updated_at = @updated_at WHERE id = @id'),
   };
 }
 
@@ -104,6 +133,7 @@ function revive(row: OperatorRow): Operator {
     role: row.role,
     passwordHash: row.password_hash,
     active: row.active === 1,
+    tokenVersion: row.token_version,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     ...(row.last_login_at !== null ? { lastLoginAt: new Date(row.last_login_at) } : {}),

@@ -4,6 +4,11 @@ import type { MessagePreview, NotificationKind, OperatorProfile, OperatorRole, R
 export interface Operator extends OperatorProfile {
   passwordHash: string;
   active: boolean;
+  /**
+   * Tokens carry the version they were issued under; a token with another version is refused.
+   * Bumped on password change, deactivation and logout, so those end every session at once.
+   */
+  tokenVersion: number;
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt?: Date;
@@ -29,7 +34,19 @@ export interface OperatorStore {
   findById(id: string): Promise<Operator | undefined>;
   findByEmail(email: string): Promise<Operator | undefined>;
   list(): Promise<Operator[]>;
+  /**
+   * Apply `patch`. A new password hash or a deactivation also bumps `tokenVersion` (in the same
+   * write), so every token issued before stops working.
+   */
   update(id: string, patch: OperatorPatch, now: Date): Promise<Operator | undefined>;
+  /** Bump `tokenVersion` (sign out everywhere); undefined when there is no such operator. */
+  revokeSessions(id: string, now: Date): Promise<Operator | undefined>;
+  /**
+   * Called with the operator's id after a change that ends their sessions (password, deactivation,
+   * logout) made in this process through any store on the same database. Other processes (the
+   * CLI) are noticed by the console's periodic re-check. Returns the unsubscribe function.
+   */
+  onSessionsRevoked(listener: (operatorId: string) => void): () => void;
 }
 
 export interface StoredNotification {

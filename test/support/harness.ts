@@ -15,10 +15,22 @@ export interface TestParley {
   stop(): Promise<void>;
 }
 
+/** METRICS_TOKEN of every test Parley: `opsGet` sends it to read /health details and /metrics. */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
+/** GET an operations endpoint (/health, /metrics) with the test METRICS_TOKEN. */
+export function opsGet(url: string): Promise<Response> {
+  return fetch(url, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+}
+
 /** Start a real Parley (HTTP + Socket.IO on a free loopback port, SQLite in a temp dir). */
 export async function startParley(env: Record<string, string> = {}, opts: { clock?: Clock; log?: Logger; plugins?: readonly PluginModule[] } = {}): Promise<TestParley> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
-  const config = loadConfig({ PORT: '1', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PARLEY_COMPANY_NAME: 'Acme', ...env });
+  // Each interview message is graded at once unless a test sets a quiet period to coalesce split answers.
+  env = { INTERVIEW_ANSWER_QUIET_MS: '0', ...env };
+  // Every test client shares 127.0.0.1: per-address web chat limits stay out of the way unless a test sets them.
+  const relaxed = { WEBCHAT_IP_RATE_LIMIT: '100000', WEBCHAT_NEW_SESSIONS_PER_IP: '100000' };
+  const config = loadConfig({ PORT: '1', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PARLEY_COMPANY_NAME: 'Acme', METRICS_TOKEN: TEST_METRICS_TOKEN, ...relaxed, ...env });
   const parley = await createParley({ ...config, PORT: 0 }, { log: opts.log ?? silentLogger, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.plugins ? { plugins: opts.plugins } : {}) });
   await parley.start();
   return {
@@ -52,7 +64,8 @@ export class ChatClient {
     socket.on('history', (h) => (this.history = h));
     socket.on('session', (s) => {
       this.sessionId = s.sessionId;
-      this.conversationId = s.conversationId;
+      // Set once the first message was accepted: connecting alone creates no conversation.
+      if (s.conversationId) this.conversationId = s.conversationId;
     });
   }
 

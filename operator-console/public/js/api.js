@@ -27,7 +27,7 @@ export function saveSession(s) {
   }
 }
 
-/** Called when the server says the token is no longer good (expired, deactivated). */
+/** Called when the server says the token is no longer good (expired, signed out, password changed, deactivated). */
 export function onSessionExpired(fn) {
   expiredListeners.add(fn);
 }
@@ -75,8 +75,16 @@ export async function login(email, password) {
   return s;
 }
 
-export function logout() {
+/** Sign out everywhere: the server revokes every token of this operator (POST /auth/logout). */
+export async function logout() {
+  const s = session;
   saveSession(null);
+  if (!s) return;
+  try {
+    await fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: 'Bearer ' + s.token } });
+  } catch {
+    // Offline: the session is forgotten here; the token still expires on its own.
+  }
 }
 
 /** A stored voice note as an object URL (the audio endpoint needs the bearer token). */

@@ -97,7 +97,9 @@ function route() {
 }
 
 function signOut() {
-  logout();
+  // Close the socket first: the server's own close (session ended) must not re-render the login.
+  disconnect();
+  void logout();
   location.hash = '';
   showLogin();
 }
