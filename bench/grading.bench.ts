@@ -5,6 +5,7 @@
  * Spearman with score / max_score, RMSE after a linear fit on train, and quadratic-weighted
  * kappa on a 0..4 scale (the fitted score and the human score each rounded to quarters).
  */
+import { registerBank } from '../bots/interviewer/grading/profile.js';
 import { RubricEvaluator } from '../bots/interviewer/rubric-evaluator.js';
 import type { Question } from '../core/interview/index.js';
 import { SPLITS, loadSaf, safDir, type SafAnswer, type SafData, type Split } from './grading/saf.js';
@@ -31,6 +32,7 @@ export async function run(): Promise<BenchResult[]> {
     console.log(`grading: skipped, the SAF data set is not at ${safDir()} (set PARLEY_SAF_DIR to its folder)`);
     return [];
   }
+  registerBank([...data.questions.values()]); // IDF from the bank's own text, as the bank loader does
   const rubric = new RubricEvaluator();
   const systems: GradingSystem[] = [
     { name: 'rubric', score: async (q, a) => (await rubric.evaluate({ role: 'saf', question: q, answer: a })).technicalAccuracy },

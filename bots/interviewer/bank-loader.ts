@@ -11,6 +11,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ValidationError, errorMessage } from '../../core/domain/errors.js';
 import { LEVELS, RoleBankSchema, type Level, type RoleBank } from '../../core/interview/types.js';
+import { registerBank } from './grading/profile.js';
 
 /** Absolute path of the shipped banks (`bots/interviewer/banks`). */
 export const DEFAULT_BANK_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'banks');
@@ -82,6 +83,8 @@ export async function loadQuestionBanks(
     const issues = failures.flatMap((f) => f.issues.map((i) => `${f.file}: ${i}`));
     throw new ValidationError(lines.join('\n'), issues);
   }
+  // The offline grader weighs words by how rare they are in their own bank.
+  for (const bank of banks.values()) registerBank(bank.questions);
   return banks;
 }
 

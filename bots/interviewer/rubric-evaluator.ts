@@ -1,17 +1,27 @@
 import type { AnswerEvaluation, Level, Question, Quality } from '../../core/interview/index.js';
 import type { EvaluationRequest, Evaluator } from '../../core/ports/index.js';
-import { containsPhrase, overlap, stems, tokenize } from './text-analysis.js';
+import { measure } from './grading/features.js';
+import { contentStems } from './grading/lexicon.js';
+import { matchStem } from './grading/match.js';
+import { profileOf, type QuestionProfile } from './grading/profile.js';
+import { calibratedAccuracy } from './grading/score.js';
+import { overlap, stems, tokenize } from './text-analysis.js';
 
-const IDK = /^(i\s*(do\s*n[o']?t|dont)\s*know|idk|no idea|not sure|no clue|pass|skip|i have no idea|sorry,? i (do\s*n[o']?t|dont) know|i am not sure|i'?m not sure)\b/i;
+/** "I don't know" and friends, at the start of the answer; "pass" only as a word of its own (not "pass-by-reference"). */
+const IDK = /^(?:i\s*(?:do\s*n[o']?t|dont)\s*know|idk|no idea|not sure|no clue|i have no idea|sorry,? i (?:do\s*n[o']?t|dont) know|i am not sure|i'?m not sure|(?:i'?ll |i will |let me |can i )?(?:pass|skip))(?![\w-])/i;
 const NEGATION_BEFORE = /\b(not true|isn'?t true|a (common )?(mistake|misconception|myth) (is|to think)|wrong to (say|think)|people (wrongly|often) think|contrary to|it'?s not that|does not mean|doesn'?t mean)\b[^.]*$/i;
 
-/** Words an answer of this level should reach before it can count as complete. */
+/** Words an answer of this level should reach before it can be excellent (a third of it at least). */
 const EXPECTED_WORDS: Record<Level, number> = { warmup: 12, fundamental: 18, intermediate: 28, advanced: 38, expert: 45 };
+/** A concept at least this covered is reported as covered; above zero, as partly covered. */
+const COVERED = 0.5;
 
 /**
- * The offline evaluator: grades an answer against the question's rubric with stemmed concept
- * and synonym matching, misconception checks, specificity and length for the level. Fast and
- * deterministic; the default when no LLM is configured, and the LLM's fallback.
+ * The offline evaluator: compares the answer with the question's reference answer and key
+ * concepts (stems, tolerant of morphology and typos, words the question already says
+ * discounted), blends the measures with global calibrated weights (grading/score.ts), and
+ * checks misconceptions. Fast and deterministic; the default when no LLM is configured, and the
+ * LLM's fallback. Agreement with human graders: `npm run bench -- grading`.
  */
 export class RubricEvaluator implements Evaluator {
   readonly name = 'rubric';
@@ -26,25 +36,28 @@ export function gradeAnswer(question: Question, answer: string): AnswerEvaluatio
   const text = answer.trim();
   const base = { skills: [question.skill], coveredConcepts: [] as string[], redFlags: [] as string[] };
   const allMissed = question.rubric.keyConcepts.map((k) => k.concept);
-  if (!text || IDK.test(text)) {
+  const profile = profileOf(question);
+  if (!text || saysDontKnow(text, profile)) {
     return { ...base, quality: 'poor', technicalAccuracy: 0, clarity: text ? 0.5 : 0, missedConcepts: allMissed, unparseable: false, rationale: text ? 'the candidate said they do not know' : 'empty answer' };
   }
   const tokens = tokenize(text);
   const answerStems = stems(text);
-  const stemSet = new Set(answerStems);
-  if (isGibberish(tokens, stemSet, question)) {
+  if (isUnreadable(text, tokens, answerStems, profile)) {
     return { ...base, quality: 'poor', technicalAccuracy: 0, clarity: 0.1, missedConcepts: allMissed, unparseable: true, rationale: 'the answer could not be read as an answer to the question' };
   }
-  if (overlap(stemSet, question.text) >= 0.8 && answerStems.length <= stems(question.text).length + 3) {
+  const stemSet = new Set(answerStems);
+  if (overlap(stemSet, question.text) >= 0.8 && answerStems.length <= profile.question.size + 3) {
     return { ...base, quality: 'poor', technicalAccuracy: 0.05, clarity: 0.3, missedConcepts: allMissed, unparseable: false, rationale: 'the answer repeats the question' };
   }
-  const { covered, missed, coverage } = concepts(question, answerStems);
+  const features = measure(profile, text);
   const flags = redFlags(question, text, stemSet);
-  const specificity = specificityBonus(text);
-  const lengthFactor = Math.min(1, tokens.length / EXPECTED_WORDS[question.level]);
-  const accuracy = clamp(coverage * (0.55 + 0.45 * lengthFactor) + specificity - 0.25 * flags.length);
+  const accuracy = clamp(calibratedAccuracy(features) + specificityBonus(text) - 0.25 * flags.length);
   const clarity = clarityScore(text, tokens);
-  const quality = toQuality(0.75 * accuracy + 0.25 * clarity, accuracy);
+  const quality = toQuality(0.75 * accuracy + 0.25 * clarity, accuracy, tokens.length >= EXPECTED_WORDS[question.level] / 3);
+  const names = question.rubric.keyConcepts.map((k) => k.concept);
+  const covered = names.filter((_, i) => (features.perConcept[i] ?? 0) >= COVERED);
+  const partly = names.map((n, i) => [n, features.perConcept[i] ?? 0] as const).filter(([, c]) => c > 0 && c < COVERED);
+  const missed = names.filter((_, i) => (features.perConcept[i] ?? 0) < COVERED);
   return {
     ...base,
     quality,
@@ -54,24 +67,36 @@ export function gradeAnswer(question: Question, answer: string): AnswerEvaluatio
     missedConcepts: missed,
     redFlags: flags,
     unparseable: false,
-    rationale: `covered ${covered.length}/${covered.length + missed.length} concepts${covered.length ? ` (${covered.join(', ')})` : ''}${missed.length ? `; missed: ${missed.join(', ')}` : ''}${flags.length ? `; ${flags.length} misconception${flags.length > 1 ? 's' : ''}` : ''}`,
+    rationale: [
+      `covered ${covered.length}/${names.length} concepts${covered.length ? ` (${covered.join(', ')})` : ''}`,
+      partly.length ? `partly: ${partly.map(([n, c]) => `${n} (${Math.round(c * 100)}%)`).join(', ')}` : '',
+      missed.length > partly.length ? `missed: ${missed.filter((m) => !partly.some(([n]) => n === m)).join(', ')}` : '',
+      flags.length ? `${flags.length} misconception${flags.length > 1 ? 's' : ''}` : '',
+    ].filter(Boolean).join('; '),
   };
 }
 
-function concepts(question: Question, answerStems: string[]) {
-  const covered: string[] = [];
-  const missed: string[] = [];
-  let got = 0;
-  let total = 0;
-  for (const k of question.rubric.keyConcepts) {
-    total += k.weight;
-    const hit = [k.concept, ...k.synonyms].some((phrase) => containsPhrase(answerStems, phrase));
-    if (hit) {
-      covered.push(k.concept);
-      got += k.weight;
-    } else missed.push(k.concept);
-  }
-  return { covered, missed, coverage: total ? got / total : 0 };
+/**
+ * An honest "I don't know": the answer opens with one and adds at most a few words, none of them
+ * about the question ("no idea, sorry" but not "Pass by reference." nor "not sure, but X").
+ */
+function saysDontKnow(text: string, profile: QuestionProfile): boolean {
+  const m = IDK.exec(text);
+  if (!m) return false;
+  const rest = contentStems(text.slice(m[0].length));
+  return rest.length <= 3 && !rest.some((s) => profile.vocabulary.has(s));
+}
+
+/**
+ * Not an answer at all: mostly keyboard noise, or a short text with no number, no code and no
+ * word of the whole bank's subject (even tolerantly matched). A short answer in other words than
+ * the rubric's is still graded.
+ */
+function isUnreadable(text: string, tokens: string[], answerStems: string[], profile: QuestionProfile): boolean {
+  const wordLike = tokens.filter((t) => /\d/.test(t) || (/[aeiouy]/.test(t) && !/(.)\1\1/.test(t) && !/[^aeiouy]{5,}/.test(t))).length / Math.max(1, tokens.length);
+  if (wordLike < 0.5) return true;
+  if (tokens.length >= 12 || /\d|`|\w\(\)|\b[a-z]+[A-Z]\w*/.test(text)) return false;
+  return !answerStems.some((s) => matchStem(s, profile.domainIndex) > 0);
 }
 
 /** Misconceptions stated (not ones the candidate explicitly rejects). */
@@ -80,16 +105,15 @@ function redFlags(question: Question, text: string, stemSet: Set<string>): strin
   return question.rubric.redFlags.filter((flag) => {
     if (overlap(stemSet, flag) < 0.8) return false;
     const sentence = sentences.find((s) => overlap(new Set(stems(s)), flag) >= 0.8) ?? '';
-    const before = sentence.slice(0, Math.max(0, sentence.toLowerCase().indexOf(stems(flag)[0] ?? '') ));
+    const before = sentence.slice(0, Math.max(0, sentence.toLowerCase().indexOf(stems(flag)[0] ?? '')));
     return !NEGATION_BEFORE.test(before) && !/\b(not|never|isn'?t|doesn'?t|don'?t)\b/i.test(before.slice(-25));
   });
 }
 
 function specificityBonus(text: string): number {
   let bonus = 0;
-  if (/`[^`]+`|\b\w+\(\)|\b[a-z]+[A-Z]\w+\b/.test(text)) bonus += 0.05; // code identifiers
-  if (/\b(for example|e\.g\.|for instance|such as|in production|we measured|in my last)\b/i.test(text)) bonus += 0.05;
-  if (/\d/.test(text)) bonus += 0.02;
+  if (/`[^`]+`|\b\w+\(\)|\b[a-z]+[A-Z]\w+\b/.test(text)) bonus += 0.03; // code identifiers
+  if (/\b(for example|e\.g\.|for instance|such as|in production|we measured|in my last)\b/i.test(text)) bonus += 0.03;
   return bonus;
 }
 
@@ -104,15 +128,9 @@ function clarityScore(text: string, tokens: string[]): number {
   return clamp(score);
 }
 
-function isGibberish(tokens: string[], stemSet: Set<string>, question: Question): boolean {
-  const vocabulary = new Set(stems([question.text, ...question.rubric.keyConcepts.flatMap((k) => [k.concept, ...k.synonyms]), ...question.rubric.strongAnswerPoints].join(' ')));
-  const related = [...stemSet].some((s) => vocabulary.has(s));
-  const wordLike = tokens.filter((t) => /[aeiouy]/.test(t) && !/(.)\1\1/.test(t) && !/[^aeiouy\d]{5,}/.test(t)).length / Math.max(1, tokens.length);
-  return wordLike < 0.5 || (!related && tokens.length < 12);
-}
-
-function toQuality(score: number, accuracy: number): Quality {
-  if (score >= 0.8 && accuracy >= 0.75) return 'excellent';
+/** The label from the calibrated score; excellent also needs an answer long enough for its level. */
+function toQuality(score: number, accuracy: number, longEnough: boolean): Quality {
+  if (score >= 0.8 && accuracy >= 0.75 && longEnough) return 'excellent';
   if (score >= 0.6) return 'good';
   if (score >= 0.38) return 'fair';
   return 'poor';

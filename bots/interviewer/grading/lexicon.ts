@@ -6,12 +6,11 @@
 
 /** Function words that carry no technical content. */
 export const STOP_WORDS = new Set(
-  ('a an the and or but nor of to in on at for with by from into onto over under about as than then so if else not no yes ' +
+  ('a an the and or but nor of to in on at for with by from into onto as than then so if else yes ' +
     'is are was were be been being am it its this that these those there here i you we they he she me my your our their them us ' +
     'do does did done can could would should will shall may might must just very really also too quite rather ' +
-    'what which who whom whose when where why how all any both each few more most other some such only own same ' +
-    'up down out off again further once because while until after before during between through above below ' +
-    'has have had having get gets got let lets like one ones thing things way etc e.g i.e eg ie').split(' '),
+    'what which who whom whose when where why how any both each some such own ' +
+    'has have had having get gets got let lets like thing things way etc e.g i.e eg ie').split(' '),
 );
 
 /** Prefixes that stay glued to their word ("re-render" is one word, rerender). */
@@ -41,7 +40,7 @@ const SUFFIXES: [string, string][] = [
   ['ational', 'ate'], ['tional', 'tion'], ['ization', 'ize'], ['isation', 'ize'], ['fulness', 'ful'], ['iveness', 'ive'], ['ousness', 'ous'],
   ['abilities', ''], ['ibilities', ''], ['ability', ''], ['ibility', ''], ['ations', 'ate'], ['ation', 'ate'], ['izing', 'ize'], ['ising', 'ize'],
   ['ized', 'ize'], ['ised', 'ize'], ['ises', 'ize'], ['izes', 'ize'], ['ities', ''], ['ity', ''], ['ments', ''], ['ment', ''], ['ness', ''],
-  ['ably', ''], ['ibly', ''], ['able', ''], ['ible', ''], ['ings', ''], ['ing', ''], ['edly', ''], ['ers', ''], ['er', ''], ['ed', ''],
+  ['ably', ''], ['ibly', ''], ['able', ''], ['ible', ''], ['ings', ''], ['ing', ''], ['edly', ''], ['ed', ''],
   ['ies', 'y'], ['sses', 'ss'], ['es', ''], ['ss', 'ss'], ['s', ''], ['ally', 'al'], ['ly', ''],
 ];
 
@@ -49,7 +48,7 @@ const stemCache = new Map<string, string>();
 
 /**
  * A suffix-stripping stemmer tuned for technical English: `re-rendering`, `rerenders` and
- * `re-render` meet at `rerend`; `reuse`, `reusable`, `reusability` at `reus`.
+ * `re-render` meet at `rerender`; `reuse`, `reusable`, `reusability` at `reus`.
  */
 export function stem(token: string): string {
   const cached = stemCache.get(token);
@@ -57,6 +56,8 @@ export function stem(token: string): string {
   let t = token.replace(/-/g, '');
   if (t.length > 3 && !/\d/.test(t) && /^[a-z]+$/.test(t)) {
     for (const [suffix, replacement] of SUFFIXES) {
+      // "pass", "status", "analysis" keep their s.
+      if (suffix === 's' && /[siu]s$/.test(t)) break;
       if (t.endsWith(suffix) && t.length - suffix.length >= 3) {
         t = t.slice(0, -suffix.length) + replacement;
         break;

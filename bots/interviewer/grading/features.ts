@@ -1,0 +1,76 @@
+/**
+ * Measurements of one answer against a question's profile, each 0..1, blended by a handful of
+ * global weights (score.ts). None is tuned per question.
+ */
+import { contentStems } from './lexicon.js';
+import { indexStems, matchStem, type StemIndex } from './match.js';
+import { ECHO_WEIGHT, type QuestionProfile, type WeightedTerm } from './profile.js';
+
+export interface AnswerFeatures {
+  /** Share of the reference answer's terms the answer has (IDF-weighted, question words discounted). */
+  referenceRecall: number;
+  /** Graded coverage of each key concept, 0..1, in rubric order. */
+  perConcept: number[];
+  /** Weighted mean of `perConcept`. */
+  conceptCoverage: number;
+  /** IDF-weighted cosine between the answer's and the reference's stems. */
+  cosine: number;
+  /** Share of the answer's content words that only repeat the question. */
+  echoShare: number;
+  /** Content words in the answer. */
+  words: number;
+}
+
+/**
+ * @example
+ * measure(profileOf(question), 'An empty array runs the effect once, after mount.').conceptCoverage; // 0..1
+ */
+export function measure(profile: QuestionProfile, answer: string): AnswerFeatures {
+  const stems = contentStems(answer);
+  const index = indexStems(stems);
+  const perConcept = profile.concepts.map((c) => Math.max(0, ...c.phrases.map((p) => phraseCoverage(p, index))));
+  const totalWeight = profile.concepts.reduce((s, c) => s + c.weight, 0);
+  return {
+    referenceRecall: covered(profile.reference, index),
+    perConcept,
+    conceptCoverage: totalWeight ? profile.concepts.reduce((s, c, i) => s + c.weight * (perConcept[i] as number), 0) / totalWeight : 0,
+    cosine: cosine(profile, stems),
+    echoShare: stems.length ? stems.filter((s) => profile.question.has(s)).length / stems.length : 0,
+    words: stems.length,
+  };
+}
+
+/** Weighted share of `terms` the answer has, with tolerant matching. */
+export function covered(terms: readonly WeightedTerm[], index: StemIndex): number {
+  let got = 0;
+  let total = 0;
+  for (const t of terms) {
+    total += t.weight;
+    got += t.weight * matchStem(t.stem, index);
+  }
+  return total ? got / total : 0;
+}
+
+/**
+ * How much of a concept phrase the answer says. Words the question already contains count for
+ * little (question demoting); a phrase made only of them is worth ECHO_WEIGHT at most, so a
+ * synonym that merely repeats the question is not a covered concept.
+ */
+export function phraseCoverage(terms: readonly WeightedTerm[], index: StemIndex): number {
+  return terms.some((t) => !t.echo) ? covered(terms, index) : ECHO_WEIGHT * covered(terms, index);
+}
+
+function cosine(profile: QuestionProfile, stems: readonly string[]): number {
+  const counts = new Map<string, number>();
+  for (const s of stems) counts.set(s, (counts.get(s) ?? 0) + 1);
+  let dot = 0;
+  let na = 0;
+  for (const [s, n] of counts) na += (n * profile.idf(s)) ** 2;
+  let nr = 0;
+  for (const t of profile.reference) {
+    const w = profile.idf(t.stem);
+    nr += w * w;
+    dot += (counts.get(t.stem) ?? 0) * w * w;
+  }
+  return na && nr ? dot / Math.sqrt(na * nr) : 0;
+}

@@ -1,0 +1,104 @@
+/**
+ * What the grader knows about a question before any answer arrives: the stems of the question,
+ * of its reference answer and of each key concept, weighted by how rare they are in the
+ * question's bank (IDF over the bank's own text) and discounted when the question itself says
+ * them (echoing the question is not knowing the answer). Built once per question and cached.
+ */
+import type { Question } from '../../../core/interview/types.js';
+import { contentStems } from './lexicon.js';
+import { indexStems, type StemIndex } from './match.js';
+
+/** Weight left to a term that the question already contains. */
+export const ECHO_WEIGHT = 0.25;
+
+export interface WeightedTerm {
+  stem: string;
+  weight: number;
+  /** The question text contains this stem. */
+  echo: boolean;
+}
+
+export interface ConceptProfile {
+  concept: string;
+  weight: number;
+  /** The concept and each synonym, as weighted terms; the best-covered one counts. */
+  phrases: WeightedTerm[][];
+}
+
+export interface QuestionProfile {
+  question: ReadonlySet<string>;
+  /** Distinct stems of the reference answer (or, without one, the strong-answer points and concepts). */
+  reference: WeightedTerm[];
+  /** Count of content words in the reference: how much a complete answer says. */
+  referenceLength: number;
+  concepts: ConceptProfile[];
+  /** Everything the bank says about this question: a word outside it is the candidate's own. */
+  vocabulary: ReadonlySet<string>;
+  vocabularyIndex: StemIndex;
+  /** The words of the whole bank (the question's own material when its bank is unknown). */
+  domainIndex: StemIndex;
+  idf: (stem: string) => number;
+}
+
+/** Document frequencies over one bank's questions (text, rubric and reference of each). */
+interface BankStats {
+  docs: number;
+  df: ReadonlyMap<string, number>;
+  /** Every stem the bank uses: its domain's words. */
+  domain: StemIndex;
+}
+
+const bankOf = new Map<string, BankStats>();
+const profiles = new WeakMap<Question, QuestionProfile>();
+
+/**
+ * Records the bank's word statistics so its questions are graded with IDF from their own bank.
+ * Called by the bank loader for every bank; a question never registered is graded with flat weights.
+ *
+ * @example
+ * registerBank(bank.questions);
+ */
+export function registerBank(questions: readonly Question[]): void {
+  const df = new Map<string, number>();
+  for (const q of questions) for (const s of new Set(contentStems(questionText(q)))) df.set(s, (df.get(s) ?? 0) + 1);
+  const stats = { docs: questions.length, df, domain: indexStems([...df.keys()]) };
+  for (const q of questions) bankOf.set(q.id, stats);
+}
+
+/** The question's grading profile (cached per question object). */
+export function profileOf(q: Question): QuestionProfile {
+  const cached = profiles.get(q);
+  if (cached) return cached;
+  const profile = buildProfile(q, bankOf.get(q.id));
+  profiles.set(q, profile);
+  return profile;
+}
+
+function questionText(q: Question): string {
+  const rubric = [...q.rubric.keyConcepts.flatMap((k) => [k.concept, ...k.synonyms]), ...q.rubric.strongAnswerPoints];
+  return [q.text, q.referenceAnswer ?? '', ...rubric].join('\n');
+}
+
+function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfile {
+  const idf = stats && stats.docs >= 5 ? (s: string) => Math.log((stats.docs + 1) / ((stats.df.get(s) ?? 0) + 1)) + 1 : () => 1;
+  const asked = new Set(contentStems(q.text));
+  const term = (stem: string): WeightedTerm => ({ stem, echo: asked.has(stem), weight: idf(stem) * (asked.has(stem) ? ECHO_WEIGHT : 1) });
+  const referenceText = q.referenceAnswer ?? [...q.rubric.strongAnswerPoints, ...q.rubric.keyConcepts.map((k) => k.concept)].join('\n');
+  const refStems = contentStems(referenceText);
+  const concepts = q.rubric.keyConcepts.map((k) => ({
+    concept: k.concept,
+    weight: k.weight,
+    phrases: [k.concept, ...k.synonyms].map((p) => [...new Set(contentStems(p))].map(term)).filter((p) => p.length > 0),
+  }));
+  const vocabulary = new Set([...asked, ...contentStems(questionText(q))]);
+  return {
+    question: asked,
+    reference: [...new Set(refStems)].map(term),
+    referenceLength: refStems.length,
+    concepts,
+    vocabulary,
+    vocabularyIndex: indexStems([...vocabulary]),
+    domainIndex: stats?.domain ?? indexStems([...vocabulary]),
+    idf,
+  };
+}

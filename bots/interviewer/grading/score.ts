@@ -1,0 +1,36 @@
+/**
+ * The calibrated score: a fixed blend of the answer's measurements. The weights are global (the
+ * same for every question of every bank), chosen on the train split of the grading benchmark
+ * (`npm run bench -- grading`) and checked on its held-out splits; never fitted per question.
+ */
+import type { AnswerFeatures } from './features.js';
+
+/**
+ * Square roots make the first words of a concept count more than the last ones: graders give
+ * full credit well before an answer repeats the whole reference. Each similarity gets a third;
+ * repeating the question costs half of its share.
+ */
+export const BLEND = { concepts: 1 / 3, recall: 1 / 3, cosine: 1 / 3, echo: -0.5 } as const;
+
+/**
+ * Maps the blend to technicalAccuracy 0..1 linearly, 0.05 -> 0 and 0.7 -> 1. On the benchmark,
+ * answers humans graded fully correct have a median blend of 0.43 (-> 0.58), partly correct 0.36
+ * (-> 0.48), incorrect 0.15 (-> 0.15); the shipped banks' own strong answers have a median of
+ * 0.79 (-> 1) and an answer naming one concept of several 0.34 (-> 0.45, fair).
+ */
+export const CALIBRATION = { zeroAt: 0.05, oneAt: 0.7 } as const;
+
+/** The uncalibrated blend, about -0.5..1. */
+export function blend(f: AnswerFeatures): number {
+  return (
+    BLEND.concepts * Math.sqrt(f.conceptCoverage) +
+    BLEND.recall * Math.sqrt(f.referenceRecall) +
+    BLEND.cosine * Math.sqrt(f.cosine) +
+    BLEND.echo * f.echoShare
+  );
+}
+
+/** technicalAccuracy before red flags and bonuses, 0..1. */
+export function calibratedAccuracy(f: AnswerFeatures): number {
+  return Math.max(0, Math.min(1, (blend(f) - CALIBRATION.zeroAt) / (CALIBRATION.oneAt - CALIBRATION.zeroAt)));
+}
