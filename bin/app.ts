@@ -90,10 +90,13 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const ctx: PluginContext = { config, log, clock, store, bus, io, app, engine: () => engine, services };
   for (const module of opts.plugins ?? PLUGINS) {
     const plugin = await module.create(ctx);
-    if (!plugin) continue;
+    if (!plugin) {
+      log.info({ plugin: module.name, enabled: false }, `${module.name}: off (${module.offReason ?? 'not configured'})`);
+      continue;
+    }
     plugins.push(plugin);
     for (const adapter of plugin.adapters ?? []) adapters.set(adapter.id, adapter);
-    log.info({ plugin: plugin.name }, 'plugin enabled');
+    log.info({ plugin: plugin.name }, `${plugin.name}: ${plugin.summary ?? 'on'}`);
   }
 
   const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine });

@@ -1,15 +1,16 @@
 /**
- * `parley operators ...`: manage console operators from the command line (the server may be
- * running: both use the same SQLite file).
+ * `npm run parley -- operators ...`: manage console operators from the command line (the server
+ * may be running: both use the same SQLite file).
  *
- *   parley operators list
- *   parley operators add <email> --name "Ana Lima" --role recruiter [--password <pw>]
- *   parley operators deactivate <email>
- *   parley operators activate <email>
- *   parley operators password <email> [--password <pw>]
+ *   npm run parley -- operators list
+ *   npm run parley -- operators add <email> --name "Ana Lima" --role recruiter [--password <pw>]
+ *   npm run parley -- operators deactivate <email>
+ *   npm run parley -- operators activate <email>
+ *   npm run parley -- operators password <email> [--password <pw>]
  *
  * Without --password a password is generated and printed once.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ParleyError, ValidationError } from '../core/domain/index.js';
@@ -17,7 +18,7 @@ import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { addOperator, ConsoleError, generatePassword, OPERATOR_ROLES, setOperatorActive, setOperatorPassword, SqliteOperatorStore, type OperatorRole } from '../operator-console/index.js';
 import { ConfigError, loadConfig } from './config.js';
 
-export const OPERATORS_USAGE = `Usage: parley operators <command>
+export const OPERATORS_USAGE = `Usage: npm run parley -- operators <command>
 
 Commands:
   list                                              every operator, with role and status
@@ -28,6 +29,8 @@ Commands:
   password <email> [--password <pw>]                set a new password
 
 Without --password a password is generated and printed once.
+The database is PARLEY_DATA_DIR/parley.db (default ./data, from the working directory): run
+this where Parley runs, or set PARLEY_DATA_DIR. Only "add" creates a database that does not exist.
 `;
 
 export interface CliIo {
@@ -59,7 +62,14 @@ export async function runOperatorsCli(args: readonly string[], io: CliIo): Promi
   let store: SqliteStore | undefined;
   try {
     const config = loadConfig(io.env);
-    store = SqliteStore.open(join(config.dataDir, 'parley.db'));
+    const dbPath = join(config.dataDir, 'parley.db');
+    // A CLI run from the wrong folder must not quietly read (or create) an empty database.
+    if (!existsSync(dbPath) && command !== 'add') {
+      io.err(`No Parley database at ${dbPath}${io.env.PARLEY_DATA_DIR ? '' : ' (PARLEY_DATA_DIR is not set, so ./data in the working directory was used)'}.\nRun this command where Parley runs, or set PARLEY_DATA_DIR to Parley's data directory.\n`);
+      return 1;
+    }
+    io.err(`${existsSync(dbPath) ? 'Database' : 'Creating a new database'}: ${dbPath}\n`);
+    store = SqliteStore.open(dbPath);
     const operators = new SqliteOperatorStore(store.database);
     const now = io.now?.() ?? new Date();
     const { name, role, password } = parsed.values;

@@ -1,16 +1,15 @@
-#!/usr/bin/env -S npx tsx
 /**
- * Parley's command line.
- *   parley start        run the server (default)
- *   parley operators    manage console operators (see bin/operators-cli.ts)
- *   parley help         this text
+ * Parley's command line, run compiled from dist/ by scripts/launch.mjs:
+ *   npm start                          run the server
+ *   npm run parley -- operators ...    manage console operators (see bin/operators-cli.ts)
+ *   npm run parley -- help             this text
  */
 import { ValidationError } from '../core/domain/index.js';
 import { createParley } from './app.js';
 import { ConfigError, loadConfig, readEnv } from './config.js';
 import { createLogger } from './logger.js';
 
-const USAGE = `Usage: parley <command>
+const USAGE = `Usage: npm run parley -- <command>   (npm start runs "start")
 
 Commands:
   start      run Parley (web chat at /chat, operator console at /console, health at /health)

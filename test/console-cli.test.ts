@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runOperatorsCli } from '../bin/operators-cli.js';
@@ -26,8 +26,11 @@ afterAll(async () => {
 
 describe('parley operators', () => {
   it('adds, lists, deactivates and reactivates operators, and sets passwords, against the running server\'s store', async () => {
-    expect(await cli('list')).toEqual({ code: 0, out: 'No operators yet: the first start of Parley creates an admin.\n', err: '' });
-    expect(await cli('add', 'ana@acme.test', '--name', 'Ana Lima', '--role', 'recruiter', '--password', 'ana-password-1')).toEqual({ code: 0, out: 'Added recruiter Ana Lima <ana@acme.test>.\n', err: '' });
+    const db = join(dataDir, 'parley.db');
+    // No database yet: a read command refuses instead of creating an empty one; `add` creates it.
+    expect(await cli('list')).toEqual({ code: 1, out: '', err: `No Parley database at ${db}.\nRun this command where Parley runs, or set PARLEY_DATA_DIR to Parley's data directory.\n` });
+    expect(existsSync(db)).toBe(false);
+    expect(await cli('add', 'ana@acme.test', '--name', 'Ana Lima', '--role', 'recruiter', '--password', 'ana-password-1')).toEqual({ code: 0, out: 'Added recruiter Ana Lima <ana@acme.test>.\n', err: `Creating a new database: ${db}\n` });
     const generated = await cli('add', 'vic@acme.test', '--name', 'Vic', '--role', 'viewer');
     const password = /Password: (\S+) \(shown only this once\)/.exec(generated.out)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9_-]{20}$/);
@@ -49,15 +52,16 @@ describe('parley operators', () => {
   });
 
   it('explains what is wrong with a command', async () => {
+    const opened = `Database: ${join(dataDir, 'parley.db')}\n`;
     expect(await cli('add', 'bo@acme.test', '--name', 'Bo', '--role', 'boss', '--password', 'short')).toEqual({
       code: 1,
       out: '',
-      err: 'Invalid operator:\n  - role: role must be one of admin, recruiter, viewer\n  - password: password must be at least 8 characters\n',
+      err: opened + 'Invalid operator:\n  - role: role must be one of admin, recruiter, viewer\n  - password: password must be at least 8 characters\n',
     });
-    expect(await cli('add', 'ana@acme.test', '--name', 'Ana again', '--role', 'admin', '--password', 'long-enough-1')).toEqual({ code: 1, out: '', err: 'An operator with the email ana@acme.test already exists\n' });
-    expect(await cli('deactivate', 'nobody@acme.test')).toEqual({ code: 1, out: '', err: 'Operator nobody@acme.test not found\n' });
+    expect(await cli('add', 'ana@acme.test', '--name', 'Ana again', '--role', 'admin', '--password', 'long-enough-1')).toEqual({ code: 1, out: '', err: opened + 'An operator with the email ana@acme.test already exists\n' });
+    expect(await cli('deactivate', 'nobody@acme.test')).toEqual({ code: 1, out: '', err: opened + 'Operator nobody@acme.test not found\n' });
     expect((await cli('frobnicate', 'x')).code).toBe(64);
-    expect((await cli('add')).err).toContain('Usage: parley operators <command>');
+    expect((await cli('add')).err).toContain('Usage: npm run parley -- operators <command>');
     expect((await cli('list', '--colour')).err).toMatch(/Unknown option '--colour'/);
   });
 });

@@ -52,6 +52,7 @@ export const consolePlugin: PluginModule = {
     });
     return {
       name: 'console',
+      summary: `on at ${config.publicUrl}/console`,
       start: () => console.start(),
       stop: () => console.stop(),
       health: () => ({ console: console.health() }),

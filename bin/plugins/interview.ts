@@ -33,8 +33,10 @@ export const interviewPlugin: PluginModule = {
       return interviewPrompt(conversation.state, bank ?? findBankFor(conversation.state, banks)) ?? intakePrompt(conversation.state.intake as IntakeState | undefined, roles);
     };
     ctx.log.info({ roles: roles.map((r) => r.id), questions: [...banks.values()].reduce((n, b) => n + b.questions.length, 0), evaluator: evaluator.name }, 'interview ready');
+    const questions = [...banks.values()].reduce((n, b) => n + b.questions.length, 0);
     return {
       name: 'interview',
+      summary: `on (${roles.length} roles, ${questions} questions, ${evaluator.name} evaluator${ctx.config.OPENAI_API_KEY ? '' : '; set OPENAI_API_KEY for the LLM evaluator'})`,
       middleware: { conversation: [interviewMiddleware({ banks: () => banks, evaluator, config })] },
       health: () => ({ interview: { roles: roles.length, evaluator: evaluator.name } }),
     };

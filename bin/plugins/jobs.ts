@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { AgendaBackend } from 'agenda';
-import { Alerter, createRedisBackend, JobsRuntime, SlackWebhook, SqliteAgendaBackend, AgendaScheduler, type JobsDeps, type JobsSettings } from '../../jobs/index.js';
+import { Alerter, JobsRuntime, SlackWebhook, SqliteAgendaBackend, AgendaScheduler, type JobsDeps, type JobsSettings } from '../../jobs/index.js';
 import { resolveRiskConfig, type RiskConfig } from '../../core/risk/index.js';
 import { createRiskJobs } from '../../jobs/risk/index.js';
 import { ConfigError, type Config } from '../config.js';
@@ -15,11 +15,12 @@ import type { PluginContext, PluginModule } from './types.js';
  */
 export const jobsPlugin: PluginModule = {
   name: 'jobs',
+  offReason: 'JOBS_ENABLED=false: no reminders, nudges, risk sweeps or retention clean-up',
   async create(ctx) {
     const { config, log } = ctx;
     if (!config.JOBS_ENABLED) return undefined;
     const scheduler = new AgendaScheduler({
-      backend: backendFor(ctx),
+      backend: await backendFor(ctx),
       clock: ctx.clock,
       skewStore: { get: () => ctx.store.kvGet<number>('jobs', 'clock-skew-ms'), set: (v) => ctx.store.kvSet('jobs', 'clock-skew-ms', v) },
       log: log.child({ feature: 'jobs' }),
@@ -61,6 +62,7 @@ export const jobsPlugin: PluginModule = {
     log.info({ backend: scheduler.backendName, slack: Boolean(slack) }, 'jobs ready');
     return {
       name: 'jobs',
+      summary: `on (${scheduler.backendName} backend${slack ? ', Slack alerts' : ''})`,
       start: () => jobs.start(),
       stop: () => jobs.stop(),
       health: () => ({ jobs: jobs.health() }),
@@ -68,9 +70,12 @@ export const jobsPlugin: PluginModule = {
   },
 };
 
-function backendFor(ctx: PluginContext): AgendaBackend {
+async function backendFor(ctx: PluginContext): Promise<AgendaBackend> {
   const { REDIS_URL, JOBS_REDIS_PREFIX } = ctx.config;
-  return REDIS_URL ? createRedisBackend(REDIS_URL, JOBS_REDIS_PREFIX, ctx.log) : new SqliteAgendaBackend(ctx.store.database);
+  if (!REDIS_URL) return new SqliteAgendaBackend(ctx.store.database);
+  // ioredis and the Agenda Redis backend are loaded only when REDIS_URL asks for them.
+  const { createRedisBackend } = await import('../../jobs/agenda/redis-backend.js');
+  return createRedisBackend(REDIS_URL, JOBS_REDIS_PREFIX, ctx.log);
 }
 
 function riskConfigFrom(config: Config): RiskConfig {

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { interviewCommand, optOutGate, systemMessagesRecordOnly } from '../../bots/commands/index.js';
 import { HrDesk, parseHrUsers } from '../../bots/hr-commands/index.js';
-import { OpenAiTranscriber, PocketsphinxTranscriber } from '../../bots/speech/index.js';
-import { TelegramChannel } from '../../channels/telegram/index.js';
 import { ValidationError, type ChannelId } from '../../core/domain/index.js';
 import type { ChannelAdapter, Transcriber } from '../../core/ports/index.js';
 import { voiceMiddleware } from '../../core/voice/index.js';
@@ -42,7 +40,7 @@ export const telegramPlugin: PluginModule = {
   async create(ctx) {
     const transcriber = await chooseTranscriber(ctx.config);
     if (transcriber && !ctx.services.transcriber) ctx.services.transcriber = transcriber;
-    const telegram = ctx.config.TELEGRAM_BOT_TOKEN ? createTelegram(ctx, ctx.config.TELEGRAM_BOT_TOKEN) : undefined;
+    const telegram = ctx.config.TELEGRAM_BOT_TOKEN ? await createTelegram(ctx, ctx.config.TELEGRAM_BOT_TOKEN) : undefined;
     if (telegram) registerVoiceChannel(ctx, telegram.channel);
     const voice = voiceMiddleware({
       transcriber: () => ctx.services.transcriber,
@@ -52,8 +50,13 @@ export const telegramPlugin: PluginModule = {
       maxDurationSec: ctx.config.VOICE_MAX_DURATION_SEC,
     });
     let unsubscribe: (() => void) | undefined;
+    const voiceSummary = `voice notes: ${ctx.services.transcriber ? `transcribed by ${ctx.services.transcriber.name}` : 'not transcribed (set OPENAI_API_KEY or VOICE_TRANSCRIBER=pocketsphinx)'}`;
     const plugin: Plugin = {
       name: 'telegram',
+      // This plugin also carries what every channel shares (voice notes, opt-out): say which part is on.
+      summary: telegram
+        ? `on (${telegram.mode}, ${telegram.hrUsers} HR user${telegram.hrUsers === 1 ? '' : 's'}); ${voiceSummary}`
+        : `off (TELEGRAM_BOT_TOKEN is not set); ${voiceSummary}`,
       adapters: telegram ? [telegram.channel] : [],
       middleware: { preprocess: [systemMessagesRecordOnly, voice], beforeGate: [optOutGate()] },
       candidateCommands: { interview: interviewCommand(() => ctx.services.pendingPrompt) },
@@ -75,8 +78,10 @@ export const telegramPlugin: PluginModule = {
   },
 };
 
-function createTelegram(ctx: PluginContext, token: string) {
+async function createTelegram(ctx: PluginContext, token: string) {
   const { config } = ctx;
+  // grammY is loaded only when a bot token asks for it (start-up time).
+  const { TelegramChannel } = await import('../../channels/telegram/index.js');
   const mode = config.TELEGRAM_MODE === 'auto' ? (config.PUBLIC_URL ? 'webhook' : 'polling') : config.TELEGRAM_MODE;
   if (mode === 'webhook' && !config.PUBLIC_URL) throw new ValidationError('TELEGRAM_MODE=webhook needs PUBLIC_URL: the https address Telegram calls');
   const users = parseHrUsers(config.TELEGRAM_HR_USERS);
@@ -123,6 +128,7 @@ async function chooseTranscriber(config: Config): Promise<Transcriber | undefine
   const choice = config.VOICE_TRANSCRIBER;
   if (choice === 'none') return undefined;
   if (choice === 'pocketsphinx') {
+    const { PocketsphinxTranscriber } = await import('../../bots/speech/pocketsphinx-transcriber.js');
     if (!(await PocketsphinxTranscriber.available())) {
       throw new ValidationError('VOICE_TRANSCRIBER=pocketsphinx needs the Debian packages pocketsphinx, pocketsphinx-en-us and opus-tools (apt-get install -y pocketsphinx pocketsphinx-en-us opus-tools)');
     }
@@ -132,5 +138,7 @@ async function chooseTranscriber(config: Config): Promise<Transcriber | undefine
     if (choice === 'openai') throw new ValidationError('VOICE_TRANSCRIBER=openai needs OPENAI_API_KEY');
     return undefined;
   }
+  // The OpenAI SDK (~150 modules) is loaded only when a key asks for it.
+  const { OpenAiTranscriber } = await import('../../bots/speech/openai-transcriber.js');
   return new OpenAiTranscriber({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_TRANSCRIBE_MODEL });
 }

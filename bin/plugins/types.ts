@@ -59,6 +59,8 @@ export interface PluginServices {
  */
 export interface Plugin {
   name: string;
+  /** One line for the start-up log: what this plugin turned on, and what stays off and why. */
+  summary?: string;
   adapters?: ChannelAdapter[];
   middleware?: Partial<Record<MiddlewareSlot, Middleware[]>>;
   candidateCommands?: Record<string, CommandHandler>;
@@ -74,4 +76,6 @@ export interface PluginModule {
   name: string;
   /** Returns undefined when the feature is not configured (e.g. no bot token). */
   create(ctx: PluginContext): Promise<Plugin | undefined>;
+  /** Why the feature is off when `create` returns undefined, and how to turn it on (start-up log). */
+  offReason?: string;
 }

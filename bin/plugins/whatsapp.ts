@@ -1,28 +1,30 @@
 import QRCode from 'qrcode';
-import makeWASocket from '@whiskeysockets/baileys';
 import pino from 'pino';
-import { BaileysProvider, type BaileysSocket, type SocketFactory } from '../../channels/whatsapp/baileys/baileys-provider.js';
+import type { BaileysProvider, BaileysSocket, SocketFactory } from '../../channels/whatsapp/baileys/baileys-provider.js';
 import { MetaCloudProvider } from '../../channels/whatsapp/meta-cloud/meta-provider.js';
 import { metaWebhookRouter } from '../../channels/whatsapp/meta-cloud/webhook.js';
 import type { WhatsAppProvider } from '../../channels/whatsapp/shared/provider.js';
 import { applyStatusUpdate } from '../../channels/whatsapp/shared/status.js';
-import { TwilioProvider } from '../../channels/whatsapp/twilio/twilio-provider.js';
-import { TWILIO_STATUS_PATH, twilioWebhookRouter } from '../../channels/whatsapp/twilio/webhook.js';
+import type { TwilioProvider } from '../../channels/whatsapp/twilio/twilio-provider.js';
 import { WhatsAppChannel } from '../../channels/whatsapp/whatsapp-channel.js';
 import { ConfigError, type Config } from '../config.js';
 import { registerVoiceChannel } from './telegram.js';
 import type { PluginContext, PluginModule } from './types.js';
 
-/** WhatsApp: one channel, providers enabled by their own settings. */
+/**
+ * WhatsApp: one channel, providers enabled by their own settings. The Twilio SDK and Baileys are
+ * loaded only when their provider is configured (start-up time).
+ */
 export const whatsappPlugin: PluginModule = {
   name: 'whatsapp',
+  offReason: 'no provider is configured: set WHATSAPP_ACCESS_TOKEN and friends (Meta), TWILIO_ACCOUNT_SID and friends (Twilio) or WHATSAPP_WEB_ENABLED=true (WhatsApp Web); see docs/whatsapp.md',
   async create(ctx) {
     const providers: WhatsAppProvider[] = [];
     const meta = createMeta(ctx);
     if (meta) providers.push(meta);
-    const twilioProvider = createTwilio(ctx);
+    const twilioProvider = await createTwilio(ctx);
     if (twilioProvider) providers.push(twilioProvider);
-    const web = ctx.config.WHATSAPP_WEB_ENABLED ? createBaileys(ctx) : undefined;
+    const web = ctx.config.WHATSAPP_WEB_ENABLED ? await createBaileys(ctx) : undefined;
     if (web) providers.push(web);
     if (web) ctx.services.whatsappWeb = () => web.status();
     if (providers.length === 0) return undefined;
@@ -31,6 +33,7 @@ export const whatsappPlugin: PluginModule = {
     registerVoiceChannel(ctx, channel);
     return {
       name: 'whatsapp',
+      summary: `on (${channel.providerNames.join(', ')})`,
       adapters: [channel],
       start: () => channel.start(),
       stop: () => channel.stop(),
@@ -67,11 +70,14 @@ function createMeta(ctx: PluginContext): MetaCloudProvider | undefined {
   return provider;
 }
 
-function createTwilio(ctx: PluginContext): TwilioProvider | undefined {
+async function createTwilio(ctx: PluginContext): Promise<TwilioProvider | undefined> {
   const c: Config = ctx.config;
   if (!c.TWILIO_ACCOUNT_SID && !c.TWILIO_AUTH_TOKEN && !c.TWILIO_WHATSAPP_FROM) return undefined;
   requireAll(c, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_WHATSAPP_FROM'], 'WhatsApp through Twilio');
   const log = ctx.log.child({ channel: 'whatsapp', provider: 'twilio' });
+  // One import at a time: Jest's ESM loader fails on concurrent imports sharing a dependency.
+  const { TwilioProvider } = await import('../../channels/whatsapp/twilio/twilio-provider.js');
+  const { TWILIO_STATUS_PATH, twilioWebhookRouter } = await import('../../channels/whatsapp/twilio/webhook.js');
   if (!c.PUBLIC_URL) log.warn('PUBLIC_URL is not set: Twilio signatures are checked against http://HOST:PORT, which only works locally');
   const provider = new TwilioProvider(
     {
@@ -100,11 +106,16 @@ function createTwilio(ctx: PluginContext): TwilioProvider | undefined {
 
 /** Tests replace the socket factory to drive the adapter with recorded Baileys messages. */
 export const baileysFactory: { create: SocketFactory } = {
-  create: (opts) =>
-    makeWASocket({ auth: opts.auth, logger: pino({ level: 'warn' }), browser: ['Parley', 'Chrome', '1.0'], markOnlineOnConnect: false }) as unknown as BaileysSocket,
+  create: (opts) => {
+    if (!makeWASocket) throw new Error('Baileys is not loaded: createBaileys loads it');
+    return makeWASocket({ auth: opts.auth, logger: pino({ level: 'warn' }), browser: ['Parley', 'Chrome', '1.0'], markOnlineOnConnect: false }) as unknown as BaileysSocket;
+  },
 };
 
-function createBaileys(ctx: PluginContext): BaileysProvider {
+let makeWASocket: (typeof import('@whiskeysockets/baileys'))['default'] | undefined;
+async function createBaileys(ctx: PluginContext): Promise<BaileysProvider> {
+  const { BaileysProvider } = await import('../../channels/whatsapp/baileys/baileys-provider.js');
+  makeWASocket ??= (await import('@whiskeysockets/baileys')).default;
   return new BaileysProvider({
     socketFactory: (opts) => baileysFactory.create(opts),
     kv: ctx.store,

@@ -1,4 +1,4 @@
 export * from './sqlite-backend.js';
 export * from './sqlite-job-repository.js';
-export * from './redis-backend.js';
+// redis-backend.js is imported directly by whoever needs it: it loads ioredis (start-up time).
 export * from './shift.js';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ManualClock, silentLogger } from '../../core/ports/index.js';
 import { SqliteStore } from '../../core/store/embedded/index.js';
 import { jobBackends, startRedis, type TestRedis } from '../../test/support/redis.js';
-import { createRedisBackend, SqliteAgendaBackend } from '../agenda/index.js';
+import { SqliteAgendaBackend } from '../agenda/index.js';
+import { createRedisBackend } from '../agenda/redis-backend.js';
 import { AgendaScheduler, type FailingJob, type JobRun, type JobSpec } from './agenda-scheduler.js';
 
 const HOUR = 3_600_000;

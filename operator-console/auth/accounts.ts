@@ -68,7 +68,7 @@ export async function ensureFirstAdmin(operators: OperatorStore, opts: FirstAdmi
     opts.log.warn(
       { consoleUrl: opts.consoleUrl, adminLogin: email, generatedPassword: password },
       `Operator console: created the first admin. Sign in at ${opts.consoleUrl} as ${email} with password ${password} ` +
-        '(shown only this once; change it with "parley operators password <email>", or set PARLEY_ADMIN_EMAIL and PARLEY_ADMIN_PASSWORD before the first start)',
+        '(shown only this once; change it with "npm run parley -- operators password <email>", or set PARLEY_ADMIN_EMAIL and PARLEY_ADMIN_PASSWORD before the first start)',
     );
   } else {
     opts.log.info({ consoleUrl: opts.consoleUrl, adminLogin: email }, `Operator console: created the first admin ${email} from PARLEY_ADMIN_EMAIL`);

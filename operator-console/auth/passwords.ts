@@ -17,7 +17,14 @@ export async function verifyPassword(password: string, hash: string | undefined)
   return ok && hash !== undefined;
 }
 
-/** A random password for a generated account: 20 URL-safe characters. */
+/**
+ * A random password for a generated account: 20 URL-safe characters (about 119 bits), starting
+ * with a letter or digit so it is never mistaken for an option (`--password -x...`) when pasted
+ * into a command line.
+ */
 export function generatePassword(): string {
-  return randomBytes(15).toString('base64url');
+  for (;;) {
+    const password = randomBytes(15).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(password)) return password;
+  }
 }
