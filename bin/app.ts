@@ -77,7 +77,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     trustProxy: config.TRUST_PROXY,
     metricsToken: config.METRICS_TOKEN,
     isOperatorToken: (token) => services.isOperatorToken?.(token) ?? Promise.resolve(false),
-    details: () => Object.assign({ channels: [...adapters.keys()], queueDepth: engine.queueDepth() }, ...plugins.map((p) => p.health?.() ?? {})),
+    details: () => Object.assign({ channels: [...adapters.keys()], queueDepth: engine.queueDepth(), unauthenticatedSockets: limits.counted() }, ...plugins.map((p) => p.health?.() ?? {})),
   });
   const http = createServer(httpServerOptions(config.HTTP_REQUEST_TIMEOUT_SEC), app);
   const limits = socketLimits(config.SOCKET_MAX_CONNECTIONS_PER_IP, clientAddressOf(app));
