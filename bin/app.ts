@@ -7,6 +7,7 @@ import { WebchatChannel, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js
 import type { ChannelId } from '../core/domain/index.js';
 import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, type Middleware, type TurnJob } from '../core/engine/index.js';
 import { systemClock, type ChannelAdapter, type Clock, type Logger } from '../core/ports/index.js';
+import { onDateRepair } from '../core/store/codec.js';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { takeoverGate } from '../core/takeover/index.js';
 import { CONSOLE_NAMESPACE } from '../operator-console/index.js';
@@ -61,6 +62,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   // The data folder 0700 and its files 0600 (created so, or tightened), before anything is written.
   const dbPath = secureDataDir(config.dataDir);
   const store = SqliteStore.open(opts.storePath ?? dbPath);
+  onDateRepair((repair) => log.warn(repair, 'a stored row had an unreadable date: repaired on read'));
   const bus = new InProcessEventBus(log);
   const webchat = new WebchatChannel();
   const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);

@@ -2,6 +2,16 @@ import type { Candidate, DomainEvent, Message } from '../core/domain/index.js';
 import type { CandidateProfile, ConsoleMessage, ConversationNote, CannedResponse, ConsoleNotification, MessagePreview, WireEvent } from './contract.js';
 import type { StoredCannedResponse, StoredNote, StoredNotification } from './store/types.js';
 
+/**
+ * A stored date as ISO text, never throwing: a row with an unreadable date (the store repairs what
+ * it reads, but a row can come from elsewhere) shows the first readable fallback, else the epoch,
+ * instead of failing the whole list, transcript or sync it sits in.
+ */
+export function isoDate(value: Date | undefined, ...fallbacks: (Date | undefined)[]): string {
+  for (const d of [value, ...fallbacks]) if (Object.prototype.toString.call(d) === '[object Date]' && Number.isFinite((d as Date).getTime())) return (d as Date).toISOString();
+  return new Date(0).toISOString();
+}
+
 /** The authenticated URL the console plays a stored voice note from. */
 export function mediaUrl(messageId: string): string {
   return `/api/v1/media/${encodeURIComponent(messageId)}`;
@@ -32,20 +42,20 @@ export function toConsoleMessage(m: Message, authorName?: string): ConsoleMessag
       : {}),
     status: m.status,
     ...(m.error ? { error: m.error } : {}),
-    createdAt: m.createdAt.toISOString(),
-    updatedAt: m.updatedAt.toISOString(),
+    createdAt: isoDate(m.createdAt, m.updatedAt),
+    updatedAt: isoDate(m.updatedAt, m.createdAt),
   };
 }
 
 export const PREVIEW_LENGTH = 140;
 
 export function toPreview(m: Message): MessagePreview {
-  return { id: m.id, author: m.author, kind: m.kind, text: m.text.slice(0, PREVIEW_LENGTH), at: m.createdAt.toISOString() };
+  return { id: m.id, author: m.author, kind: m.kind, text: m.text.slice(0, PREVIEW_LENGTH), at: isoDate(m.createdAt, m.updatedAt) };
 }
 
 /** A domain event with its dates as ISO strings. */
 export function toWireEvent(e: DomainEvent): WireEvent {
-  return JSON.parse(JSON.stringify(e)) as WireEvent;
+  return { ...(JSON.parse(JSON.stringify(e)) as WireEvent), at: isoDate(e.at) };
 }
 
 export function toCandidateProfile(c: Candidate): CandidateProfile {
@@ -57,10 +67,10 @@ export function toCandidateProfile(c: Candidate): CandidateProfile {
     ...(c.email ? { email: c.email } : {}),
     ...(c.timeZone ? { timeZone: c.timeZone } : {}),
     stage: c.stage,
-    ...(c.consentAt ? { consentAt: c.consentAt.toISOString() } : {}),
+    ...(c.consentAt ? { consentAt: isoDate(c.consentAt) } : {}),
     optedOut: c.optedOut,
     unreachable: c.unreachable,
-    createdAt: c.createdAt.toISOString(),
+    createdAt: isoDate(c.createdAt, c.updatedAt),
   };
 }
 

@@ -64,6 +64,7 @@ function createMeta(ctx: PluginContext): MetaCloudProvider | undefined {
       receive: (inbound) => ctx.engine().receive(inbound),
       onStatus: (update) => applyStatusUpdate({ store: ctx.store, bus: ctx.bus, log }, update),
       markRead: (id) => provider.markRead(id),
+      now: () => ctx.clock.now(),
       log,
     }),
   );

@@ -1,4 +1,4 @@
-import { MAX_TEXT_LENGTH, type InboundKind, type InboundMessageInput, type MediaRef, type Sender } from '../../core/domain/index.js';
+import { type InboundKind, type InboundMessageInput, type MediaRef, type Sender } from '../../core/domain/index.js';
 import type { TelegramCallbackQuery, TelegramMessage, TelegramUpdate, TelegramUser } from './update-schema.js';
 
 /** One Telegram update, as the core sees it: a message to receive, or a reason to ignore it. */
@@ -8,7 +8,8 @@ export type NormalisedUpdate =
 
 /**
  * Translate a parsed update into an `InboundMessage` (pure: `now` stamps callback queries, which
- * carry no date). Provider message ids are derived from the chat and message, so a redelivered
+ * carry no date). Over-long text is left to the engine, which clips it the same way for every
+ * channel. Provider message ids are derived from the chat and message, so a redelivered
  * update (same `update_id`, same message) is stored once, and:
  * - an edit gets its own id per `edit_date` and is recorded as a `system` message: stored and
  *   shown to recruiters, never answered as if it were a new answer;
@@ -38,7 +39,7 @@ function fromMessage(update: TelegramUpdate, m: TelegramMessage): NormalisedUpda
       providerMessageId: `${m.chat.id}:${m.message_id}`,
       sender: sender(m.from),
       kind,
-      text: clip(text),
+      text,
       ...(media ? { media } : {}),
       receivedAt: new Date(m.date * 1000),
       raw: update,
@@ -58,7 +59,7 @@ function fromEdit(update: TelegramUpdate, m: TelegramMessage): NormalisedUpdate 
       editOf: original,
       sender: sender(m.from),
       kind: 'system',
-      text: clip(`(edited) ${m.text ?? m.caption ?? ''}`.trim()),
+      text: `(edited) ${m.text ?? m.caption ?? ''}`.trim(),
       receivedAt: new Date((m.edit_date ?? m.date) * 1000),
       raw: update,
     },
@@ -80,7 +81,7 @@ function fromCallback(update: TelegramUpdate, q: TelegramCallbackQuery, now: Dat
       providerMessageId: `${m.chat.id}:${m.message_id}:cb:${q.data}`,
       sender: sender(q.from),
       kind: 'text',
-      text: clip(button?.text ?? q.data),
+      text: button?.text ?? q.data,
       receivedAt: now,
       raw: update,
     },
@@ -125,8 +126,4 @@ function sender(u: TelegramUser): Sender {
     ...(displayName ? { displayName } : {}),
     ...(u.language_code ? { locale: u.language_code } : {}),
   };
-}
-
-function clip(text: string): string {
-  return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
 }

@@ -15,7 +15,7 @@ import {
   type MediaRef,
   type OutboundMessage,
 } from '../../core/domain/index.js';
-import { backoffDelay, lowerMessage } from '../../core/engine/index.js';
+import { backoffDelay, fitInbound, lowerMessage } from '../../core/engine/index.js';
 import type { ChannelAdapter, Clock, FetchedMedia, Logger, SendContext, SendResult } from '../../core/ports/index.js';
 import { TELEGRAM_ALLOWED_UPDATES, TELEGRAM_WEBHOOK_PATH, telegramCapabilities } from './definition.js';
 import { toTelegramError } from './errors.js';
@@ -224,7 +224,7 @@ export class TelegramChannel implements ChannelAdapter {
     this.recentStaff.add(inbound.providerMessageId);
     if (this.recentStaff.size > RECENT_STAFF_UPDATES) this.recentStaff.delete(this.recentStaff.values().next().value as string);
     try {
-      await this.opts.staff?.handle(InboundMessageSchema.parse(inbound));
+      await this.opts.staff?.handle(InboundMessageSchema.parse(fitInbound(inbound, this.opts.clock.now()).input));
     } catch (err) {
       this.opts.log.error({ err: errorMessage(err) }, 'telegram: staff command failed');
     }

@@ -51,6 +51,8 @@ export const InboundMessageSchema = z.object({
   media: MediaRefSchema.optional(),
   /** Set when the message edits an earlier one (Telegram edited_message). */
   editOf: z.string().optional(),
+  /** Set by the engine when the text was longer than `MAX_TEXT_LENGTH` and was clipped. */
+  clipped: z.object({ originalLength: z.number().int().positive() }).optional(),
   receivedAt: z.coerce.date(),
   raw: z.unknown().optional(),
 });
@@ -103,6 +105,8 @@ export const MessageSchema = z.object({
   choices: z.array(ChoiceSchema).optional(),
   media: MediaRefSchema.optional(),
   providerMessageId: z.string().optional(),
+  /** The candidate's text was clipped to `MAX_TEXT_LENGTH` (the text ends with a marker saying so). */
+  clipped: z.object({ originalLength: z.number().int().positive() }).optional(),
   status: MessageStatusSchema,
   error: z.string().optional(),
   attempts: z.number().int().nonnegative().default(0),

@@ -17,6 +17,7 @@ import {
 import type { ChannelAdapter, Clock, EventBus, KeyedQueue, Logger, Scheduler, Store } from '../ports/index.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './context.js';
 import type { Effect, OperatorNotificationKind } from './effects.js';
+import { fitInbound } from './fit-inbound.js';
 import { noopMetrics, type EngineMetrics } from './metrics.js';
 import type { OutboundDispatcher } from './outbound.js';
 
@@ -82,9 +83,12 @@ export class Engine {
    * the message is durable: the adapter may acknowledge the provider.
    */
   async receive(input: InboundMessageInput): Promise<ReceiveResult> {
-    const parsed = InboundMessageSchema.safeParse(input);
+    // One place for every channel: clip long text, hash long ids, receipt time for a bad date.
+    const fitted = fitInbound(input, this.deps.clock.now());
+    const channel = (input as { ref?: { channel?: ChannelId } }).ref?.channel;
+    if (fitted.adjustments.length) this.deps.log.warn({ channel, adjustments: fitted.adjustments }, 'inbound message adjusted to fit');
+    const parsed = InboundMessageSchema.safeParse(fitted.input);
     if (!parsed.success) {
-      const channel = (input as { ref?: { channel?: ChannelId } }).ref?.channel;
       if (channel) this.metrics.inbound(channel, 'invalid');
       throw new ValidationError('Invalid inbound message', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
     }

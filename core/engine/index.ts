@@ -1,4 +1,5 @@
 export * from './engine.js';
+export * from './fit-inbound.js';
 export * from './context.js';
 export * from './effects.js';
 export * from './keyed-queue.js';

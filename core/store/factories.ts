@@ -51,6 +51,7 @@ export function inboundToMessage(inbound: InboundMessage, conversationId: string
     kind: inbound.kind,
     text: inbound.text,
     ...(inbound.media ? { media: inbound.media } : {}),
+    ...(inbound.clipped ? { clipped: inbound.clipped } : {}),
     providerMessageId: inbound.providerMessageId,
     status: 'pending',
     attempts: 0,

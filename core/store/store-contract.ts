@@ -157,6 +157,21 @@ export function runStoreContract(name: string, factory: () => Promise<Store>): v
       expect(await store.listEvents({ conversationId: conversation.id })).toEqual([sent]);
     });
 
+    it('refuses an invalid date with a ValidationError naming the field, and keeps the row as it was', async () => {
+      const { conversation } = await store.ensureConversation({ channel: 'webchat', externalId: 's1' }, { id: 's1' }, T0);
+      const m = botMessage(conversation.id, 'a', at(1));
+      await store.insertMessage(m);
+      const invalid = new Date(Number.NaN);
+      await expect(store.updateMessage(m.id, { status: 'delivered' }, invalid)).rejects.toMatchObject({ code: 'VALIDATION', issues: [expect.stringContaining('updatedAt')] });
+      const event: DomainEvent = { id: newId('evt'), type: 'MessageSent', at: invalid, actor: 'bot', conversationId: conversation.id, messageId: m.id, channel: 'webchat' };
+      await expect(store.updateMessage(m.id, { status: 'sent' }, at(2), [event])).rejects.toMatchObject({ code: 'VALIDATION' });
+      await expect(store.insertMessage(botMessage(conversation.id, 'b', invalid))).rejects.toMatchObject({ code: 'VALIDATION' });
+      const stored = await store.getMessage(m.id);
+      expect(stored?.status).toBe('queued');
+      expect(stored?.updatedAt.toISOString()).toBe(at(1).toISOString());
+      expect(await store.listEvents({ conversationId: conversation.id })).toEqual([]);
+    });
+
     it('returns the newest N messages oldest first', async () => {
       const { conversation } = await store.ensureConversation({ channel: 'webchat', externalId: 's1' }, { id: 's1' }, T0);
       for (let i = 0; i < 5; i++) await store.insertMessage(botMessage(conversation.id, `m${i}`, at(i)));

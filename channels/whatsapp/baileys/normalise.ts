@@ -22,7 +22,8 @@ export function normaliseWAMessage(m: WAMessage, now: Date): InboundMessageInput
   const id = m.key.id;
   if (!phone || !id || !m.message) return undefined;
   const c = m.message;
-  const at = m.messageTimestamp ? new Date(Number(m.messageTimestamp) * 1000) : now;
+  const stamped = m.messageTimestamp ? new Date(Number(m.messageTimestamp) * 1000) : now;
+  const at = Number.isFinite(stamped.getTime()) ? stamped : now;
   const base = {
     ref: { channel: 'whatsapp' as const, externalId: phone, provider: 'baileys' },
     providerMessageId: id,

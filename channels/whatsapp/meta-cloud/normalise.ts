@@ -11,8 +11,11 @@ export interface Normalised {
   ignored: string[];
 }
 
-/** Turn one webhook delivery into Parley messages and delivery updates. */
-export function normaliseMetaWebhook(payload: MetaWebhook, log: Logger): Normalised {
+/**
+ * Turn one webhook delivery into Parley messages and delivery updates. `now` (receipt time)
+ * stands in for a timestamp that is not a number of seconds, so no invalid date goes further.
+ */
+export function normaliseMetaWebhook(payload: MetaWebhook, log: Logger, now: Date): Normalised {
   const out: Normalised = { inbound: [], statuses: [], ignored: [] };
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
@@ -28,13 +31,13 @@ export function normaliseMetaWebhook(payload: MetaWebhook, log: Logger): Normali
           out.ignored.push('malformed message');
           continue;
         }
-        const inbound = toInbound(parsed.data, names.get(parsed.data.from));
+        const inbound = toInbound(parsed.data, names.get(parsed.data.from), now);
         if (inbound) out.inbound.push(inbound);
         else out.ignored.push(`message type ${parsed.data.type}`);
       }
       for (const raw of change.value.statuses ?? []) {
         const parsed = MetaStatusSchema.safeParse(raw);
-        const update = parsed.success ? toStatus(parsed.data) : undefined;
+        const update = parsed.success ? toStatus(parsed.data, now) : undefined;
         if (update) out.statuses.push(update);
         else out.ignored.push('status');
       }
@@ -43,14 +46,14 @@ export function normaliseMetaWebhook(payload: MetaWebhook, log: Logger): Normali
   return out;
 }
 
-function toInbound(m: MetaMessage, displayName: string | undefined): InboundMessageInput | undefined {
+function toInbound(m: MetaMessage, displayName: string | undefined, now: Date): InboundMessageInput | undefined {
   const phone = toE164(m.from);
   if (!phone) return undefined;
   const base = {
     ref: { channel: 'whatsapp' as const, externalId: phone, provider: 'meta' },
     providerMessageId: m.id,
     sender: { id: phone, phone, ...(displayName ? { displayName } : {}) },
-    receivedAt: new Date(Number(m.timestamp) * 1000),
+    receivedAt: epochSeconds(m.timestamp) ?? now,
     raw: m,
   };
   const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
@@ -70,9 +73,16 @@ function toInbound(m: MetaMessage, displayName: string | undefined): InboundMess
 
 const STATUSES = new Set(['sent', 'delivered', 'read', 'failed']);
 
-function toStatus(s: { id: string; status: string; timestamp: string; errors?: { code: number; title?: string; message?: string; error_data?: { details?: string } }[] }): StatusUpdate | undefined {
+function toStatus(s: { id: string; status: string; timestamp: string; errors?: { code: number; title?: string; message?: string; error_data?: { details?: string } }[] }, now: Date): StatusUpdate | undefined {
   if (!STATUSES.has(s.status)) return undefined;
   const e = s.errors?.[0];
   const error = e ? `${e.code} ${e.title ?? e.message ?? ''}${e.error_data?.details ? `: ${e.error_data.details}` : ''}`.trim() : undefined;
-  return { providerMessageId: s.id, status: s.status as StatusUpdate['status'], at: new Date(Number(s.timestamp) * 1000), ...(error ? { error } : {}) };
+  return { providerMessageId: s.id, status: s.status as StatusUpdate['status'], at: epochSeconds(s.timestamp) ?? now, ...(error ? { error } : {}) };
+}
+
+/** Meta's `timestamp` (Unix seconds as a string) as a Date; undefined when it is not one. */
+export function epochSeconds(value: string): Date | undefined {
+  if (!/^\d{1,12}$/.test(value.trim())) return undefined;
+  const at = new Date(Number(value) * 1000);
+  return Number.isFinite(at.getTime()) ? at : undefined;
 }

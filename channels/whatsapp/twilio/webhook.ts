@@ -1,9 +1,10 @@
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { InboundMessageInput } from '../../../core/domain/index.js';
 import type { ReceiveResult } from '../../../core/engine/index.js';
 import type { Logger } from '../../../core/ports/index.js';
+import { deliverEach } from '../shared/deliver.js';
 import { toE164 } from '../shared/phone.js';
 import type { StatusUpdate } from '../shared/provider.js';
 
@@ -48,15 +49,23 @@ export function twilioWebhookRouter(deps: TwilioWebhookDeps): Router {
   const form = express.urlencoded({ extended: false, limit: '1mb' });
   router.post(TWILIO_STATUS_PATH, form, (req, res) => {
     if (!signed(deps, req)) return void res.sendStatus(403);
-    void onStatus(deps, req.body).then((code) => res.sendStatus(code));
+    void onStatus(deps, req.body).then((code) => res.sendStatus(code), (err: unknown) => failed(deps, err, res));
   });
   router.post(TWILIO_WEBHOOK_PATH, form, (req, res) => {
     if (!signed(deps, req)) return void res.sendStatus(403);
     // A status callback posted to the message URL is handled as one.
     const handler = (req.body as Record<string, unknown>).MessageStatus && !(req.body as Record<string, unknown>).Body ? onStatus : onMessage;
-    void handler(deps, req.body).then((code) => res.type('text/xml').status(code).send(code === 200 ? '<Response/>' : ''));
+    void handler(deps, req.body).then(
+      (code) => res.type('text/xml').status(code).send(code === 200 ? '<Response/>' : ''),
+      (err: unknown) => failed(deps, err, res),
+    );
   });
   return router;
+}
+
+function failed(deps: TwilioWebhookDeps, err: unknown, res: Response): void {
+  deps.log.error({ err }, 'whatsapp (twilio): webhook failed');
+  res.sendStatus(500);
 }
 
 function signed(deps: TwilioWebhookDeps, req: Request): boolean {
@@ -77,22 +86,19 @@ async function onMessage(deps: TwilioWebhookDeps, body: unknown): Promise<number
   const m = parsed.data;
   const audio = m.NumMedia > 0 && m.MediaUrl0 && (m.MediaContentType0 ?? '').startsWith('audio/');
   const media = m.NumMedia > 0 && m.MediaUrl0 ? { providerRef: m.MediaUrl0, ...(m.MediaContentType0 ? { mime: m.MediaContentType0 } : {}) } : undefined;
-  try {
-    await deps.receive({
-      ref: { channel: 'whatsapp', externalId: phone, provider: 'twilio' },
-      providerMessageId: m.MessageSid,
-      sender: { id: phone, phone, ...(m.ProfileName ? { displayName: m.ProfileName } : {}) },
-      kind: audio ? 'voice' : media ? 'media' : 'text',
-      text: m.ButtonText ?? m.Body,
-      ...(media ? { media } : {}),
-      receivedAt: deps.now(),
-      raw: m,
-    });
-    return 200;
-  } catch (err) {
-    deps.log.error({ err }, 'whatsapp (twilio): could not persist message');
-    return 500;
-  }
+  const inbound: InboundMessageInput = {
+    ref: { channel: 'whatsapp', externalId: phone, provider: 'twilio' },
+    providerMessageId: m.MessageSid,
+    sender: { id: phone, phone, ...(m.ProfileName ? { displayName: m.ProfileName } : {}) },
+    kind: audio ? 'voice' : media ? 'media' : 'text',
+    text: m.ButtonText ?? m.Body,
+    ...(media ? { media } : {}),
+    receivedAt: deps.now(),
+    raw: m,
+  };
+  // Invalid content is acknowledged (Twilio would retry it in vain); 500 only if the store failed.
+  const { failed } = await deliverEach([inbound], async (i) => void (await deps.receive(i)), deps.log, 'whatsapp (twilio) message');
+  return failed ? 500 : 200;
 }
 
 const STATUS_MAP: Record<string, StatusUpdate['status'] | undefined> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed', undelivered: 'failed' };
@@ -103,6 +109,7 @@ async function onStatus(deps: TwilioWebhookDeps, body: unknown): Promise<number>
   if (!parsed.success || !status) return 200; // queued/accepted/sending: nothing to record
   const s = parsed.data;
   const error = status === 'failed' ? `${s.MessageStatus}${s.ErrorCode ? ` ${s.ErrorCode}` : ''}${s.ErrorMessage ? `: ${s.ErrorMessage}` : ''}` : undefined;
-  await deps.onStatus({ providerMessageId: s.MessageSid, status, at: deps.now(), ...(error ? { error } : {}) });
-  return 200;
+  const update: StatusUpdate = { providerMessageId: s.MessageSid, status, at: deps.now(), ...(error ? { error } : {}) };
+  const { failed } = await deliverEach([update], deps.onStatus, deps.log, 'whatsapp (twilio) status');
+  return failed ? 500 : 200;
 }

@@ -25,7 +25,16 @@ import type {
   Store,
   TurnCommit,
 } from '../../ports/index.js';
-import { reviveCandidate, reviveConversation, reviveEvent, reviveMessage } from '../codec.js';
+import {
+  assertCandidateDates,
+  assertConversationDates,
+  assertEventDates,
+  assertMessageDates,
+  reviveCandidate,
+  reviveConversation,
+  reviveEvent,
+  reviveMessage,
+} from '../codec.js';
 import { inboundToMessage, newCandidate, newConversation } from '../factories.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -211,6 +220,7 @@ export class SqliteStore implements Store {
       const row = this.q.messageById.get(id) as Row | undefined;
       if (!row) return undefined;
       const next: Message = { ...reviveMessage(row.doc), ...patch, updatedAt: now };
+      assertMessageDates(next);
       this.q.updateMessage.run(next.status, next.providerMessageId ?? null, JSON.stringify(next), id);
       for (const event of events) this.writeEvent(event);
       return next;
@@ -221,6 +231,7 @@ export class SqliteStore implements Store {
     const row = this.q.messageById.get(id) as Row | undefined;
     if (!row) return;
     const next: Message = { ...reviveMessage(row.doc), status, updatedAt: now };
+    assertMessageDates(next);
     this.q.updateMessage.run(status, next.providerMessageId ?? null, JSON.stringify(next), id);
   }
 
@@ -324,10 +335,12 @@ export class SqliteStore implements Store {
   }
 
   private writeCandidate(c: Candidate): void {
+    assertCandidateDates(c);
     this.q.upsertCandidate.run(c.id, c.phone ?? null, c.email ?? null, c.stage, c.createdAt.getTime(), JSON.stringify(c));
   }
 
   private writeConversation(c: Conversation): void {
+    assertConversationDates(c);
     this.q.upsertConversation.run(
       c.id,
       c.ref.channel,
@@ -343,12 +356,14 @@ export class SqliteStore implements Store {
   }
 
   private writeMessage(m: Message, ignoreExisting = false): void {
+    assertMessageDates(m);
     const args = [m.id, m.conversationId, m.channel, m.direction, m.status, m.providerMessageId ?? null, m.createdAt.getTime(), JSON.stringify(m)];
     if (ignoreExisting) this.q.insertMessageIgnore.run(...args);
     else this.q.insertMessage.run(...args);
   }
 
   private writeEvent(e: DomainEvent): void {
+    assertEventDates(e);
     this.q.insertEvent.run(e.id, e.type, e.conversationId ?? null, e.candidateId ?? null, e.at.getTime(), JSON.stringify(e));
   }
 }

@@ -15,6 +15,7 @@ import {
   type Stage,
 } from '../../domain/index.js';
 import type { ConversationQuery, EnsureConversationResult, EventQuery, MessagePatch, RecordInboundResult, Store, TurnCommit } from '../../ports/index.js';
+import { assertEventDates, assertMessageDates } from '../codec.js';
 import { inboundToMessage, newCandidate, newConversation } from '../factories.js';
 
 type Doc<T> = T & { _id: string };
@@ -151,9 +152,12 @@ export class MongoStore implements Store {
     return docs.reverse().map((d) => strip(d) as Message);
   }
   async insertMessage(message: Message): Promise<void> {
+    assertMessageDates(message);
     await insertIgnoringDuplicates(this.messages, [message]);
   }
   async updateMessage(id: string, patch: MessagePatch, now: Date, events: DomainEvent[] = []): Promise<Message | undefined> {
+    assertMessageDates({ id, createdAt: now, updatedAt: now } as Message);
+    events.forEach(assertEventDates);
     const doc = await this.messages.findOneAndUpdate({ _id: id }, { $set: { ...patch, updatedAt: now } }, { returnDocument: 'after' });
     if (doc) await insertIgnoringDuplicates(this.events, events);
     return strip(doc);
