@@ -51,6 +51,8 @@ beforeAll(async () => {
     const { conversation } = await app.parley.store.ensureConversation({ channel: 'webchat', externalId: `funnel-${i}` }, { id: `funnel-${i}` }, clock.now());
     conversations.set(`c${i}`, conversation.id);
   }
+  // c8 wrote once and nothing else happened (a conversation nobody wrote in is not in the funnel).
+  await app.parley.store.recordInbound({ ref: { channel: 'webchat', externalId: 'funnel-8' }, providerMessageId: 'funnel-8:1', sender: { id: 'funnel-8' }, kind: 'text', text: 'hi', receivedAt: T0 }, T0);
   const steps = [
     ...JOURNEYS.map(([m, c, from, to]) => [m, () => emit(c, { type: 'CandidateStateChanged', from, to }, to)] as const),
     ...RISKS.map(([m, c, level]) => [m, () => emit(c, { type: 'RiskAssessed', score: 0.5, level, factors: [] })] as const),

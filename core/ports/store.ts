@@ -43,6 +43,11 @@ export interface ConversationQuery {
   needsHuman?: boolean;
   channel?: ChannelId;
   candidateId?: string;
+  /**
+   * Only conversations with something in them: the candidate wrote, or a turn or an operator
+   * changed it (not an empty chat page). Filtered in the query, before `limit`.
+   */
+  engaged?: boolean;
   limit?: number;
   offset?: number;
 }

@@ -196,6 +196,17 @@ export function runStoreContract(name: string, factory: () => Promise<Store>): v
       expect(await store.listCandidates()).toHaveLength(2);
     });
 
+    it('lists only engaged conversations before applying the limit', async () => {
+      const written = await store.recordInbound(inbound('s1', 'p1'), at(1));
+      const touched = await store.ensureConversation({ channel: 'webchat', externalId: 's2' }, { id: 's2' }, at(2));
+      await store.commitTurn({ conversation: { ...touched.conversation, needsHuman: true }, messages: [], events: [] });
+      // Newer than both, but nobody wrote and nothing happened: empty chat pages.
+      for (let i = 0; i < 3; i++) await store.ensureConversation({ channel: 'webchat', externalId: `empty-${i}` }, { id: `empty-${i}` }, at(10 + i));
+      expect((await store.listConversations({ limit: 2 })).map((c) => c.ref.externalId)).toEqual(['empty-2', 'empty-1']);
+      expect((await store.listConversations({ engaged: true, limit: 2 })).map((c) => c.ref.externalId)).toEqual(['s2', 's1']);
+      expect((await store.listConversations({ engaged: true, candidateId: written.candidate.id })).map((c) => c.id)).toEqual([written.conversation.id]);
+    });
+
     it('filters events by conversation, type and time', async () => {
       const mk = (type: 'ConversationStarted' | 'CandidateOptedOut', s: number, conversationId: string): DomainEvent =>
         type === 'ConversationStarted'

@@ -1,6 +1,7 @@
 import type { NewDomainEvent } from '../../core/domain/index.js';
 import type { Store } from '../../core/ports/index.js';
 import { assessRisk, riskTransition, type RiskAssessment, type RiskConfig, type RiskEpisodeState } from '../../core/risk/index.js';
+import { allConversations } from '../handlers/store-scan.js';
 import { nextEvery } from '../policy/index.js';
 import { recordEvents, type JobsDeps } from '../runtime/deps.js';
 import type { RiskJobs } from '../runtime/jobs-runtime.js';
@@ -31,7 +32,10 @@ export function createRiskJobs(deps: JobsDeps, config: RiskConfig): RiskJobs {
       [RISK_SWEEP_JOB]: {
         recurrence: (now) => nextEvery(now, deps.settings.riskSweepEveryMs),
         async run() {
-          for (const c of await deps.store.listCandidates()) if (!CLOSED.has(c.stage)) await assess(c.id);
+          // Candidates with an engaged conversation only: an opened, empty chat has nothing to score.
+          const engaged = new Set<string>();
+          for await (const c of allConversations(deps.store, { engaged: true })) engaged.add(c.candidateId);
+          for (const c of await deps.store.listCandidates()) if (engaged.has(c.id) && !CLOSED.has(c.stage)) await assess(c.id);
         },
       },
     },

@@ -26,7 +26,7 @@ export class ConversationViews {
 
   constructor(private readonly deps: ViewDeps) {}
 
-  /** Worth listing: a candidate has written, or something happened on it (not an empty chat page). */
+  /** Worth listing: a candidate has written, or something happened on it (not an empty chat page). As `ConversationQuery.engaged`. */
   static listed(c: Conversation): boolean {
     return c.lastCandidateMessageAt !== undefined || c.version > 0;
   }
@@ -98,13 +98,14 @@ export class ConversationViews {
 
   /**
    * The list, most urgent first. Reads the `limit` most recently active conversations plus every
-   * flagged one, so someone waiting for a human is never cut off by the limit.
+   * flagged one, so someone waiting for a human is never cut off by the limit. Empty chats are
+   * filtered in the query, so they can never push real conversations past the limit.
    */
   async list(filter: ConversationFilter, operatorId: string, limit = 500): Promise<ConversationSummary[]> {
-    const recent = await this.deps.store.listConversations({ limit });
-    const flagged = await this.deps.store.listConversations({ needsHuman: true, limit: 1000 });
-    const human = await this.deps.store.listConversations({ mode: 'human', limit: 1000 });
-    const byId = new Map([...recent, ...flagged, ...human].filter(ConversationViews.listed).map((c) => [c.id, c]));
+    const recent = await this.deps.store.listConversations({ engaged: true, limit });
+    const flagged = await this.deps.store.listConversations({ engaged: true, needsHuman: true, limit: 1000 });
+    const human = await this.deps.store.listConversations({ engaged: true, mode: 'human', limit: 1000 });
+    const byId = new Map([...recent, ...flagged, ...human].map((c) => [c.id, c]));
     const names = new Map<string, string | undefined>();
     const rows: ConversationSummary[] = [];
     for (const c of byId.values()) rows.push(await this.summary(c, undefined, names));

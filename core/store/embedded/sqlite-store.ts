@@ -166,6 +166,7 @@ export class SqliteStore implements Store {
       ['channel = ?', query.channel],
       ['candidate_id = ?', query.candidateId],
     ]);
+    if (query.engaged) where.push(ENGAGED_SQL);
     const sql =
       `SELECT doc FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
       'ORDER BY last_activity_at DESC, id LIMIT ? OFFSET ?';
@@ -367,6 +368,9 @@ export class SqliteStore implements Store {
     this.q.insertEvent.run(e.id, e.type, e.conversationId ?? null, e.candidateId ?? null, e.at.getTime(), JSON.stringify(e));
   }
 }
+
+/** A conversation with something in it (see `ConversationQuery.engaged`). */
+const ENGAGED_SQL = "(version > 0 OR json_extract(doc, '$.lastCandidateMessageAt') IS NOT NULL)";
 
 /** WHERE clauses for the filters that are set. */
 function filters(pairs: [clause: string, value: string | number | undefined][]): { where: string[]; args: (string | number)[] } {

@@ -123,7 +123,8 @@ export class MongoStore implements Store {
     return strip(await this.conversations.findOne({ 'ref.channel': ref.channel, 'ref.externalId': ref.externalId }));
   }
   async listConversations(q: ConversationQuery = {}): Promise<Conversation[]> {
-    const filter = defined({ stage: q.stage, mode: q.mode, needsHuman: q.needsHuman, 'ref.channel': q.channel, candidateId: q.candidateId });
+    const filter: Record<string, unknown> = defined({ stage: q.stage, mode: q.mode, needsHuman: q.needsHuman, 'ref.channel': q.channel, candidateId: q.candidateId });
+    if (q.engaged) filter.$or = [{ version: { $gt: 0 } }, { lastCandidateMessageAt: { $type: 'date' } }];
     const docs = await this.conversations.find(filter).sort({ lastActivityAt: -1, _id: 1 }).skip(q.offset ?? 0).limit(q.limit ?? 1000).toArray();
     return docs.map((d) => strip(d) as Conversation);
   }
