@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { candidateCommands, type CommandHandler } from '../bots/commands/index.js';
 import { intakeMiddleware, screeningFallback, type RoleOption } from '../bots/intake/index.js';
-import { WebchatChannel, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js';
+import { SqliteWebchatSessionStore, WebchatChannel, webchatSecurityHeaders, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js';
 import type { ChannelId } from '../core/domain/index.js';
 import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, type Middleware, type TurnJob } from '../core/engine/index.js';
 import { systemClock, type ChannelAdapter, type Clock, type Logger } from '../core/ports/index.js';
@@ -116,7 +116,11 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     notifyOperators: (n) => services.notifyOperators?.(n) ?? Promise.resolve(),
     ...(config.PARLEY_TEST_CRASH_POINT ? { crashHook: crashAt(config.PARLEY_TEST_CRASH_POINT, log) } : {}),
   });
-  webchat.attach(io, { engine, store, clock, log });
+  const sessions = new SqliteWebchatSessionStore(store.database, clock.now());
+  if (sessions.legacy) log.info(sessions.legacy, 'web chat: conversations moved to public ids (old session ids kept only hashed), empty ones removed');
+  webchat.attach(io, { engine, store, clock, log, sessions, settings: config, clientAddress: clientAddressOf(app) });
+  // CSP, nosniff and the frame policy for /chat and its assets, before any route answers.
+  http.prependListener('request', webchatSecurityHeaders(config.WEBCHAT_FRAME_ANCESTORS));
 
   const sockets = new Set<Socket>();
   http.on('connection', (s) => {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ErrorCodes, ParleyError } from '../core/domain/index.js';
+import { webchatConfigShape } from '../channels/webchat/config.js';
 import { PLUGIN_CONFIG_SHAPES } from './plugins/config-shapes.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -54,6 +55,7 @@ export const ConfigSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (e.g. the output of: openssl rand -hex 24)').optional(),
   /** Test hook for crash-recovery tests: the process kills itself at this point. Never set in production. */
   PARLEY_TEST_CRASH_POINT: z.enum(['after-persist', 'after-commit']).optional(),
+  ...webchatConfigShape,
   ...PLUGIN_CONFIG_SHAPES,
 });
 

@@ -13,10 +13,12 @@ describe('web chat: intake over the Socket.IO contract', () => {
   it('greets, asks consent, name and role, confirms, and resumes with history after reconnecting', async () => {
     const c = await ChatClient.connect(app.url);
     expect(c.sessionId).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
-    expect(c.conversationId).toMatch(/^conv_/);
     expect(c.history).toEqual([]);
+    // Nothing exists until the first message is accepted.
+    expect(c.conversationId).toBe('');
 
     const consent = await c.ask('hi', /Do you agree to continue\?/);
+    expect(c.conversationId).toMatch(/^conv_/);
     expect(consent.choices?.map((x) => x.label)).toEqual(['Yes, continue', 'No']);
     expect(c.received.some((m) => /recruiting assistant for Acme/.test(m.text))).toBe(true);
     await c.ask('Yes, continue', /What is your name\?/);

@@ -12,8 +12,19 @@ export interface WebchatMessage {
 
 export type WebchatAck = { ok: true; id: string; duplicate?: boolean } | { ok: false; error: string };
 
+/**
+ * The session the server holds for this browser. `sessionId` is the browser's secret: keep it,
+ * send it back as `auth.sessionId` when reconnecting, show it to nobody. A new or rotated secret
+ * replaces the old one. `conversationId` is set once the first message was accepted (no
+ * conversation exists before), and the event is sent again then.
+ */
+export interface WebchatSessionInfo {
+  sessionId: string;
+  conversationId?: string;
+}
+
 export interface WebchatServerToClient {
-  session: (p: { sessionId: string; conversationId: string }) => void;
+  session: (p: WebchatSessionInfo) => void;
   history: (messages: WebchatMessage[]) => void;
   message: (m: WebchatMessage) => void;
   typing: (p: { typing: boolean }) => void;
@@ -24,10 +35,18 @@ export interface WebchatClientToServer {
 }
 
 export interface WebchatSocketData {
-  sessionId: string;
-  conversationId: string;
-  /** Timestamps of recent messages, for the per-connection rate limit. */
-  recent: number[];
+  /** The browser's secret (only ever sent back to this socket). */
+  secret: string;
+  /** The session's public id: the conversation's external id and room name. */
+  publicId: string;
+  /** Set once the conversation exists (after the first accepted message). */
+  conversationId?: string;
+  /** True until the session is stored: its first message creates it (and the conversation). */
+  pending: boolean;
+  /** The session being stored by a first message, so concurrent first messages wait for it. */
+  starting?: Promise<boolean>;
+  /** The client's address, for per-client limits. */
+  address: string;
 }
 
 export const WEBCHAT_NAMESPACE = '/webchat';

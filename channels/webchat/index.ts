@@ -1,5 +1,9 @@
+export * from './config.js';
 export * from './contract.js';
 export * from './definition.js';
+export * from './http-headers.js';
+export * from './limits.js';
+export * from './sessions.js';
 export * from './webchat-channel.js';
 import { fileURLToPath } from 'node:url';
 

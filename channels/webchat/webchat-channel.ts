@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import { ValidationError, type ConversationRef, type Message, type OutboundMessage } from '../../core/domain/index.js';
 import type { Engine } from '../../core/engine/index.js';
 import type { ChannelAdapter, Clock, Logger, SendContext, SendResult, Store } from '../../core/ports/index.js';
+import type { WebchatSettings } from './config.js';
 import {
   MAX_WEBCHAT_TEXT,
   WEBCHAT_NAMESPACE,
@@ -14,11 +15,13 @@ import {
   type WebchatSocketData,
 } from './contract.js';
 import { webchatCapabilities } from './definition.js';
+import { SlidingWindowLimiter } from './limits.js';
+import { hashSecret, newPublicId, newSessionSecret, type WebchatSessionStore } from './sessions.js';
 
 type WebchatSocket = Socket<WebchatClientToServer, WebchatServerToClient, Record<string, never>, WebchatSocketData>;
 type WebchatNamespace = Namespace<WebchatClientToServer, WebchatServerToClient, Record<string, never>, WebchatSocketData>;
 
-const SessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+const SecretSchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/);
 const IncomingSchema = z.object({
   text: z
     .string({ error: 'text must be a string' })
@@ -31,29 +34,56 @@ const IncomingSchema = z.object({
 });
 
 const RATE_WINDOW_MS = 10_000;
-const RATE_MAX = 20;
+const NEW_SESSION_WINDOW_MS = 3_600_000;
 const HISTORY_LIMIT = 200;
+const DAY_MS = 86_400_000;
+
+export const TOO_FAST = 'You are sending messages too quickly. Please wait a few seconds.';
+export const TOO_MANY_CHATS = 'Too many new chats were started from your network. Please try again later.';
 
 export interface WebchatDeps {
   engine: Engine;
   store: Store;
   clock: Clock;
   log: Logger;
+  sessions: WebchatSessionStore;
+  settings: Pick<WebchatSettings, 'WEBCHAT_RATE_LIMIT' | 'WEBCHAT_IP_RATE_LIMIT' | 'WEBCHAT_NEW_SESSIONS_PER_IP' | 'WEBCHAT_SESSION_TTL_DAYS'>;
+  /** The client's address of a handshake, resolved under the app's `trust proxy` (default: the TCP peer). */
+  clientAddress?: (req: IncomingMessage) => string;
+}
+
+interface Limits {
+  perSession: SlidingWindowLimiter;
+  perAddress: SlidingWindowLimiter;
+  newSessions: SlidingWindowLimiter;
 }
 
 /**
- * The web chat channel: Socket.IO namespace `/webchat` in, room emits out. A session id (kept
- * by the browser) is the conversation's external id, so a reload resumes the same conversation.
+ * The web chat channel: Socket.IO namespace `/webchat` in, room emits out.
+ *
+ * A browser holds a session secret; the server stores its hash and a separate public id, which is
+ * the conversation's external id (what operators see). Connecting creates nothing: the session
+ * and the conversation are stored with the first accepted message, so opened chat pages never
+ * reach the console, the funnel or the risk sweep. Sessions expire after
+ * `WEBCHAT_SESSION_TTL_DAYS` without a connection or message. Rate limits count per session
+ * (however many sockets share it) and per client address.
  */
 export class WebchatChannel implements ChannelAdapter {
   readonly id = 'webchat' as const;
   readonly capabilities = webchatCapabilities;
   private nsp: WebchatNamespace | undefined;
   private deps: WebchatDeps | undefined;
+  private limits: Limits | undefined;
 
   /** Register the namespace. Call once the engine exists. */
   attach(io: Server, deps: WebchatDeps): void {
     this.deps = deps;
+    this.limits = {
+      perSession: new SlidingWindowLimiter(deps.settings.WEBCHAT_RATE_LIMIT, RATE_WINDOW_MS),
+      perAddress: new SlidingWindowLimiter(deps.settings.WEBCHAT_IP_RATE_LIMIT, RATE_WINDOW_MS),
+      newSessions: new SlidingWindowLimiter(deps.settings.WEBCHAT_NEW_SESSIONS_PER_IP, NEW_SESSION_WINDOW_MS),
+    };
+    void deps.sessions.deleteIdleSince(this.expiredBefore()).catch((err: unknown) => deps.log.warn({ err }, 'webchat: could not remove expired sessions'));
     this.nsp = io.of(WEBCHAT_NAMESPACE) as WebchatNamespace;
     this.nsp.on('connection', (socket) => {
       this.onConnection(socket).catch((err: unknown) => {
@@ -73,20 +103,48 @@ export class WebchatChannel implements ChannelAdapter {
     this.nsp?.to(room(ref.externalId)).emit('typing', { typing: true });
   }
 
+  private expiredBefore(): Date {
+    const deps = this.deps as WebchatDeps;
+    return new Date(deps.clock.now().getTime() - deps.settings.WEBCHAT_SESSION_TTL_DAYS * DAY_MS);
+  }
+
   private async onConnection(socket: WebchatSocket): Promise<void> {
     const deps = this.deps as WebchatDeps;
-    const offered = (socket.handshake.auth as { sessionId?: unknown } | undefined)?.sessionId;
-    const sessionId = SessionIdSchema.safeParse(offered).success ? (offered as string) : randomBytes(18).toString('base64url');
-    const ref: ConversationRef = { channel: 'webchat', externalId: sessionId };
-    const { conversation } = await deps.store.ensureConversation(ref, { id: sessionId }, deps.clock.now());
-    socket.data = { sessionId, conversationId: conversation.id, recent: [] };
-    await socket.join(room(sessionId));
+    const address = deps.clientAddress?.(socket.request) ?? socket.request.socket.remoteAddress ?? 'unknown';
+    const offered = SecretSchema.safeParse((socket.handshake.auth as { sessionId?: unknown } | undefined)?.sessionId);
+    const resumed = offered.success ? await this.resume(offered.data) : undefined;
+    // Unknown or expired secrets get a fresh one: nothing is stored until the first message.
+    const data: WebchatSocketData = resumed ?? { secret: newSessionSecret(), publicId: newPublicId(), pending: true, address };
+    socket.data = { ...data, address };
+    await socket.join(room(data.publicId));
     socket.on('message', (payload, ack) => {
       void this.onMessage(socket, payload, typeof ack === 'function' ? ack : () => undefined);
     });
-    socket.emit('session', { sessionId, conversationId: conversation.id });
-    const history = await deps.store.listMessages(conversation.id, { limit: HISTORY_LIMIT });
+    socket.emit('session', { sessionId: data.secret, ...(data.conversationId ? { conversationId: data.conversationId } : {}) });
+    const history = data.conversationId ? await deps.store.listMessages(data.conversationId, { limit: HISTORY_LIMIT }) : [];
     socket.emit('history', history.filter(visible).map(toWire));
+  }
+
+  /** The stored session for a secret, rotating a legacy secret; undefined when unknown or expired. */
+  private async resume(secret: string): Promise<WebchatSocketData | undefined> {
+    const deps = this.deps as WebchatDeps;
+    const hash = hashSecret(secret);
+    const session = await deps.sessions.find(hash);
+    if (!session) return undefined;
+    const now = deps.clock.now();
+    if (session.lastSeenAt < this.expiredBefore()) {
+      await deps.sessions.delete(hash);
+      return undefined;
+    }
+    let current = secret;
+    if (session.rotate) {
+      current = newSessionSecret();
+      await deps.sessions.rotate(hash, hashSecret(current), now);
+    } else {
+      await deps.sessions.touch(hash, now);
+    }
+    const conversation = await deps.store.findConversationByRef({ channel: 'webchat', externalId: session.publicId });
+    return { secret: current, publicId: session.publicId, pending: false, address: '', ...(conversation ? { conversationId: conversation.id } : {}) };
   }
 
   private async onMessage(socket: WebchatSocket, payload: unknown, ack: (r: WebchatAck) => void): Promise<void> {
@@ -98,20 +156,28 @@ export class WebchatChannel implements ChannelAdapter {
       return;
     }
     if (!this.allow(socket)) {
-      ack({ ok: false, error: 'You are sending messages too quickly. Please wait a few seconds.' });
+      ack({ ok: false, error: TOO_FAST });
       return;
     }
-    const { sessionId } = socket.data;
     try {
+      if (socket.data.pending && !(await this.startSession(socket))) {
+        ack({ ok: false, error: TOO_MANY_CHATS });
+        return;
+      }
+      const { publicId } = socket.data;
       const result = await deps.engine.receive({
-        ref: { channel: 'webchat', externalId: sessionId },
+        ref: { channel: 'webchat', externalId: publicId },
         // Scoped by session so one browser cannot collide with another's ids.
-        providerMessageId: `${sessionId}:${parsed.data.clientMessageId}`,
-        sender: { id: sessionId },
+        providerMessageId: `${publicId}:${parsed.data.clientMessageId}`,
+        sender: { id: publicId },
         kind: 'text',
         text: parsed.data.text,
         receivedAt: deps.clock.now(),
       });
+      if (!socket.data.conversationId) {
+        socket.data.conversationId = result.conversationId;
+        socket.emit('session', { sessionId: socket.data.secret, conversationId: result.conversationId });
+      }
       ack({ ok: true, id: result.messageId, ...(result.duplicate ? { duplicate: true } : {}) });
     } catch (err) {
       deps.log.error({ err }, 'webchat: could not accept message');
@@ -119,16 +185,37 @@ export class WebchatChannel implements ChannelAdapter {
     }
   }
 
+  /**
+   * Store a pending session (its first message is being accepted), once per socket even when
+   * several first messages arrive together. False when the client address started too many.
+   */
+  private async startSession(socket: WebchatSocket): Promise<boolean> {
+    const deps = this.deps as WebchatDeps;
+    const limits = this.limits as Limits;
+    socket.data.starting ??= (async () => {
+      if (!limits.newSessions.take(socket.data.address, Date.now())) return false;
+      const now = deps.clock.now();
+      await deps.sessions.create(hashSecret(socket.data.secret), { publicId: socket.data.publicId, createdAt: now, lastSeenAt: now, rotate: false });
+      socket.data.pending = false;
+      return true;
+    })();
+    const started = await socket.data.starting.catch((err: unknown) => {
+      delete socket.data.starting;
+      throw err;
+    });
+    if (!started) delete socket.data.starting;
+    return started;
+  }
+
+  /** One more message from this session and this client address, if both are under their limit. */
   private allow(socket: WebchatSocket): boolean {
+    const limits = this.limits as Limits;
     const now = Date.now();
-    const recent = socket.data.recent.filter((t) => now - t < RATE_WINDOW_MS);
-    recent.push(now);
-    socket.data.recent = recent;
-    return recent.length <= RATE_MAX;
+    return limits.perSession.take(socket.data.publicId, now) && limits.perAddress.take(socket.data.address, now);
   }
 }
 
-const room = (sessionId: string) => `webchat:${sessionId}`;
+const room = (publicId: string) => `webchat:${publicId}`;
 
 /** Messages a candidate sees in their history: theirs and ours, never failed internals. */
 function visible(m: Message): boolean {

@@ -12,13 +12,18 @@
   var seen = new Map(); // message id -> element
   var typingTimer = null;
 
+  // The session secret: it never leaves this browser except to Parley's own socket.
   var sessionId = readSession();
 
   function readSession() {
     try { return localStorage.getItem(STORAGE_KEY); } catch { return null; }
   }
 
-  var socket = io('/webchat', { auth: { sessionId: sessionId || undefined }, transports: ['websocket', 'polling'] });
+  // Read on every (re)connect, so a secret the server replaced is the one sent next time.
+  var socket = io('/webchat', {
+    auth: function (cb) { cb(sessionId ? { sessionId: sessionId } : {}); },
+    transports: ['websocket', 'polling'],
+  });
 
   function setStatus(kind, label) {
     statusEl.className = 'status status--' + kind;
@@ -105,8 +110,9 @@
 
   socket.on('session', function (s) {
     sessionId = s.sessionId;
+    // Kept across page loads once the chat has started (the first message creates it server-side).
+    if (!s.conversationId) return;
     try { localStorage.setItem(STORAGE_KEY, s.sessionId); } catch { /* private mode: session lasts the tab */ }
-    socket.auth.sessionId = s.sessionId;
   });
   socket.on('history', function (messages) {
     // On reconnect the server sends the full history again; keep what we have and add the rest.

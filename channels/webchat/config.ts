@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const count = (what: string) => z.coerce.number({ error: `expected a number of ${what}` }).int('expected a whole number');
+
+/**
+ * A `frame-ancestors` source: `'self'`, `*`, or an origin such as `https://careers.example.com`,
+ * `https://*.example.com` or `example.com:8443` (no path, no quotes other than 'self').
+ */
+const FRAME_SOURCE = /^(?:'self'|\*|(?:https?:\/\/)?(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$/;
+
+/**
+ * Env settings of the web chat, merged into the app config (bin/config.ts) and documented in
+ * .env.example. Every one has a default.
+ */
+export const webchatConfigShape = {
+  /** Messages one chat session may send per 10 seconds, however many tabs or sockets it uses. */
+  WEBCHAT_RATE_LIMIT: count('messages').min(1).max(10_000).default(20),
+  /** Messages all web chats from one client address may send per 10 seconds together. */
+  WEBCHAT_IP_RATE_LIMIT: count('messages').min(1).max(100_000).default(60),
+  /** New chats (a first message from a browser without a session) one client address may start per hour. */
+  WEBCHAT_NEW_SESSIONS_PER_IP: count('sessions').min(1).max(1_000_000).default(30),
+  /** A chat session expires after this many days without a connection or message (sliding). */
+  WEBCHAT_SESSION_TTL_DAYS: z.coerce.number({ error: 'expected a number of days' }).positive('expected more than 0 days').max(3650).default(30),
+  /**
+   * Sites allowed to show the chat in a frame (the widget's iframe), space- or comma-separated:
+   * `https://careers.example.com https://*.example.com`. The chat's own origin is always allowed.
+   */
+  WEBCHAT_FRAME_ANCESTORS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .refine((sources) => sources.every((s) => FRAME_SOURCE.test(s)), {
+      error: "expected origins such as https://careers.example.com or https://*.example.com, separated by spaces ('self' and * allowed)",
+    }),
+} satisfies z.ZodRawShape;
+
+export type WebchatSettings = {
+  [K in keyof typeof webchatConfigShape]: z.infer<(typeof webchatConfigShape)[K]>;
+};
