@@ -6,11 +6,12 @@
 
 /** Function words that carry no technical content. */
 export const STOP_WORDS = new Set(
-  ('a an the and or but nor of to in on at for with by from into onto as than then so if else yes ' +
+  ('a an the and or but nor of to in on at for with by from into onto over under about as than then so if else not no yes ' +
     'is are was were be been being am it its this that these those there here i you we they he she me my your our their them us ' +
     'do does did done can could would should will shall may might must just very really also too quite rather ' +
-    'what which who whom whose when where why how any both each some such own ' +
-    'has have had having get gets got let lets like thing things way etc e.g i.e eg ie').split(' '),
+    'what which who whom whose when where why how all any both each few more most other some such only own same ' +
+    'up down out off again further once because while until after before during between through above below ' +
+    'has have had having get gets got let lets like one ones thing things way etc e.g i.e eg ie').split(' '),
 );
 
 /** Prefixes that stay glued to their word ("re-render" is one word, rerender). */

@@ -6,19 +6,21 @@
 import type { AnswerFeatures } from './features.js';
 
 /**
- * Square roots make the first words of a concept count more than the last ones: graders give
- * full credit well before an answer repeats the whole reference. Each similarity gets a third;
- * repeating the question costs half of its share.
+ * Half for the rubric's key concepts, a quarter each for word recall of and cosine with the
+ * reference answer; repeating the question costs. Square roots make the first words of a concept
+ * count more than the last ones: graders give full credit well before an answer repeats the whole
+ * reference. (On the benchmark equal thirds do as well; the concepts' half keeps an answer that
+ * names one concept of three below one that names them all.)
  */
-export const BLEND = { concepts: 1 / 3, recall: 1 / 3, cosine: 1 / 3, echo: -0.5 } as const;
+export const BLEND = { concepts: 0.5, recall: 0.25, cosine: 0.25, echo: -0.5 } as const;
 
 /**
- * Maps the blend to technicalAccuracy 0..1 linearly, 0.05 -> 0 and 0.7 -> 1. On the benchmark,
- * answers humans graded fully correct have a median blend of 0.43 (-> 0.58), partly correct 0.36
- * (-> 0.48), incorrect 0.15 (-> 0.15); the shipped banks' own strong answers have a median of
- * 0.79 (-> 1) and an answer naming one concept of several 0.34 (-> 0.45, fair).
+ * Maps the blend to technicalAccuracy 0..1 linearly, 0.05 -> 0 and 0.75 -> 1. On the benchmark,
+ * answers humans graded fully correct have a median blend of 0.43 (-> 0.55), partly correct 0.37
+ * (-> 0.46), incorrect 0.15 (-> 0.14); the shipped banks' own strong answers have a median of
+ * 0.82 (-> 1), and an answer that only names one concept of several 0.38 (-> 0.47).
  */
-export const CALIBRATION = { zeroAt: 0.05, oneAt: 0.7 } as const;
+export const CALIBRATION = { zeroAt: 0.05, oneAt: 0.75 } as const;
 
 /** The uncalibrated blend, about -0.5..1. */
 export function blend(f: AnswerFeatures): number {
