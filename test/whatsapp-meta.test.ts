@@ -246,3 +246,118 @@ describe('Meta sending', () => {
     }
   });
 });
+
+describe('Meta deliveries the core would refuse as they are (issue 10, items 2 and 3)', () => {
+  type Batch = { entry: { changes: { value: { messages: Record<string, unknown>[]; statuses?: Record<string, unknown>[] } }[] }[] };
+  const message = (id: string, body: string, timestamp = '1767261600') => ({ from: '4915112345678', id, timestamp, text: { body }, type: 'text' });
+  const batch = (...messages: Record<string, unknown>[]) => fixture<Batch>('whatsapp/meta/text.json', (j) => (j.entry[0]!.changes[0]!.value.messages = messages));
+  const inbound = async () => (await app.parley.store.listMessages((await conversation())!.id)).filter((m) => m.direction === 'in');
+  const ADMIN = { PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: 'correct-horse-battery' };
+
+  it('stores every message of a batch [ok, 20,000 characters, ok] with 200; the long one clipped and marked', async () => {
+    graphAccepts();
+    const cv = `My CV: ${'experience '.repeat(2000)}`.slice(0, 20_000);
+    const res = await post(batch(message('wamid.batch.1', 'hi'), message('wamid.batch.2', cv), message('wamid.batch.3', 'still there?')));
+    expect(res.status).toBe(200);
+    const stored = await inbound();
+    expect(stored.map((m) => m.providerMessageId)).toEqual(['wamid.batch.1', 'wamid.batch.2', 'wamid.batch.3']);
+    const long = stored[1]!;
+    expect(long.text).toHaveLength(16_000);
+    expect(long.text.startsWith(cv.slice(0, 15_000))).toBe(true);
+    expect(long.text).toMatch(/\[message clipped: the first 15,9\d\d of 20,000 characters are kept\]$/);
+    expect(long.clipped).toEqual({ originalLength: 20_000 });
+    expect(stored[2]!.text).toBe('still there?');
+    expect(stored[0]!.clipped).toBeUndefined();
+  });
+
+  it('stores a message whose id is over 256 characters under a stable hash: 200, and a redelivery is a duplicate', async () => {
+    graphAccepts();
+    const longId = `wamid.${'A'.repeat(300)}`;
+    expect((await post(batch(message(longId, 'hi')))).status).toBe(200);
+    expect((await post(batch(message(longId, 'hi')))).status).toBe(200);
+    await eventually(() => sent.some((s) => s.type === 'interactive'), 'the consent question');
+    const stored = await inbound();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.providerMessageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await app.parley.store.findMessageByProviderId('whatsapp', stored[0]!.providerMessageId!)).toMatchObject({ id: stored[0]!.id });
+  });
+
+  it('answers a message with a non-numeric timestamp, stamped with the receipt time', async () => {
+    graphAccepts();
+    expect((await post(batch(message('wamid.when', 'hi', 'yesterday')))).status).toBe(200);
+    await eventually(() => sent.some((s) => s.type === 'interactive'), 'the consent question');
+    const [stored] = await inbound();
+    expect(stored!.createdAt.toISOString()).toBe('2026-01-01T10:00:00.000Z');
+  });
+
+  it('acknowledges an item the core still refuses (empty id) and stores the rest of the batch', async () => {
+    graphAccepts();
+    const res = await post(batch(message('', 'no id'), message('wamid.after', 'hi')));
+    expect(res.status).toBe(200);
+    expect((await inbound()).map((m) => m.text)).toEqual(['hi']);
+  });
+
+  it('a status with timestamp "not-a-number" records the receipt time, and the console still shows the conversation', async () => {
+    await app.stop();
+    app = await startParley({ ...env, ...ADMIN }, { clock });
+    graphAccepts();
+    await post(fixture('whatsapp/meta/text.json'));
+    await eventually(async () => (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))?.status === 'sent', 'first reply sent');
+    const conv = (await conversation())!;
+    clock.advance(60_000);
+    const bad = fixture<Batch>('whatsapp/meta/statuses.json', (j) => (j.entry[0]!.changes[0]!.value.statuses![0]!.timestamp = 'not-a-number'));
+    expect((await post(bad)).status).toBe(200);
+    const row = (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))!;
+    expect(row.status).toBe('delivered');
+    expect(row.updatedAt.toISOString()).toBe('2026-01-01T10:01:00.000Z');
+    const raw = app.parley.store.database.prepare('SELECT doc FROM messages WHERE id = ?').get(row.id) as { doc: string };
+    expect((JSON.parse(raw.doc) as { updatedAt: unknown }).updatedAt).toBe('2026-01-01T10:01:00.000Z');
+    const changed = await app.parley.store.listEvents({ conversationId: conv.id, types: ['MessageStatusChanged'] });
+    expect(changed.map((e) => e.at.toISOString())).toEqual(['2026-01-01T10:01:00.000Z']);
+    const { token } = await login(app.url, ADMIN.PARLEY_ADMIN_EMAIL, ADMIN.PARLEY_ADMIN_PASSWORD);
+    const detail = await api<{ messages: { id: string; status: string }[] }>(app.url, token, `/conversations/${conv.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.messages.find((m) => m.id === row.id)?.status).toBe('delivered');
+  });
+
+  it('one bad row already in the database (null dates) does not break detail, messages, transcript, timeline or sync', async () => {
+    await app.stop();
+    app = await startParley({ ...env, ...ADMIN }, { clock });
+    graphAccepts();
+    await post(fixture('whatsapp/meta/text.json'));
+    await eventually(async () => (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))?.status === 'sent', 'first reply sent');
+    const conv = (await conversation())!;
+    const reply = (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))!;
+    // What the old status handler wrote: an Invalid Date serialised as null.
+    const db = app.parley.store.database;
+    db.prepare("UPDATE messages SET doc = json_set(doc, '$.updatedAt', json('null')) WHERE id = ?").run(reply.id);
+    const event = (await app.parley.store.listEvents({ conversationId: conv.id }))[0]!;
+    db.prepare("UPDATE events SET doc = json_set(doc, '$.at', json('null')) WHERE id = ?").run(event.id);
+
+    const { token } = await login(app.url, ADMIN.PARLEY_ADMIN_EMAIL, ADMIN.PARLEY_ADMIN_PASSWORD);
+    const detail = await api<{ messages: { id: string; updatedAt: string; createdAt: string }[]; events: { id: string; at: string }[] }>(app.url, token, `/conversations/${conv.id}`);
+    expect(detail.status).toBe(200);
+    const shown = detail.body.messages.find((m) => m.id === reply.id)!;
+    expect(shown.updatedAt).toBe(shown.createdAt); // repaired from the row's own createdAt
+    expect(detail.body.events.find((e) => e.id === event.id)?.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const messages = await api<{ messages: { id: string }[] }>(app.url, token, `/conversations/${conv.id}/messages`);
+    expect(messages.status).toBe(200);
+    expect(messages.body.messages.map((m) => m.id)).toContain(reply.id);
+    const transcript = await api<string>(app.url, token, `/conversations/${conv.id}/messages?format=text`);
+    expect(transcript.status).toBe(200);
+    expect(transcript.body).toContain('agree to continue');
+    const timeline = await api<{ events: { id: string }[] }>(app.url, token, `/conversations/${conv.id}/timeline`);
+    expect(timeline.status).toBe(200);
+    expect(timeline.body.events.map((e) => e.id)).toContain(event.id);
+    const list = await api<{ conversations: { id: string }[] }>(app.url, token, '/conversations');
+    expect(list.body.conversations.map((c) => c.id)).toContain(conv.id);
+    const operator = await ConsoleClient.connect(app.url, token);
+    try {
+      const synced = await operator.ok('sync', { since: '2025-12-31T00:00:00.000Z' });
+      expect(synced.conversations.map((c) => c.id)).toContain(conv.id);
+      expect(synced.messages.map((m) => m.id)).toContain(reply.id);
+    } finally {
+      operator.close();
+    }
+  });
+});
