@@ -158,3 +158,38 @@ describe('Twilio sending', () => {
     expect(await app.parley.store.getMessage(bad.id)).toMatchObject({ attempts: 1, error: expect.stringContaining('21211') });
   });
 });
+
+describe('Twilio deliveries the core would refuse as they are (issue 10, item 2)', () => {
+  const inbound = async () => (await app.parley.store.listMessages((await conversation())!.id)).filter((m) => m.direction === 'in');
+
+  it('a 20,000-character Body gets 200 and is stored clipped, with a marker and the original length', async () => {
+    apiAccepts();
+    const body = `Here is my CV. ${'Built and ran Kubernetes clusters. '.repeat(700)}`.slice(0, 20_000);
+    const res = await post('/webhooks/twilio/whatsapp', fixture('whatsapp/twilio/text.json', (f) => (f.Body = body)));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('<Response/>');
+    const [stored] = await inbound();
+    expect(stored!.text).toHaveLength(16_000);
+    expect(stored!.text.startsWith(body.slice(0, 15_000))).toBe(true);
+    expect(stored!.text).toMatch(/\[message clipped: the first 15,9\d\d of 20,000 characters are kept\]$/);
+    expect(stored!.clipped).toEqual({ originalLength: 20_000 });
+    await eventually(() => sent.some((f) => /agree to continue/.test(f.get('Body') ?? '')), 'the consent question');
+  });
+
+  it('a 300-character MessageSid gets 200, is stored under a stable hash, and a redelivery is not stored again', async () => {
+    apiAccepts();
+    const sid = `SM${'f'.repeat(298)}`;
+    const params = fixture<Record<string, string>>('whatsapp/twilio/text.json', (f) => {
+      f.MessageSid = sid;
+      f.SmsMessageSid = sid;
+      f.SmsSid = sid;
+    });
+    expect((await post('/webhooks/twilio/whatsapp', params)).status).toBe(200);
+    expect((await post('/webhooks/twilio/whatsapp', params)).status).toBe(200);
+    await eventually(() => sent.some((f) => /agree to continue/.test(f.get('Body') ?? '')), 'the consent question');
+    const stored = await inbound();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.providerMessageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(sent.filter((f) => /agree to continue/.test(f.get('Body') ?? ''))).toHaveLength(1);
+  });
+});
