@@ -115,6 +115,30 @@ describe('Telegram webhook', () => {
     expect(res.status).toBe(200);
   });
 
+  it('a 20,000-character message is stored clipped with a marker, like on every channel, and answered', async () => {
+    const ana = chat();
+    const cv = `My CV. ${'Five years of React and TypeScript. '.repeat(600)}`.slice(0, 20_000);
+    const update = telegramUpdate('text', { updateId: TelegramChat.updateId(), chatId: ana.chatId, messageId: 1, text: cv });
+    expect(await ana.deliver(update)).toBe(200);
+    await ana.waitForBot(/Do you agree/);
+    const [stored] = (await app.parley.store.listMessages((await conversationOf(ana))!.id)).filter((m) => m.direction === 'in');
+    expect(stored!.text).toHaveLength(16_000);
+    expect(stored!.text.startsWith(cv.slice(0, 15_000))).toBe(true);
+    expect(stored!.text).toMatch(/\[message clipped: the first 15,9\d\d of 20,000 characters are kept\]$/);
+    expect(stored!.clipped).toEqual({ originalLength: 20_000 });
+  });
+
+  it('a message with a date Telegram could not have sent is stored with the receipt time and answered', async () => {
+    const ana = chat();
+    const update = telegramUpdate('text', { updateId: TelegramChat.updateId(), chatId: ana.chatId, messageId: 1 });
+    (update.message as { date: number }).date = 9e15; // seconds: beyond what a Date can hold
+    const before = Date.now();
+    expect(await ana.deliver(update)).toBe(200);
+    await ana.waitForBot(/Do you agree/);
+    const [stored] = (await app.parley.store.listMessages((await conversationOf(ana))!.id)).filter((m) => m.direction === 'in');
+    expect(stored!.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+  });
+
   it('splits a long message to fit 4096 characters', async () => {
     const ana = chat();
     await ana.ask('hi', /Do you agree/);
