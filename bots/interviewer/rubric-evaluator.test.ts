@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Question } from '../../core/interview/index.js';
 import { gradeAnswer, RubricEvaluator } from './rubric-evaluator.js';
-import { containsPhrase, stem, stems } from './text-analysis.js';
+import { containsPhrase, stem, stems, tokenize } from './text-analysis.js';
 
 const useEffectQ: Question = {
   id: 'react-hooks-fundamental-1',
@@ -9,6 +9,8 @@ const useEffectQ: Question = {
   level: 'fundamental',
   text: 'What does the dependency array of useEffect control?',
   readingTimeSec: 25,
+  referenceAnswer:
+    'It lists the values from the component that the effect reads. After each render React compares them with the previous ones (Object.is) and re-runs the effect only if one changed. An empty array runs the effect once after mount; with no array at all it runs after every render.',
   rubric: {
     keyConcepts: [
       { concept: 're-run when dependencies change', synonyms: ['dependencies change', 'values change', 'rerun', 're-executes'], weight: 1 },
@@ -26,6 +28,8 @@ const memoQ: Question = {
   level: 'advanced',
   text: 'When does React.memo help, and when does it not prevent a re-render?',
   readingTimeSec: 40,
+  referenceAnswer:
+    'React.memo skips re-rendering a component when its props are shallowly equal to the last ones, each prop identical by reference. It helps for expensive children of parents that re-render often. It does not help when a prop is a new object or inline function on every render (unless wrapped in useMemo or useCallback), and a memoized component still re-renders for its own state or a context it uses.',
   rubric: {
     keyConcepts: [
       { concept: 'shallow prop comparison', synonyms: ['shallow compare', 'shallowly compares props', 'same props'], weight: 1 },
@@ -33,6 +37,38 @@ const memoQ: Question = {
       { concept: 'context or state changes still re-render', synonyms: ['context change', 'own state', 'usecontext'], weight: 1 },
     ],
     strongAnswerPoints: ['memo skips re-rendering when props are shallowly equal; inline callbacks defeat it unless memoized.'],
+    redFlags: [],
+  },
+};
+
+const passQ: Question = {
+  id: 'python-core-language-intermediate-1',
+  skill: 'core-language',
+  level: 'intermediate',
+  text: 'How are arguments passed to a function in Python?',
+  readingTimeSec: 30,
+  referenceAnswer:
+    'Python passes object references by value (call by sharing): the function gets a reference to the same object. Mutating a mutable argument, such as appending to a list, is visible to the caller; rebinding the parameter to a new object is not.',
+  rubric: {
+    keyConcepts: [
+      { concept: 'a reference to the same object', synonyms: ['reference', 'call by sharing', 'same object'], weight: 1 },
+      { concept: 'mutation is visible to the caller', synonyms: ['mutating', 'caller sees the change'], weight: 1 },
+      { concept: 'rebinding does not affect the caller', synonyms: ['rebinding', 'reassigning the parameter'], weight: 1 },
+    ],
+    strongAnswerPoints: ['The function gets a reference to the same object: mutations show to the caller, rebinding the name does not.'],
+    redFlags: [],
+  },
+};
+
+const hookQ: Question = {
+  id: 'react-hooks-intermediate-1',
+  skill: 'hooks',
+  level: 'intermediate',
+  text: 'Why would you write a custom hook?',
+  readingTimeSec: 25,
+  rubric: {
+    keyConcepts: [{ concept: 'reusability', synonyms: ['share logic'], weight: 1 }],
+    strongAnswerPoints: ['To share stateful logic between components without changing their tree.'],
     redFlags: [],
   },
 };
@@ -49,9 +85,17 @@ describe('stemming and phrase matching', () => {
     ['memoizes', 'memoize'],
     ['running', 'run'],
     ['dependencies', 'dependency'.replace(/y$/, 'y')],
+    ['reusability', 'reuse'],
+    ['passes', 'pass'],
+    ['statuses', 'status'],
   ])('%s -> %s', (word, expected) => expect(stem(word)).toBe(stem(expected)));
 
-  it('matches phrases as stem sequences with one filler word allowed', () => {
+  it('keeps the parts of a hyphenated term, and glues a prefix like "re"', () => {
+    expect(tokenize('Pass-by-reference')).toEqual(['pass', 'by', 'reference']);
+    expect(tokenize('re-render')).toEqual(['rerender']);
+  });
+
+  it('matches phrases as stem sequences with filler words allowed', () => {
     expect(containsPhrase(stems('the values have changed since'), 'values change')).toBe(true);
     expect(containsPhrase(stems('it only runs on the mount'), 'only on mount')).toBe(true);
     expect(containsPhrase(stems('mount happens only later'), 'only on mount')).toBe(false);
@@ -69,11 +113,23 @@ describe('RubricEvaluator', () => {
     expect(e.rationale).toMatch(/covered 3\/3 concepts/);
   });
 
-  it('rates a partial answer fair and names what was missed', () => {
+  it('rates an answer that covers one concept of three below excellent and names what was missed', () => {
     const e = gradeAnswer(useEffectQ, 'With an empty array the effect only runs once, on mount, which is handy for fetching data.');
-    expect(e.quality).toBe('fair');
+    expect(['fair', 'good']).toContain(e.quality);
+    expect(e.technicalAccuracy).toBeLessThan(gradeAnswer(useEffectQ, STRONG).technicalAccuracy - 0.2);
     expect(e.coveredConcepts).toEqual(['empty array runs once']);
     expect(e.missedConcepts).toEqual(['re-run when dependencies change', 'no array runs after every render']);
+  });
+
+  it('orders a complete, a partial, a one-concept and a wrong answer', () => {
+    const scores = [
+      STRONG,
+      'It re-runs the effect when a listed value changes, and an empty array means once after mount.',
+      'An empty array.',
+      'It sets the CSS class of the component.',
+    ].map((a) => gradeAnswer(useEffectQ, a).technicalAccuracy);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(new Set(scores).size).toBe(4);
   });
 
   it.each(["I don't know", 'idk', 'no idea, sorry', 'Not sure', 'pass', "I'm not sure"])('treats "%s" as an honest poor answer, not unparseable', (answer) => {
@@ -108,6 +164,57 @@ describe('RubricEvaluator', () => {
     const concise = 'React.memo shallowly compares props and skips the re-render when they are the same; an inline function breaks that unless wrapped in useCallback, and a context change still re-renders.';
     const padded = `${concise} ${'so yes basically like I said the props the props the props '.repeat(12)}`;
     expect(gradeAnswer(memoQ, padded).clarity).toBeLessThan(gradeAnswer(memoQ, concise).clarity);
+  });
+
+  it('grades a short answer in the words of the reference answer (not the rubric) instead of calling it unreadable', () => {
+    const e = gradeAnswer(memoQ, 'If incoming values are identical by reference, it bails out.');
+    expect(e).toMatchObject({ unparseable: false });
+    expect(e.technicalAccuracy).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['reads "Pass-by-reference" as an answer, not as "pass"', passQ, "Pass-by-reference, sort of: the function gets a reference to the same list, so appending changes the caller's list."],
+    ['reads a hedged answer as an answer, not as "not sure"', useEffectQ, 'Not sure, but I think the effect re-runs whenever one of the listed values changes.'],
+  ])('%s', (_name, question, answer) => {
+    const e = gradeAnswer(question, answer);
+    expect(e.unparseable).toBe(false);
+    expect(e.rationale).not.toMatch(/do not know/);
+    expect(e.technicalAccuracy).toBeGreaterThan(0.3);
+    expect(e.coveredConcepts.length).toBeGreaterThan(0);
+  });
+
+  it('matches a concept inside a hyphenated term ("pass-by-reference" says "reference")', () => {
+    expect(gradeAnswer(passQ, 'It is pass-by-reference.').coveredConcepts).toContain('a reference to the same object');
+  });
+
+  it('does not count a concept covered by a synonym that only repeats the question', () => {
+    const echoQ: Question = {
+      ...useEffectQ,
+      rubric: { ...useEffectQ.rubric, keyConcepts: [...useEffectQ.rubric.keyConcepts, { concept: 'lists the values the effect reads', synonyms: ['dependency'], weight: 1 }] },
+    };
+    const e = gradeAnswer(echoQ, 'The dependency thing matters a lot for performance in my experience.');
+    expect(e.coveredConcepts).not.toContain('lists the values the effect reads');
+  });
+
+  it('tolerates another ending of the same word ("reuse" for "reusability")', () => {
+    expect(gradeAnswer(hookQ, 'So you can reuse stateful code across components.').coveredConcepts).toContain('reusability');
+  });
+
+  it('tolerates a typo in a longer word ("idempotant")', () => {
+    const putQ: Question = {
+      ...hookQ,
+      id: 'fullstack-http-apis-fundamental-9',
+      text: 'Why can a client safely retry a PUT request?',
+      rubric: { ...hookQ.rubric, keyConcepts: [{ concept: 'idempotent', synonyms: ['same result when repeated'], weight: 1 }] },
+    };
+    expect(gradeAnswer(putQ, 'Because PUT is idempotant: sending it twice leaves the resource as sending it once.').coveredConcepts).toEqual(['idempotent']);
+  });
+
+  it('gives partial credit for part of a concept, and says so', () => {
+    const part = gradeAnswer(passQ, 'The function receives a reference to the same object; assigning does not affect much.');
+    const none = gradeAnswer(passQ, 'The function receives a reference to the same object; assigning is another story.');
+    expect(part.rationale).toMatch(/partly: rebinding does not affect the caller \(\d+%\)/);
+    expect(part.technicalAccuracy).toBeGreaterThan(none.technicalAccuracy);
   });
 
   it('never rates a five-word answer to an advanced question excellent', () => {
