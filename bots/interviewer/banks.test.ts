@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SCRIPTED_ROLES, scriptedAnswers, scriptedCandidate } from '../../test/__fixtures__/interview/candidates.js';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from './bank-loader.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,6 +29,20 @@ const words = (text: string) =>
 function mentions(answer: ReadonlySet<string>, phrase: string): boolean {
   const ws = words(phrase);
   return ws.length > 0 && ws.every((w) => answer.has(w));
+}
+
+/** How many of a question's key concepts a text mentions (through any synonym). */
+function conceptsMentioned(q: (typeof questions)[number], text: string): number {
+  const answer = new Set(words(text));
+  return q.rubric.keyConcepts.filter((k) => k.synonyms.some((s) => mentions(answer, s))).length;
+}
+
+/** Runs of `n` consecutive words (lowercased, punctuation dropped). */
+function runsOf(text: string, n: number): Set<string> {
+  const ws = text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').split(' ').filter(Boolean);
+  const out = new Set<string>();
+  for (let i = 0; i + n <= ws.length; i++) out.add(ws.slice(i, i + n).join(' '));
+  return out;
 }
 
 function runCheckBanks(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -87,4 +102,51 @@ describe('scripts/check-banks.ts', () => {
     expect(lenient.stderr).toBe('');
     expect(lenient.code).toBe(0);
   }, 90_000);
+});
+
+describe('scripted interview candidates (test/__fixtures__/interview)', () => {
+  const scripted = Object.fromEntries(SCRIPTED_ROLES.map((r) => [r, scriptedAnswers(r)]));
+
+  it('answer every shipped question, strongly and weakly, and nothing else', () => {
+    expect([...shipped.keys()].sort()).toEqual([...SCRIPTED_ROLES].sort());
+    const missing = questions.filter((q) => !scripted[q.id.split('-')[0]!]?.[q.id]?.strong?.trim() || !scripted[q.id.split('-')[0]!]?.[q.id]?.weak?.trim());
+    expect(missing.map((q) => q.id)).toEqual([]);
+    const ids = new Set(questions.map((q) => q.id));
+    const stale = Object.values(scripted).flatMap((answers) => Object.keys(answers).filter((id) => !ids.has(id)));
+    expect(stale).toEqual([]);
+  });
+
+  it('strong answers are not copied from the reference answer or the rubric (no 8-word run in common)', () => {
+    const copied = questions.flatMap((q) => {
+      const source = runsOf([q.referenceAnswer ?? '', ...q.rubric.strongAnswerPoints].join(' | '), 8);
+      const shared = [...runsOf(scripted[q.id.split('-')[0]!]![q.id]!.strong, 8)].filter((r) => source.has(r));
+      return shared.length ? [`${q.id}: "${shared[0]}"`] : [];
+    });
+    expect(copied).toEqual([]);
+  });
+
+  it('strong answers mention every key concept; weak ones mention fewer, and few overall', () => {
+    let weakMentions = 0;
+    let concepts = 0;
+    const bad = questions.flatMap((q) => {
+      const { strong, weak } = scripted[q.id.split('-')[0]!]![q.id]!;
+      const s = conceptsMentioned(q, strong);
+      const w = conceptsMentioned(q, weak);
+      weakMentions += w;
+      concepts += q.rubric.keyConcepts.length;
+      return s < q.rubric.keyConcepts.length || w >= s ? [`${q.id}: strong ${s}, weak ${w} of ${q.rubric.keyConcepts.length}`] : [];
+    });
+    expect(bad).toEqual([]);
+    expect(weakMentions / concepts).toBeLessThan(0.25);
+  });
+
+  it('a scripted candidate answers the bank question a bot message quotes, and nothing else', async () => {
+    const strong = await scriptedCandidate('strong');
+    const weak = await scriptedCandidate('weak');
+    const q = questions.find((x) => x.id === 'react-hooks-fundamental-1')!;
+    const message = `Question 4 of 15 (*Hooks and effects*):\n${q.text.replace(/ /g, '  ')}\nTake your time.`;
+    expect(strong(message)).toBe(scriptedAnswers('react')[q.id]!.strong);
+    expect(weak(message)).toBe(scriptedAnswers('react')[q.id]!.weak);
+    expect(strong('Hi! Which role are you applying for?')).toBeUndefined();
+  });
 });
