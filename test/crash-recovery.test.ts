@@ -35,7 +35,9 @@ async function crashThenRecover(point: 'after-persist' | 'after-commit') {
 
   // What the dead process left behind.
   const store = SqliteStore.open(join(dataDir, 'parley.db'));
-  const left = await store.listMessages(client.conversationId);
+  // The process died before acknowledging the message, so the client never learnt its conversation id.
+  const [conversation] = await store.listConversations({ channel: 'webchat' });
+  const left = conversation ? await store.listMessages(conversation.id) : [];
   await store.close();
   expect(left.filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['hi']);
 
@@ -52,7 +54,7 @@ async function crashThenRecover(point: 'after-persist' | 'after-commit') {
   expect((await revived.exited).code).toBe(0);
 
   const after = SqliteStore.open(join(dataDir, 'parley.db'));
-  const messages = await after.listMessages(client.conversationId);
+  const messages = await after.listMessages(conversation?.id ?? '');
   await after.close();
   return { left, messages };
 }

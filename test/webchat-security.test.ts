@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { io } from 'socket.io-client';
 import type { WebchatAck } from '../channels/webchat/index.js';
+import { ManualClock } from '../core/ports/index.js';
 import { addOperator, SqliteOperatorStore, type ConversationDetail, type ConversationSummary, type FunnelReport } from '../operator-console/index.js';
 import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
@@ -87,6 +88,28 @@ describe('web chat: anonymous connections', () => {
     await first.ask('Yes, continue', /What is your name\?/);
     first.close();
   });
+});
+
+describe('web chat: empty conversations and the risk sweep', () => {
+  it('the sweep scores candidates who wrote and skips conversations nobody wrote in', async () => {
+    const clock = new ManualClock(new Date('2026-03-10T10:00:00Z'));
+    app = await startParley({ RISK_SWEEP_EVERY_MIN: '5', JOBS_PROCESS_EVERY_MS: '50', JOBS_LOCK_LIFETIME_MS: '1000' }, { clock });
+    const store = app.parley.store;
+    // Empty conversations as older versions left them, created (and so swept) before the real one.
+    const empty = [];
+    for (let i = 0; i < 5; i++) empty.push((await store.ensureConversation({ channel: 'webchat', externalId: `empty-${i}` }, { id: `empty-${i}` }, clock.now())).candidate.id);
+    clock.advance(1000);
+    const real = await candidate(app.url);
+    const realId = (await store.getConversation(real.conversationId))!.candidateId;
+    const assessedAt = async (id: string) => (await store.listEvents({ candidateId: id, types: ['RiskAssessed'] })).length;
+    const before = await assessedAt(realId);
+
+    // Two days of silence change the real candidate's score: the sweep records it, after the empty ones' turn.
+    clock.advance(2 * 86_400_000);
+    await eventually(async () => (await assessedAt(realId)) > before, 'the sweep to re-score the real candidate', 30_000);
+    for (const id of empty) expect(await assessedAt(id)).toBe(0);
+    real.close();
+  }, 60_000);
 });
 
 describe('web chat: the session secret never leaves the browser', () => {

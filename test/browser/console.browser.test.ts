@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_ROLES } from '../../bin/app.js';
 import { intakePrompt, type IntakeState } from '../../bots/intake/index.js';
+import { hashSecret, SqliteWebchatSessionStore } from '../../channels/webchat/index.js';
 import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
 
@@ -33,14 +34,17 @@ async function signIn(page: Page): Promise<void> {
 }
 
 /** The candidate's chat page in its own browser context; returns its conversation id. */
-async function openChat(): Promise<{ chat: Page; conversationId: string; seen: ReturnType<typeof watchPage> }> {
+async function openChat(first: string): Promise<{ chat: Page; conversationId: string; seen: ReturnType<typeof watchPage> }> {
   const chat = await (await browser.newContext()).newPage();
   const seen = watchPage(chat);
   await chat.goto(`${app.url}/chat`);
   await chat.locator('#status', { hasText: 'Online' }).waitFor();
-  let sessionId: string | null = null;
-  await eventually(async () => (sessionId = await chat.evaluate(() => localStorage.getItem('parley.webchat.sessionId'))) !== null, 'the chat session');
-  const conversation = await app.parley.store.findConversationByRef({ channel: 'webchat', externalId: sessionId! });
+  // The first message starts the chat: only then is the session kept (and a conversation created).
+  await say(chat, first);
+  let secret: string | null = null;
+  await eventually(async () => (secret = await chat.evaluate(() => localStorage.getItem('parley.webchat.sessionId'))) !== null, 'the chat session');
+  const session = await new SqliteWebchatSessionStore(app.parley.store.database).find(hashSecret(secret!));
+  const conversation = await app.parley.store.findConversationByRef({ channel: 'webchat', externalId: session!.publicId });
   return { chat, conversationId: conversation!.id, seen };
 }
 
@@ -54,9 +58,8 @@ describeBrowser('operator console in Chromium', () => {
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     const consoleSeen = watchPage(page);
     await signIn(page);
-    const { chat, conversationId, seen: chatSeen } = await openChat();
+    const { chat, conversationId, seen: chatSeen } = await openChat('hi');
 
-    await say(chat, 'hi');
     await chat.locator('.msg--bot', { hasText: 'Do you agree to continue?' }).waitFor();
     const row = page.locator(`.conv[data-id="${conversationId}"]`);
     await row.waitFor();
@@ -102,9 +105,8 @@ describeBrowser('operator console in Chromium', () => {
     const page = await (await browser.newContext()).newPage();
     const consoleSeen = watchPage(page);
     await signIn(page);
-    const { chat, conversationId, seen: chatSeen } = await openChat();
     const evil = '<img src=x onerror=alert(1)>';
-    await say(chat, evil);
+    const { chat, conversationId, seen: chatSeen } = await openChat(evil);
     await chat.locator('.msg--bot', { hasText: 'Do you agree' }).waitFor();
 
     const row = page.locator(`.conv[data-id="${conversationId}"]`);
