@@ -17,7 +17,8 @@ const SCRIPT = ['hi', 'yes', 'Ana Lima', 'react', '/status', 'ok', 'thanks', '/h
 export async function run(opts: { clients?: number } = {}): Promise<BenchResult[]> {
   const clients = opts.clients ?? Number(process.env.BENCH_CLIENTS ?? 200);
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-wc-'));
-  const config = loadConfig({ PORT: '1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  // Every simulated browser shares 127.0.0.1: lift the per-address limits (per-session ones stay).
+  const config = loadConfig({ PORT: '1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEBCHAT_IP_RATE_LIMIT: '100000', WEBCHAT_NEW_SESSIONS_PER_IP: '100000', SOCKET_MAX_CONNECTIONS_PER_IP: '100000' });
   const parley = await createParley({ ...config, PORT: 0 }, { log: silentLogger });
   await parley.start();
   try {
