@@ -149,4 +149,12 @@ describe('scripted interview candidates (test/__fixtures__/interview)', () => {
     expect(weak(message)).toBe(scriptedAnswers('react')[q.id]!.weak);
     expect(strong('Hi! Which role are you applying for?')).toBeUndefined();
   });
+
+  it('a mixed candidate answers per skill: strong in one, weak in another', async () => {
+    const mixed = await scriptedCandidate((q) => (q.skill === 'testing' ? 'weak' : 'strong'));
+    const testing = questions.find((x) => x.id === 'python-testing-fundamental-2')!;
+    const concurrency = questions.find((x) => x.id === 'python-concurrency-fundamental-2')!;
+    expect(mixed(testing.text)).toBe(scriptedAnswers('python')[testing.id]!.weak);
+    expect(mixed(concurrency.text)).toBe(scriptedAnswers('python')[concurrency.id]!.strong);
+  });
 });

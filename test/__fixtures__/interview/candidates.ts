@@ -46,21 +46,26 @@ const normalise = (text: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
+/** Which answer to give to a question: one kind throughout, or chosen per question (per skill, per level). */
+export type CandidatePolicy = CandidateKind | ((question: { id: string; skill: string; level: string }) => CandidateKind);
+
 /**
  * A candidate that answers whatever bank question a bot message quotes (the shipped banks'
  * question texts are looked for inside the message), or `undefined` when the message quotes none.
  * The longest matching question text wins, so a question quoted inside a longer one cannot be
- * mistaken for it.
+ * mistaken for it. `policy` may pick per question, e.g. strong in one skill and weak in another:
+ * `scriptedCandidate((q) => (q.skill === 'testing' ? 'weak' : 'strong'))`.
  */
-export async function scriptedCandidate(kind: CandidateKind, bankDirs: string[] = [DEFAULT_BANK_DIR]): Promise<(botMessage: string) => string | undefined> {
+export async function scriptedCandidate(policy: CandidatePolicy, bankDirs: string[] = [DEFAULT_BANK_DIR]): Promise<(botMessage: string) => string | undefined> {
   const banks = await loadQuestionBanks(bankDirs);
   const questions = [...banks.values()]
     .flatMap((b) => b.questions)
-    .map((q) => ({ id: q.id, text: normalise(q.text) }))
+    .map((q) => ({ id: q.id, skill: q.skill, level: q.level, text: normalise(q.text) }))
     .sort((a, b) => b.text.length - a.text.length);
   return (botMessage: string) => {
     const message = normalise(botMessage);
     const question = questions.find((q) => message.includes(q.text));
-    return question ? scriptedAnswer(question.id, kind) : undefined;
+    if (!question) return undefined;
+    return scriptedAnswer(question.id, typeof policy === 'function' ? policy(question) : policy);
   };
 }
