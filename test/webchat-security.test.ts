@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { io } from 'socket.io-client';
+import { loadConfig } from '../bin/config.js';
 import type { WebchatAck } from '../channels/webchat/index.js';
 import { ManualClock } from '../core/ports/index.js';
 import { addOperator, SqliteOperatorStore, type ConversationDetail, type ConversationSummary, type FunnelReport } from '../operator-console/index.js';
@@ -234,6 +235,13 @@ describe('web chat: page headers', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     }
+  });
+
+  it('refuses a WEBCHAT_FRAME_ANCESTORS value that is not a list of origins, naming it', () => {
+    for (const bad of ["https://careers.acme.test; script-src 'unsafe-inline'", 'https://acme.test/jobs', "'none' https://acme.test", 'javascript:alert(1)']) {
+      expect(() => loadConfig({ WEBCHAT_FRAME_ANCESTORS: bad })).toThrow(/WEBCHAT_FRAME_ANCESTORS: expected origins/);
+    }
+    expect(loadConfig({ WEBCHAT_FRAME_ANCESTORS: 'https://a.test,https://*.b.test:8443  c.test' }).WEBCHAT_FRAME_ANCESTORS).toEqual(['https://a.test', 'https://*.b.test:8443', 'c.test']);
   });
 
   it('without an allow-list the chat can only be framed by its own origin', async () => {
