@@ -13,6 +13,10 @@ export const interviewConfigShape = {
   INTERVIEW_MAX_QUESTIONS: z.coerce.number().int().min(1).max(100).default(15),
   INTERVIEW_TIME_LIMIT_MIN: z.coerce.number().positive().default(45),
   INTERVIEW_ABANDON_AFTER_MIN: z.coerce.number().positive().default(30),
+  /** Messages within this many ms of each other are one answer, graded once quiet (0: each message). */
+  INTERVIEW_ANSWER_QUIET_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
+  /** Minutes a paused interview waits for a recruiter before the candidate is offered to continue. */
+  INTERVIEW_HUMAN_WAIT_MIN: z.coerce.number().positive().default(10),
   /** Enables the LLM evaluator (and voice transcription). Unset: the offline rubric evaluator. */
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url({ error: 'expected an absolute URL such as https://api.openai.com/v1' }).default('https://api.openai.com/v1'),

@@ -1,8 +1,10 @@
 import { intakePrompt, type IntakeState } from '../../bots/intake/index.js';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../../bots/interviewer/bank-loader.js';
-import { interviewMiddleware, interviewPrompt } from '../../bots/interviewer/interview-middleware.js';
+import { interviewMiddleware, interviewPrompt, type InterviewMiddlewareOptions } from '../../bots/interviewer/interview-middleware.js';
+import { InterviewTimers } from '../../bots/interviewer/interview-timers.js';
 import { RubricEvaluator } from '../../bots/interviewer/rubric-evaluator.js';
 import { DEFAULT_INTERVIEW_CONFIG, type InterviewConfig, type RoleBank } from '../../core/interview/index.js';
+import type { Choice } from '../../core/domain/index.js';
 import type { Evaluator } from '../../core/ports/index.js';
 import type { Config } from '../config.js';
 import type { PluginModule } from './types.js';
@@ -25,6 +27,26 @@ export const interviewPlugin: PluginModule = {
       timeLimitMin: ctx.config.INTERVIEW_TIME_LIMIT_MIN,
       abandonAfterMin: ctx.config.INTERVIEW_ABANDON_AFTER_MIN,
     };
+    // Buttons offered earlier in the conversation: tapping one mid-interview is not an answer.
+    const offeredChoices = async (conversationId: string): Promise<Choice[]> =>
+      (await ctx.store.listMessages(conversationId, { limit: 200 })).filter((m) => m.direction === 'out').flatMap((m) => m.choices ?? []);
+    const timers: InterviewTimers = new InterviewTimers({
+      store: ctx.store,
+      engine: ctx.engine,
+      clock: ctx.clock,
+      log: ctx.log.child({ feature: 'interview' }),
+      interview: () => options,
+      notifyOperators: () => ctx.services.notifyOperators,
+    });
+    const options: InterviewMiddlewareOptions = {
+      banks: () => banks,
+      evaluator,
+      config,
+      answerQuietMs: ctx.config.INTERVIEW_ANSWER_QUIET_MS,
+      humanWaitMs: ctx.config.INTERVIEW_HUMAN_WAIT_MIN * 60_000,
+      offeredChoices,
+      timers,
+    };
     const roles = [...banks.values()].map((b) => ({ id: b.role, title: b.title })).sort((a, b) => a.title.localeCompare(b.title));
     if (roles.length) ctx.services.roles = () => roles;
     else ctx.log.warn('no question banks found: intake offers the default roles and no interview runs');
@@ -37,8 +59,10 @@ export const interviewPlugin: PluginModule = {
     return {
       name: 'interview',
       summary: `on (${roles.length} roles, ${questions} questions, ${evaluator.name} evaluator${ctx.config.OPENAI_API_KEY ? '' : '; set OPENAI_API_KEY for the LLM evaluator'})`,
-      middleware: { conversation: [interviewMiddleware({ banks: () => banks, evaluator, config })] },
-      health: () => ({ interview: { roles: roles.length, evaluator: evaluator.name } }),
+      middleware: { conversation: [interviewMiddleware(options)] },
+      start: () => timers.start(),
+      stop: () => timers.stop(),
+      health: () => ({ interview: { roles: roles.length, evaluator: evaluator.name, answersCollecting: timers.armed() } }),
     };
   },
 };

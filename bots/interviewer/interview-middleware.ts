@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../../core/domain/index.js';
+import type { Choice, OutboundMessage, Stage } from '../../core/domain/index.js';
 import type { Middleware, TurnContext } from '../../core/engine/index.js';
 import {
   answerQuestion,
@@ -23,6 +23,17 @@ export interface InterviewMiddlewareOptions {
   config: InterviewConfig;
   /** Consecutive unparseable answers before a recruiter is asked to step in. */
   escalateAfterUnparseable?: number;
+  /**
+   * Messages arriving within this many ms of each other are one answer, graded once the
+   * candidate has been quiet this long (0: every message is graded at once).
+   */
+  answerQuietMs?: number;
+  /** How long the paused interview waits for a recruiter before offering to continue (ms). */
+  humanWaitMs?: number;
+  /** Buttons the bot offered earlier in this conversation (a tap on one of them is not an answer). */
+  offeredChoices?: (conversationId: string) => Promise<readonly Choice[]>;
+  /** Told when something in a conversation comes due: a quiet period ends, a recruiter wait runs out. */
+  timers?: { arm(conversationId: string, dueAt: number): void };
 }
 
 /** Spend so far on LLM evaluation for this interview (kept beside the session). */
@@ -31,13 +42,18 @@ interface Usage {
   usd: number;
 }
 
+const AFTER_INTERVIEW = new Set<Stage>(['assessed', 'scheduled', 'hired', 'rejected']);
+const CONTINUE = /^(1|continue|resume|yes|go on)\b/;
+
 /**
  * Runs the adaptive interview for candidates in `screening` (starts it) or `interviewing`
- * (evaluates the answer, then asks the next question or completes with an assessment).
+ * (collects the answer, grades it once the candidate is quiet, then asks the next question or
+ * completes with an assessment), and answers free text after the interview.
  */
 export function interviewMiddleware(opts: InterviewMiddlewareOptions): Middleware {
   return async (ctx, next) => {
     const { candidate } = ctx;
+    if (AFTER_INTERVIEW.has(candidate.stage)) return afterInterview(ctx, next);
     if (candidate.stage !== 'screening' && candidate.stage !== 'interviewing') return next();
     const bank = opts.banks().get(candidate.role ?? '');
     if (!bank) {
@@ -49,10 +65,17 @@ export function interviewMiddleware(opts: InterviewMiddlewareOptions): Middlewar
       if (session?.status === 'completed') return void ctx.reply(interviewTexts.alreadyCompleted);
       return start(ctx, bank, opts);
     }
+    if (session.hold) return onHold(ctx, session, bank, opts);
     if (isAbandoned(session, ctx.now.getTime(), opts.config)) return onReturn(ctx, markAbandoned(session), bank, opts);
     if (session.status === 'abandoned') return onReturn(ctx, session, bank, opts);
-    return answer(ctx, session, bank, opts);
+    return receiveAnswer(ctx, session, bank, opts);
   };
+}
+
+/** The interview is over: free text still gets an answer (what happens next, how to reach a person). */
+async function afterInterview(ctx: TurnContext, next: () => Promise<void>): Promise<void> {
+  await next();
+  if (!ctx.effects.some((e) => e.type === 'send')) ctx.reply(interviewTexts.afterInterview(ctx.candidate.stage));
 }
 
 function readSession(ctx: TurnContext): InterviewSession | undefined {
@@ -81,7 +104,7 @@ async function start(ctx: TurnContext, bank: RoleBank, opts: InterviewMiddleware
 
 async function onReturn(ctx: TurnContext, session: InterviewSession, bank: RoleBank, opts: InterviewMiddlewareOptions): Promise<void> {
   const text = ctx.message.text.trim().toLowerCase();
-  if (/^(1|continue|resume|yes)\b/.test(text)) {
+  if (CONTINUE.test(text)) {
     const [resumed, actions] = resumeInterview(session, bank, ctx.now.getTime());
     save(ctx, resumed);
     return perform(ctx, resumed, actions, bank, opts, true);
@@ -99,7 +122,82 @@ async function onReturn(ctx: TurnContext, session: InterviewSession, bank: RoleB
   ctx.reply(interviewTexts.abandoned());
 }
 
-async function answer(ctx: TurnContext, session: InterviewSession, bank: RoleBank, opts: InterviewMiddlewareOptions): Promise<void> {
+/**
+ * The interview waits for a recruiter. Once one has been and handed back (the conversation no
+ * longer needs a human) the wait is over and this message is an answer again; "continue" goes
+ * on without waiting; anything else is told the interview is paused.
+ */
+async function onHold(ctx: TurnContext, session: InterviewSession, bank: RoleBank, opts: InterviewMiddlewareOptions): Promise<void> {
+  const { hold: _hold, ...released } = session;
+  void _hold;
+  if (!ctx.conversation.needsHuman) return receiveAnswer(ctx, released, bank, opts);
+  const text = ctx.message.text.trim().toLowerCase();
+  if (CONTINUE.test(text)) {
+    const [resumed, actions] = resumeInterview(session, bank, ctx.now.getTime());
+    save(ctx, resumed);
+    return perform(ctx, resumed, actions, bank, opts, true);
+  }
+  if (session.hold?.expiredNoticeAt !== undefined && /^(2|wait)\b/.test(text)) return void ctx.reply(interviewTexts.holdKeepWaiting);
+  ctx.reply(session.hold?.expiredNoticeAt !== undefined ? interviewTexts.holdExpired() : interviewTexts.holdWaiting);
+}
+
+async function receiveAnswer(ctx: TurnContext, session: InterviewSession, bank: RoleBank, opts: InterviewMiddlewareOptions): Promise<void> {
+  const pending = session.pending;
+  const question = pending && bank.questions.find((q) => q.id === pending.questionId);
+  if (!pending || !question) return;
+  if (await isStaleChoice(ctx, opts)) {
+    // An old button (a role chip, a consent button) tapped now: refused, never graded.
+    save(ctx, session);
+    return void ctx.reply(interviewTexts.staleChoice(session.askedQuestionIds.length, question.text));
+  }
+  const quietMs = opts.answerQuietMs ?? 0;
+  if (quietMs <= 0) return grade(ctx, session, { text: ctx.message.text, parts: 1, at: ctx.now.getTime() }, bank, opts);
+  // Collect: the answer is graded once the candidate has been quiet for `quietMs` (the engine
+  // has shown them "typing…" on channels that can). The draft is stored, so a restart keeps it.
+  const at = ctx.now.getTime();
+  const draft = { parts: [...(session.draft?.parts ?? []), { text: ctx.message.text, at }], dueAt: at + quietMs };
+  save(ctx, { ...session, draft });
+  opts.timers?.arm(ctx.conversation.id, draft.dueAt);
+}
+
+/** True when the message is the label of a button offered earlier, and the current prompt has none. */
+async function isStaleChoice(ctx: TurnContext, opts: InterviewMiddlewareOptions): Promise<boolean> {
+  const text = normalise(ctx.message.text);
+  if (!opts.offeredChoices || text === '' || text.length > 200 || /^\d+$/.test(text)) return false;
+  const offered = await opts.offeredChoices(ctx.conversation.id);
+  return offered.some((c) => normalise(c.label) === text || normalise(c.id) === text);
+}
+
+const normalise = (t: string) => t.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * Grade the collected answer of a conversation whose quiet period has ended (called by the
+ * interview timers outside a turn). Returns false when there is nothing due.
+ */
+export async function settleDraft(ctx: TurnContext, opts: InterviewMiddlewareOptions): Promise<boolean> {
+  const session = readSession(ctx);
+  const bank = session && opts.banks().get(session.role);
+  const draft = session?.draft;
+  if (!session || !bank || !draft || session.status !== 'in-progress' || draft.dueAt > ctx.now.getTime()) return false;
+  const { draft: _draft, ...rest } = session;
+  void _draft;
+  const last = draft.parts.at(-1) as { at: number };
+  await grade(ctx, rest, { text: draft.parts.map((p) => p.text).join('\n'), parts: draft.parts.length, at: last.at }, bank, opts);
+  return true;
+}
+
+/** Nobody joined the paused interview in time: tell the candidate and offer to go on. */
+export function expireHold(ctx: TurnContext): boolean {
+  const session = readSession(ctx);
+  const hold = session?.hold;
+  if (!session || !hold || hold.expiredNoticeAt !== undefined || hold.until > ctx.now.getTime()) return false;
+  if (!ctx.conversation.needsHuman || ctx.conversation.mode !== 'bot') return false;
+  save(ctx, { ...session, hold: { ...hold, expiredNoticeAt: ctx.now.getTime() } });
+  ctx.reply(interviewTexts.holdExpired());
+  return true;
+}
+
+async function grade(ctx: TurnContext, session: InterviewSession, answer: { text: string; parts: number; at: number }, bank: RoleBank, opts: InterviewMiddlewareOptions): Promise<void> {
   const pending = session.pending;
   const question = pending && bank.questions.find((q) => q.id === pending.questionId);
   if (!pending || !question) return;
@@ -107,26 +205,34 @@ async function answer(ctx: TurnContext, session: InterviewSession, bank: RoleBan
   const evaluation = await opts.evaluator.evaluate({
     role: bank.role,
     question,
-    answer: ctx.message.text,
-    responseTimeSec: Math.max(0, (ctx.now.getTime() - pending.askedAt) / 1000),
+    answer: answer.text,
+    responseTimeSec: Math.max(0, (answer.at - pending.askedAt) / 1000),
     history: [],
     ...{ spent: usage },
   });
   const spent = evaluation.usage ? { tokens: usage.tokens + evaluation.usage.promptTokens + evaluation.usage.completionTokens, usd: usage.usd + evaluation.usage.costUsd } : usage;
-  const [next, actions] = answerQuestion(session, { evaluation, answerText: ctx.message.text, now: ctx.now.getTime() }, bank, opts.config);
+  let [next, actions] = answerQuestion(session, { evaluation, answerText: answer.text, now: answer.at, parts: answer.parts }, bank, opts.config);
+  if (escalateIfUnreadable(ctx, evaluation.unparseable, opts.escalateAfterUnparseable ?? 3) && next.status === 'in-progress') {
+    // "A recruiter will join shortly" is not followed by the next question: the interview waits.
+    const now = ctx.now.getTime();
+    next = { ...next, hold: { reason: 'answers could not be understood', at: now, until: now + (opts.humanWaitMs ?? 10 * 60_000) } };
+    actions = actions.filter((a) => a.type !== 'ask');
+    opts.timers?.arm(ctx.conversation.id, next.hold!.until);
+  }
   save(ctx, next, { interviewUsage: spent });
-  escalateIfUnreadable(ctx, evaluation.unparseable, opts.escalateAfterUnparseable ?? 3);
   await perform(ctx, next, actions, bank, opts);
 }
 
-function escalateIfUnreadable(ctx: TurnContext, unparseable: boolean, limit: number): void {
+/** Counts unreadable answers in a row; at the limit asks a recruiter in. True when it did now. */
+function escalateIfUnreadable(ctx: TurnContext, unparseable: boolean, limit: number): boolean {
   const streak = unparseable ? Number(ctx.conversation.state.unparseableStreak ?? 0) + 1 : 0;
   ctx.conversation.state = { ...ctx.conversation.state, unparseableStreak: streak };
-  if (streak < limit || ctx.conversation.needsHuman) return;
+  if (streak < limit || ctx.conversation.needsHuman) return false;
   ctx.conversation.needsHuman = true;
   ctx.emit({ type: 'HumanRequested', reason: `${streak} answers in a row could not be understood`, actor: 'bot' });
   ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: 'Candidate needs a human', body: `${ctx.candidate.name ?? 'A candidate'}: ${streak} interview answers in a row could not be understood.` });
   ctx.reply(interviewTexts.needsHuman);
+  return true;
 }
 
 async function perform(ctx: TurnContext, session: InterviewSession, actions: InterviewAction[], bank: RoleBank, opts: InterviewMiddlewareOptions, resumed = false): Promise<void> {
