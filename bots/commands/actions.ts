@@ -16,7 +16,8 @@ export function optOut(ctx: TurnContext): void {
   ctx.candidate.optedOut = true;
   ctx.candidate.stage = 'withdrawn';
   ctx.emit({ type: 'CandidateOptedOut', actor: 'candidate' });
-  ctx.reply(t.optedOut);
+  // The one message the outbound policy lets through to an opted-out candidate.
+  ctx.reply({ text: t.optedOut, purpose: 'opt-out-confirmation' });
 }
 
 /** Opt back in (`/start` after STOP): the application resumes at the stage it was at. */
@@ -65,7 +66,7 @@ export function requestErasure(ctx: TurnContext): void {
     ctx.candidate.stage = 'withdrawn';
     ctx.emit({ type: 'CandidateOptedOut', actor: 'candidate' });
   }
-  ctx.reply(t.deleteDone);
+  ctx.reply({ text: t.deleteDone, purpose: 'opt-out-confirmation' });
 }
 
 function who(ctx: TurnContext): string {

@@ -20,6 +20,8 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('MessageSent'), messageId: z.string(), channel: ChannelIdSchema }),
   z.object({ ...base, type: z.literal('MessageFailed'), messageId: z.string(), channel: ChannelIdSchema, error: z.string() }),
   z.object({ ...base, type: z.literal('MessageStatusChanged'), messageId: z.string(), status: z.string() }),
+  // The outbound policy kept a message from the provider (opted out, human mode, unreachable).
+  z.object({ ...base, type: z.literal('MessageSuppressed'), messageId: z.string(), channel: ChannelIdSchema, reason: z.string() }),
   z.object({ ...base, type: z.literal('ConversationStarted'), channel: ChannelIdSchema }),
   z.object({ ...base, type: z.literal('CandidateStateChanged'), from: StageSchema, to: StageSchema }),
   z.object({ ...base, type: z.literal('CandidateOptedOut') }),

@@ -63,6 +63,17 @@ export const ChoiceSchema = z.object({ id: z.string().min(1).max(64), label: z.s
 export type Choice = z.infer<typeof ChoiceSchema>;
 
 /**
+ * Messages the outbound policy lets through where it would otherwise stop them.
+ * `opt-out-confirmation`: the one message an opted-out candidate still receives (also in human mode).
+ */
+export const OutboundPurposeSchema = z.enum(['opt-out-confirmation']);
+export type OutboundPurpose = z.infer<typeof OutboundPurposeSchema>;
+
+/** Why the outbound policy kept a message from the provider (stored on the `suppressed` row). */
+export const SuppressionReasonSchema = z.enum(['opted-out', 'human-mode', 'unreachable']);
+export type SuppressionReason = z.infer<typeof SuppressionReasonSchema>;
+
+/**
  * One message to a person. Adapters lower it to what the channel can show (choices become
  * numbered text where there are no buttons).
  */
@@ -72,13 +83,20 @@ export const OutboundMessageSchema = z.object({
   media: z.object({ url: z.string(), mime: z.string().optional(), caption: z.string().optional() }).optional(),
   /** Pre-approved template for channels with a messaging window (WhatsApp). */
   template: z.object({ name: z.string(), variables: z.record(z.string(), z.string()).default({}) }).optional(),
+  /** Why the message is sent, where the outbound policy treats it specially (see `OutboundPurposeSchema`). */
+  purpose: OutboundPurposeSchema.optional(),
 });
 export type OutboundMessage = z.infer<typeof OutboundMessageSchema>;
 
 export const MessageAuthorSchema = z.enum(['candidate', 'bot', 'operator', 'system']);
 export type MessageAuthor = z.infer<typeof MessageAuthorSchema>;
 
-/** Inbound: pending -> processed | failed. Outbound: queued -> sending -> sent -> delivered -> read, or failed. */
+/**
+ * Inbound: pending -> processed | failed. Outbound: queued -> sending -> sent -> delivered -> read,
+ * or failed, or suppressed (the outbound policy stopped it; `suppressedReason` says why).
+ * `sending` is written durably before the provider is called, so a row left `sending` by a
+ * crash is one whose send may or may not have reached the provider.
+ */
 export const MessageStatusSchema = z.enum([
   'pending',
   'processed',
@@ -110,6 +128,14 @@ export const MessageSchema = z.object({
   status: MessageStatusSchema,
   error: z.string().optional(),
   attempts: z.number().int().nonnegative().default(0),
+  /** Outbound: see `OutboundPurposeSchema`. */
+  purpose: OutboundPurposeSchema.optional(),
+  /** Outbound, status `suppressed`: which policy rule stopped it. */
+  suppressedReason: SuppressionReasonSchema.optional(),
+  /** Outbound: when the last provider call started (written with status `sending`, before the call). */
+  lastAttemptAt: z.coerce.date().optional(),
+  /** Outbound split into parts by the channel's limits: how many parts the provider has acknowledged. */
+  partsSent: z.number().int().nonnegative().optional(),
   createdAt: z.coerce.date(),
   updatedAt: z.coerce.date(),
 });

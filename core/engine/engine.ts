@@ -205,8 +205,10 @@ export class Engine {
   }
 
   /**
-   * Send a message outside a turn (operator replies, reminders, nudges) through the same
-   * outbound path as bot replies.
+   * Send a message outside a turn (operator replies, reminders, nudges): a proactive turn with no
+   * inbound message. It takes the same outbound path as bot replies, outbound policy included, so
+   * callers need not check opt-out or human mode: a message the policy stops is stored
+   * `suppressed` with its reason and never reaches the provider.
    */
   async send(conversationId: string, message: OutboundMessage, author: MessageAuthor, authorId?: string): Promise<Message> {
     const conversation = await this.deps.store.getConversation(conversationId);
@@ -275,6 +277,7 @@ function outboundRow(id: string, conversation: Conversation, message: OutboundMe
     kind: 'text',
     text: message.text,
     ...(message.choices ? { choices: message.choices } : {}),
+    ...(message.purpose ? { purpose: message.purpose } : {}),
     status: 'queued',
     attempts: 0,
     createdAt: now,

@@ -5,6 +5,7 @@ export * from './effects.js';
 export * from './keyed-queue.js';
 export * from './event-bus.js';
 export * from './outbound.js';
+export * from './outbound-policy.js';
 export * from './backoff.js';
 export * from './lower.js';
 export * from './metrics.js';

@@ -3,7 +3,7 @@ import type { ChannelId } from '../domain/index.js';
 /** What the engine reports; bin/ backs it with Prometheus. */
 export interface EngineMetrics {
   inbound(channel: ChannelId, outcome: 'accepted' | 'duplicate' | 'invalid'): void;
-  outbound(channel: ChannelId, outcome: 'sent' | 'failed' | 'retried'): void;
+  outbound(channel: ChannelId, outcome: 'sent' | 'failed' | 'retried' | 'suppressed'): void;
   turnLatency(seconds: number): void;
   turnFailed(): void;
 }

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { ProviderError, newId, type ConversationRef, type Message, type OutboundMessage } from '../domain/index.js';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProviderError, newId, type Candidate, type Conversation, type ConversationRef, type Message, type OutboundMessage } from '../domain/index.js';
 import { ManualClock, silentLogger, type ChannelAdapter, type ChannelCapabilities } from '../ports/index.js';
 import { SqliteStore } from '../store/embedded/sqlite-store.js';
 import { InProcessEventBus } from './event-bus.js';
@@ -10,9 +14,11 @@ const caps: ChannelCapabilities = { maxTextLength: 20, buttons: false, maxButton
 /** A scripted channel: each send takes the next outcome (an error to throw, or success). */
 class ScriptedChannel implements ChannelAdapter {
   readonly id = 'telegram' as const;
-  readonly capabilities = caps;
   readonly sent: OutboundMessage[] = [];
-  constructor(private readonly outcomes: (Error | 'ok')[]) {}
+  constructor(
+    private readonly outcomes: (Error | 'ok')[],
+    readonly capabilities: ChannelCapabilities = caps,
+  ) {}
   async send(_ref: ConversationRef, message: OutboundMessage) {
     const next = this.outcomes.shift() ?? 'ok';
     if (next instanceof Error) throw next;
@@ -29,10 +35,19 @@ beforeEach(() => {
 });
 afterEach(async () => store.close());
 
-async function setup(channel: ScriptedChannel, text = 'hello') {
-  const { conversation } = await store.ensureConversation({ channel: 'telegram', externalId: '42' }, { id: '42' }, new Date());
+interface Situation {
+  /** The stored row as a previous process left it (e.g. `sending` after a crash). */
+  row?: Partial<Message>;
+  candidate?: Partial<Pick<Candidate, 'optedOut' | 'unreachable'>>;
+  mode?: Conversation['mode'];
+}
+
+async function setup(channel: ScriptedChannel, text = 'hello', situation: Situation = {}) {
+  const { conversation, candidate } = await store.ensureConversation({ channel: 'telegram', externalId: '42' }, { id: '42' }, new Date());
+  if (situation.candidate) await store.saveCandidate({ ...candidate, ...situation.candidate });
+  if (situation.mode) await store.commitTurn({ conversation: { ...conversation, mode: situation.mode }, messages: [], events: [] });
   const now = new Date();
-  const message: Message = { id: newId('msg'), conversationId: conversation.id, channel: 'telegram', direction: 'out', author: 'bot', kind: 'text', text, status: 'queued', attempts: 0, createdAt: now, updatedAt: now };
+  const message: Message = { id: newId('msg'), conversationId: conversation.id, channel: 'telegram', direction: 'out', author: 'bot', kind: 'text', text, status: 'queued', attempts: 0, createdAt: now, updatedAt: now, ...situation.row };
   await store.insertMessage(message);
   const bus = new InProcessEventBus();
   const events: string[] = [];
@@ -101,5 +116,68 @@ describe('OutboundDispatcher', () => {
     again.enqueue(message);
     await again.drain();
     expect(channel.sent).toHaveLength(1);
+  });
+});
+
+describe('OutboundDispatcher: outbound policy', () => {
+  const cases: [string, Situation, { status: string; suppressedReason?: string; sends: number }][] = [
+    ['a bot message to a reachable candidate in bot mode goes out', {}, { status: 'sent', sends: 1 }],
+    ['a bot message to an opted-out candidate is suppressed', { candidate: { optedOut: true } }, { status: 'suppressed', suppressedReason: 'opted-out', sends: 0 }],
+    ['an operator message to an opted-out candidate is suppressed', { candidate: { optedOut: true }, mode: 'human', row: { author: 'operator' } }, { status: 'suppressed', suppressedReason: 'opted-out', sends: 0 }],
+    ['the opt-out confirmation reaches an opted-out candidate', { candidate: { optedOut: true }, row: { purpose: 'opt-out-confirmation' } }, { status: 'sent', sends: 1 }],
+    ['the opt-out confirmation passes in human mode too', { candidate: { optedOut: true }, mode: 'human', row: { purpose: 'opt-out-confirmation' } }, { status: 'sent', sends: 1 }],
+    ['a bot message in human mode is suppressed', { mode: 'human' }, { status: 'suppressed', suppressedReason: 'human-mode', sends: 0 }],
+    ['a system message (the apology) in human mode is suppressed', { mode: 'human', row: { author: 'system' } }, { status: 'suppressed', suppressedReason: 'human-mode', sends: 0 }],
+    ['an operator message in human mode goes out', { mode: 'human', row: { author: 'operator' } }, { status: 'sent', sends: 1 }],
+    ['nothing reaches an unreachable candidate', { candidate: { unreachable: true }, mode: 'human', row: { author: 'operator' } }, { status: 'suppressed', suppressedReason: 'unreachable', sends: 0 }],
+  ];
+  it.each(cases)('%s', async (_name, situation, expected) => {
+    const channel = new ScriptedChannel([]);
+    const { message, events } = await setup(channel, 'hello', situation);
+    expect(channel.sent).toHaveLength(expected.sends);
+    expect(message.status).toBe(expected.status);
+    expect(message.suppressedReason).toBe(expected.suppressedReason);
+    expect(events).toEqual(expected.sends ? ['MessageSent'] : ['MessageSuppressed']);
+  });
+});
+
+describe('OutboundDispatcher: crash safety', () => {
+  it('commits `sending` before the provider call, then `sent`', async () => {
+    await store.close();
+    const dir = mkdtempSync(join(tmpdir(), 'parley-outbound-'));
+    store = SqliteStore.open(join(dir, 'parley.db'));
+    // What a kill -9 would leave on disk: a second connection sees only committed data.
+    const disk = new Database(join(dir, 'parley.db'), { readonly: true });
+    const onDisk = () => (disk.prepare("SELECT status FROM messages WHERE direction = 'out'").get() as { status: string }).status;
+    let statusDuringCall: string | undefined;
+    const channel = new ScriptedChannel([]);
+    const send = channel.send.bind(channel);
+    channel.send = async (ref, message) => {
+      statusDuringCall = onDisk();
+      return send(ref, message);
+    };
+    const { message } = await setup(channel);
+    expect(onDisk()).toBe('sent');
+    disk.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(statusDuringCall).toBe('sending');
+    expect(message).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(message.lastAttemptAt).toBeInstanceOf(Date);
+  });
+
+  it('resends a message a crash left `sending` (the default), from the first unacknowledged part', async () => {
+    const channel = new ScriptedChannel([]);
+    const { message } = await setup(channel, 'one two three four five six seven eight', { row: { status: 'sending', attempts: 1, partsSent: 1 } });
+    expect(channel.sent.map((m) => m.text)).toEqual(['five six seven eight']);
+    expect(message).toMatchObject({ status: 'sent', attempts: 2, partsSent: 2 });
+  });
+
+  it('holds a message a crash left `sending` on a channel that chose `hold`: not resent, failed for an operator', async () => {
+    const channel = new ScriptedChannel([], { ...caps, inFlightAfterCrash: 'hold' });
+    const { message, events } = await setup(channel, 'hello', { row: { status: 'sending', attempts: 1 } });
+    expect(channel.sent).toHaveLength(0);
+    expect(message.status).toBe('failed');
+    expect(message.error).toMatch(/delivery unknown/);
+    expect(events).toEqual(['MessageFailed']);
   });
 });

@@ -6,11 +6,13 @@ import {
   type DomainEvent,
   type Message,
   type OutboundMessage,
+  type SuppressionReason,
 } from '../domain/index.js';
 import type { ChannelAdapter, Clock, EventBus, Logger, Store } from '../ports/index.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { InProcessKeyedQueue } from './keyed-queue.js';
 import { lowerMessage } from './lower.js';
+import { decideOutbound } from './outbound-policy.js';
 import { noopMetrics, type EngineMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -26,12 +28,25 @@ export interface OutboundDeps {
   random?: () => number;
 }
 
+interface SendProgress {
+  attempts: number;
+  partsSent: number;
+  providerMessageId?: string;
+  template?: string;
+}
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Sends stored outbound messages: in order per conversation, rate-limited per channel, retried
- * with exponential backoff and jitter (honouring a provider's retry-after), status tracked in
- * the store. Messages are read from the store by id, so a restart re-drives what was unsent.
+ * Sends stored outbound messages: every one passes the outbound policy (`decideOutbound`) first,
+ * then goes out in order per conversation, rate-limited per channel, retried with exponential
+ * backoff and jitter (honouring a provider's retry-after), status tracked in the store. Messages
+ * are read from the store by id, so a restart re-drives what was unsent.
+ *
+ * Crash safety: `sending` is committed before each provider call and `sent` right after the
+ * acknowledgement, each in its own commit. After a `kill -9`, rows still `queued` were never
+ * sent; rows left `sending` are the only ones the provider may have, and each channel chooses
+ * whether they are resent (`inFlightAfterCrash`).
  */
 export class OutboundDispatcher {
   private readonly queue: InProcessKeyedQueue<string>;
@@ -81,56 +96,101 @@ export class OutboundDispatcher {
     const message = await store.getMessage(messageId);
     if (!message || (message.status !== 'queued' && message.status !== 'sending')) return;
     const conversation = await store.getConversation(message.conversationId);
+    const candidate = conversation && (await store.getCandidate(conversation.candidateId));
     const adapter = adapters.get(message.channel);
-    if (!conversation || !adapter) {
+    if (!conversation || !candidate || !adapter) {
       await this.fail(message, `channel ${message.channel} is not configured`);
       return;
     }
+    // The one outbound policy, on the state as it is now (a STOP or a takeover may have landed
+    // since the message was queued).
+    const decision = decideOutbound({ message, conversation, candidate });
+    if (!decision.send) {
+      await this.suppress(message, decision.reason);
+      return;
+    }
+    // Still `sending`: a previous process crashed mid-send, so the provider may already have it.
+    if (message.status === 'sending' && !(await this.recoverInFlight(message, adapter))) return;
     const outbound: OutboundMessage = {
       text: message.text,
       ...(message.choices ? { choices: message.choices } : {}),
     };
     const parts = lowerMessage(outbound, adapter.capabilities);
-    let attempts = message.attempts;
+    const sendCtx = { message, ...(conversation.lastCandidateMessageAt ? { lastCandidateMessageAt: conversation.lastCandidateMessageAt } : {}) };
+    const progress: SendProgress = { attempts: message.attempts, partsSent: message.partsSent ?? 0, ...(message.providerMessageId ? { providerMessageId: message.providerMessageId } : {}) };
     for (;;) {
-      attempts++;
+      progress.attempts++;
+      // Durable before the provider call: a crash from here on leaves the row `sending`.
+      await store.updateMessage(message.id, { status: 'sending', attempts: progress.attempts, lastAttemptAt: this.deps.clock.now() }, this.deps.clock.now(), [], { immediate: true });
       try {
-        let providerMessageId: string | undefined;
-        let template: string | undefined;
-        for (const part of parts) {
+        for (let i = progress.partsSent; i < parts.length; i++) {
           await this.limiter(message.channel, adapter.capabilities.maxSendsPerSecond).take();
-          const sendCtx = { message, ...(conversation.lastCandidateMessageAt ? { lastCandidateMessageAt: conversation.lastCandidateMessageAt } : {}) };
-          const result = await adapter.send(conversation.ref, part, sendCtx);
-          providerMessageId = result.providerMessageId ?? providerMessageId;
-          template = result.template ?? template;
+          const result = await adapter.send(conversation.ref, parts[i]!, sendCtx);
+          progress.providerMessageId = result.providerMessageId ?? progress.providerMessageId;
+          progress.template = result.template ?? progress.template;
+          progress.partsSent = i + 1;
+          // A split message records each acknowledged part: a crash resends only the rest.
+          if (progress.partsSent < parts.length) await this.recordPart(message, progress);
         }
-        await this.markSent(message, attempts, providerMessageId, template);
+        await this.markSent(message, progress);
         return;
       } catch (err) {
         const retryable = !(err instanceof ProviderError && err.permanent);
-        if (!retryable || attempts >= this.deps.backoff.maxAttempts) {
+        if (!retryable || progress.attempts >= this.deps.backoff.maxAttempts) {
           if (err instanceof ProviderError && err.unreachable) await this.markUnreachable(conversation.candidateId);
-          await this.fail(message, errorMessage(err), attempts);
+          await this.fail(message, errorMessage(err), progress.attempts);
           return;
         }
         const retryAfter = err instanceof ProviderError ? err.retryAfterMs : undefined;
-        const delay = backoffDelay(attempts, this.deps.backoff, this.deps.random(), retryAfter);
+        const delay = backoffDelay(progress.attempts, this.deps.backoff, this.deps.random(), retryAfter);
         this.deps.metrics.outbound(message.channel, 'retried');
-        this.deps.log.warn({ messageId: message.id, attempts, delay, err: errorMessage(err) }, 'send failed, retrying');
+        this.deps.log.warn({ messageId: message.id, attempts: progress.attempts, delay, err: errorMessage(err) }, 'send failed, retrying');
         await this.deps.sleep(delay);
       }
     }
   }
 
-  private async markSent(message: Message, attempts: number, providerMessageId: string | undefined, template: string | undefined): Promise<void> {
+  /**
+   * A message a crashed process left `sending`. The channel chooses (`inFlightAfterCrash`):
+   * `resend` (the default: at most one duplicate of each message in flight at the crash, and
+   * nothing lost) or `hold` (no duplicate; the row fails as "delivery unknown" for an operator).
+   * True when the send should go ahead.
+   */
+  private async recoverInFlight(message: Message, adapter: ChannelAdapter): Promise<boolean> {
+    const choice = adapter.capabilities.inFlightAfterCrash ?? 'resend';
+    this.deps.log.warn({ messageId: message.id, conversationId: message.conversationId, lastAttemptAt: message.lastAttemptAt, choice }, 'message was in flight at a crash');
+    if (choice === 'resend') return true;
+    await this.fail(message, 'delivery unknown: the process stopped during the send; held, not resent');
+    return false;
+  }
+
+  private async recordPart(message: Message, progress: SendProgress): Promise<void> {
+    const patch = { partsSent: progress.partsSent, ...(progress.providerMessageId ? { providerMessageId: progress.providerMessageId } : {}) };
+    await this.deps.store.updateMessage(message.id, patch, this.deps.clock.now(), [], { immediate: true });
+  }
+
+  private async markSent(message: Message, progress: SendProgress): Promise<void> {
     const now = this.deps.clock.now();
     const base = { at: now, conversationId: message.conversationId, messageId: message.id, channel: message.channel };
     const events: DomainEvent[] = [{ ...base, id: newId('evt'), type: 'MessageSent', actor: message.author }];
     // Said in the conversation log: the candidate got the approved template, not this text.
-    if (template) events.push({ ...base, id: newId('evt'), type: 'MessageSentAsTemplate', actor: 'system', template });
-    await this.deps.store.updateMessage(message.id, { status: 'sent', attempts, ...(providerMessageId ? { providerMessageId } : {}) }, now, events);
+    if (progress.template) events.push({ ...base, id: newId('evt'), type: 'MessageSentAsTemplate', actor: 'system', template: progress.template });
+    const patch = { status: 'sent' as const, attempts: progress.attempts, partsSent: progress.partsSent, ...(progress.providerMessageId ? { providerMessageId: progress.providerMessageId } : {}) };
+    // Its own commit, right after the provider's acknowledgement: the crash window that can
+    // produce a duplicate is only the provider call itself.
+    await this.deps.store.updateMessage(message.id, patch, now, events, { immediate: true });
     this.deps.metrics.outbound(message.channel, 'sent');
     events.forEach((e) => this.deps.bus.publish(e));
+  }
+
+  /** Store the policy's decision: the row stays in the transcript as `suppressed`, with why. */
+  private async suppress(message: Message, reason: SuppressionReason): Promise<void> {
+    const now = this.deps.clock.now();
+    const event: DomainEvent = { id: newId('evt'), type: 'MessageSuppressed', at: now, actor: 'system', conversationId: message.conversationId, messageId: message.id, channel: message.channel, reason };
+    await this.deps.store.updateMessage(message.id, { status: 'suppressed', suppressedReason: reason }, now, [event]);
+    this.deps.metrics.outbound(message.channel, 'suppressed');
+    this.deps.log.info({ messageId: message.id, conversationId: message.conversationId, author: message.author, reason }, 'outbound message suppressed by policy');
+    this.deps.bus.publish(event);
   }
 
   private async fail(message: Message, error: string, attempts = message.attempts): Promise<void> {

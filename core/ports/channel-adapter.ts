@@ -15,6 +15,13 @@ export interface ChannelCapabilities {
   typing: boolean;
   /** Sends per second the provider tolerates, per channel. */
   maxSendsPerSecond: number;
+  /**
+   * What to do on restart with a message left `sending` by a crash (the provider may or may not
+   * have it). `resend` (default): send it again; at most one duplicate per message in flight at
+   * the crash. `hold`: never resend; the row is marked failed ("delivery unknown") and operators
+   * are notified, for channels where a duplicate costs more than a late manual follow-up.
+   */
+  inFlightAfterCrash?: 'resend' | 'hold';
 }
 
 export interface SendResult {

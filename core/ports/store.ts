@@ -61,7 +61,18 @@ export interface EventQuery {
   limit?: number;
 }
 
-export type MessagePatch = Partial<Pick<Message, 'status' | 'providerMessageId' | 'error' | 'attempts' | 'media' | 'text' | 'kind'>>;
+export type MessagePatch = Partial<
+  Pick<Message, 'status' | 'providerMessageId' | 'error' | 'attempts' | 'media' | 'text' | 'kind' | 'suppressedReason' | 'lastAttemptAt' | 'partsSent'>
+>;
+
+/**
+ * `immediate`: commit this write on its own, now, rather than with the next group commit. The
+ * outbound dispatcher uses it around provider calls, so `sending` is durable before the call and
+ * `sent` right after the acknowledgement (what bounds duplicates after a `kill -9`).
+ */
+export interface WriteOptions {
+  immediate?: boolean;
+}
 
 /**
  * Persistence for the core. Embedded (SQLite) by default, MongoDB when distributed; both pass
@@ -94,7 +105,7 @@ export interface Store {
   /** Insert a message that is not part of a turn (operator replies, proactive sends). Idempotent on id. */
   insertMessage(message: Message): Promise<void>;
   /** Patch a message; `events` are appended in the same transaction (e.g. `MessageSent`). */
-  updateMessage(id: string, patch: MessagePatch, now: Date, events?: DomainEvent[]): Promise<Message | undefined>;
+  updateMessage(id: string, patch: MessagePatch, now: Date, events?: DomainEvent[], opts?: WriteOptions): Promise<Message | undefined>;
   /** Inbound messages persisted but never processed, oldest first (re-driven on start). */
   listPendingInbound(): Promise<Message[]>;
   /** Outbound messages queued or mid-send, oldest first (re-driven on start). */

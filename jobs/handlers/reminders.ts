@@ -66,7 +66,8 @@ export async function cancelReminders(deps: JobsDeps, conversationId: string): P
 
 /**
  * Sends one reminder, in the candidate's time zone, unless it no longer applies: the interview
- * moved (a stale job), the candidate opted out, a recruiter has the chat, or it was already sent.
+ * moved (a stale job) or it was already sent. Opt-out and human mode are the outbound policy's
+ * (the reminder is stored `suppressed`, with the reason, and never reaches the provider).
  */
 export function reminderJob(deps: JobsDeps): JobSpec {
   return {
@@ -77,7 +78,6 @@ export function reminderJob(deps: JobsDeps): JobSpec {
       const candidate = conversation && (await deps.store.getCandidate(conversation.candidateId));
       const schedule = conversation && readSchedule(conversation.state);
       if (!conversation || !candidate || !schedule || schedule.at.toISOString() !== data.at) return;
-      if (candidate.optedOut || conversation.mode === 'human') return;
       if (!shouldSendReminder(kind, schedule.at, now, deps.settings.reminderLeads)) return;
       if (await alreadySent(deps, conversationId, kind)) return;
       const lead = deps.settings.reminderLeads.find((l) => l.kind === kind);

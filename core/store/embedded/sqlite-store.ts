@@ -21,6 +21,7 @@ import type {
   EnsureConversationResult,
   EventQuery,
   MessagePatch,
+  WriteOptions,
   RecordInboundResult,
   Store,
   TurnCommit,
@@ -216,8 +217,8 @@ export class SqliteStore implements Store {
     return this.write(() => this.writeMessage(message, true));
   }
 
-  async updateMessage(id: string, patch: MessagePatch, now: Date, events: DomainEvent[] = []): Promise<Message | undefined> {
-    return this.write((): Message | undefined => {
+  async updateMessage(id: string, patch: MessagePatch, now: Date, events: DomainEvent[] = [], opts: WriteOptions = {}): Promise<Message | undefined> {
+    const apply = (): Message | undefined => {
       const row = this.q.messageById.get(id) as Row | undefined;
       if (!row) return undefined;
       const next: Message = { ...reviveMessage(row.doc), ...patch, updatedAt: now };
@@ -225,7 +226,8 @@ export class SqliteStore implements Store {
       this.q.updateMessage.run(next.status, next.providerMessageId ?? null, JSON.stringify(next), id);
       for (const event of events) this.writeEvent(event);
       return next;
-    });
+    };
+    return opts.immediate ? this.writeNow(apply) : this.write(apply);
   }
 
   private setStatus(id: string, status: MessageStatus, now: Date): void {
@@ -319,6 +321,31 @@ export class SqliteStore implements Store {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     return batch.then(() => result);
+  }
+
+  /**
+   * A write committed before this returns, not with the next group commit. When a group is open,
+   * it commits with it: its writes are complete savepoints, and their callers still resolve on the
+   * group's own (now empty) commit.
+   */
+  private writeNow<T>(fn: () => T): Promise<T> {
+    try {
+      if (!this.db.inTransaction) return Promise.resolve(this.db.transaction(fn).immediate());
+      this.q.savepoint.run();
+      let result: T;
+      try {
+        result = fn();
+        this.q.release.run();
+      } catch (err) {
+        this.q.rollbackTo.run();
+        this.q.release.run();
+        throw err;
+      }
+      this.db.exec('COMMIT');
+      return Promise.resolve(result);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   private commitSoon(): Promise<void> {
