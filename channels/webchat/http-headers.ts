@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Paths that serve the web chat page and its assets. */
 const CHAT_PAGE = /^\/chat(?:[/?#]|$)/;
-const CHAT_ASSETS = /^\/(?:widget\.js|webchat\/)(?:[?#]|.*)$/;
+const CHAT_ASSETS = /^\/(?:widget\.js(?:[?#]|$)|webchat\/)/;
 
 /**
  * Security headers for `/chat`, `/widget.js` and `/webchat/*`: a Content-Security-Policy that
