@@ -28,7 +28,9 @@ let nextChat = 750_000_001;
 const webhook = () => ({ webhook: `${app.url}/webhooks/telegram`, secret: SECRET });
 const hrChats = new Map<number, TelegramChat>();
 /** One chat per HR user for the whole file: Telegram message ids are unique per chat. */
-const hr = (userId: number) => hrChats.get(userId) ?? hrChats.set(userId, new TelegramChat(fake, webhook(), userId)).get(userId)!;
+/** HR users' Telegram first names: what a candidate is told when they join or leave. */
+const HR_NAMES = new Map([[ADMIN, 'Adele'], [RECRUITER, 'Rui'], [VIEWER, 'Vera'], [RECRUITER_2, 'Teo']]);
+const hr = (userId: number) => hrChats.get(userId) ?? hrChats.set(userId, new TelegramChat(fake, webhook(), userId, HR_NAMES.get(userId))).get(userId)!;
 const store = () => app.parley.store;
 let ana: TelegramChat;
 let anaSouza: TelegramChat;
@@ -180,7 +182,10 @@ describe('HR commands (allowlisted Telegram users)', () => {
 describe('takeover from Telegram', () => {
   it('the HR chat becomes the operator: messages relayed both ways, the bot silent, then handback re-asks', async () => {
     const recruiter = hr(RECRUITER);
+    const start = ana.replies.length;
     await recruiter.ask('/takeover Ana Lima', /You are now talking to Ana Lima \(cand_\w+\) on telegram. The bot is silent./);
+    await ana.waitForBot(/^Rui from the recruiting team has joined the chat\.$/, start);
+    await settled();
     let conversation = await conversationOf(ana);
     expect(conversation).toMatchObject({ mode: 'human', assignedOperatorId: `telegram:${RECRUITER}` });
     expect(await store().listEvents({ conversationId: conversation.id, types: ['OperatorTakeover'] })).toMatchObject([{ operatorId: `telegram:${RECRUITER}`, actor: `operator:telegram:${RECRUITER}` }]);
@@ -197,24 +202,84 @@ describe('takeover from Telegram', () => {
     const sent = (await store().listMessages(conversation.id)).find((m) => m.text === 'Sure! It is 50-60k, remote friendly.');
     expect(sent).toMatchObject({ direction: 'out', author: 'operator', authorId: `telegram:${RECRUITER}` });
 
-    await hr(RECRUITER_2).ask('/takeover Ana Lima', new RegExp(`already being handled by telegram:${RECRUITER}`));
+    await hr(RECRUITER_2).ask('/takeover Ana Lima', /Ana Lima \(cand_\w+\) is already being handled by Rui\. An admin can take it over\./);
 
+    const beforeHandback = ana.replies.length;
     await recruiter.ask('/handback Discussed salary; happy to continue', /Handed back to the bot; it has asked its pending question again/);
     conversation = await conversationOf(ana);
     expect(conversation.mode).toBe('bot');
     expect(conversation.assignedOperatorId).toBeUndefined();
     expect(await store().listEvents({ conversationId: conversation.id, types: ['OperatorHandback'] })).toMatchObject([{ operatorId: `telegram:${RECRUITER}`, summary: 'Discussed salary; happy to continue' }]);
-    await ana.waitForBot(/Where were we\? Tell me about closures./, botRepliesBefore);
+    await ana.waitForBot(/Where were we\? Tell me about closures./, beforeHandback);
+    expect(ana.replies.slice(beforeHandback).map((r) => r.text)).toEqual(["Rui has left the chat. I'll take it from here.", 'Where were we? Tell me about closures.']);
     await ana.ask('ok', /interview isn't open yet/);
     await recruiter.ask('/handback', /not handling any conversation/);
   });
 
-  it('an admin can take over from another operator', async () => {
+  it('an admin can take over from another operator: audited, and the candidate is told who joined', async () => {
+    const from = bruno.replies.length;
     await hr(RECRUITER).ask('/takeover Bruno Costa', /You are now talking to Bruno Costa/);
     await hr(ADMIN).ask('/takeover Bruno Costa', /You are now talking to Bruno Costa/);
-    expect(await conversationOf(bruno)).toMatchObject({ mode: 'human', assignedOperatorId: `telegram:${ADMIN}` });
+    const conversation = await conversationOf(bruno);
+    expect(conversation).toMatchObject({ mode: 'human', assignedOperatorId: `telegram:${ADMIN}` });
+    await bruno.waitForBot(/^Adele from the recruiting team has joined the chat\.$/, from);
+    expect(bruno.replies.slice(from).map((r) => r.text)).toEqual(['Rui from the recruiting team has joined the chat.', 'Adele from the recruiting team has joined the chat.']);
+    expect(await store().listEvents({ conversationId: conversation.id, types: ['OperatorAction'] })).toMatchObject([
+      { action: 'took-from', operatorId: `telegram:${ADMIN}`, actor: `operator:telegram:${ADMIN}`, details: { previousOperatorId: `telegram:${RECRUITER}` } },
+    ]);
     await hr(RECRUITER).ask('/handback', /not handling any conversation/);
     await hr(ADMIN).ask('/handback', /Handed back to the bot/);
+  });
+
+  it('an admin hands back a conversation another operator holds; a recruiter cannot', async () => {
+    const carla = await candidate('Carla Held');
+    const from = carla.replies.length;
+    await hr(RECRUITER).ask('/takeover Carla Held', /You are now talking to Carla Held/);
+    await hr(RECRUITER_2).ask('/handback Carla Held', /not handling any conversation/);
+    expect(await conversationOf(carla)).toMatchObject({ mode: 'human', assignedOperatorId: `telegram:${RECRUITER}` });
+
+    await hr(ADMIN).ask('/handback Carla Held', /Handed back to the bot; it has asked its pending question again/);
+    const conversation = await conversationOf(carla);
+    expect(conversation).toMatchObject({ mode: 'bot', needsHuman: false });
+    expect(conversation.assignedOperatorId).toBeUndefined();
+    await carla.waitForBot(/Where were we\? Tell me about closures./, from);
+    // The candidate hears that the person they were talking to left, not the admin.
+    expect(carla.replies.slice(from).map((r) => r.text)).toEqual([
+      'Rui from the recruiting team has joined the chat.',
+      "Rui has left the chat. I'll take it from here.",
+      'Where were we? Tell me about closures.',
+    ]);
+    expect(await store().listEvents({ conversationId: conversation.id, types: ['OperatorHandback', 'OperatorAction'] })).toMatchObject([
+      { type: 'OperatorHandback', operatorId: `telegram:${ADMIN}` },
+      { type: 'OperatorAction', action: 'handed-back-for', details: { previousOperatorId: `telegram:${RECRUITER}` } },
+    ]);
+    await hr(RECRUITER).ask('/handback', /not handling any conversation/);
+  });
+
+  it('STOP during a takeover: /handback sends the candidate nothing and resets "needs human"', async () => {
+    const dora = await candidate('Dora Quinn');
+    const recruiter = hr(RECRUITER);
+    const from = dora.replies.length;
+    await recruiter.ask('/takeover Dora Quinn', /You are now talking to Dora Quinn/);
+    await dora.waitForBot(/Rui from the recruiting team has joined the chat/, from);
+    await dora.ask('STOP', /unsubscribed/);
+    await settled();
+    // Flagged while held, as a lapsed console hold leaves it.
+    const held = await conversationOf(dora);
+    await store().commitTurn({ conversation: { ...held, needsHuman: true }, messages: [], events: [] });
+    const afterStop = dora.replies.length;
+    const handedAt = new Date();
+
+    await recruiter.ask('/handback', /Handed back to the bot\. Nothing was sent to the candidate \(they opted out\)\./);
+    await settled();
+    expect(dora.replies.slice(afterStop)).toEqual([]);
+    const conversation = await conversationOf(dora);
+    expect(conversation).toMatchObject({ mode: 'bot', needsHuman: false });
+    const after = (await store().listMessages(conversation.id)).filter((m) => m.direction === 'out' && m.createdAt >= handedAt);
+    expect(after.map((m) => [m.text, m.status, m.suppressedReason])).toEqual([
+      ["Rui has left the chat. I'll take it from here.", 'suppressed', 'opted-out'],
+      ['Where were we? Tell me about closures.', 'suppressed', 'opted-out'],
+    ]);
   });
 
   it('a web chat candidate can be taken over from Telegram too', async () => {
@@ -224,12 +289,14 @@ describe('takeover from Telegram', () => {
     await web.ask('Carla Dias', /Which role/);
     const recruiter = hr(RECRUITER);
     await recruiter.ask('/takeover Carla Dias', /You are now talking to Carla Dias \(cand_\w+\) on webchat/);
+    await web.waitForBot(/Rui from the recruiting team has joined the chat/);
     const from = recruiter.replies.length;
     await web.say('Hello? Anyone there?');
     await recruiter.waitForBot(/💬 Carla Dias \(cand_\w+\): Hello\? Anyone there\?/, from);
     await recruiter.say('Hi Carla, I am Rui from the team.');
     await web.waitForBot(/Hi Carla, I am Rui from the team./);
     await recruiter.ask('/handback', /Handed back/);
+    await web.waitForBot(/Rui has left the chat/);
     web.close();
   });
 });

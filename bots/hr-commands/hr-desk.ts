@@ -6,6 +6,7 @@ import { atRiskCandidates, findCandidate, latestRisk, type CandidateRecord } fro
 import { handBack, label, relayText, relayToCandidate, remind, takeOver, type OperatorDeps } from './operator.js';
 import { candidateLine, candidateReport, pipelineReport, riskText, statsReport } from './reports.js';
 import { canAct, canOverride, type HrRole } from './roles.js';
+import type { TakeoverActor } from '../../core/takeover/index.js';
 import { parseScheduleArgs } from './schedule-args.js';
 import { collectStats } from './stats.js';
 import { hrTexts as t } from './texts.js';
@@ -31,6 +32,8 @@ interface HrRequest {
   role: HrRole;
   chatId: string;
   operatorId: string;
+  /** How this HR user acts on conversations (the candidate is told their display name). */
+  actor: TakeoverActor;
 }
 
 interface HrCommand {
@@ -65,7 +68,7 @@ export class HrDesk {
       candidates: { acts: false, run: (req, cmd) => this.candidatesIn(req, cmd.rest) },
       stats: { acts: false, run: async (req) => this.reply(req, statsReport(await collectStats(this.deps.store, this.deps.clock.now()))) },
       alerts: { acts: false, run: (req, cmd) => this.alerts(req, cmd.rest) },
-      takeover: { acts: true, run: (req, cmd) => this.withCandidate(req, cmd, async (r) => (await takeOver(this.deps, r, req.operatorId, canOverride(req.role))).text) },
+      takeover: { acts: true, run: (req, cmd) => this.withCandidate(req, cmd, async (r) => (await takeOver(this.deps, r, req.actor)).text) },
       handback: { acts: true, run: (req, cmd) => this.handback(req, cmd.rest) },
       remind: { acts: true, run: (req, cmd) => this.withCandidate(req, cmd, async (r) => (await remind(this.deps, r, req.operatorId)).text) },
       schedule: { acts: true, run: (req, cmd) => this.schedule(req, cmd) },
@@ -80,7 +83,9 @@ export class HrDesk {
   async handle(message: InboundMessage): Promise<void> {
     const role = this.deps.users.get(message.sender.id);
     if (!role) return;
-    const req: HrRequest = { userId: message.sender.id, role, chatId: message.ref.externalId, operatorId: `${this.deps.channel}:${message.sender.id}` };
+    const operatorId = `${this.deps.channel}:${message.sender.id}`;
+    const actor: TakeoverActor = { id: operatorId, name: message.sender.displayName ?? 'A recruiter', role };
+    const req: HrRequest = { userId: message.sender.id, role, chatId: message.ref.externalId, operatorId, actor };
     try {
       const cmd = parseCommand(message.text);
       if (cmd) return await this.dispatch(req, cmd);
@@ -167,10 +172,18 @@ export class HrDesk {
     await this.reply(req, choice === 'on' ? t.alertsOn : t.alertsOff);
   }
 
-  private async handback(req: HrRequest, summary: string): Promise<void> {
+  /**
+   * `/handback [summary]` ends your own takeover. Holding none, an admin may name a candidate
+   * (`/handback <candidate>`) to hand back someone else's conversation.
+   */
+  private async handback(req: HrRequest, rest: string): Promise<void> {
     const held = await this.heldBy(req.operatorId);
-    if (!held) return this.reply(req, t.notHolding);
-    await this.reply(req, (await handBack(this.deps, held, req.operatorId, summary)).text);
+    if (held) return this.reply(req, (await handBack(this.deps, req.actor, held.id, rest)).text);
+    if (!rest || !canOverride(req.role)) return this.reply(req, t.notHolding);
+    await this.withCandidate(req, { name: 'handback', args: rest.split(/\s+/), rest }, async (record) => {
+      if (!record.conversation) return `${label(record.candidate)} has no conversation yet.`;
+      return (await handBack(this.deps, req.actor, record.conversation.id, '')).text;
+    });
   }
 
   private async schedule(req: HrRequest, cmd: ParsedCommand): Promise<void> {
@@ -190,7 +203,7 @@ export class HrDesk {
   private async freeText(req: HrRequest, text: string): Promise<void> {
     const held = canAct(req.role) ? await this.heldBy(req.operatorId) : undefined;
     if (!held || !text.trim()) return this.reply(req, t.notACommand);
-    const result = await relayToCandidate(this.deps, held, req.operatorId, text);
+    const result = await relayToCandidate(this.deps, req.actor, held, text);
     if (!result.ok) await this.reply(req, result.text);
   }
 

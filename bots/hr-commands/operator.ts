@@ -1,6 +1,7 @@
-import type { Candidate, Conversation, Message, OutboundMessage } from '../../core/domain/index.js';
+import type { Candidate, Conversation, Message, OutboundMessage, SuppressionReason } from '../../core/domain/index.js';
 import type { Engine } from '../../core/engine/index.js';
 import type { Store } from '../../core/ports/index.js';
+import { canOverride, TakeoverService, type Refusal, type TakeoverActor } from '../../core/takeover/index.js';
 import { NEXT_STEP } from '../commands/index.js';
 import type { CandidateRecord } from './lookup.js';
 
@@ -16,27 +17,24 @@ export type ActionResult = { ok: true; text: string } | { ok: false; text: strin
 
 const CLOSED = new Set(['hired', 'rejected', 'withdrawn']);
 
+function takeovers(deps: OperatorDeps): TakeoverService {
+  return new TakeoverService({ engine: deps.engine, pendingPrompt: deps.pendingPrompt });
+}
+
+function holderName(refusal: Refusal): string {
+  return refusal.refused === 'held' ? (refusal.heldByName ?? refusal.heldBy) : 'another operator';
+}
+
 /**
- * Take a conversation over: human mode, assigned to this operator, `OperatorTakeover` recorded.
- * Another operator's conversation is refused unless `override` (admins).
+ * Take a conversation over (`core/takeover`): human mode, held by this HR user, the candidate
+ * told who joined. Admins take it from another operator (audited); others are refused.
  */
-export async function takeOver(deps: OperatorDeps, record: CandidateRecord, operatorId: string, override: boolean): Promise<ActionResult> {
+export async function takeOver(deps: OperatorDeps, record: CandidateRecord, actor: TakeoverActor): Promise<ActionResult> {
   const { conversation, candidate } = record;
   if (!conversation) return { ok: false, text: `${label(candidate)} has no conversation yet.` };
-  let heldBy: string | undefined;
-  await deps.engine().mutate(conversation.id, ({ conversation: c }) => {
-    if (c.mode === 'human' && c.assignedOperatorId === operatorId) return undefined;
-    if (c.mode === 'human' && c.assignedOperatorId && !override) {
-      heldBy = c.assignedOperatorId;
-      return undefined;
-    }
-    return {
-      conversation: { ...c, mode: 'human', assignedOperatorId: operatorId, needsHuman: false },
-      events: [{ type: 'OperatorTakeover', operatorId }],
-      actor: `operator:${operatorId}`,
-    };
-  });
-  if (heldBy) return { ok: false, text: `${label(candidate)} is already being handled by ${heldBy}. An admin can take it over.` };
+  const result = await takeovers(deps).takeover(actor, conversation.id, { force: canOverride(actor.role) });
+  if (!result) return { ok: false, text: `${label(candidate)} has no conversation yet.` };
+  if (!result.ok) return { ok: false, text: `${label(candidate)} is already being handled by ${holderName(result)}. An admin can take it over.` };
   const recent = (await deps.store.listMessages(conversation.id, { limit: 5 })).map(transcriptLine(candidate)).join('\n');
   return {
     ok: true,
@@ -48,28 +46,30 @@ export async function takeOver(deps: OperatorDeps, record: CandidateRecord, oper
   };
 }
 
-/** Hand back to the bot with an optional summary; the bot re-asks its pending question. */
-export async function handBack(deps: OperatorDeps, conversation: Conversation, operatorId: string, summary: string): Promise<ActionResult> {
-  const prompt = deps.pendingPrompt()?.(conversation);
-  await deps.engine().mutate(conversation.id, ({ conversation: c }) => {
-    if (c.mode !== 'human' || c.assignedOperatorId !== operatorId) return undefined;
-    const { assignedOperatorId: _released, ...rest } = c;
-    return {
-      conversation: { ...rest, mode: 'bot' },
-      events: [{ type: 'OperatorHandback', operatorId, ...(summary ? { summary } : {}) }],
-      replies: prompt ? [prompt] : [],
-      actor: `operator:${operatorId}`,
-    };
-  });
-  return { ok: true, text: `Handed back to the bot${prompt ? '; it has asked its pending question again' : ''}.` };
+/**
+ * Hand a conversation back to the bot (`core/takeover`): the holder, or an admin for anyone's.
+ * The candidate is told who left and the bot re-asks its pending question, unless the outbound
+ * policy keeps messages from them (opted out), which the reply says.
+ */
+export async function handBack(deps: OperatorDeps, actor: TakeoverActor, conversationId: string, summary: string): Promise<ActionResult> {
+  const result = await takeovers(deps).handback(actor, conversationId, summary);
+  if (!result) return { ok: false, text: 'That conversation no longer exists.' };
+  if (!result.ok) return { ok: false, text: result.refused === 'held' ? `${holderName(result)} is handling that conversation; only they or an admin can hand it back.` : 'Nobody is handling that conversation.' };
+  if (result.suppressed) return { ok: true, text: `Handed back to the bot. Nothing was sent to the candidate (${SUPPRESSED[result.suppressed]}).` };
+  return { ok: true, text: `Handed back to the bot${result.resumedWith ? '; it has asked its pending question again' : ''}.` };
 }
 
-/** An operator message to the candidate, through the normal outbound path. */
-export async function relayToCandidate(deps: OperatorDeps, conversation: Conversation, operatorId: string, text: string): Promise<ActionResult> {
+const SUPPRESSED: Record<SuppressionReason, string> = { 'opted-out': 'they opted out', 'human-mode': 'still in human mode', unreachable: 'they cannot be reached' };
+
+/** The holder's message to the candidate, through the normal outbound path. */
+export async function relayToCandidate(deps: OperatorDeps, actor: TakeoverActor, conversation: Conversation, text: string): Promise<ActionResult> {
   const candidate = await deps.store.getCandidate(conversation.candidateId);
-  if (candidate?.optedOut) return { ok: false, text: `${label(candidate)} has opted out: the message was not sent.` };
-  await deps.engine().send(conversation.id, { text }, 'operator', operatorId);
-  return { ok: true, text: '' };
+  if (!candidate) return { ok: false, text: 'That conversation no longer exists.' };
+  const result = await takeovers(deps).reply(actor, conversation, candidate, text);
+  if (!result) return { ok: false, text: 'That conversation no longer exists.' };
+  if (result.ok) return { ok: true, text: '' };
+  if ('suppressed' in result) return { ok: false, text: `${label(candidate)} ${result.suppressed === 'opted-out' ? 'has opted out' : 'cannot be reached'}: the message was not sent.` };
+  return { ok: false, text: `${holderName(result.refusal)} is handling that conversation: the message was not sent.` };
 }
 
 /** A manual nudge from the bot, recorded as `ReminderSent`. */

@@ -23,12 +23,5 @@ export function parseHrUsers(spec: string | undefined): Map<string, HrRole> {
   return users;
 }
 
-/** Viewers read; recruiters and admins also act (take over, remind, schedule). */
-export function canAct(role: HrRole): boolean {
-  return role === 'recruiter' || role === 'admin';
-}
-
-/** Admins may take a conversation over from another operator. */
-export function canOverride(role: HrRole): boolean {
-  return role === 'admin';
-}
+/** Viewers read; recruiters and admins also act; admins override (one rule, in core/takeover). */
+export { canAct, canOverride } from '../../core/takeover/index.js';

@@ -11,6 +11,7 @@ const READ = [
 const ACT = [
   '/takeover <candidate> - talk to the candidate yourself (the bot goes silent)',
   '/handback [summary] - give the conversation back to the bot',
+  '/handback <candidate> - (admins, holding none) hand back a conversation another operator holds',
   '/remind <candidate> - send a friendly reminder',
   '/schedule <candidate> <YYYY-MM-DD> <HH:MM> [link] - schedule an interview (UTC unless you add an offset)',
 ];

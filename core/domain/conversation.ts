@@ -16,6 +16,8 @@ export const ConversationSchema = z.object({
   mode: ConversationModeSchema,
   stage: StageSchema,
   assignedOperatorId: z.string().optional(),
+  /** The holder's display name, recorded at takeover (what the candidate is told when they leave). */
+  assignedOperatorName: z.string().optional(),
   needsHuman: z.boolean().default(false),
   state: z.record(z.string(), z.unknown()).default({}),
   version: z.number().int().nonnegative(),

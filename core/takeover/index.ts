@@ -1,1 +1,4 @@
 export * from './gate.js';
+export * from './rules.js';
+export * from './takeover-service.js';
+export * from './texts.js';

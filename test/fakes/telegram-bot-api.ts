@@ -220,7 +220,7 @@ const FIXTURES = new URL('../__fixtures__/telegram/', import.meta.url);
  */
 export function telegramUpdate(
   name: string,
-  o: { updateId: number; chatId: number; userId?: number; messageId?: number; text?: string; data?: string; fileId?: string; duration?: number; keyboardMessage?: Json },
+  o: { updateId: number; chatId: number; userId?: number; messageId?: number; text?: string; data?: string; fileId?: string; duration?: number; keyboardMessage?: Json; senderName?: string },
 ): Json {
   const update = JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8')) as Json;
   update.update_id = o.updateId;
@@ -230,6 +230,7 @@ export function telegramUpdate(
   if (m) {
     (m.chat as Json).id = o.chatId;
     (m.from as Json).id = userId;
+    if (o.senderName) Object.assign(m.from as Json, { first_name: o.senderName, last_name: undefined, username: undefined });
     if (o.messageId !== undefined) m.message_id = o.messageId;
     if (o.text !== undefined) {
       m.text = o.text;
@@ -271,6 +272,8 @@ export class TelegramChat {
     readonly fake: FakeTelegramBotApi,
     readonly delivery: { webhook: string; secret: string } | 'polling',
     readonly chatId: number,
+    /** The sender's Telegram first name (the fixture's "Ana Lima" when unset). */
+    readonly senderName?: string,
   ) {}
 
   /** Everything the bot sent this chat, oldest first. */
@@ -280,7 +283,7 @@ export class TelegramChat {
 
   /** Deliver an update built from a fixture; returns the webhook status (200 when polling). */
   async send(name: string, o: Partial<Parameters<typeof telegramUpdate>[1]> = {}): Promise<number> {
-    const update = telegramUpdate(name, { updateId: TelegramChat.updateId(), chatId: this.chatId, messageId: this.nextMessageId++, ...o });
+    const update = telegramUpdate(name, { updateId: TelegramChat.updateId(), chatId: this.chatId, messageId: this.nextMessageId++, ...(this.senderName ? { senderName: this.senderName } : {}), ...o });
     return this.deliver(update);
   }
 
