@@ -9,7 +9,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../bots/interviewer/bank-loader.js';
 import { InterviewSessionSchema, type Assessment, type InterviewSession, type Question } from '../core/interview/index.js';
-import { ManualClock } from '../core/ports/index.js';
+import { ManualClock, silentLogger } from '../core/ports/index.js';
+import { resolveRiskConfig } from '../core/risk/index.js';
+import type { JobsDeps } from '../jobs/index.js';
+import { assessCandidate } from '../jobs/risk/index.js';
 import { scriptedCandidate, type CandidatePolicy } from './__fixtures__/interview/candidates.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 
@@ -251,5 +254,20 @@ describe('interview over the web chat', () => {
     expect(offer.choices?.map((x) => x.label)).toEqual(['Continue', 'Wait for a recruiter']);
     const resumed = await c.ask('Continue', /^Let's pick up where we left off\. Question \d+: /);
     expect(questionIn(resumed.text)).toBeDefined();
+  }, 60_000);
+
+  it('does not flag a candidate who asked for their data to be deleted as at risk or needing a human', async () => {
+    const { app, clock } = await start();
+    const c = await connect(app);
+    await intake(c, 'Del Dana', 'Python Developer');
+    clock.advance(60_000);
+    await c.ask('/delete', /delete your data/);
+    await c.ask('Yes, delete my data', /deletion request is recorded/);
+    const conversation = await app.parley.store.getConversation(c.conversationId);
+    // The risk assessment the jobs run after every candidate event, awaited here (a deterministic marker).
+    const deps = { store: app.parley.store, clock, bus: { publish() {}, subscribe: () => () => {} }, log: silentLogger } as unknown as JobsDeps;
+    await assessCandidate(deps, resolveRiskConfig(), conversation!.candidateId);
+    expect(await app.parley.store.listEvents({ candidateId: conversation!.candidateId, types: ['CandidateAtRisk', 'HumanRequested', 'NeedsHumanFlagged'] })).toEqual([]);
+    expect((await app.parley.store.getConversation(c.conversationId))?.needsHuman).toBe(false);
   }, 60_000);
 });

@@ -51,6 +51,9 @@ export function createRiskJobs(deps: JobsDeps, config: RiskConfig): RiskJobs {
 export async function assessCandidate(deps: JobsDeps, config: RiskConfig, candidateId: string): Promise<RiskAssessment | undefined> {
   const view = await loadRiskView(deps.store, candidateId);
   if (!view) return undefined;
+  // A candidate who left (opted out, asked for their data to be deleted, withdrew) or whose
+  // application is closed is not "at risk": nobody should chase them, so nothing is recorded.
+  if (view.candidate.optedOut || CLOSED.has(view.candidate.stage)) return undefined;
   const now = deps.clock.now();
   const assessment = assessRisk(riskInput(view, now), config);
   const previous = await deps.store.kvGet<StoredRisk>(RISK_STATE_NAMESPACE, candidateId);

@@ -36,6 +36,8 @@ export class Escalation {
     const found = await this.load(e.conversationId, e.candidateId);
     if (!found) return;
     const reason = `Risk ${e.level} (${e.score}): ${e.recommendedAction}`;
+    // Nothing anyone can do (the candidate opted out or asked for deletion): no flag, no alert.
+    if (e.recommendedAction === 'none' || found.candidate?.optedOut) return;
     if (riskRank(e.level) >= this.deps.escalateFromRiskRank) await this.flag(found.conversation, reason);
     // The same words the jobs' alerter uses, so the two deliveries of one alert dedupe to one.
     const text = atRiskText({ name: found.candidate?.name, stage: found.candidate?.stage ?? found.conversation.stage, score: e.score, level: e.level, factors: e.factors, recommendedAction: e.recommendedAction });
