@@ -1,9 +1,15 @@
 /**
  * Crash safety: `kill -9` after the inbound message is persisted (or after the turn commits but
- * before the reply is sent). On restart the reply goes out exactly once.
+ * before the reply is sent): on restart the reply goes out exactly once. And under load, with a
+ * slow provider and repeated `kill -9`, every reply is sent and only sends in flight at a kill
+ * can reach the provider twice.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
@@ -76,4 +82,157 @@ describe('crash recovery (kill -9)', () => {
     expect(consent).toHaveLength(1);
     expect(consent[0]?.status).toBe('sent');
   }, 60_000);
+});
+
+/**
+ * A fake Graph API on loopback that answers each send after `delayMs`, like a slow provider. A
+ * send counts as delivered when it arrives (a real provider keeps a message whose acknowledgement
+ * never made it back), so a crash mid-call shows up here as a duplicate when the row is resent.
+ */
+class SlowGraph {
+  readonly deliveries = new Map<string, number>();
+  inFlight = 0;
+  arrived = 0;
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(delayMs: number): Promise<SlowGraph> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const graph = new SlowGraph(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/v21.0`);
+    let seq = 0;
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const json = JSON.parse(body || '{}') as { status?: string; to?: string };
+        res.setHeader('content-type', 'application/json');
+        if (json.status === 'read') return void res.end(JSON.stringify({ success: true }));
+        const key = `${json.to}|${body}`;
+        graph.deliveries.set(key, (graph.deliveries.get(key) ?? 0) + 1);
+        graph.arrived++;
+        graph.inFlight++;
+        setTimeout(() => {
+          graph.inFlight--;
+          res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: json.to, wa_id: json.to }], messages: [{ id: `wamid.out.${++seq}` }] }));
+        }, delayMs);
+      });
+    });
+    return graph;
+  }
+
+  /** Sends that reached the provider more than once. */
+  duplicates(): number {
+    return [...this.deliveries.values()].reduce((n, count) => n + count - 1, 0);
+  }
+
+  recipients(): Set<string> {
+    return new Set([...this.deliveries.keys()].map((k) => k.split('|')[0]!));
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const META_SECRET = 'crash-app-secret';
+const PHONE_NUMBER_ID = '106540352242922';
+
+/** A signed Meta webhook delivery: candidate `phone` says hi. */
+async function metaHi(url: string, phone: string): Promise<number> {
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
+      contacts: [{ profile: { name: `Candidate ${phone}` }, wa_id: phone }],
+      messages: [{ from: phone, id: `wamid.in.${phone}`, timestamp: String(Math.floor(Date.now() / 1000)), text: { body: 'hi' }, type: 'text' }],
+    } }] }],
+  });
+  const signature = `sha256=${createHmac('sha256', META_SECRET).update(body).digest('hex')}`;
+  const res = await fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
+  return res.status;
+}
+
+/** Outbound rows by status, read from the file a dead process left (only committed data). */
+function outboundStatuses(dataDir: string): Record<string, number> {
+  const db = new Database(join(dataDir, 'parley.db'));
+  try {
+    const rows = db.prepare("SELECT status, COUNT(*) AS n FROM messages WHERE direction = 'out' GROUP BY status").all() as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+describe('duplicates under load across repeated kill -9 (WhatsApp, 80 ms provider)', () => {
+  const ROUNDS = 3;
+  const PER_ROUND = 60;
+
+  it('sends every reply, and at most once more only what was in flight at each kill', async () => {
+    const graph = await SlowGraph.start(80);
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-dups-'));
+    dirs.push(dataDir);
+    const port = String(await freePort());
+    const url = `http://127.0.0.1:${port}`;
+    const env = {
+      PORT: port,
+      HOST: '127.0.0.1',
+      PARLEY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      WHATSAPP_ACCESS_TOKEN: 'EAAG-test-token',
+      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      WHATSAPP_APP_SECRET: META_SECRET,
+      WHATSAPP_VERIFY_TOKEN: 'verify-me',
+      WHATSAPP_GRAPH_URL: graph.url,
+    };
+    const phones: string[] = [];
+    const inFlightAtKill: number[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const child = spawnParley(env);
+        children.push(child);
+        await waitForReady(child, 60_000);
+        const before = graph.arrived;
+        const batch = Array.from({ length: PER_ROUND }, (_, i) => `49151${String(round * 1000 + i).padStart(7, '0')}`);
+        phones.push(...batch);
+        for (let i = 0; i < batch.length; i += 20) {
+          const statuses = await Promise.all(batch.slice(i, i + 20).map((p) => metaHi(url, p)));
+          expect(statuses.every((s) => s === 200)).toBe(true);
+        }
+        // Kill while the provider holds sends: some way into this round's replies, calls open.
+        await eventually(() => graph.arrived - before >= PER_ROUND / 3 && graph.inFlight > 0, 'sends in flight at the provider', 30_000);
+        child.proc.kill('SIGKILL');
+        expect((await child.exited).signal).toBe('SIGKILL');
+        // The bound: rows committed `sending` are the only ones the provider may have without us knowing.
+        inFlightAtKill.push(outboundStatuses(dataDir).sending ?? 0);
+      }
+
+      const last = spawnParley(env);
+      children.push(last);
+      await waitForReady(last, 60_000);
+      await eventually(() => graph.recipients().size === phones.length && graph.inFlight === 0, 'every candidate to get the consent question', 60_000);
+      last.proc.kill('SIGTERM');
+      expect((await last.exited).code).toBe(0);
+    } finally {
+      await graph.stop();
+    }
+
+    // Every reply row ended `sent` (none queued, stuck sending or failed), each reached the provider.
+    const statuses = outboundStatuses(dataDir);
+    const replies = statuses.sent ?? 0;
+    const duplicates = graph.duplicates();
+    const bound = inFlightAtKill.reduce((a, b) => a + b, 0);
+    console.log(
+      `kill -9 x${ROUNDS} under load: ${replies} replies, ${duplicates} duplicates (${((duplicates / replies) * 1000).toFixed(1)} per 1,000); ` +
+        `in flight at each kill: ${inFlightAtKill.join(', ')} (bound ${bound})`,
+    );
+    expect(Object.keys(statuses)).toEqual(['sent']);
+    expect(graph.deliveries.size).toBe(replies);
+    expect([...graph.recipients()].sort()).toEqual([...phones].sort());
+    expect(duplicates).toBeLessThanOrEqual(bound);
+  }, 120_000);
 });

@@ -120,11 +120,16 @@ export class OutboundDispatcher {
     const progress: SendProgress = { attempts: message.attempts, partsSent: message.partsSent ?? 0, ...(message.providerMessageId ? { providerMessageId: message.providerMessageId } : {}) };
     for (;;) {
       progress.attempts++;
-      // Durable before the provider call: a crash from here on leaves the row `sending`.
-      await store.updateMessage(message.id, { status: 'sending', attempts: progress.attempts, lastAttemptAt: this.deps.clock.now() }, this.deps.clock.now(), [], { immediate: true });
+      let marked = false;
       try {
         for (let i = progress.partsSent; i < parts.length; i++) {
           await this.limiter(message.channel, adapter.capabilities.maxSendsPerSecond).take();
+          // Durable before the provider call (after the rate limiter, so `sending` means "at the
+          // provider"): a crash from here on leaves the row `sending`.
+          if (!marked) {
+            await store.updateMessage(message.id, { status: 'sending', attempts: progress.attempts, lastAttemptAt: this.deps.clock.now() }, this.deps.clock.now(), [], { immediate: true });
+            marked = true;
+          }
           const result = await adapter.send(conversation.ref, parts[i]!, sendCtx);
           progress.providerMessageId = result.providerMessageId ?? progress.providerMessageId;
           progress.template = result.template ?? progress.template;
