@@ -44,7 +44,9 @@ describe('parley operators', () => {
     expect((await api(app.url, token, '/auth/me')).status).toBe(401);
     expect((await cli('list')).out).toBe('ana@acme.test\tAna Lima\trecruiter\tdeactivated\nvic@acme.test\tVic\tviewer\tactive\n');
     expect(await cli('activate', 'ana@acme.test')).toMatchObject({ code: 0, out: 'ana@acme.test is now active.\n' });
-    expect((await api(app.url, token, '/auth/me')).status).toBe(200);
+    // Deactivation ended the old session for good; signing in again works.
+    expect((await api(app.url, token, '/auth/me')).status).toBe(401);
+    expect((await api(app.url, (await login(app.url, 'ana@acme.test', 'ana-password-1')).token, '/auth/me')).status).toBe(200);
 
     expect(await cli('password', 'ana@acme.test', '--password', 'a-brand-new-one')).toMatchObject({ code: 0, out: 'New password for ana@acme.test set.\n' });
     await expect(login(app.url, 'ana@acme.test', 'ana-password-1')).rejects.toThrow(/401/);
