@@ -75,13 +75,13 @@ export function toCandidateProfile(c: Candidate): CandidateProfile {
 }
 
 export function toWireNotification(n: StoredNotification, read: boolean): ConsoleNotification {
-  return { id: n.id, kind: n.kind, title: n.title, body: n.body, ...(n.conversationId ? { conversationId: n.conversationId } : {}), createdAt: n.createdAt.toISOString(), read };
+  return { id: n.id, kind: n.kind, title: n.title, body: n.body, ...(n.conversationId ? { conversationId: n.conversationId } : {}), createdAt: isoDate(n.createdAt), read };
 }
 
 export function toWireNote(n: StoredNote, operatorName: string): ConversationNote {
-  return { id: n.id, conversationId: n.conversationId, operatorId: n.operatorId, operatorName, text: n.text, createdAt: n.createdAt.toISOString() };
+  return { id: n.id, conversationId: n.conversationId, operatorId: n.operatorId, operatorName, text: n.text, createdAt: isoDate(n.createdAt) };
 }
 
 export function toWireCanned(c: StoredCannedResponse): CannedResponse {
-  return { id: c.id, title: c.title, text: c.text, createdBy: c.createdBy, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+  return { id: c.id, title: c.title, text: c.text, createdBy: c.createdBy, createdAt: isoDate(c.createdAt, c.updatedAt), updatedAt: isoDate(c.updatedAt, c.createdAt) };
 }

@@ -88,6 +88,25 @@ describe('WhatsApp Web (Baileys)', () => {
     expect(texts().filter((t) => /agree to continue/.test(t))).toHaveLength(1);
   });
 
+  it('stores every message of an upsert [20,000 characters with a bad timestamp, ok]: the long one clipped and marked', async () => {
+    latest().open();
+    const cv = `My CV. ${'Ten years of Python. '.repeat(1000)}`.slice(0, 20_000);
+    const long = fixture<WAMessage>('whatsapp/baileys/text.json', (m) => {
+      m.key.id = 'LONG1';
+      m.messageTimestamp = Number.NaN;
+      m.message = { conversation: cv };
+    });
+    const after = fixture<WAMessage>('whatsapp/baileys/text.json', (m) => (m.key.id = 'AFTER1'));
+    latest().upsert(long, after);
+    await eventually(() => texts().some((t) => /agree to continue/.test(t)), 'the consent question');
+    const conv = await app.parley.store.findConversationByRef({ channel: 'whatsapp', externalId: '+4915112345678' });
+    const inbound = (await app.parley.store.listMessages(conv!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => m.providerMessageId)).toEqual(['LONG1', 'AFTER1']);
+    expect(inbound[0]!.text).toHaveLength(16_000);
+    expect(inbound[0]!.text).toMatch(/\[message clipped: the first 15,9\d\d of 20,000 characters are kept\]$/);
+    expect(inbound[0]!.clipped).toEqual({ originalLength: 20_000 });
+  });
+
   it('keeps the auth state in the store, so a restart needs no new QR', async () => {
     const first = latest();
     first.auth.creds.me = { id: '4915100000000:7@s.whatsapp.net', name: 'Parley' };
