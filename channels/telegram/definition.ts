@@ -21,4 +21,8 @@ export const telegramCapabilities: ChannelCapabilities = {
   voice: true,
   typing: true,
   maxSendsPerSecond: 25,
+  // The Bot API has no idempotency key and no delivery receipts to reconcile with, and a lost
+  // interview question stalls the candidate: resend a crash's in-flight sends (at most one repeat
+  // of each message that was at the provider when the process died).
+  inFlightAfterCrash: 'resend',
 };

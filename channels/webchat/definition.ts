@@ -11,4 +11,7 @@ export const webchatCapabilities: ChannelCapabilities = {
   voice: false,
   typing: true,
   maxSendsPerSecond: Infinity,
+  // A message a crash left mid-send is resent: the browser drops an id it already shows, so the
+  // candidate never sees it twice.
+  inFlightAfterCrash: 'resend',
 };

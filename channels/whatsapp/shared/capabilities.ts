@@ -15,6 +15,10 @@ export const whatsappCapabilities: ChannelCapabilities = {
   voice: true,
   typing: true,
   maxSendsPerSecond: 20,
+  // Neither Meta nor Twilio takes an idempotency key, and their status callbacks cannot be matched
+  // to a send whose acknowledgement (the message id) died with the process: resend, as Telegram
+  // (at most one repeat of each message at the provider when the process died).
+  inFlightAfterCrash: 'resend',
 };
 
 /** True when free-form messages are no longer allowed: the candidate last wrote over 24 h ago. */
