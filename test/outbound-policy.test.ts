@@ -86,13 +86,16 @@ describe('outbound policy', () => {
     expect(ana.replies.slice(afterConfirmation).map((r) => r.text)).toEqual([]);
     expect(fake.sentTo(ana.chatId).some((r) => r.text === PROMPT)).toBe(false);
     const suppressed = await app.parley.store.listEvents({ conversationId: conversation.id, types: ['MessageSuppressed'] });
-    expect(suppressed).toMatchObject([{ messageId: prompt!.id, reason: 'opted-out' }]);
+    // The prompt and the "<recruiter> has left the chat" notice before it (core/takeover).
+    expect(suppressed.map((e) => e.type === 'MessageSuppressed' && e.reason)).toEqual(['opted-out', 'opted-out']);
+    expect(suppressed.some((e) => e.type === 'MessageSuppressed' && e.messageId === prompt!.id)).toBe(true);
     expect((await conversationOf(ana)).mode).toBe('bot');
   }, 60_000);
 
   it('a recruiter holding the chat: the bot stays silent, even when a job or the engine sends', async () => {
     const bea = await applicant(760_000_002, 'Bea Held');
     await recruiter.ask('/takeover Bea Held', /You are now talking to Bea Held/);
+    await bea.waitForBot(/has joined the chat/);
     const before = bea.replies.length;
     const conversation = await conversationOf(bea);
 
