@@ -3,6 +3,7 @@ import type { Server } from 'socket.io';
 import type { Conversation, OutboundMessage } from '../core/domain/index.js';
 import type { Engine } from '../core/engine/index.js';
 import type { Clock, EventBus, Logger, Store } from '../core/ports/index.js';
+import type { RoleBank } from '../core/interview/index.js';
 import { analyticsRoutes } from './analytics/analytics-routes.js';
 import { AuditTrail } from './audit.js';
 import { AuthService } from './auth/auth-service.js';
@@ -18,13 +19,16 @@ import { SyncService } from './live/sync.js';
 import { Escalation } from './notifications/escalation.js';
 import { NotificationInbox } from './notifications/inbox.js';
 import { Notifier } from './notifications/notifier.js';
+import { assessmentRoutes } from './rest/assessment-routes.js';
 import { authRoutes } from './rest/auth-routes.js';
 import { conversationRoutes } from './rest/conversation-routes.js';
+import { ReportLinks } from './rest/report-links.js';
 import { workspaceRoutes } from './rest/workspace-routes.js';
 import type { ConsoleStore, OperatorStore } from './store/types.js';
 import { GraceTimers } from './takeover/grace.js';
 import { TakeoverService } from './takeover/takeover-service.js';
 import { mountConsoleUi } from './ui.js';
+import { AssessmentViews } from './views/assessment-view.js';
 import { ConversationViews } from './views/conversation-views.js';
 import { riskRank, type RiskLevel } from './views/risk.js';
 import { CannedResponses } from './workspace/canned-responses.js';
@@ -45,6 +49,10 @@ export interface ConsoleSettings {
   escalateRiskLevel: RiskLevel;
   /** Voice notes are served only from under this folder. */
   dataDir: string;
+  /** How long a shared assessment report link opens the report (default 600). */
+  reportLinkTtlSec?: number;
+  /** Shown on printed reports. */
+  companyName?: string;
 }
 
 export interface ConsoleDeps {
@@ -61,6 +69,8 @@ export interface ConsoleDeps {
   pendingPrompt: () => ((c: Conversation) => OutboundMessage | undefined) | undefined;
   /** WhatsApp Web pairing state (QR code), when that provider is enabled; read per request. */
   whatsappWeb?: () => (() => WhatsAppWebStatus) | undefined;
+  /** The interview's question banks by role (role, skill and question names in assessments); read per request. */
+  banks?: () => ReadonlyMap<string, RoleBank> | undefined;
   settings: ConsoleSettings;
 }
 
@@ -105,8 +115,9 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
     ipLimiter: new LoginRateLimiter(s.loginMaxAttempts * 4, windowMs),
     accountBackoff: new AccountBackoff(s.loginMaxAttempts, s.loginMaxDelaySec * 1000),
   });
-  const views = new ConversationViews({ store, consoleStore, operators });
-  const operatorName = (id: string) => views.operatorName(id);
+  const operatorName = (id: string): Promise<string | undefined> => ConversationViews.operatorNameIn(operators, id);
+  const assessments = new AssessmentViews({ store, banks: () => deps.banks?.(), operatorName });
+  const views = new ConversationViews({ store, consoleStore, operators, assessments });
   const notifier = new Notifier({ consoleStore, broadcaster, clock });
   const escalation = new Escalation({ store, engine: deps.engine, notifier, escalateFromRiskRank: riskRank(s.escalateRiskLevel), operatorName });
   const takeovers = new TakeoverService({ store, engine: deps.engine, audit, pendingPrompt: deps.pendingPrompt, operatorName });
@@ -129,6 +140,8 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   const router = express.Router();
   authRoutes(router, { auth, log });
   conversationRoutes(router, { auth, views, notes, store, dataDir: s.dataDir, log });
+  const links = new ReportLinks(s.jwtSecret, s.reportLinkTtlSec ?? 600, clock, auth);
+  assessmentRoutes(router, deps.app, { auth, assessments, audit, links, clock, log, operatorName, ...(s.companyName ? { companyName: s.companyName } : {}) });
   workspaceRoutes(router, { auth, inbox, canned, operators, log });
   analyticsRoutes(router, { auth, store, clock, log });
   channelRoutes(router, { auth, log, whatsappWeb: deps.whatsappWeb ?? (() => undefined) });

@@ -156,6 +156,8 @@ export interface ConversationDetail {
   candidate: CandidateProfile;
   ref: { channel: ChannelId; externalId: string };
   state: { interview?: unknown; assessment?: unknown; intake?: unknown };
+  /** The interview and its assessment as recruiters read them (names, not ids); absent before the interview. */
+  assessment?: AssessmentView;
   messages: ConsoleMessage[];
   events: WireEvent[];
   notes: ConversationNote[];
@@ -261,3 +263,84 @@ export interface LoginResponse {
 }
 
 export const MAX_OPERATOR_TEXT = 4000;
+
+export const RECOMMENDATIONS = ['strong-yes', 'yes', 'maybe', 'no'] as const;
+export type Recommendation = (typeof RECOMMENDATIONS)[number];
+
+/** One skill of the role: its score (the assessment's one definition), level reached and boundary. */
+export interface SkillView {
+  id: string;
+  name: string;
+  core: boolean;
+  /** 0..100, level-weighted mean of the skill's answers; absent before its first answer. */
+  score?: number;
+  levelReached?: string;
+  /** Where the candidate's knowledge of this skill ran out. */
+  boundary?: string;
+  answers: number;
+  /** The skill the interview is probing now. */
+  current: boolean;
+}
+
+/** A strength or weakness with the candidate's own words. */
+export interface EvidenceView {
+  skill: string;
+  skillName: string;
+  summary: string;
+  quote: string;
+  concepts: string[];
+  /** Set when the quoted words came from a voice note (its transcript). */
+  voice?: { messageId: string; at: string; durationSec?: number; audioUrl?: string };
+}
+
+export interface IntegrityFlagView {
+  type: string;
+  label: string;
+  severity: 'low' | 'medium' | 'high';
+  evidence: string;
+  confidence: number;
+  questionId: string;
+  /** The question the flagged answer replied to. */
+  question?: string;
+}
+
+/** A recruiter's decision replacing the computed recommendation (the original is kept). */
+export interface RecommendationOverride {
+  recommendation: Recommendation;
+  reason: string;
+  operatorId: string;
+  operatorName: string;
+  at: string;
+}
+
+/** REST: GET /api/v1/candidates/:id/assessment (and `ConversationDetail.assessment`). */
+export interface AssessmentView {
+  candidateId: string;
+  conversationId: string;
+  candidateName?: string;
+  role: { id: string; title: string };
+  status: 'in-progress' | 'completed' | 'abandoned';
+  questionsAsked: number;
+  /** 0..100: the assessment's overall score (while in progress: the same definition over the answers so far). */
+  overallScore?: number;
+  skills: SkillView[];
+  /** One line per answer so far; `score` is the answer's 0..100 score. */
+  answers: { questionId: string; skill: string; skillName: string; level: string; quality: string; score: number; unparseable: boolean }[];
+  pending?: { skill: string; skillName: string; level: string };
+  strengths: EvidenceView[];
+  weaknesses: EvidenceView[];
+  integrity?: { score: number; flags: IntegrityFlagView[] };
+  /** Present once the interview is complete. `value` is the override when there is one, else `computed`. */
+  recommendation?: { value: Recommendation; computed: Recommendation; reasons: string[]; override?: RecommendationOverride; history: RecommendationOverride[] };
+  nextSteps: string[];
+  durationMin?: number;
+  completionReason?: string;
+  completedAt?: string;
+}
+
+/** REST: POST /api/v1/candidates/:id/report-link */
+export interface ReportLink {
+  /** Opens the printable report without a bearer token until `expiresAt`. */
+  url: string;
+  expiresAt: string;
+}

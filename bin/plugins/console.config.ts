@@ -21,4 +21,6 @@ export const consoleConfigShape = {
   CONSOLE_TAKEOVER_GRACE_SEC: z.coerce.number({ error: 'expected a number of seconds' }).min(0).max(86_400).default(120),
   /** Risk alerts (CandidateAtRisk) at this level or above flag the conversation "needs human". */
   CONSOLE_ESCALATE_RISK_LEVEL: z.enum(['low', 'medium', 'high'], { error: 'expected low, medium or high' }).default('low'),
+  /** How long a shared assessment report link (minted by a recruiter in the console) opens the printable report. */
+  CONSOLE_REPORT_LINK_TTL_SEC: z.coerce.number({ error: 'expected a number of seconds' }).int().min(30).max(7 * 24 * 3600).default(600),
 } satisfies z.ZodRawShape;

@@ -29,6 +29,7 @@ export const consolePlugin: PluginModule = {
       engine: () => ctx.engine(),
       pendingPrompt: () => ctx.services.pendingPrompt,
       whatsappWeb: () => ctx.services.whatsappWeb,
+      banks: () => ctx.services.questionBanks?.(),
       settings: {
         jwtSecret,
         tokenTtlSec: config.CONSOLE_TOKEN_TTL_SEC,
@@ -39,6 +40,7 @@ export const consolePlugin: PluginModule = {
         takeoverGraceSec: config.CONSOLE_TAKEOVER_GRACE_SEC,
         escalateRiskLevel: config.CONSOLE_ESCALATE_RISK_LEVEL,
         dataDir: config.dataDir,
+        reportLinkTtlSec: config.CONSOLE_REPORT_LINK_TTL_SEC,
       },
     });
     ctx.services.notifyOperators = (n) => console.notifyOperators(n);

@@ -48,6 +48,7 @@ export const interviewPlugin: PluginModule = {
       timers,
     };
     const roles = [...banks.values()].map((b) => ({ id: b.role, title: b.title })).sort((a, b) => a.title.localeCompare(b.title));
+    ctx.services.questionBanks = () => banks;
     if (roles.length) ctx.services.roles = () => roles;
     else ctx.log.warn('no question banks found: intake offers the default roles and no interview runs');
     ctx.services.pendingPrompt = (conversation) => {

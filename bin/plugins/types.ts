@@ -4,6 +4,7 @@ import type { CommandHandler } from '../../bots/commands/index.js';
 import type { RoleOption } from '../../bots/intake/index.js';
 import type { Engine, Middleware, OperatorNotificationKind } from '../../core/engine/index.js';
 import type { Conversation, OutboundMessage } from '../../core/domain/index.js';
+import type { RoleBank } from '../../core/interview/index.js';
 import type { ChannelAdapter, Clock, EventBus, Logger, Scheduler, Transcriber } from '../../core/ports/index.js';
 import type { SqliteStore } from '../../core/store/embedded/index.js';
 import type { Config } from '../config.js';
@@ -34,6 +35,8 @@ export interface PluginServices {
   scheduler?: Scheduler;
   /** Roles candidates can apply for (the interview question banks provide them). */
   roles?: () => readonly RoleOption[];
+  /** The interview's question banks by role id (interview plugin); the console names roles and skills from them. */
+  questionBanks?: () => ReadonlyMap<string, RoleBank>;
   notifyOperators?: (n: { conversationId: string; kind: OperatorNotificationKind; title: string; body: string }) => Promise<void>;
   /**
    * What the bot should (re-)ask when it resumes a conversation (after handback, or when a

@@ -4,6 +4,7 @@ import type { Store } from '../../core/ports/index.js';
 import { CONVERSATION_FILTERS, type ConversationDetail, type ConversationFilter, type ConversationSummary, type RiskSummary } from '../contract.js';
 import type { ConsoleStore, ConversationMarks, OperatorStore } from '../store/types.js';
 import { toCandidateProfile, toConsoleMessage, toPreview, toWireEvent, toWireNote } from '../wire.js';
+import type { AssessmentViews } from './assessment-view.js';
 import { isRiskEvent, riskFromEvent } from './risk.js';
 import { compareByUrgency, matchesFilter, urgencyOf } from './urgency.js';
 
@@ -11,6 +12,8 @@ export interface ViewDeps {
   store: Store;
   consoleStore: ConsoleStore;
   operators: OperatorStore;
+  /** The interview panel's view model; without it the detail carries the raw snapshot only. */
+  assessments?: Pick<AssessmentViews, 'forConversation'>;
 }
 
 const TRANSCRIPT_LIMIT = 500;
@@ -32,8 +35,13 @@ export class ConversationViews {
   }
 
   async operatorName(id: string | undefined): Promise<string | undefined> {
+    return ConversationViews.operatorNameIn(this.deps.operators, id);
+  }
+
+  /** An operator's display name (their id when the account is gone). */
+  static async operatorNameIn(operators: Pick<OperatorStore, 'findById'>, id: string | undefined): Promise<string | undefined> {
     if (!id) return undefined;
-    return (await this.deps.operators.findById(id))?.name ?? id;
+    return (await operators.findById(id))?.name ?? id;
   }
 
   /** A new inbound message: one more unread, and the preview. */
@@ -122,11 +130,13 @@ export class ConversationViews {
     for (const e of await this.deps.store.listEvents({ candidateId: candidate.id, limit: TIMELINE_LIMIT })) events.set(e.id, e);
     const notes = await this.deps.consoleStore.listNotes(id);
     const state = conversation.state;
+    const assessment = await this.deps.assessments?.forConversation(conversation, candidate);
     return {
       summary: await this.summary(conversation, candidate),
       candidate: toCandidateProfile(candidate),
       ref: { channel: conversation.ref.channel, externalId: conversation.ref.externalId },
       state: { interview: state.interview, assessment: state.assessment, intake: state.intake },
+      ...(assessment ? { assessment } : {}),
       messages: await this.messages(id),
       events: [...events.values()].sort((a, b) => a.at.getTime() - b.at.getTime()).map(toWireEvent),
       notes: await Promise.all(notes.map(async (n) => toWireNote(n, (await this.operatorName(n.operatorId)) ?? n.operatorId))),

@@ -41,7 +41,7 @@ export function renderDetails(container) {
     try {
       const fresh = await api('/conversations/' + encodeURIComponent(id));
       if (state.selectedId !== id || !state.detail) return;
-      Object.assign(state.detail, { state: fresh.state, candidate: fresh.candidate, events: fresh.events });
+      Object.assign(state.detail, { state: fresh.state, candidate: fresh.candidate, events: fresh.events, assessment: fresh.assessment });
       render();
     } catch {
       // Shown again on the next change; the transcript itself is live regardless.
@@ -50,7 +50,8 @@ export function renderDetails(container) {
   on('event', (e) => {
     if (!state.detail || e.conversationId !== state.selectedId || state.detail.events.some((x) => x.id === e.id)) return;
     state.detail.events.push(e);
-    if (e.type !== 'MessageStatusChanged' && e.type !== 'OperatorAction') refresh(e.conversationId);
+    // A recommendation override (by anyone) changes the assessment shown.
+    if (e.type !== 'MessageStatusChanged' && (e.type !== 'OperatorAction' || e.action === 'assessment-override')) refresh(e.conversationId);
     else if (tab === 'timeline') render();
   });
   on('note', (n) => {

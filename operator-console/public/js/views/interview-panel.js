@@ -1,136 +1,203 @@
-import { h } from '../dom.js';
+import { request as api } from '../api.js';
+import { h, mount } from '../dom.js';
+import { fullTime, shortTime } from '../format.js';
+import { canAct, state } from '../state.js';
 
-// The interview snapshot (`conversation.state.interview`) is owned by the interview feature and
-// may change shape: everything here is read defensively, and what is missing is simply not shown.
+// The panel renders the server's assessment view (`ConversationDetail.assessment`, shape
+// `AssessmentView` in operator-console/contract.ts): the assessment's own numbers, names instead
+// of ids. Nothing is computed here, so every view shows the same figures. Text goes through text
+// nodes only (strict CSP, no innerHTML).
 
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v) => (typeof v === 'string' && v ? v : undefined);
-const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-const LEVEL_ORDER = ['warmup', 'fundamental', 'intermediate', 'advanced', 'expert'];
+export const RECOMMENDATION_LABELS = { 'strong-yes': 'Strong yes', yes: 'Yes', maybe: 'Maybe', no: 'No' };
+const STATUS_LABELS = { 'in-progress': 'In progress', completed: 'Completed', abandoned: 'Abandoned' };
 
-function pct(v) {
-  const n = num(v);
-  if (n === undefined) return undefined;
-  return n <= 1 ? Math.round(n * 100) + '%' : String(Math.round(n));
+function kv(label, value, id) {
+  return value === undefined || value === null || value === '' ? null : h('div', { class: 'kv' }, h('dt', {}, label), h('dd', id ? { id } : {}, String(value)));
 }
 
-function kv(label, value) {
-  return value === undefined || value === null || value === '' ? null : h('div', { class: 'kv' }, h('dt', {}, label), h('dd', {}, String(value)));
+const clock = (sec) => Math.floor(sec / 60) + ':' + String(Math.round(sec % 60)).padStart(2, '0');
+
+function skillList(skills) {
+  return h(
+    'ul',
+    { class: 'skills', id: 'assessment-skills' },
+    skills.map((s) =>
+      h(
+        'li',
+        { class: 'skill' + (s.current ? ' skill--current' : ''), dataset: { skill: s.id } },
+        h('span', { class: 'skill__name' }, s.name, s.core ? null : h('span', { class: 'muted' }, ' · optional'), s.current ? h('span', { class: 'muted' }, ' · now') : null),
+        s.levelReached ? h('span', { class: 'badge badge--reached', title: 'Highest level answered well' }, 'reached ' + s.levelReached) : h('span', { class: 'muted' }, s.answers ? 'no level reached' : 'not asked'),
+        s.boundary ? h('span', { class: 'badge badge--boundary', title: 'Where knowledge ran out' }, 'boundary: ' + s.boundary) : null,
+        s.score !== undefined ? h('span', { class: 'skill__score' }, s.score + '/100') : null,
+      ),
+    ),
+  );
 }
 
-/** An answer's score: composite, else accuracy (0..1). */
-function scoreOf(a) {
-  const e = isObj(a.evaluation) ? a.evaluation : a;
-  return num(e.composite) ?? num(e.accuracy) ?? num(e.technicalAccuracy) ?? num(e.score);
+function evidenceList(items, id, empty) {
+  if (!items.length) return h('p', { class: 'muted', id }, empty);
+  return h(
+    'ul',
+    { class: 'evidence-list', id },
+    items.map((e) =>
+      h(
+        'li',
+        { class: 'evidence', dataset: { skill: e.skill } },
+        h('p', { class: 'evidence__summary' }, e.summary),
+        h('blockquote', { class: 'quote' }, e.quote),
+        e.voice ? h('p', { class: 'voice muted' }, 'From a voice note, ' + fullTime(e.voice.at) + (e.voice.durationSec !== undefined ? ' (' + clock(e.voice.durationSec) + ')' : '')) : null,
+        e.concepts.length ? h('p', { class: 'concepts muted' }, e.concepts.join(', ')) : null,
+      ),
+    ),
+  );
 }
 
-function highestLevel(levels) {
-  const known = (Array.isArray(levels) ? levels : [levels]).filter((l) => typeof l === 'string');
-  return known.sort((a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b)).at(-1);
+function integrityBlock(integrity) {
+  return h(
+    'section',
+    { class: 'assess-block', id: 'integrity' },
+    h('h4', {}, 'Integrity ', h('span', { class: 'muted' }, integrity.score + '/100')),
+    integrity.flags.length
+      ? h(
+          'ul',
+          { class: 'flags' },
+          integrity.flags.map((f) =>
+            h('li', { class: 'flag flag--' + f.severity }, h('div', { class: 'row' }, h('strong', {}, f.label), h('span', { class: 'badge badge--sev-' + f.severity }, f.severity)), h('p', { class: 'flag__evidence' }, f.evidence), f.question ? h('p', { class: 'muted' }, 'Question: ' + f.question) : null),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'No integrity flags.'),
+    integrity.flags.length ? h('p', { class: 'muted small' }, 'Evidence to ask about, not a verdict.') : null,
+  );
 }
 
-/** Names from an array of strings or objects, or the keys of a map. */
-function namesOf(source) {
-  if (Array.isArray(source)) return source.map((s) => (typeof s === 'string' ? s : isObj(s) ? str(s.id) || str(s.name) || str(s.skill) : undefined)).filter(Boolean);
-  return isObj(source) ? Object.keys(source) : [];
+function overrideForm(view, rerender) {
+  const select = h('select', { id: 'override-recommendation', 'aria-label': 'New recommendation' }, Object.entries(RECOMMENDATION_LABELS).map(([v, label]) => h('option', { value: v, selected: v === view.recommendation.value }, label)));
+  const reason = h('textarea', { id: 'override-reason', rows: '2', maxlength: '1000', placeholder: 'Why (kept in the audit trail)', required: true });
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const form = h(
+    'form',
+    {
+      class: 'override-form',
+      id: 'override-form',
+      hidden: true,
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        error.hidden = true;
+        try {
+          const fresh = await api('/candidates/' + encodeURIComponent(view.candidateId) + '/assessment/override', { method: 'POST', body: { recommendation: select.value, reason: reason.value } });
+          rerender(fresh);
+        } catch (err) {
+          mount(error, err.message);
+          error.hidden = false;
+        }
+      },
+    },
+    h('label', {}, 'Recommendation ', select),
+    reason,
+    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'btn btn--primary btn--small', id: 'override-save' }, 'Save override'), h('button', { type: 'button', class: 'btn btn--ghost btn--small', onclick: () => (form.hidden = true) }, 'Cancel')),
+    error,
+  );
+  return form;
 }
 
-function boundaryOf(value) {
-  if (typeof value === 'string') return value;
-  if (isObj(value)) return str(value.level) || str(value.ceiling) || str(value.reason) || 'reached';
-  return value ? 'reached' : undefined;
+function recommendationBlock(view, rerender) {
+  const rec = view.recommendation;
+  const form = canAct() ? overrideForm(view, rerender) : null;
+  return h(
+    'section',
+    { class: 'assess-block', id: 'recommendation-block' },
+    h(
+      'div',
+      { class: 'row' },
+      h('h4', {}, 'Recommendation'),
+      h('span', { class: 'rec rec--' + rec.value, id: 'recommendation' }, RECOMMENDATION_LABELS[rec.value] || rec.value),
+      form ? h('button', { type: 'button', class: 'btn btn--ghost btn--small', id: 'override-open', onclick: () => (form.hidden = !form.hidden) }, 'Override') : null,
+    ),
+    rec.override
+      ? h('p', { class: 'override', id: 'override' }, 'Set by ' + rec.override.operatorName + ', ' + fullTime(rec.override.at) + ': ' + rec.override.reason, h('span', { class: 'muted' }, ' (computed: ' + (RECOMMENDATION_LABELS[rec.computed] || rec.computed) + ')'))
+      : null,
+    h('ul', { class: 'reasons' }, rec.reasons.map((r) => h('li', {}, r))),
+    form,
+  );
 }
 
-/** One row per skill: highest level explored, boundary found, average score, the current one. */
-function skillRows(iv, answers) {
-  const explored = isObj(iv.explored) ? iv.explored : {};
-  const boundaries = isObj(iv.boundaries) ? iv.boundaries : {};
-  const names = [...new Set([...namesOf(iv.skills), ...namesOf(explored), ...namesOf(boundaries)])];
-  return names.map((name) => {
-    const scores = answers.filter((a) => a.skill === name).map(scoreOf).filter((x) => x !== undefined);
-    return {
-      name,
-      level: highestLevel(explored[name]),
-      boundary: boundaryOf(boundaries[name]),
-      score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : undefined,
-      current: iv.currentSkill === name,
-    };
-  });
+function shareBlock(view) {
+  if (!canAct()) return null;
+  const out = h('div', { class: 'share' });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn--small',
+      id: 'share-report',
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          const link = await api('/candidates/' + encodeURIComponent(view.candidateId) + '/report-link', { method: 'POST' });
+          mount(out, h('a', { href: link.url, target: '_blank', rel: 'noopener noreferrer', id: 'report-link' }, 'Open the printable report'), h('span', { class: 'muted' }, ' · link valid until ' + shortTime(link.expiresAt)));
+        } catch (err) {
+          mount(out, h('span', { class: 'form-error' }, err.message));
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    'Share report',
+  );
+  return h('div', { class: 'row share-row' }, button, out);
 }
 
-function answersOf(iv) {
-  const list = Array.isArray(iv.answers) ? iv.answers : Array.isArray(iv.evaluations) ? iv.evaluations : [];
-  return list.filter(isObj);
-}
-
-/** The interview panel: level, skills with boundaries, scores so far, and the assessment. */
+/** The interview panel: progress while it runs, then the whole assessment. */
 export function interviewPanel(detail) {
-  const iv = isObj(detail.state.interview) ? detail.state.interview : null;
-  const assessment = isObj(detail.state.assessment) ? detail.state.assessment : null;
-  const intake = isObj(detail.state.intake) ? detail.state.intake : null;
-  if (!iv && !assessment) {
-    return h('div', { class: 'panel-empty' }, h('p', {}, 'No technical interview yet.'), intake ? h('p', { class: 'muted' }, 'Intake step: ' + (str(intake.step) || 'unknown')) : h('p', { class: 'muted' }, 'It starts once intake is done.'));
+  const intake = detail.state && detail.state.intake;
+  const view = detail.assessment;
+  if (!view) {
+    return h('div', { class: 'panel-empty' }, h('p', {}, 'No technical interview yet.'), intake && intake.step ? h('p', { class: 'muted' }, 'Intake step: ' + intake.step) : h('p', { class: 'muted' }, 'It starts once intake is done.'));
   }
-  const parts = [];
-  if (iv) {
-    const answers = answersOf(iv);
-    const scores = answers.map(scoreOf).filter((x) => x !== undefined);
-    const pending = isObj(iv.pending) ? iv.pending : null;
+  const root = h('div', { class: 'interview', id: 'assessment' });
+  const rerender = (fresh) => {
+    if (state.detail === detail) detail.assessment = fresh;
+    root.replaceWith(interviewPanel(detail));
+  };
+  const parts = [
+    h(
+      'dl',
+      { class: 'kvs' },
+      kv('Role', view.role.title, 'assessment-role'),
+      kv('Status', STATUS_LABELS[view.status] || view.status),
+      kv('Overall score', view.overallScore !== undefined ? view.overallScore + '/100' : undefined, 'overall-score'),
+      kv('Questions', view.questionsAsked),
+      kv('Duration', view.durationMin !== undefined ? view.durationMin + ' min' : undefined),
+      kv('Waiting for', view.pending ? view.pending.skillName + ' · ' + view.pending.level : undefined),
+    ),
+  ];
+  if (view.recommendation) parts.push(recommendationBlock(view, rerender), shareBlock(view));
+  if (view.skills.length) parts.push(h('h4', {}, 'Skills'), skillList(view.skills));
+  if (view.status === 'completed') {
+    parts.push(h('h4', {}, 'Strengths'), evidenceList(view.strengths, 'strengths', 'None stood out.'));
+    parts.push(h('h4', {}, 'Weaknesses'), evidenceList(view.weaknesses, 'weaknesses', 'None found.'));
+  }
+  if (view.integrity) parts.push(integrityBlock(view.integrity));
+  if (view.nextSteps.length) parts.push(h('h4', {}, 'Suggested next steps'), h('ol', { class: 'steps', id: 'next-steps' }, view.nextSteps.map((s) => h('li', {}, s))));
+  if (view.status !== 'completed' && view.answers.length) {
+    parts.push(h('h4', {}, 'Answers so far'));
     parts.push(
       h(
-        'dl',
-        { class: 'kvs' },
-        kv('Status', str(iv.status)),
-        kv('Role', str(iv.role)),
-        kv('Level', str(iv.level) || str(iv.currentLevel)),
-        kv('Questions asked', Array.isArray(iv.askedQuestionIds) ? iv.askedQuestionIds.length : undefined),
-        kv('Average score', scores.length ? pct(scores.reduce((a, b) => a + b, 0) / scores.length) : undefined),
-        kv('Waiting for', pending ? [str(pending.skill), str(pending.level)].filter(Boolean).join(' · ') || 'an answer' : undefined),
+        'ol',
+        { class: 'answers' },
+        view.answers.slice(-12).map((a) =>
+          h(
+            'li',
+            {},
+            h('span', { class: 'skill__name' }, a.skillName, h('span', { class: 'muted' }, ' · ' + a.level)),
+            a.unparseable ? h('span', { class: 'badge badge--q-poor' }, 'not understood') : null,
+            h('span', { class: 'badge badge--q-' + a.quality }, a.quality),
+            h('span', { class: 'skill__score' }, a.score + '/100'),
+          ),
+        ),
       ),
     );
-    const skills = skillRows(iv, answers);
-    if (skills.length) {
-      parts.push(h('h4', {}, 'Skills'));
-      parts.push(
-        h(
-          'ul',
-          { class: 'skills' },
-          skills.map((s) =>
-            h(
-              'li',
-              { class: 'skill' + (s.current ? ' skill--current' : '') },
-              h('span', { class: 'skill__name' }, s.name, s.current ? h('span', { class: 'muted' }, ' · now') : null),
-              s.level ? h('span', { class: 'badge', title: 'Highest level explored' }, s.level) : h('span', { class: 'muted' }, 'not yet'),
-              s.boundary ? h('span', { class: 'badge badge--boundary', title: 'Skill boundary found' }, 'boundary: ' + s.boundary) : null,
-              pct(s.score) ? h('span', { class: 'skill__score' }, pct(s.score)) : null,
-            ),
-          ),
-        ),
-      );
-    }
-    if (answers.length) {
-      parts.push(h('h4', {}, 'Scores so far'));
-      parts.push(
-        h(
-          'ol',
-          { class: 'answers' },
-          answers.slice(-12).map((a, i) =>
-            h(
-              'li',
-              {},
-              h('span', { class: 'skill__name' }, str(a.skill) || str(a.questionId) || 'Answer ' + (i + 1), str(a.level) ? h('span', { class: 'muted' }, ' · ' + a.level) : null),
-              a.unparseable ? h('span', { class: 'badge badge--q-poor' }, 'not understood') : null,
-              str(a.quality) ? h('span', { class: 'badge badge--q-' + a.quality }, a.quality) : null,
-              pct(scoreOf(a)) ? h('span', { class: 'skill__score' }, pct(scoreOf(a))) : null,
-            ),
-          ),
-        ),
-      );
-    }
   }
-  if (assessment) {
-    parts.push(h('h4', {}, 'Assessment'));
-    parts.push(h('dl', { class: 'kvs' }, kv('Overall score', num(assessment.overallScore) !== undefined ? assessment.overallScore + '/100' : undefined), kv('Recommendation', str(assessment.recommendation)), kv('Summary', str(assessment.summary))));
-  }
-  return h('div', { class: 'interview' }, parts);
+  mount(root, parts);
+  return root;
 }
