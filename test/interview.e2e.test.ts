@@ -1,12 +1,13 @@
 /**
  * The adaptive interview over the real web chat entry point, with the shipped question banks
- * and the offline rubric evaluator. Scripted candidates answer each question they are actually
- * asked: the strong one from the question's rubric (what a knowledgeable engineer would say),
- * the weak one with vague or "don't know" answers.
+ * and the offline rubric evaluator. The scripted candidates of test/__fixtures__/interview answer
+ * each question they are actually asked: the strong one correctly and in detail, in their own
+ * words (not the rubric's), the weak one vaguely or wrongly.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../bots/interviewer/bank-loader.js';
 import type { Question, RoleBank } from '../core/interview/index.js';
+import { scriptedCandidate } from './__fixtures__/interview/candidates.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 
 const banks = await loadQuestionBanks([DEFAULT_BANK_DIR]);
@@ -25,9 +26,10 @@ function questionFor(text: string): Question {
   return q;
 }
 
-const strongAnswer = (q: Question) =>
-  `${q.rubric.strongAnswerPoints.join(' ')} In short: ${q.rubric.keyConcepts.map((k) => k.concept).join(', ')}. For example, in our production app we measured this carefully.`;
-const weakAnswer = (_q: Question, i: number) => (i % 2 === 0 ? "I don't know, sorry." : 'not sure, maybe something with computers');
+const strongScript = await scriptedCandidate('strong');
+const weakScript = await scriptedCandidate('weak');
+const strongAnswer = (q: Question) => strongScript(q.text) as string;
+const weakAnswer = (q: Question) => weakScript(q.text) as string;
 
 async function intake(c: ChatClient, name: string): Promise<void> {
   await c.ask('hi', /agree to continue/);
@@ -36,14 +38,14 @@ async function intake(c: ChatClient, name: string): Promise<void> {
 }
 
 /** Answer questions until the interview completes; returns the levels of the questions asked. */
-async function interview(c: ChatClient, answer: (q: Question, i: number) => string): Promise<Question[]> {
+async function interview(c: ChatClient, answer: (q: Question) => string): Promise<Question[]> {
   const asked: Question[] = [];
   let last = await c.ask('React Developer', /^Question 1: /);
   for (let i = 0; i < 20; i++) {
     const q = questionFor(last.text);
     asked.push(q);
     const from = c.received.length;
-    await c.say(answer(q, i));
+    await c.say(answer(q));
     last = await c.waitForBot(/^Question \d+: |That's the end of the interview/, { from });
     if (/That's the end of the interview/.test(last.text)) return asked;
   }
