@@ -175,7 +175,7 @@ describe('Telegram outbound errors', () => {
     expect(fake.callsTo('sendMessage').filter((c) => c.payload.text === 'After a 502').map((c) => c.status)).toEqual([502, 200]);
   });
 
-  it('403 (bot blocked) marks the candidate unreachable and later sends are not attempted', async () => {
+  it('403 (bot blocked) marks the candidate unreachable and later sends are suppressed, not attempted', async () => {
     const ana = chat();
     await ana.ask('hi', /Do you agree/);
     const conversation = (await conversationOf(ana))!;
@@ -185,7 +185,8 @@ describe('Telegram outbound errors', () => {
     expect(await app.parley.store.getCandidate(conversation.candidateId)).toMatchObject({ unreachable: true });
     const callsBefore = fake.callsTo('sendMessage').filter((c) => c.payload.chat_id === String(ana.chatId)).length;
     const second = await app.parley.engine.send(conversation.id, { text: 'Hello again?' }, 'operator', 'op-1');
-    await eventually(async () => (await app.parley.store.getMessage(second.id))?.status === 'failed', 'second send failed');
+    await eventually(async () => (await app.parley.store.getMessage(second.id))?.status === 'suppressed', 'second send suppressed');
+    expect(await app.parley.store.getMessage(second.id)).toMatchObject({ suppressedReason: 'unreachable' });
     expect(fake.callsTo('sendMessage').filter((c) => c.payload.chat_id === String(ana.chatId))).toHaveLength(callsBefore);
     expect(fake.callsTo('sendMessage').filter((c) => c.payload.text === 'Are you there?').map((c) => c.status)).toEqual([403]);
   });
