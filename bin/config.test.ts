@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { ConfigError, ConfigSchema, loadConfig } from './config.js';
-import { freePort, spawnParley } from '../test/support/child.js';
+import { CHILD_TEST_TIMEOUT_MS, freePort, spawnParley } from '../test/support/child.js';
 
 describe('config', () => {
   it('.env.example documents every setting (test hooks aside)', () => {
@@ -36,5 +36,5 @@ describe('config', () => {
     expect(code).toBe(78);
     expect(child.output()).toContain('PORT: expected a port number (got "not-a-port")');
     expect(child.output()).not.toContain('Parley is running');
-  }, 30_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 });

@@ -6,12 +6,13 @@
  * Plain JavaScript on purpose: it must run before anything is compiled (`npm install` runs it
  * as `prepare`, and scripts/launch.mjs runs it when dist/ is missing or stale).
  *
- *   node scripts/build.mjs            build dist/
- *   node scripts/build.mjs --if-stale build only when a source changed since the last build
+ *   node scripts/build.mjs                  build dist/
+ *   node scripts/build.mjs --if-stale       build only when a source changed since the last build
+ *   node scripts/build.mjs --outdir <dir>   build elsewhere (tests, packaging)
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +110,7 @@ export async function build(outdir = DEFAULT_OUTDIR) {
  */
 export async function ensureBuilt({ outdir = DEFAULT_OUTDIR, force = false, log = (m) => process.stderr.write(m) } = {}) {
   if (!force && isFresh(outdir)) return false;
+  mkdirSync(dirname(outdir), { recursive: true });
   const lock = `${outdir}.lock`;
   const deadline = Date.now() + LOCK_STALE_MS;
   for (;;) {
@@ -130,7 +132,7 @@ export async function ensureBuilt({ outdir = DEFAULT_OUTDIR, force = false, log 
   }
   try {
     if (!force && isFresh(outdir)) return false;
-    log(`Building Parley into ${relative(process.cwd(), outdir) || outdir} (first start, or the sources changed)...\n`);
+    log(`Building Parley into ${relative(process.cwd(), outdir) || outdir}${force ? '' : ' (first start, or the sources changed)'}...\n`);
     const r = await build(outdir);
     log(`Built ${r.files} files in ${(r.ms / 1000).toFixed(1)} s.\n`);
     return true;
@@ -140,8 +142,10 @@ export async function ensureBuilt({ outdir = DEFAULT_OUTDIR, force = false, log 
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const at = process.argv.indexOf('--outdir');
+  const outdir = at > 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]) : DEFAULT_OUTDIR;
   try {
-    await ensureBuilt({ force: !process.argv.includes('--if-stale') });
+    await ensureBuilt({ outdir, force: !process.argv.includes('--if-stale') });
   } catch (err) {
     process.stderr.write(`Build failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
