@@ -3,21 +3,13 @@
  * rules themselves live in grading/lexicon.ts: hyphenated terms keep their parts
  * ("pass-by-reference" is pass, by, reference), so each part can match on its own.
  */
-import { stem, tokenize } from './grading/lexicon.js';
+import { rubricStems, stem, tokenize } from './grading/lexicon.js';
 
 export { stem, tokenize };
 
-/**
- * The few words too common to matter in a red flag or a rubric phrase. Shorter than the grader's
- * list on purpose: "should", "each", "them" help tell a misconception from its correction.
- */
-const STOP = new Set('a an the and or but of to in on at for with by is are was were be been it its this that these those i you we they he she as from into than then so if not no do does did can could would should will just very really about also'.split(' '));
-
-/** Content-word stems of a text (stop words dropped). */
+/** Content-word stems of a text, for rubric phrases and red flags (grading/lexicon.ts RUBRIC_STOP_WORDS dropped). */
 export function stems(text: string): string[] {
-  return tokenize(text)
-    .filter((t) => !STOP.has(t))
-    .map(stem);
+  return rubricStems(text);
 }
 
 /**

@@ -2,7 +2,7 @@
  * Measurements of one answer against a question's profile, each 0..1, blended by a handful of
  * global weights (score.ts). None is tuned per question.
  */
-import { contentStems } from './lexicon.js';
+import { contentStems, rubricStems } from './lexicon.js';
 import { indexStems, matchStem, type StemIndex } from './match.js';
 import { ECHO_WEIGHT, type QuestionProfile, type WeightedTerm } from './profile.js';
 
@@ -28,7 +28,9 @@ export interface AnswerFeatures {
 export function measure(profile: QuestionProfile, answer: string): AnswerFeatures {
   const stems = contentStems(answer);
   const index = indexStems(stems);
-  const perConcept = profile.concepts.map((c) => Math.max(0, ...c.phrases.map((p) => phraseCoverage(p, index))));
+  // Rubric phrases keep words like "once" and "after" that the content-word list drops.
+  const phraseIndex = indexStems(rubricStems(answer));
+  const perConcept = profile.concepts.map((c) => Math.max(0, ...c.phrases.map((p) => phraseCoverage(p, phraseIndex))));
   const totalWeight = profile.concepts.reduce((s, c) => s + c.weight, 0);
   return {
     referenceRecall: covered(profile.reference, index),

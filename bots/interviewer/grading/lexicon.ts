@@ -14,6 +14,15 @@ export const STOP_WORDS = new Set(
     'has have had having get gets got let lets like one ones thing things way etc e.g i.e eg ie').split(' '),
 );
 
+/**
+ * The few words too common to matter in a rubric phrase (key concepts, red flags). Shorter than
+ * STOP_WORDS on purpose: "once", "only", "after", "every", "should", "each" carry a concept's or a
+ * misconception's meaning ("runs once", "after every render").
+ */
+export const RUBRIC_STOP_WORDS = new Set(
+  'a an the and or but of to in on at for with by is are was were be been it its this that these those i you we they he she as from into than then so if not no do does did can could would should will just very really about also'.split(' '),
+);
+
 /** Prefixes that stay glued to their word ("re-render" is one word, rerender). */
 const GLUED_PREFIX = /^(re|pre|co|un|de|non|sub|multi|inter|intra|semi|self|e|x|anti|auto|micro|mis|over|post|pro)$/;
 
@@ -75,5 +84,12 @@ export function stem(token: string): string {
 export function contentStems(text: string): string[] {
   return tokenize(text)
     .filter((t) => !STOP_WORDS.has(t))
+    .map(stem);
+}
+
+/** Stems of a rubric phrase, or of an answer to match rubric phrases against (RUBRIC_STOP_WORDS dropped). */
+export function rubricStems(text: string): string[] {
+  return tokenize(text)
+    .filter((t) => !RUBRIC_STOP_WORDS.has(t))
     .map(stem);
 }

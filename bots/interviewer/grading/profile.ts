@@ -5,7 +5,7 @@
  * them (echoing the question is not knowing the answer). Built once per question and cached.
  */
 import type { Question } from '../../../core/interview/types.js';
-import { contentStems } from './lexicon.js';
+import { contentStems, rubricStems } from './lexicon.js';
 import { indexStems, type StemIndex } from './match.js';
 
 /** Weight left to a term that the question already contains. */
@@ -60,7 +60,7 @@ const profiles = new WeakMap<Question, QuestionProfile>();
  */
 export function registerBank(questions: readonly Question[]): void {
   const df = new Map<string, number>();
-  for (const q of questions) for (const s of new Set(contentStems(questionText(q)))) df.set(s, (df.get(s) ?? 0) + 1);
+  for (const q of questions) for (const s of new Set(rubricStems(questionText(q)))) df.set(s, (df.get(s) ?? 0) + 1);
   const stats = { docs: questions.length, df, domain: indexStems([...df.keys()]) };
   for (const q of questions) bankOf.set(q.id, stats);
 }
@@ -81,14 +81,14 @@ function questionText(q: Question): string {
 
 function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfile {
   const idf = stats && stats.docs >= 5 ? (s: string) => Math.log((stats.docs + 1) / ((stats.df.get(s) ?? 0) + 1)) + 1 : () => 1;
-  const asked = new Set(contentStems(q.text));
+  const asked = new Set(rubricStems(q.text));
   const term = (stem: string): WeightedTerm => ({ stem, echo: asked.has(stem), weight: idf(stem) * (asked.has(stem) ? ECHO_WEIGHT : 1) });
   const referenceText = q.referenceAnswer ?? [...q.rubric.strongAnswerPoints, ...q.rubric.keyConcepts.map((k) => k.concept)].join('\n');
   const refStems = contentStems(referenceText);
   const concepts = q.rubric.keyConcepts.map((k) => ({
     concept: k.concept,
     weight: k.weight,
-    phrases: [k.concept, ...k.synonyms].map((p) => [...new Set(contentStems(p))].map(term)).filter((p) => p.length > 0),
+    phrases: [k.concept, ...k.synonyms].map((p) => [...new Set(rubricStems(p))].map(term)).filter((p) => p.length > 0),
   }));
   const vocabulary = new Set([...asked, ...contentStems(questionText(q))]);
   return {
