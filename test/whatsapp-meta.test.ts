@@ -333,13 +333,21 @@ describe('Meta deliveries the core would refuse as they are (issue 10, items 2 a
     db.prepare("UPDATE messages SET doc = json_set(doc, '$.updatedAt', json('null')) WHERE id = ?").run(reply.id);
     const event = (await app.parley.store.listEvents({ conversationId: conv.id }))[0]!;
     db.prepare("UPDATE events SET doc = json_set(doc, '$.at', json('null')) WHERE id = ?").run(event.id);
+    db.prepare("UPDATE conversations SET doc = json_set(doc, '$.updatedAt', json('null'), '$.createdAt', 'garbage') WHERE id = ?").run(conv.id);
+    db.prepare("UPDATE candidates SET doc = json_set(doc, '$.createdAt', json('null')) WHERE id = ?").run(conv.candidateId);
 
     const { token } = await login(app.url, ADMIN.PARLEY_ADMIN_EMAIL, ADMIN.PARLEY_ADMIN_PASSWORD);
-    const detail = await api<{ messages: { id: string; updatedAt: string; createdAt: string }[]; events: { id: string; at: string }[] }>(app.url, token, `/conversations/${conv.id}`);
+    const detail = await api<{ summary: { updatedAt: string; lastActivityAt: string }; candidate: { createdAt: string }; messages: { id: string; updatedAt: string; createdAt: string }[]; events: { id: string; at: string }[] }>(
+      app.url,
+      token,
+      `/conversations/${conv.id}`,
+    );
     expect(detail.status).toBe(200);
     const shown = detail.body.messages.find((m) => m.id === reply.id)!;
     expect(shown.updatedAt).toBe(shown.createdAt); // repaired from the row's own createdAt
     expect(detail.body.events.find((e) => e.id === event.id)?.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(detail.body.summary.updatedAt).toBe(detail.body.summary.lastActivityAt);
+    expect(detail.body.candidate.createdAt).toMatch(/^2026-01-01T/);
     const messages = await api<{ messages: { id: string }[] }>(app.url, token, `/conversations/${conv.id}/messages`);
     expect(messages.status).toBe(200);
     expect(messages.body.messages.map((m) => m.id)).toContain(reply.id);
