@@ -12,8 +12,9 @@ import type { PluginModule } from './types.js';
 /**
  * The adaptive interview: question banks (validated at start-up: a bad file stops Parley naming
  * the file and field), the evaluator (LLM when OPENAI_API_KEY is set, falling back to the
- * offline rubric evaluator), the interview middleware, the roles intake offers, and what to
- * re-ask after a handback.
+ * offline rubric evaluator), the interview middleware, the roles intake offers, what to re-ask
+ * after a handback, and the interview timers (a split answer graded once the candidate is quiet,
+ * a recruiter wait running out), re-armed from the stored sessions on start.
  */
 export const interviewPlugin: PluginModule = {
   name: 'interview',
