@@ -3,13 +3,14 @@
  * short answers; see bench/grading/saf.ts), next to a bag-of-words cosine baseline computed in
  * the same run, and the LLM evaluator when OPENAI_API_KEY is set. Per split: Pearson and
  * Spearman with score / max_score, RMSE after a linear fit on train, and quadratic-weighted
- * kappa on a 0..4 scale (the fitted score and the human score each rounded to quarters).
+ * kappa on a 0..4 scale (human score rounded to quarters; the grader's score cut into five
+ * ratings at the points that give train the human ratings' proportions).
  */
 import { registerBank } from '../bots/interviewer/grading/profile.js';
 import { RubricEvaluator } from '../bots/interviewer/rubric-evaluator.js';
 import type { Question } from '../core/interview/index.js';
 import { SPLITS, loadSaf, safDir, type SafAnswer, type SafData, type Split } from './grading/saf.js';
-import { bin, linearFit, pearson, quadraticKappa, rmse, spearman } from './grading/stats.js';
+import { bin, linearFit, pearson, quadraticKappa, quantileCuts, rmse, spearman } from './grading/stats.js';
 import { cosineBaseline } from './grading/baseline.js';
 import { llmSystem } from './grading/llm.js';
 import type { BenchResult } from './support.js';
@@ -74,6 +75,8 @@ async function measure(system: GradingSystem, data: SafData): Promise<BenchResul
   const train = pairs('train');
   // Without train scores (the LLM), the identity line: its 0..1 accuracy is already a score.
   const fit = train.length ? linearFit(train.map(([, x]) => x), train.map(([a]) => a.score)) : { a: 0, b: 1 };
+  // Kappa needs a rating, not a regression: cut the score where train's human ratings are cut.
+  const cuts = train.length ? quantileCuts(train.map(([, x]) => x), train.map(([a]) => bin(a.score, 5)), 5) : [0.125, 0.375, 0.625, 0.875];
   return (system.splits ?? SPLITS).map((split) => {
     const p = pairs(split);
     const x = p.map(([, s]) => s);
@@ -86,7 +89,7 @@ async function measure(system: GradingSystem, data: SafData): Promise<BenchResul
         pearson: pearson(x, y).toFixed(3),
         spearman: spearman(x, y).toFixed(3),
         rmse: rmse(fitted, y).toFixed(3),
-        qwk: quadraticKappa(fitted.map((f) => bin(f, 5)), y.map((h) => bin(h, 5)), 5).toFixed(3),
+        qwk: quadraticKappa(x.map((s) => cuts.filter((c) => s > c).length), y.map((h) => bin(h, 5)), 5).toFixed(3),
       },
       ...(system.name === 'rubric' && split !== 'train' ? { goal: 'pearson >= 0.60' } : {}),
     };

@@ -84,3 +84,18 @@ export function quadraticKappa(a: readonly number[], b: readonly number[], k: nu
 export function bin(x: number, bins: number): number {
   return Math.max(0, Math.min(bins - 1, Math.round(x * (bins - 1))));
 }
+
+/**
+ * Cut points on `scores` that split them into `k` ratings in the proportions of `ratings`
+ * (0..k-1): the grader's scale mapped onto the humans' without a regression's pull to the mean.
+ */
+export function quantileCuts(scores: readonly number[], ratings: readonly number[], k: number): number[] {
+  const sorted = [...scores].sort((a, b) => a - b);
+  const cuts: number[] = [];
+  let below = 0;
+  for (let r = 0; r < k - 1; r++) {
+    below += ratings.filter((x) => x === r).length;
+    cuts.push(sorted[Math.min(sorted.length - 1, Math.max(0, below - 1))] as number);
+  }
+  return cuts;
+}
