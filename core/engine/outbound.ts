@@ -3,6 +3,7 @@ import {
   errorMessage,
   newId,
   type ChannelId,
+  type Conversation,
   type DomainEvent,
   type Message,
   type OutboundMessage,
@@ -111,32 +112,18 @@ export class OutboundDispatcher {
     }
     // Still `sending`: a previous process crashed mid-send, so the provider may already have it.
     if (message.status === 'sending' && !(await this.recoverInFlight(message, adapter))) return;
-    const outbound: OutboundMessage = {
-      text: message.text,
-      ...(message.choices ? { choices: message.choices } : {}),
-    };
+    await this.sendWithRetries(message, conversation, adapter);
+  }
+
+  /** Send every part not yet acknowledged, retrying with backoff; ends `sent` or `failed`. */
+  private async sendWithRetries(message: Message, conversation: Conversation, adapter: ChannelAdapter): Promise<void> {
+    const outbound: OutboundMessage = { text: message.text, ...(message.choices ? { choices: message.choices } : {}) };
     const parts = lowerMessage(outbound, adapter.capabilities);
-    const sendCtx = { message, ...(conversation.lastCandidateMessageAt ? { lastCandidateMessageAt: conversation.lastCandidateMessageAt } : {}) };
     const progress: SendProgress = { attempts: message.attempts, partsSent: message.partsSent ?? 0, ...(message.providerMessageId ? { providerMessageId: message.providerMessageId } : {}) };
     for (;;) {
       progress.attempts++;
-      let marked = false;
       try {
-        for (let i = progress.partsSent; i < parts.length; i++) {
-          await this.limiter(message.channel, adapter.capabilities.maxSendsPerSecond).take();
-          // Durable before the provider call (after the rate limiter, so `sending` means "at the
-          // provider"): a crash from here on leaves the row `sending`.
-          if (!marked) {
-            await store.updateMessage(message.id, { status: 'sending', attempts: progress.attempts, lastAttemptAt: this.deps.clock.now() }, this.deps.clock.now(), [], { immediate: true });
-            marked = true;
-          }
-          const result = await adapter.send(conversation.ref, parts[i]!, sendCtx);
-          progress.providerMessageId = result.providerMessageId ?? progress.providerMessageId;
-          progress.template = result.template ?? progress.template;
-          progress.partsSent = i + 1;
-          // A split message records each acknowledged part: a crash resends only the rest.
-          if (progress.partsSent < parts.length) await this.recordPart(message, progress);
-        }
+        await this.attempt(message, conversation, adapter, parts, progress);
         await this.markSent(message, progress);
         return;
       } catch (err) {
@@ -152,6 +139,28 @@ export class OutboundDispatcher {
         this.deps.log.warn({ messageId: message.id, attempts: progress.attempts, delay, err: errorMessage(err) }, 'send failed, retrying');
         await this.deps.sleep(delay);
       }
+    }
+  }
+
+  /** One attempt: the remaining parts, in order. Throws the provider's error. */
+  private async attempt(message: Message, conversation: Conversation, adapter: ChannelAdapter, parts: OutboundMessage[], progress: SendProgress): Promise<void> {
+    const sendCtx = { message, ...(conversation.lastCandidateMessageAt ? { lastCandidateMessageAt: conversation.lastCandidateMessageAt } : {}) };
+    let marked = false;
+    for (let i = progress.partsSent; i < parts.length; i++) {
+      await this.limiter(message.channel, adapter.capabilities.maxSendsPerSecond).take();
+      // Durable before the provider call (after the rate limiter, so `sending` means "at the
+      // provider"): a crash from here on leaves the row `sending`.
+      if (!marked) {
+        const now = this.deps.clock.now();
+        await this.deps.store.updateMessage(message.id, { status: 'sending', attempts: progress.attempts, lastAttemptAt: now }, now, [], { immediate: true });
+        marked = true;
+      }
+      const result = await adapter.send(conversation.ref, parts[i]!, sendCtx);
+      progress.providerMessageId = result.providerMessageId ?? progress.providerMessageId;
+      progress.template = result.template ?? progress.template;
+      progress.partsSent = i + 1;
+      // A split message records each acknowledged part: a crash resends only the rest.
+      if (progress.partsSent < parts.length) await this.recordPart(message, progress);
     }
   }
 
