@@ -17,6 +17,7 @@ import { ParleyError, ValidationError } from '../core/domain/index.js';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { addOperator, ConsoleError, generatePassword, OPERATOR_ROLES, setOperatorActive, setOperatorPassword, SqliteOperatorStore, type OperatorRole } from '../operator-console/index.js';
 import { ConfigError, loadConfig } from './config.js';
+import { secureDataDir } from './data-dir.js';
 
 export const OPERATORS_USAGE = `Usage: npm run parley -- operators <command>
 
@@ -68,7 +69,10 @@ export async function runOperatorsCli(args: readonly string[], io: CliIo): Promi
       io.err(`No Parley database at ${dbPath}${io.env.PARLEY_DATA_DIR ? '' : ' (PARLEY_DATA_DIR is not set, so ./data in the working directory was used)'}.\nRun this command where Parley runs, or set PARLEY_DATA_DIR to Parley's data directory.\n`);
       return 1;
     }
-    io.err(`${existsSync(dbPath) ? 'Database' : 'Creating a new database'}: ${dbPath}\n`);
+    const creating = !existsSync(dbPath);
+    io.err(`${creating ? 'Creating a new database' : 'Database'}: ${dbPath}\n`);
+    // A new one private from the start, as the server makes it (the server also tightens old ones).
+    if (creating) secureDataDir(config.dataDir);
     store = SqliteStore.open(dbPath);
     const operators = new SqliteOperatorStore(store.database);
     const now = io.now?.() ?? new Date();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createParley, type Parley } from '../bin/app.js';
 import { loadConfig } from '../bin/config.js';
+import { runOperatorsCli } from '../bin/operators-cli.js';
 import { silentLogger } from '../core/ports/index.js';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { api, login } from '../operator-console/testing.js';
@@ -75,5 +76,14 @@ describe('data folder permissions', () => {
     expect(await parley.store.kvGet('console', 'jwt-secret')).toBeUndefined();
     const { token } = await login(parley.url, 'admin@acme.test', PASSWORD);
     expect(jwt.verify(token, legacySecret)).toMatchObject({ iss: 'parley-console' });
+  });
+
+  it('"operators add" before the first start creates the folder 0700 and the database 0600 too', async () => {
+    const dataDir = join(newRoot(), 'data');
+    let err = '';
+    const code = await runOperatorsCli(['add', 'ana@acme.test', '--name', 'Ana', '--role', 'admin', '--password', PASSWORD], { env: { PARLEY_DATA_DIR: dataDir }, out: () => {}, err: (t) => (err += t) });
+    expect([code, err]).toEqual([0, `Creating a new database: ${join(dataDir, 'parley.db')}\n`]);
+    expect(mode(dataDir)).toBe('700');
+    expect(mode(join(dataDir, 'parley.db'))).toBe('600');
   });
 });
