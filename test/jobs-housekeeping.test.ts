@@ -52,6 +52,11 @@ describe.each(jobBackends())('housekeeping jobs on %s', (backend) => {
     return parley;
   }
 
+  /** The abandonment sweep due at or before the clock's time has run (its next due time is later). */
+  async function abandonmentSweepRan(app: Parley, clock: ManualClock): Promise<void> {
+    await eventually(async () => ((await app.services.scheduler?.dueAt('interview-abandonment'))?.getTime() ?? 0) > clock.now().getTime(), 'the abandonment sweep to run');
+  }
+
   it('at 02:00 UTC deletes audio and transcripts past retention, keeps recent ones, completes erasures and audits it', async () => {
     const clock = new ManualClock(new Date('2026-03-10T01:00:00Z'));
     const app = await boot(clock, { RETENTION_DAYS: '30' });
@@ -153,7 +158,7 @@ describe.each(jobBackends())('housekeeping jobs on %s', (backend) => {
     expect((await interviewOf())?.status).toBe('in-progress');
 
     clock.advance(25 * MIN);
-    await new Promise((r) => setTimeout(r, 300));
+    await abandonmentSweepRan(app, clock);
     expect((await interviewOf())?.status).toBe('in-progress');
     clock.advance(10 * MIN);
     await eventually(async () => (await interviewOf())?.status === 'abandoned', 'the stale interview to be marked abandoned');
@@ -162,6 +167,32 @@ describe.each(jobBackends())('housekeeping jobs on %s', (backend) => {
     // Coming back later: the interview plugin offers to continue, and records nothing twice.
     await c.ask('hello again', /continue|start over/i);
     expect(await app.store.listEvents({ conversationId: c.conversationId, types: ['InterviewAbandoned'] })).toHaveLength(1);
+    c.close();
+  });
+
+  it('never abandons an interview paused for a recruiter (the same rule as the interview itself)', async () => {
+    const clock = new ManualClock(new Date('2026-03-10T10:00:00Z'));
+    const app = await boot(clock, { INTERVIEW_ABANDON_AFTER_MIN: '30', RISK_SWEEP_EVERY_MIN: '5', INTERVIEW_HUMAN_WAIT_MIN: '60', INTERVIEW_ANSWER_QUIET_MS: '0' });
+    const c = await ChatClient.connect(app.url);
+    await c.ask('hi', /Do you agree/);
+    await c.ask('yes', /What is your name/);
+    await c.ask('Gus Garble', /Which role/);
+    await c.ask('React Developer', /Question 1/i);
+    // Three answers nobody could read: a recruiter is asked in and the interview waits for them.
+    let from = c.received.length;
+    for (const noise of ['qwx zvbn plok', 'mmm trrr vvv', 'xq zzp blorf']) {
+      from = c.received.length;
+      await c.say(noise);
+      await c.waitForBot(/./, { from });
+    }
+    await c.waitForBot(/asked one of our recruiters to join/, { from });
+    const interviewOf = async () => (await app.store.getConversation(c.conversationId))?.state.interview as { status: string; hold?: unknown } | undefined;
+    expect(await interviewOf()).toMatchObject({ status: 'in-progress', hold: expect.anything() });
+
+    clock.advance(45 * MIN);
+    await abandonmentSweepRan(app, clock);
+    expect(await interviewOf()).toMatchObject({ status: 'in-progress', hold: expect.anything() });
+    expect(await app.store.listEvents({ conversationId: c.conversationId, types: ['InterviewAbandoned'] })).toEqual([]);
     c.close();
   });
 });

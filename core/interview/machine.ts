@@ -192,8 +192,12 @@ function toRecord(pending: NonNullable<InterviewSession['pending']>, input: { ev
   };
 }
 
-/** True when the candidate has not answered the pending question for too long. */
-export function isAbandoned(s: InterviewSession, now: number, config: InterviewConfig = DEFAULT_INTERVIEW_CONFIG): boolean {
+/**
+ * The one abandonment rule (the interview middleware and the abandonment job both use it): the
+ * pending question has gone unanswered for longer than `abandonAfterMin`, and the interview is
+ * not waiting for a recruiter (`hold`).
+ */
+export function isAbandoned(s: InterviewSession, now: number, config: Pick<InterviewConfig, 'abandonAfterMin'> = DEFAULT_INTERVIEW_CONFIG): boolean {
   return s.status === 'in-progress' && s.pending !== undefined && s.hold === undefined && now - s.pending.askedAt > config.abandonAfterMin * 60_000;
 }
 

@@ -1,7 +1,8 @@
+import { InterviewSessionSchema, isAbandoned, markAbandoned, type InterviewSession } from '../../core/interview/index.js';
+
 /**
- * The interview plugin owns `conversation.state.interview`; the jobs only need to know whether a
- * session is still in progress and when it last moved. Read defensively: anything unexpected
- * counts as "not an interview in progress".
+ * The interview plugin owns `conversation.state.interview`; risk scoring only needs its status
+ * and progress. Read defensively: anything unexpected counts as "not an interview in progress".
  */
 export interface InterviewProgress {
   status: string;
@@ -23,14 +24,15 @@ export function readInterview(state: unknown): InterviewProgress | undefined {
 }
 
 /**
- * An interview in progress where nothing has happened for `staleMs`: neither a question asked
- * nor an answer from the candidate.
+ * The session the abandonment job stores for a stale interview, or undefined when it is not
+ * abandoned. The rule and the change are the interview's own (`isAbandoned`, `markAbandoned` in
+ * core/interview), so the job and the interview middleware can never disagree.
  *
  * @example
- * isStaleInterview({ status: "active", questionsAsked: 3, pendingSince: t0 }, undefined, new Date(t0 + 2 * DAY), DAY) // true
+ * abandonStaleInterview(conversation.state.interview, now, 30 * 60_000) // { ...session, status: 'abandoned' } or undefined
  */
-export function isStaleInterview(interview: InterviewProgress | undefined, lastCandidateAt: Date | undefined, now: Date, staleMs: number): boolean {
-  if (!interview || FINISHED.has(interview.status)) return false;
-  const last = Math.max(interview.pendingSince ?? 0, lastCandidateAt?.getTime() ?? 0);
-  return last > 0 && now.getTime() - last >= staleMs;
+export function abandonStaleInterview(state: unknown, now: Date, abandonAfterMs: number): InterviewSession | undefined {
+  const parsed = InterviewSessionSchema.safeParse(state);
+  if (!parsed.success) return undefined;
+  return isAbandoned(parsed.data, now.getTime(), { abandonAfterMin: abandonAfterMs / 60_000 }) ? markAbandoned(parsed.data) : undefined;
 }
