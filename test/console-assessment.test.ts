@@ -14,6 +14,9 @@ import { startParley, type TestParley } from './support/harness.js';
 import { runScriptedInterview } from './support/scripted-interview.js';
 
 const PASSWORD = 'correct-horse-battery';
+/** Weak in testing, in the candidate's own (wrong) words; strong scripted answers elsewhere. */
+const weakTesting = (q: { skill: string }) =>
+  q.skill === 'testing' ? 'Honestly I do not write <i>tests</i> much, I click through the app by hand before a release and if nothing breaks it ships. A mock is just a fake database I guess.' : undefined;
 const python = (await loadQuestionBanks([DEFAULT_BANK_DIR])).get('python') as RoleBank;
 let app: TestParley;
 let ana: string;
@@ -30,7 +33,7 @@ beforeAll(async () => {
   await addOperator(operators, { email: 'vic@acme.test', name: 'Vic Viewer', role: 'viewer', password: PASSWORD }, new Date());
   ana = (await login(app.url, 'ana@acme.test', PASSWORD)).token;
   vic = (await login(app.url, 'vic@acme.test', PASSWORD)).token;
-  const chat = await runScriptedInterview(app.url, { name: 'Mixed Max', roleTitle: 'Python Developer', policy: (q) => (q.skill === 'testing' ? 'weak' : 'strong') });
+  const chat = await runScriptedInterview(app.url, { name: 'Mixed Max', roleTitle: 'Python Developer', policy: 'strong', answer: weakTesting });
   chat.close();
   conversationId = chat.conversationId;
   const conversation = await app.parley.store.getConversation(conversationId);
@@ -144,6 +147,9 @@ describe('the shareable report', () => {
     for (const s of view.skills.filter((x) => x.score !== undefined)) expect(html).toMatch(new RegExp(`<tr data-skill="${s.id}"><td>[^<]*</td><td class="num">${s.score}</td>`));
     expect(html).toContain('by Ana Recruiter');
     expect(html).not.toMatch(/<script/i);
+    // The candidate's words are escaped, never markup.
+    expect(html).toContain('Honestly I do not write &lt;i&gt;tests&lt;/i&gt; much');
+    expect(html).not.toContain('<i>');
   });
 
   it('refuses a missing or tampered link, and one whose author signed out', async () => {

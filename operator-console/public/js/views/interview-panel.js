@@ -121,9 +121,17 @@ function recommendationBlock(view, rerender) {
   );
 }
 
+// Minted report links by candidate id: the panel re-renders on every change, the link stays.
+const reportLinks = new Map();
+
+function linkView(link) {
+  return [h('a', { href: link.url, target: '_blank', rel: 'noopener noreferrer', id: 'report-link' }, 'Open the printable report'), h('span', { class: 'muted' }, ' · link valid until ' + shortTime(link.expiresAt))];
+}
+
 function shareBlock(view) {
   if (!canAct()) return null;
-  const out = h('div', { class: 'share' });
+  const kept = reportLinks.get(view.candidateId);
+  const out = h('div', { class: 'share' }, kept && Date.parse(kept.expiresAt) > Date.now() ? linkView(kept) : null);
   const button = h(
     'button',
     {
@@ -134,7 +142,8 @@ function shareBlock(view) {
         button.disabled = true;
         try {
           const link = await api('/candidates/' + encodeURIComponent(view.candidateId) + '/report-link', { method: 'POST' });
-          mount(out, h('a', { href: link.url, target: '_blank', rel: 'noopener noreferrer', id: 'report-link' }, 'Open the printable report'), h('span', { class: 'muted' }, ' · link valid until ' + shortTime(link.expiresAt)));
+          reportLinks.set(view.candidateId, link);
+          mount(out, linkView(link));
         } catch (err) {
           mount(out, h('span', { class: 'form-error' }, err.message));
         } finally {
