@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
+import { ErrorCodes, ParleyError } from '../core/domain/index.js';
 import { ManualClock } from '../core/ports/index.js';
 import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
@@ -295,6 +296,19 @@ describe('Meta deliveries the core would refuse as they are (issue 10, items 2 a
     const res = await post(batch(message('', 'no id'), message('wamid.after', 'hi')));
     expect(res.status).toBe(200);
     expect((await inbound()).map((m) => m.text)).toEqual(['hi']);
+  });
+
+  it('answers 500 only when the store failed; the retried batch is then stored once', async () => {
+    graphAccepts();
+    const store = app.parley.store;
+    const real = store.recordInbound.bind(store);
+    let calls = 0;
+    store.recordInbound = (inbound, now) => (++calls === 2 ? Promise.reject(new ParleyError(ErrorCodes.STORE, 'disk I/O error')) : real(inbound, now));
+    const delivery = batch(message('wamid.store.1', 'hi'), message('wamid.store.2', 'are you there?'), message('wamid.store.3', 'hello?'));
+    expect((await post(delivery)).status).toBe(500);
+    expect((await inbound()).map((m) => m.providerMessageId)).toEqual(['wamid.store.1', 'wamid.store.3']);
+    expect((await post(delivery)).status).toBe(200); // Meta's retry
+    expect((await inbound()).map((m) => m.providerMessageId)).toEqual(['wamid.store.1', 'wamid.store.3', 'wamid.store.2']);
   });
 
   it('a status with timestamp "not-a-number" records the receipt time, and the console still shows the conversation', async () => {
