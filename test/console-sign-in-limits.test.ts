@@ -36,7 +36,7 @@ describe('behind a trusted proxy (TRUST_PROXY=loopback): every address is a diff
     expect(statuses.slice(5)).toEqual(Array(45).fill(429));
     // A fresh address changes nothing, and the wait is announced.
     expect(await attempt(app, 'admin@acme.test', PASSWORD, '198.51.100.7')).toEqual({ status: 429, retryAfter: '1' });
-  });
+  }, 120_000);
 
   it('the delay doubles with each further failure up to the cap, and the right password gets in once it has passed: never a lock-out', async () => {
     let n = 0;
@@ -51,7 +51,7 @@ describe('behind a trusted proxy (TRUST_PROXY=loopback): every address is a diff
     expect((await attempt(app, 'admin@acme.test', PASSWORD, fresh())).status).toBe(200);
     // A sign-in clears the account: the next mistake is an ordinary 401.
     expect((await attempt(app, 'admin@acme.test', 'one-more-typo', fresh())).status).toBe(401);
-  });
+  }, 120_000);
 });
 
 describe('without TRUST_PROXY (the default): X-Forwarded-For is ignored', () => {
@@ -68,5 +68,5 @@ describe('without TRUST_PROXY (the default): X-Forwarded-For is ignored', () => 
     for (let i = 0; i < 60; i++) statuses.push((await attempt(app, `guess-${i}@acme.test`, 'some-password', `192.0.2.${i}`)).status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(20);
     expect(statuses.slice(20)).toEqual(Array(40).fill(429));
-  });
+  }, 120_000);
 });

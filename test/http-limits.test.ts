@@ -13,7 +13,7 @@ const PASSWORD = 'correct-horse-battery';
 let app: TestParley;
 
 beforeAll(async () => {
-  app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, HTTP_REQUEST_TIMEOUT_SEC: '1', SOCKET_MAX_CONNECTIONS_PER_IP: '3' });
+  app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, HTTP_REQUEST_TIMEOUT_SEC: '2', SOCKET_MAX_CONNECTIONS_PER_IP: '3' });
 });
 afterAll(async () => {
   await app.stop();
@@ -83,13 +83,13 @@ describe('Socket.IO connections per client address (SOCKET_MAX_CONNECTIONS_PER_I
 
   it('refuses the unused root namespace', async () => {
     expect(await open('/')).toEqual({ outcome: 'refused', message: 'Unknown namespace: connect to /webchat or /console' });
-    await eventually(async () => (await counted()) === 0, 'the refused connection to be released');
+    await eventually(async () => (await counted()) === 0, 'the refused connection to be released', 20_000);
   });
 
   it('caps unauthenticated connections per address (rotated X-Forwarded-For is the same client); signed-in consoles do not count', async () => {
     const { token } = await login(app.url, 'admin@acme.test', PASSWORD);
     const consoles = [await ConsoleClient.connect(app.url, token), await ConsoleClient.connect(app.url, token)];
-    await eventually(async () => (await counted()) === 0, 'signed-in consoles to stop counting');
+    await eventually(async () => (await counted()) === 0, 'signed-in consoles to stop counting', 20_000);
 
     const chats = [];
     for (let i = 0; i < 3; i++) chats.push(await open('/webchat', { 'x-forwarded-for': `203.0.113.${i}` }));
@@ -99,7 +99,7 @@ describe('Socket.IO connections per client address (SOCKET_MAX_CONNECTIONS_PER_I
 
     // A closed connection frees its place.
     opened.find((o) => o.socket.connected && o.namespace === '/webchat')?.socket.close();
-    await eventually(async () => (await counted()) === 2, 'the closed connection to be released');
+    await eventually(async () => (await counted()) === 2, 'the closed connection to be released', 20_000);
     expect(await open('/webchat')).toEqual({ outcome: 'connected' });
     consoles.forEach((c) => c.close());
   });
