@@ -54,7 +54,7 @@ describe.each(jobBackends())('housekeeping jobs on %s', (backend) => {
 
   /** The abandonment sweep due at or before the clock's time has run (its next due time is later). */
   async function abandonmentSweepRan(app: Parley, clock: ManualClock): Promise<void> {
-    await eventually(async () => ((await app.services.scheduler?.dueAt('interview-abandonment'))?.getTime() ?? 0) > clock.now().getTime(), 'the abandonment sweep to run');
+    await eventually(async () => ((await app.services.scheduler?.dueAt?.('interview-abandonment'))?.getTime() ?? 0) > clock.now().getTime(), 'the abandonment sweep to run');
   }
 
   it('at 02:00 UTC deletes audio and transcripts past retention, keeps recent ones, completes erasures and audits it', async () => {

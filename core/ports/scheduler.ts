@@ -10,4 +10,6 @@ export interface ScheduledJob {
 export interface Scheduler {
   schedule(job: ScheduledJob): Promise<void>;
   cancel(key: string): Promise<void>;
+  /** When the job under `key` is next due, if one is waiting (a recurring job's next slot says its last run finished). */
+  dueAt?(key: string): Promise<Date | undefined>;
 }

@@ -11,8 +11,6 @@ export interface InterviewProgress {
   pendingSince: number | undefined;
 }
 
-const FINISHED = new Set(['completed', 'abandoned', 'cancelled']);
-
 export function readInterview(state: unknown): InterviewProgress | undefined {
   if (typeof state !== 'object' || state === null) return undefined;
   const s = state as Record<string, unknown>;

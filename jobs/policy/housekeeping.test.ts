@@ -7,7 +7,6 @@ import { digestText } from './digest.js';
 import { nextDailyAt, nextEvery } from './recurrence.js';
 import { isPastRetention, retentionCutoff } from './retention.js';
 
-const D = 86_400_000;
 const t = (iso: string) => new Date(iso);
 
 describe('recurrence', () => {
