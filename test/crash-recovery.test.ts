@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { ChatClient, eventually } from './support/harness.js';
-import { freePort, spawnParley, waitForReady, type ChildParley } from './support/child.js';
+import { freePort, ROOT, spawnParley, waitForReady, type ChildParley } from './support/child.js';
 
 const children: ChildParley[] = [];
 const dirs: string[] = [];
@@ -29,7 +29,7 @@ async function crashThenRecover(point: 'after-persist' | 'after-commit') {
   const port = String(await freePort());
   const env = { PORT: port, HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
 
-  const doomed = spawnParley({ ...env, PARLEY_TEST_CRASH_POINT: point });
+  const doomed = spawnParley({ ...env, CRASH_POINT: point }, { entry: join(ROOT, 'test', 'support', 'crash-child.ts') });
   children.push(doomed);
   await waitForReady(doomed);
   const url = `http://127.0.0.1:${port}`;
@@ -168,6 +168,17 @@ function outboundStatuses(dataDir: string): Record<string, number> {
   }
 }
 
+/** Rows a process started at `since` left `sending`: its sends in flight at the kill. */
+function inFlightSince(dataDir: string, since: Date): number {
+  const db = new Database(join(dataDir, 'parley.db'));
+  try {
+    const sql = "SELECT COUNT(*) AS n FROM messages WHERE direction = 'out' AND status = 'sending' AND json_extract(doc, '$.lastAttemptAt') >= ?";
+    return (db.prepare(sql).get(since.toISOString()) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 describe('duplicates under load across repeated kill -9 (WhatsApp, 80 ms provider)', () => {
   const ROUNDS = 3;
   const PER_ROUND = 60;
@@ -193,6 +204,7 @@ describe('duplicates under load across repeated kill -9 (WhatsApp, 80 ms provide
     const inFlightAtKill: number[] = [];
     try {
       for (let round = 0; round < ROUNDS; round++) {
+        const started = new Date();
         const child = spawnParley(env);
         children.push(child);
         await waitForReady(child, 60_000);
@@ -207,14 +219,17 @@ describe('duplicates under load across repeated kill -9 (WhatsApp, 80 ms provide
         await eventually(() => graph.arrived - before >= PER_ROUND / 3 && graph.inFlight > 0, 'sends in flight at the provider', 30_000);
         child.proc.kill('SIGKILL');
         expect((await child.exited).signal).toBe('SIGKILL');
-        // The bound: rows committed `sending` are the only ones the provider may have without us knowing.
-        inFlightAtKill.push(outboundStatuses(dataDir).sending ?? 0);
+        // The bound: rows this process committed `sending` are the only ones the provider may have
+        // without our knowing (a row still `sending` from the kill before was counted then).
+        inFlightAtKill.push(inFlightSince(dataDir, started));
       }
 
       const last = spawnParley(env);
       children.push(last);
       await waitForReady(last, 60_000);
-      await eventually(() => graph.recipients().size === phones.length && graph.inFlight === 0, 'every candidate to get the consent question', 60_000);
+      // Every candidate reached, and every reply row committed `sent` (WAL: readable while it runs).
+      const done = () => graph.recipients().size === phones.length && graph.inFlight === 0 && Object.keys(outboundStatuses(dataDir)).join() === 'sent';
+      await eventually(done, 'every reply to be sent', 60_000);
       last.proc.kill('SIGTERM');
       expect((await last.exited).code).toBe(0);
     } finally {
@@ -234,5 +249,5 @@ describe('duplicates under load across repeated kill -9 (WhatsApp, 80 ms provide
     expect(graph.deliveries.size).toBe(replies);
     expect([...graph.recipients()].sort()).toEqual([...phones].sort());
     expect(duplicates).toBeLessThanOrEqual(bound);
-  }, 120_000);
+  }, 180_000);
 });
