@@ -248,6 +248,8 @@ describe('interview over the web chat', () => {
     expect(c.received.slice(from).filter((m) => m.author !== 'candidate').map((m) => m.text)).toEqual([escalated.text]);
     const waiting = await c.ask('hello?', /paused/);
     expect(waiting.text).not.toMatch(QUESTION);
+    // What a nudge (or anything resuming the conversation) would say meanwhile: not the next question.
+    expect(app.parley.services.pendingPrompt?.((await app.parley.store.getConversation(c.conversationId))!)?.text).toMatch(/paused/);
 
     clock.advance(5 * 60_000);
     const offer = await c.waitForBot(/no recruiter could join/, { from: c.received.length - 1, timeoutMs: 10_000 });

@@ -54,7 +54,7 @@ export const interviewPlugin: PluginModule = {
     else ctx.log.warn('no question banks found: intake offers the default roles and no interview runs');
     ctx.services.pendingPrompt = (conversation) => {
       const bank: RoleBank | undefined = banks.get(String(conversation.state.interview ? (conversation.state.interview as { role?: string }).role ?? '' : ''));
-      return interviewPrompt(conversation.state, bank ?? findBankFor(conversation.state, banks)) ?? intakePrompt(conversation.state.intake as IntakeState | undefined, roles);
+      return interviewPrompt(conversation.state, bank ?? findBankFor(conversation.state, banks), conversation.needsHuman) ?? intakePrompt(conversation.state.intake as IntakeState | undefined, roles);
     };
     ctx.log.info({ roles: roles.map((r) => r.id), questions: [...banks.values()].reduce((n, b) => n + b.questions.length, 0), evaluator: evaluator.name }, 'interview ready');
     const questions = [...banks.values()].reduce((n, b) => n + b.questions.length, 0);

@@ -265,10 +265,14 @@ function complete(ctx: TurnContext, session: InterviewSession, bank: RoleBank): 
   ctx.reply(interviewTexts.completed(ctx.candidate.name));
 }
 
-/** What to re-ask after a handback or a return: the pending question. */
-export function interviewPrompt(state: Record<string, unknown>, bank: RoleBank | undefined): OutboundMessage | undefined {
+/**
+ * What to re-ask after a handback or a return: the pending question; while the interview still
+ * waits for a recruiter (`needsHuman`), that it is paused (a nudge must not ask the next question).
+ */
+export function interviewPrompt(state: Record<string, unknown>, bank: RoleBank | undefined, needsHuman = false): OutboundMessage | undefined {
   const parsed = InterviewSessionSchema.safeParse(state.interview);
   if (!parsed.success || !bank || parsed.data.status === 'completed') return undefined;
+  if (parsed.data.hold && needsHuman) return { text: interviewTexts.holdWaiting };
   const pending = parsed.data.pending;
   const question = pending && bank.questions.find((q) => q.id === pending.questionId);
   return question ? { text: interviewTexts.resumeQuestion(parsed.data.askedQuestionIds.length, question.text) } : undefined;

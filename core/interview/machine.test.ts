@@ -58,11 +58,16 @@ describe('answer bands', () => {
     ['poor', 'weak'],
   ])('%s -> %s', (quality, expected) => {
     const e = EVAL[quality];
-    expect(answerBand({ quality, composite: composite(e) })).toBe(expected);
+    expect(answerBand({ quality, composite: composite(e), accuracy: e.technicalAccuracy })).toBe(expected);
   });
-  it('a poor grade is weak whatever the composite; a low composite is weak whatever the grade', () => {
-    expect(answerBand({ quality: 'poor', composite: 0.65 })).toBe('weak');
-    expect(answerBand({ quality: 'good', composite: 0.45 })).toBe('weak');
+  it.each<[string, Quality, number, number, string]>([
+    ['a poor grade is weak whatever the composite', 'poor', 0.65, 0.7, 'weak'],
+    ['a low composite is weak whatever the grade', 'good', 0.45, 0.5, 'weak'],
+    ['a clear but inaccurate answer is weak', 'fair', 0.56, 0.35, 'weak'],
+    ['a high composite with middling accuracy is not strong', 'good', 0.72, 0.55, 'middling'],
+    ['accurate and clear is strong', 'good', 0.72, 0.65, 'strong'],
+  ])('%s', (_label, quality, c, accuracy, expected) => {
+    expect(answerBand({ quality, composite: c, accuracy })).toBe(expected);
   });
 });
 

@@ -17,13 +17,19 @@ const at = (i: number): Level => LEVELS[Math.max(0, Math.min(LEVELS.length - 1, 
 export const STRONG_ANSWER = 0.7;
 /** Composite below which (or a `poor` grade) an answer is weak (the skill's knowledge ran out). */
 export const WEAK_ANSWER = 0.5;
+/**
+ * Technical accuracy below which an answer is weak however clearly it is written (a fluent wrong
+ * answer still shows where knowledge runs out); a strong answer needs at least STRONG_ACCURACY.
+ */
+export const WEAK_ACCURACY = 0.4;
+export const STRONG_ACCURACY = 0.6;
 
 export type AnswerBand = 'strong' | 'middling' | 'weak';
 
 /** How an answer moves its skill: up (strong), nowhere (middling) or to a boundary (weak). */
-export function answerBand(a: Pick<AnswerRecord, 'composite' | 'quality'>): AnswerBand {
-  if (a.quality === 'poor' || a.composite < WEAK_ANSWER) return 'weak';
-  return a.composite >= STRONG_ANSWER ? 'strong' : 'middling';
+export function answerBand(a: Pick<AnswerRecord, 'composite' | 'quality' | 'accuracy'>): AnswerBand {
+  if (a.quality === 'poor' || a.composite < WEAK_ANSWER || a.accuracy < WEAK_ACCURACY) return 'weak';
+  return a.composite >= STRONG_ANSWER && a.accuracy >= STRONG_ACCURACY ? 'strong' : 'middling';
 }
 
 /** composite = 0.6 x accuracy + 0.3 x clarity + 0.1 x quality score. */
