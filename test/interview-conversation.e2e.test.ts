@@ -43,12 +43,23 @@ async function connect(app: TestParley): Promise<ChatClient> {
   return c;
 }
 
+/** Generous: the suite must hold on a loaded machine. */
+const WAIT = 15_000;
+
+/** Say something and wait for the reply matching `pattern`. */
+async function ask(c: ChatClient, text: string, pattern: RegExp) {
+  const from = c.received.length;
+  const ack = await c.say(text);
+  if (!ack.ok) throw new Error(`message refused: ${ack.error}`);
+  return c.waitForBot(pattern, { from, timeoutMs: WAIT });
+}
+
 /** Consent, name and role: returns the first question. */
 async function intake(c: ChatClient, name: string, roleTitle: string) {
-  await c.ask('hi', /agree to continue/);
-  await c.ask('Yes, continue', /What is your name/);
-  await c.ask(name, /Which role/);
-  return c.ask(roleTitle, /^Question 1: /);
+  await ask(c, 'hi', /agree to continue/);
+  await ask(c, 'Yes, continue', /What is your name/);
+  await ask(c, name, /Which role/);
+  return ask(c, roleTitle, /^Question 1: /);
 }
 
 function questionIn(text: string): Question {
@@ -78,7 +89,7 @@ async function interview(c: ChatClient, clock: ManualClock, policy: CandidatePol
     const from = c.received.length;
     const ack = await c.say(answer(last.text) as string);
     if (!ack.ok) throw new Error(`answer refused: ${ack.error}`);
-    last = await c.waitForBot(NEXT, { from, timeoutMs: 10_000 });
+    last = await c.waitForBot(NEXT, { from, timeoutMs: WAIT });
     if (/That's the end of the interview/.test(last.text)) return asked;
   }
   throw new Error('the interview did not end within 20 questions');
@@ -146,7 +157,7 @@ describe('interview over the web chat', () => {
       clock.advance(60_000);
       const from = c.received.length;
       await c.say(text);
-      last = await c.waitForBot(NEXT, { from, timeoutMs: 10_000 });
+      last = await c.waitForBot(NEXT, { from, timeoutMs: WAIT });
     }
     expect(asked.length).toBeGreaterThanOrEqual(8);
     expect(asked).not.toContain(gil.id);
@@ -168,13 +179,13 @@ describe('interview over the web chat', () => {
       expect((await c.say(part)).ok).toBe(true);
     }
     // Every part is processed and collected, and nothing is graded or asked yet.
-    await eventually(async () => (await app.parley.store.listPendingInbound()).length === 0 && (await session(app, c)).draft?.parts.length === 3, 'the three parts collected');
+    await eventually(async () => (await app.parley.store.listPendingInbound()).length === 0 && (await session(app, c)).draft?.parts.length === 3, 'the three parts collected', WAIT);
     expect((await session(app, c)).answers).toHaveLength(0);
     expect(c.received.slice(from).filter((m) => m.author !== 'candidate')).toEqual([]);
-    expect(typing - typingBefore).toBeGreaterThanOrEqual(1);
+    await eventually(() => typing > typingBefore, 'the typing indicator', WAIT);
 
     clock.advance(4000);
-    const q2 = await c.waitForBot(/^Question 2: /, { from, timeoutMs: 10_000 });
+    const q2 = await c.waitForBot(/^Question 2: /, { from, timeoutMs: WAIT });
     expect(q2.text).not.toBe(q1.text);
     const s = await session(app, c);
     expect(s.answers).toHaveLength(1);
@@ -189,14 +200,14 @@ describe('interview over the web chat', () => {
     await intake(c, 'Crash Carl', 'Python Developer');
     await c.say('I built a Django shop backend.');
     await c.say('My part was payments and the test suite.');
-    await eventually(async () => (await session(first.app, c)).draft?.parts.length === 2, 'both parts collected');
+    await eventually(async () => (await session(first.app, c)).draft?.parts.length === 2, 'both parts collected', WAIT);
     c.close();
     await first.app.parley.stop();
 
     const clock = new ManualClock(new Date(first.clock.now().getTime() + 10_000));
     const second = await startParley({ PARLEY_DATA_DIR: first.app.dataDir, INTERVIEW_ANSWER_QUIET_MS: '4000' }, { clock });
     apps.push(second);
-    await eventually(async () => (await session(second, c)).answers.length === 1, 'the collected answer graded after the restart', 10_000);
+    await eventually(async () => (await session(second, c)).answers.length === 1, 'the collected answer graded after the restart', WAIT);
     const s = await session(second, c);
     expect(s.answers[0]).toMatchObject({ text: 'I built a Django shop backend.\nMy part was payments and the test suite.', parts: 2 });
     expect(s.pending?.questionId).not.toBe(s.answers[0]?.questionId);
@@ -210,13 +221,13 @@ describe('interview over the web chat', () => {
     const q1 = await intake(c, 'Tap Tom', 'React Developer');
     // The role chip of the intake question, tapped again (chips send their label).
     clock.advance(30_000);
-    const refused = await c.ask('React Developer', /earlier message/);
+    const refused = await ask(c, 'React Developer', /earlier message/);
     expect(refused.text).toContain(q1.text.replace(QUESTION, ''));
     expect((await session(app, c)).answers).toHaveLength(0);
     const from = c.received.length;
     const answer = await scriptedCandidate('strong');
     await c.say(answer(q1.text) as string);
-    await c.waitForBot(/^Question 2: /, { from });
+    await c.waitForBot(/^Question 2: /, { from, timeoutMs: WAIT });
     const s = await session(app, c);
     expect(s.answers).toHaveLength(1);
     expect(s.answers[0]?.text).not.toBe('React Developer');
@@ -226,7 +237,7 @@ describe('interview over the web chat', () => {
     const { app, clock } = await start();
     const c = await connect(app);
     await interview(c, clock, 'weak', await intake(c, 'After Ann', 'Python Developer'));
-    const reply = await c.ask('thanks! when will I hear back?', /recruiters are reviewing/);
+    const reply = await ask(c, 'thanks! when will I hear back?', /recruiters are reviewing/);
     expect(reply.text).toMatch(/\/status/);
     expect(reply.text).toMatch(/\/human/);
   }, 120_000);
@@ -240,21 +251,21 @@ describe('interview over the web chat', () => {
       clock.advance(20_000);
       from = c.received.length;
       await c.say(noise);
-      await c.waitForBot(/./, { from });
+      await c.waitForBot(/./, { from, timeoutMs: WAIT });
     }
-    const escalated = await c.waitForBot(/asked one of our recruiters/, { from });
-    await eventually(async () => (await app.parley.store.listPendingInbound()).length === 0, 'the turn to finish');
+    const escalated = await c.waitForBot(/asked one of our recruiters/, { from, timeoutMs: WAIT });
+    await eventually(async () => (await app.parley.store.listPendingInbound()).length === 0, 'the turn to finish', WAIT);
     // "A recruiter will join shortly" is not followed by the next question.
     expect(c.received.slice(from).filter((m) => m.author !== 'candidate').map((m) => m.text)).toEqual([escalated.text]);
-    const waiting = await c.ask('hello?', /paused/);
+    const waiting = await ask(c, 'hello?', /paused/);
     expect(waiting.text).not.toMatch(QUESTION);
     // What a nudge (or anything resuming the conversation) would say meanwhile: not the next question.
     expect(app.parley.services.pendingPrompt?.((await app.parley.store.getConversation(c.conversationId))!)?.text).toMatch(/paused/);
 
     clock.advance(5 * 60_000);
-    const offer = await c.waitForBot(/no recruiter could join/, { from: c.received.length - 1, timeoutMs: 10_000 });
+    const offer = await c.waitForBot(/no recruiter could join/, { from: c.received.length - 1, timeoutMs: WAIT });
     expect(offer.choices?.map((x) => x.label)).toEqual(['Continue', 'Wait for a recruiter']);
-    const resumed = await c.ask('Continue', /^Let's pick up where we left off\. Question \d+: /);
+    const resumed = await ask(c, 'Continue', /^Let's pick up where we left off\. Question \d+: /);
     expect(questionIn(resumed.text)).toBeDefined();
   }, 60_000);
 
@@ -263,8 +274,8 @@ describe('interview over the web chat', () => {
     const c = await connect(app);
     await intake(c, 'Del Dana', 'Python Developer');
     clock.advance(60_000);
-    await c.ask('/delete', /delete your data/);
-    await c.ask('Yes, delete my data', /deletion request is recorded/);
+    await ask(c, '/delete', /delete your data/);
+    await ask(c, 'Yes, delete my data', /deletion request is recorded/);
     const conversation = await app.parley.store.getConversation(c.conversationId);
     // The risk assessment the jobs run after every candidate event, awaited here (a deterministic marker).
     const deps = { store: app.parley.store, clock, bus: { publish() {}, subscribe: () => () => {} }, log: silentLogger } as unknown as JobsDeps;

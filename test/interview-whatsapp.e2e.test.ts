@@ -84,7 +84,7 @@ function phone(number: string) {
     /** The first message from index `from` on that matches. */
     async next(pattern: RegExp, from: number): Promise<Shown> {
       let hit: Shown | undefined;
-      await eventually(() => (hit = shown().slice(from).find((s) => pattern.test(s.text))) !== undefined, `a message matching ${pattern}`, 10_000);
+      await eventually(() => (hit = shown().slice(from).find((s) => pattern.test(s.text))) !== undefined, `a message matching ${pattern}`, 15_000);
       return hit!;
     },
     async conversation() {
@@ -121,7 +121,7 @@ async function finish(p: Phone, kind: CandidateKind, question: Shown): Promise<v
     const mark = p.shown().length;
     await p.say(answer(question.text) as string);
     // Wait until the message is collected, then let the quiet period pass.
-    await eventually(async () => (await app!.parley.store.listPendingInbound()).length === 0 && (await session(p)).draft !== undefined, 'the answer collected');
+    await eventually(async () => (await app!.parley.store.listPendingInbound()).length === 0 && (await session(p)).draft !== undefined, 'the answer collected', 15_000);
     clock.advance(5000);
     question = await p.next(NEXT, mark);
   }
@@ -139,7 +139,7 @@ describe('the interview over WhatsApp (Meta Cloud API)', () => {
       clock.advance(2000);
       await strong.say(part);
     }
-    await eventually(async () => (await app!.parley.store.listPendingInbound()).length === 0 && (await session(strong)).draft?.parts.length === 3, 'the three parts collected');
+    await eventually(async () => (await app!.parley.store.listPendingInbound()).length === 0 && (await session(strong)).draft?.parts.length === 3, 'the three parts collected', 15_000);
     expect(strong.shown().slice(mark)).toEqual([]);
     clock.advance(5000);
     const second = await strong.next(/^Question 2: /, mark);
