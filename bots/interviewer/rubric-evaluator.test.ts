@@ -132,7 +132,7 @@ describe('RubricEvaluator', () => {
     expect(new Set(scores).size).toBe(4);
   });
 
-  it.each(["I don't know", 'idk', 'no idea, sorry', 'Not sure', 'pass', "I'm not sure"])('treats "%s" as an honest poor answer, not unparseable', (answer) => {
+  it.each(["I don't know", 'idk', 'no idea, sorry', 'Not sure', 'pass', "I'm not sure", 'dunno', 'Never heard of it, sorry.', "I don't remember"])('treats "%s" as an honest poor answer, not unparseable', (answer) => {
     expect(gradeAnswer(useEffectQ, answer)).toMatchObject({ quality: 'poor', technicalAccuracy: 0, unparseable: false });
   });
 

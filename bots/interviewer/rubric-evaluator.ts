@@ -8,7 +8,8 @@ import { calibratedAccuracy } from './grading/score.js';
 import { overlap, stems, tokenize } from './text-analysis.js';
 
 /** "I don't know" and friends, at the start of the answer; "pass" only as a word of its own (not "pass-by-reference"). */
-const IDK = /^(?:i\s*(?:do\s*n[o']?t|dont)\s*know|idk|no idea|not sure|no clue|i have no idea|sorry,? i (?:do\s*n[o']?t|dont) know|i am not sure|i'?m not sure|(?:i'?ll |i will |let me |can i )?(?:pass|skip))(?![\w-])/i;
+const IDK =
+  /^(?:(?:sorry,? )?i\s*(?:do\s*n[o']?t|dont)\s*(?:know|remember)|idk|dunno|no idea|not sure|no clue|i have no idea|i am not sure|i'?m not sure|i can'?t remember|i forgot|never heard of (?:it|this|that)|(?:i'?ll |i will |let me |can i )?(?:pass|skip))(?![\w-])/i;
 const NEGATION_BEFORE = /\b(not true|isn'?t true|a (common )?(mistake|misconception|myth) (is|to think)|wrong to (say|think)|people (wrongly|often) think|contrary to|it'?s not that|does not mean|doesn'?t mean)\b[^.]*$/i;
 
 /** Words an answer of this level should reach before it can be excellent (a third of it at least). */
