@@ -121,6 +121,9 @@ describeBrowser('assessment in Chromium', () => {
     expect(await report.locator('.report').evaluate((el) => getComputedStyle(el).maxWidth)).toBe('none');
     await report.screenshot({ path: screenshotPath('assessment-report.png'), fullPage: true });
     expect((await report.pdf({ format: 'A4' })).subarray(0, 4).toString()).toBe('%PDF');
+    // The override is on the conversation's timeline with who and why.
+    await page.click('.tab[data-tab=timeline]');
+    await page.locator('#timeline', { hasText: `Rita Recruiter set the recommendation to ${to} (was ${stored.recommendation}): Discussed the testing answers on a call` }).waitFor();
     expect([seen, reportSeen]).toEqual([{ dialogs: [], errors: [] }, { dialogs: [], errors: [] }]);
   }, 90_000);
 });

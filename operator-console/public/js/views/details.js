@@ -122,6 +122,7 @@ export function describeEvent(e) {
     case 'MessageFailed':
       return 'A message was not delivered: ' + e.error;
     case 'OperatorAction':
+      if (e.action === 'assessment-override' && e.details) return actorName(e.actor) + ' set the recommendation to ' + e.details.to + ' (was ' + e.details.from + '): ' + e.details.reason;
       return actorName(e.actor) + ': ' + String(e.action).replace(/-/g, ' ');
     default:
       return e.type.replace(/([a-z])([A-Z])/g, '$1 $2');
