@@ -34,6 +34,8 @@ export interface ParleyOptions {
   storePath?: string;
   /** Override the plugin list (tests that need only some features). */
   plugins?: readonly PluginModule[];
+  /** Called by the engine at its crash-safety points (crash-recovery tests kill the process there). */
+  crashHook?: (point: 'after-persist' | 'after-commit') => void;
 }
 
 export interface Parley {
@@ -114,7 +116,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     metrics: metrics.engine,
     ...(services.scheduler ? { scheduler: services.scheduler } : {}),
     notifyOperators: (n) => services.notifyOperators?.(n) ?? Promise.resolve(),
-    ...(config.PARLEY_TEST_CRASH_POINT ? { crashHook: crashAt(config.PARLEY_TEST_CRASH_POINT, log) } : {}),
+    ...(opts.crashHook ? { crashHook: opts.crashHook } : {}),
   });
   const sessions = new SqliteWebchatSessionStore(store.database, clock.now());
   if (sessions.legacy) log.info(sessions.legacy, 'web chat: conversations moved to public ids (old session ids kept only hashed), empty ones removed');
@@ -175,12 +177,4 @@ function buildMiddleware(config: Config, plugins: readonly Plugin[], services: P
     ...slot('fallback'),
     screeningFallback,
   ];
-}
-
-function crashAt(point: 'after-persist' | 'after-commit', log: Logger) {
-  return (reached: string) => {
-    if (reached !== point) return;
-    log.warn({ point }, 'PARLEY_TEST_CRASH_POINT reached: killing the process');
-    process.kill(process.pid, 'SIGKILL');
-  };
 }

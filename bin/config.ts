@@ -53,8 +53,6 @@ export const ConfigSchema = z.object({
   SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100_000).default(50),
   /** Bearer token for GET /metrics and the details of GET /health (an operator token also works). */
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (e.g. the output of: openssl rand -hex 24)').optional(),
-  /** Test hook for crash-recovery tests: the process kills itself at this point. Never set in production. */
-  PARLEY_TEST_CRASH_POINT: z.enum(['after-persist', 'after-commit']).optional(),
   ...webchatConfigShape,
   ...PLUGIN_CONFIG_SHAPES,
 });

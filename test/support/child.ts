@@ -37,11 +37,12 @@ export interface ChildParley {
 
 /**
  * Run `parley start` (what `npm start` runs, from the TypeScript sources) as a real child process.
- * `opts.cwd` is the working directory (default: the repository), `opts.args` replaces `start`.
+ * `opts.cwd` is the working directory (default: the repository), `opts.args` replaces `start`,
+ * `opts.entry` replaces `bin/parley.ts` (a test entry such as `crash-child.ts`).
  */
-export function spawnParley(env: Record<string, string>, opts: { cwd?: string; args?: string[] } = {}): ChildParley {
+export function spawnParley(env: Record<string, string>, opts: { cwd?: string; args?: string[]; entry?: string } = {}): ChildParley {
   let out = '';
-  const proc = spawn(process.execPath, [...TSX_ARGS, join(ROOT, 'bin', 'parley.ts'), ...(opts.args ?? ['start'])], {
+  const proc = spawn(process.execPath, [...TSX_ARGS, opts.entry ?? join(ROOT, 'bin', 'parley.ts'), ...(opts.args ?? ['start'])], {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
