@@ -29,10 +29,10 @@ export function rubricFromReference(questionText: string, reference: string): Ru
   return { keyConcepts, strongAnswerPoints: [reference.trim()], redFlags: [] };
 }
 
-/** The reference's points, in order, without list markers. */
+/** The reference's points, in order, without list markers (a number such as "0.5" is not one). */
 export function splitPoints(reference: string): string[] {
   return reference
     .split(/\n+|[●○•▪◦]|(?<=[.!?])\s+(?=[A-Z0-9(])|;\s+|\s(?=\d[.)]\s?[A-Za-z])/u)
-    .map((p) => p.replace(/^\s*(?:[-*–]|\d+[.)]|[a-z][.)])\s*/u, '').trim())
+    .map((p) => p.replace(/^\s*(?:[-*–]|\d+[.)](?!\d)|[a-z][.)])\s*/u, '').trim())
     .filter((p) => p.length > 2);
 }
