@@ -9,6 +9,8 @@ import { ChatOpenAI } from '@langchain/openai';
 import { ErrorCodes, ParleyError, ProviderError, errorMessage } from '../../core/domain/errors.js';
 import { AnswerEvaluationSchema, type AnswerEvaluation, type Question } from '../../core/interview/types.js';
 import type { EvaluationRequest, Evaluator, TokenUsage } from '../../core/ports/evaluator.js';
+import { backoffDelay } from '../../core/engine/backoff.js';
+import { nextRetryDelay } from '../../core/engine/retry.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { addUsage, usageFromMessage, type MessageUsageLike } from './pricing.js';
 import {
@@ -99,8 +101,8 @@ function acceptsTemperature(model: string): boolean {
  * backoffDelayMs(2, () => 0.5); // 500 * 4 = 2000 -> 1000 + 0.5 * 1000 = 1500
  */
 export function backoffDelayMs(retry: number, random: () => number, baseMs = 500, maxMs = 8000): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** retry);
-  return ceiling / 2 + random() * (ceiling / 2);
+  // The one formula (core/engine/backoff.ts): retry n is attempt n + 1.
+  return backoffDelay(retry + 1, { maxAttempts: Infinity, baseMs, maxMs }, random());
 }
 
 /**
@@ -253,12 +255,14 @@ export class LlmEvaluator implements Evaluator {
 
   /** Milliseconds to wait before retrying `err`, or undefined to give up. */
   private retryDelay(err: Error, retriesSoFar: number): number | undefined {
-    if (!(err instanceof ProviderError) || err.permanent) return undefined;
-    if (retriesSoFar >= (this.opts.maxRetries ?? 3)) return undefined;
-    if (err.retryAfterMs !== undefined) {
-      return err.retryAfterMs <= (this.opts.maxRetryDelayMs ?? 10_000) ? err.retryAfterMs : undefined;
-    }
-    return backoffDelayMs(retriesSoFar, this.random, this.opts.backoff?.baseMs, this.opts.backoff?.maxMs);
+    if (!(err instanceof ProviderError)) return undefined;
+    // The one retry rule; a retry-after is waited exactly (not raised to the backoff) when allowed.
+    const delay = nextRetryDelay(err, retriesSoFar + 1, {
+      policy: { maxAttempts: (this.opts.maxRetries ?? 3) + 1, baseMs: this.opts.backoff?.baseMs ?? 500, maxMs: this.opts.backoff?.maxMs ?? 8000 },
+      maxRetryAfterMs: this.opts.maxRetryDelayMs ?? 10_000,
+      random: this.random,
+    });
+    return delay === undefined || err.retryAfterMs === undefined ? delay : err.retryAfterMs;
   }
 
   private async gradeOnce(req: LlmEvaluationRequest): Promise<Attempt<LlmGrade>> {

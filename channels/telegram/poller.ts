@@ -1,6 +1,6 @@
 import type { Api } from 'grammy';
 import { errorMessage } from '../../core/domain/index.js';
-import { backoffDelay } from '../../core/engine/index.js';
+import { retry } from '../../core/engine/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import { TELEGRAM_ALLOWED_UPDATES } from './definition.js';
 import { toTelegramError } from './errors.js';
@@ -65,19 +65,21 @@ export class TelegramPoller {
 
   /** Run until it works (`{ value }`) or polling stops (undefined). 401 (bad token) is fatal. */
   private async retrying<T>(what: string, work: () => Promise<T>): Promise<{ value: T } | undefined> {
-    for (let attempt = 1; this.running; attempt++) {
-      try {
-        return { value: await work() };
-      } catch (err) {
-        if (!this.running) return undefined;
-        const e = toTelegramError(err);
-        if (e.status === 401) throw e;
-        const delay = backoffDelay(attempt, POLICY, Math.random(), e.retryAfterMs);
-        this.opts.log.warn({ what, attempt, delay, err: e.message }, 'telegram: polling call failed, retrying');
-        await this.pause(delay);
-      }
+    if (!this.running) return undefined;
+    try {
+      return {
+        value: await retry(() => work().catch((err: unknown) => Promise.reject(toTelegramError(err))), {
+          policy: POLICY,
+          retryable: (e) => (e as ReturnType<typeof toTelegramError>).status !== 401,
+          active: () => this.running,
+          sleep: (ms) => this.pause(ms),
+          onRetry: ({ attempt, delayMs, err }) => this.opts.log.warn({ what, attempt, delay: delayMs, err: errorMessage(err) }, 'telegram: polling call failed, retrying'),
+        }),
+      };
+    } catch (err) {
+      if (!this.running) return undefined;
+      throw err;
     }
-    return undefined;
   }
 
   /** grammY types signals with the `abort-controller` polyfill's class; Node's native one is what it gets at run time. */

@@ -15,7 +15,7 @@ import {
   type MediaRef,
   type OutboundMessage,
 } from '../../core/domain/index.js';
-import { backoffDelay, fitInbound, lowerMessage } from '../../core/engine/index.js';
+import { fitInbound, lowerMessage, retry } from '../../core/engine/index.js';
 import type { ChannelAdapter, Clock, FetchedMedia, Logger, SendContext, SendResult } from '../../core/ports/index.js';
 import { TELEGRAM_ALLOWED_UPDATES, TELEGRAM_WEBHOOK_PATH, telegramCapabilities } from './definition.js';
 import { toTelegramError } from './errors.js';
@@ -148,16 +148,10 @@ export class TelegramChannel implements ChannelAdapter {
    */
   async notify(chatId: string, message: OutboundMessage): Promise<void> {
     for (const part of lowerMessage(message, this.capabilities)) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.sendOne(chatId, part);
-          break;
-        } catch (err) {
-          const e = toTelegramError(err);
-          if (e.permanent || attempt >= DIRECT_SEND_ATTEMPTS) throw e;
-          await new Promise((r) => setTimeout(r, backoffDelay(attempt, { maxAttempts: DIRECT_SEND_ATTEMPTS, baseMs: 500, maxMs: 10_000 }, Math.random(), e.retryAfterMs)));
-        }
-      }
+      await retry(
+        () => this.sendOne(chatId, part).catch((err: unknown) => Promise.reject(toTelegramError(err))),
+        { policy: { maxAttempts: DIRECT_SEND_ATTEMPTS, baseMs: 500, maxMs: 10_000 } },
+      );
     }
   }
 

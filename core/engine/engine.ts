@@ -1,6 +1,7 @@
 import {
   ConcurrencyError,
   InboundMessageSchema,
+  NotFoundError,
   ValidationError,
   errorMessage,
   newId,
@@ -20,6 +21,9 @@ import type { Effect, OperatorNotificationKind } from './effects.js';
 import { fitInbound } from './fit-inbound.js';
 import { noopMetrics, type EngineMetrics } from './metrics.js';
 import type { OutboundDispatcher } from './outbound.js';
+import { EffectOutbox, type RetriableEffect } from './effect-outbox.js';
+import { COMMIT_RETRY, retry } from './retry.js';
+import { TurnErrorSink } from './turn-errors.js';
 
 export interface EngineDeps {
   store: Store;
@@ -34,6 +38,10 @@ export interface EngineDeps {
   metrics?: EngineMetrics;
   /** Called for `notifyOperators` effects (the console persists and pushes them). */
   notifyOperators?: (n: { conversationId: string; kind: OperatorNotificationKind; title: string; body: string }) => Promise<void>;
+  /** The one error sink (grammY's `bot.catch`); the queue and the bus should report to it too. */
+  errors?: TurnErrorSink;
+  /** How often after-commit effects that failed are retried from the outbox (ms). */
+  outboxRetryMs?: number;
   /** Test hook: crash points used by the kill -9 tests. */
   crashHook?: (point: 'after-persist' | 'after-commit') => void;
 }
@@ -48,7 +56,7 @@ export interface ReceiveResult {
   duplicate: boolean;
 }
 
-const MAX_COMMIT_RETRIES = 5;
+const onConflict = { policy: COMMIT_RETRY, retryable: (err: unknown) => err instanceof ConcurrencyError };
 
 /**
  * The turn pipeline: dedupe -> persist (before the provider is acknowledged) -> per-conversation
@@ -60,16 +68,30 @@ const MAX_COMMIT_RETRIES = 5;
 export class Engine {
   private readonly run: (ctx: TurnContext) => Promise<void>;
   private readonly metrics: EngineMetrics;
+  /** Where every failure is reported (turns, effects, and whoever else the composition root wires). */
+  readonly errors: TurnErrorSink;
+  /** After-commit effects that failed, kept in the store and retried until they succeed. */
+  readonly outbox: EffectOutbox;
   private accepting = true;
+  private outboxTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.run = compose(deps.middleware);
     this.metrics = deps.metrics ?? noopMetrics;
+    this.errors = deps.errors ?? new TurnErrorSink(deps.log);
+    this.outbox = new EffectOutbox({ store: deps.store, clock: deps.clock, errors: this.errors, run: (e) => this.runEffect(e) });
     deps.queue.process((job) => this.processTurn(job.messageId));
   }
 
-  /** Re-drive what a previous process left: inbound never processed, outbound never sent. */
+  /**
+   * Re-drive what a previous process left: inbound never processed, outbound never sent, effects
+   * that failed after their commit (the outbox, then every `outboxRetryMs`).
+   */
   async start(): Promise<{ inbound: number; outbound: number }> {
+    await this.outbox.drain();
+    const every = this.deps.outboxRetryMs ?? 30_000;
+    this.outboxTimer = setInterval(() => void this.outbox.drain(), every);
+    this.outboxTimer.unref();
     const pending = await this.deps.store.listPendingInbound();
     for (const m of pending) await this.deps.queue.add(m.conversationId, { messageId: m.id });
     const unsent = await this.deps.store.listUnsentOutbound();
@@ -108,17 +130,13 @@ export class Engine {
   /** Run one inbound message's turn. Idempotent: a message that is no longer pending is skipped. */
   async processTurn(messageId: string): Promise<void> {
     const started = performance.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const done = await this.tryTurn(messageId);
-        if (done) this.metrics.turnLatency((performance.now() - started) / 1000);
-        return;
-      } catch (err) {
-        if (err instanceof ConcurrencyError && attempt < MAX_COMMIT_RETRIES) continue;
-        this.metrics.turnFailed();
-        await this.failTurn(messageId, err);
-        return;
-      }
+    try {
+      // A commit that lost a race to a concurrent write re-runs the turn on the new state.
+      const done = await retry(() => this.tryTurn(messageId), onConflict);
+      if (done) this.metrics.turnLatency((performance.now() - started) / 1000);
+    } catch (err) {
+      this.metrics.turnFailed();
+      await this.failTurn(messageId, err);
     }
   }
 
@@ -128,7 +146,7 @@ export class Engine {
     if (!message || message.status !== 'pending') return false;
     const conversation = await store.getConversation(message.conversationId);
     const candidate = conversation && (await store.getCandidate(conversation.candidateId));
-    if (!conversation || !candidate) throw new Error(`conversation for message ${messageId} is missing`);
+    if (!conversation || !candidate) throw new NotFoundError('conversation of message', messageId);
     const adapter = this.deps.adapters.get(conversation.ref.channel);
     const correlationId = newId('turn');
     const ctx = createTurnContext({
@@ -180,19 +198,26 @@ export class Engine {
     for (const m of messages) this.deps.outbound.enqueue(m);
     for (const e of events) this.deps.bus.publish(e);
     for (const effect of effects) {
+      if (effect.type !== 'schedule' && effect.type !== 'cancelSchedule' && effect.type !== 'notifyOperators') continue;
+      const retriable: RetriableEffect = { ...effect, conversationId };
       try {
-        if (effect.type === 'schedule') await this.deps.scheduler?.schedule(effect.job);
-        if (effect.type === 'cancelSchedule') await this.deps.scheduler?.cancel(effect.key);
-        if (effect.type === 'notifyOperators') await this.deps.notifyOperators?.({ conversationId, kind: effect.kind, title: effect.title, body: effect.body });
+        await this.runEffect(retriable);
       } catch (err) {
-        this.deps.log.error({ err, effect: effect.type, conversationId }, 'effect failed after commit');
+        // Committed work must not be lost: kept in the outbox and retried until it succeeds.
+        await this.outbox.add(retriable, err);
       }
     }
   }
 
+  private async runEffect(effect: RetriableEffect): Promise<void> {
+    if (effect.type === 'schedule') await this.deps.scheduler?.schedule(effect.job);
+    if (effect.type === 'cancelSchedule') await this.deps.scheduler?.cancel(effect.key);
+    if (effect.type === 'notifyOperators') await this.deps.notifyOperators?.({ conversationId: effect.conversationId, kind: effect.kind, title: effect.title, body: effect.body });
+  }
+
   private async failTurn(messageId: string, err: unknown): Promise<void> {
     const now = this.deps.clock.now();
-    this.deps.log.error({ err, messageId }, 'turn failed');
+    this.errors.report({ source: 'turn', err, messageId, outcome: 'recorded' });
     const message = await this.deps.store.updateMessage(messageId, { status: 'failed', error: errorMessage(err) }, now);
     if (!message) return;
     const event: DomainEvent = { id: newId('evt'), type: 'TurnFailed', at: now, actor: 'system', conversationId: message.conversationId, messageId, error: errorMessage(err) };
@@ -212,7 +237,7 @@ export class Engine {
    */
   async send(conversationId: string, message: OutboundMessage, author: MessageAuthor, authorId?: string): Promise<Message> {
     const conversation = await this.deps.store.getConversation(conversationId);
-    if (!conversation) throw new Error(`conversation ${conversationId} not found`);
+    if (!conversation) throw new NotFoundError('conversation', conversationId);
     const row = outboundRow(newId('msg'), conversation, message, author, this.deps.clock.now(), authorId);
     await this.deps.store.insertMessage(row);
     this.deps.outbound.enqueue(row);
@@ -227,7 +252,7 @@ export class Engine {
     conversationId: string,
     change: (c: { conversation: Conversation; candidate: Candidate; now: Date }) => { conversation: Conversation; candidate?: Candidate; events?: NewDomainEvent[]; replies?: OutboundMessage[]; actor?: string } | undefined,
   ): Promise<Conversation | undefined> {
-    for (let attempt = 1; ; attempt++) {
+    return retry(async () => {
       const conversation = await this.deps.store.getConversation(conversationId);
       const candidate = conversation && (await this.deps.store.getCandidate(conversation.candidateId));
       if (!conversation || !candidate) return undefined;
@@ -237,20 +262,16 @@ export class Engine {
       const actor = result.actor ?? 'system';
       const events = (result.events ?? []).map((e) => stamp(e, now, e.actor ?? actor, conversation));
       const messages = (result.replies ?? []).map((r) => outboundRow(newId('msg'), conversation, r, 'bot', now));
-      try {
-        const saved = await this.deps.store.commitTurn({ conversation: { ...result.conversation, version: conversation.version, updatedAt: now }, ...(result.candidate ? { candidate: { ...result.candidate, updatedAt: now } } : {}), messages, events });
-        await this.runEffects([], conversationId, messages, events);
-        return saved;
-      } catch (err) {
-        if (err instanceof ConcurrencyError && attempt < MAX_COMMIT_RETRIES) continue;
-        throw err;
-      }
-    }
+      const saved = await this.deps.store.commitTurn({ conversation: { ...result.conversation, version: conversation.version, updatedAt: now }, ...(result.candidate ? { candidate: { ...result.candidate, updatedAt: now } } : {}), messages, events });
+      await this.runEffects([], conversationId, messages, events);
+      return saved;
+    }, onConflict);
   }
 
   /** Stop taking new turns and wait for in-flight turns and sends to finish. */
   async drain(): Promise<void> {
     this.accepting = false;
+    clearInterval(this.outboxTimer);
     await this.deps.queue.close();
     await this.deps.outbound.close();
   }

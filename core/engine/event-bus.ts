@@ -6,14 +6,19 @@ import { silentLogger } from '../ports/logger.js';
 /** Synchronous in-process fan-out. A throwing subscriber is logged and does not affect the others. */
 export class InProcessEventBus implements EventBus {
   private readonly handlers = new Set<(event: DomainEvent) => void>();
-  constructor(private readonly log: Logger = silentLogger) {}
+  /** `onError`: where a subscriber's error goes (the engine's `TurnErrorSink`); logged by default. */
+  constructor(
+    private readonly log: Logger = silentLogger,
+    private readonly onError?: (err: unknown, detail: { what: string; conversationId?: string }) => void,
+  ) {}
 
   publish(event: DomainEvent): void {
     for (const handler of this.handlers) {
       try {
         handler(event);
       } catch (err) {
-        this.log.error({ err, eventType: event.type }, 'event subscriber failed');
+        if (this.onError) this.onError(err, { what: event.type, ...(event.conversationId ? { conversationId: event.conversationId } : {}) });
+        else this.log.error({ err, eventType: event.type }, 'event subscriber failed');
       }
     }
   }

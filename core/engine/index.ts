@@ -10,3 +10,6 @@ export * from './backoff.js';
 export * from './lower.js';
 export * from './metrics.js';
 export * from './rate-limiter.js';
+export * from './retry.js';
+export * from './turn-errors.js';
+export * from './effect-outbox.js';

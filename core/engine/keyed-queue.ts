@@ -1,3 +1,4 @@
+import { ShuttingDownError } from '../domain/index.js';
 import type { KeyedQueue } from '../ports/index.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
@@ -20,11 +21,13 @@ export class InProcessKeyedQueue<T> implements KeyedQueue<T> {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private readonly concurrency: number;
-  private readonly log: Logger;
+  private readonly onError: (err: unknown, detail: { what: string }) => void;
 
-  constructor(opts: { concurrency?: number; log?: Logger } = {}) {
+  /** `onError`: where a job's uncaught error goes (the engine's `TurnErrorSink`); logged by default. */
+  constructor(opts: { concurrency?: number; log?: Logger; onError?: (err: unknown, detail: { what: string }) => void } = {}) {
     this.concurrency = opts.concurrency ?? 64;
-    this.log = opts.log ?? silentLogger;
+    const log = opts.log ?? silentLogger;
+    this.onError = opts.onError ?? ((err, detail) => log.error({ err, ...detail }, 'queued job failed'));
   }
 
   process(handler: (payload: T, key: string) => Promise<void>): void {
@@ -33,7 +36,7 @@ export class InProcessKeyedQueue<T> implements KeyedQueue<T> {
   }
 
   async add(key: string, payload: T): Promise<void> {
-    if (this.closed) throw new Error('queue is closed');
+    if (this.closed) throw new ShuttingDownError();
     this.waiting++;
     const lane = this.lanes.get(key);
     if (lane) {
@@ -78,7 +81,7 @@ export class InProcessKeyedQueue<T> implements KeyedQueue<T> {
       await handler(payload, key);
     } catch (err) {
       // Handlers own their errors; this is the last line so one bad job never wedges a lane.
-      this.log.error({ err, key }, 'queued job failed');
+      this.onError(err, { what: `job on ${key}` });
     } finally {
       this.running--;
       const lane = this.lanes.get(key);

@@ -10,12 +10,13 @@ import {
   type SuppressionReason,
 } from '../domain/index.js';
 import type { ChannelAdapter, Clock, EventBus, Logger, Store } from '../ports/index.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { InProcessKeyedQueue } from './keyed-queue.js';
 import { lowerMessage } from './lower.js';
 import { decideOutbound } from './outbound-policy.js';
 import { noopMetrics, type EngineMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limiter.js';
+import { nextRetryDelay } from './retry.js';
 
 export interface OutboundDeps {
   store: Store;
@@ -127,14 +128,13 @@ export class OutboundDispatcher {
         await this.markSent(message, progress);
         return;
       } catch (err) {
-        const retryable = !(err instanceof ProviderError && err.permanent);
-        if (!retryable || progress.attempts >= this.deps.backoff.maxAttempts) {
+        // The one retry rule (`core/engine/retry.ts`); attempts count across restarts.
+        const delay = nextRetryDelay(err, progress.attempts, { policy: this.deps.backoff, random: this.deps.random });
+        if (delay === undefined) {
           if (err instanceof ProviderError && err.unreachable) await this.markUnreachable(conversation.candidateId);
           await this.fail(message, errorMessage(err), progress.attempts);
           return;
         }
-        const retryAfter = err instanceof ProviderError ? err.retryAfterMs : undefined;
-        const delay = backoffDelay(progress.attempts, this.deps.backoff, this.deps.random(), retryAfter);
         this.deps.metrics.outbound(message.channel, 'retried');
         this.deps.log.warn({ messageId: message.id, attempts: progress.attempts, delay, err: errorMessage(err) }, 'send failed, retrying');
         await this.deps.sleep(delay);

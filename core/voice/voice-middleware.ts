@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProviderError, errorMessage, type ChannelId, type MediaRef, type Message } from '../domain/index.js';
-import { backoffDelay, type BackoffPolicy } from '../engine/backoff.js';
+import { errorMessage, type ChannelId, type MediaRef, type Message } from '../domain/index.js';
+import type { BackoffPolicy } from '../engine/backoff.js';
+import { retry } from '../engine/retry.js';
 import type { Middleware, TurnContext } from '../engine/context.js';
 import type { ChannelAdapter, Transcriber, Transcript } from '../ports/index.js';
 import { oggOpusDurationSec } from './ogg.js';
@@ -164,16 +165,7 @@ function extensionFor(mime: string): string {
 async function withRetries<T>(work: () => Promise<T>, opts: VoiceOptions): Promise<T> {
   const attempts = opts.attempts ?? 3;
   const policy = { baseMs: 500, maxMs: 5_000, ...opts.backoff, maxAttempts: attempts };
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (err) {
-      const permanent = err instanceof ProviderError && err.permanent;
-      if (permanent || attempt >= attempts) throw err;
-      await sleep(backoffDelay(attempt, policy, Math.random(), err instanceof ProviderError ? err.retryAfterMs : undefined));
-    }
-  }
+  return retry(work, { policy, ...(opts.sleep ? { sleep: opts.sleep } : {}) });
 }
 
 function formatDuration(sec: number): string {

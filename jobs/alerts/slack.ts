@@ -1,5 +1,5 @@
 import { ProviderError } from '../../core/domain/index.js';
-import { backoffDelay, type BackoffPolicy } from '../../core/engine/index.js';
+import { retry, type BackoffPolicy } from '../../core/engine/index.js';
 import type { Logger } from '../../core/ports/index.js';
 
 export interface SlackWebhookOptions {
@@ -30,16 +30,13 @@ export class SlackWebhook {
   }
 
   async post(text: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.postOnce(text);
-      } catch (err) {
-        if (!(err instanceof ProviderError) || err.permanent || attempt >= this.backoff.maxAttempts) throw err;
-        const delay = backoffDelay(attempt, this.backoff, (this.opts.random ?? Math.random)(), err.retryAfterMs);
-        this.opts.log.warn({ attempt, status: err.status, delayMs: delay }, 'slack: webhook failed, retrying');
-        await (this.opts.sleep ?? realSleep)(delay);
-      }
-    }
+    await retry(() => this.postOnce(text), {
+      policy: this.backoff,
+      retryable: (err) => err instanceof ProviderError && !err.permanent,
+      sleep: this.opts.sleep ?? realSleep,
+      random: this.opts.random ?? Math.random,
+      onRetry: ({ attempt, delayMs, err }) => this.opts.log.warn({ attempt, status: (err as ProviderError).status, delayMs }, 'slack: webhook failed, retrying'),
+    });
   }
 
   private async postOnce(text: string): Promise<void> {
