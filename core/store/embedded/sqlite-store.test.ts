@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,5 +20,30 @@ describe('SqliteStore on disk', () => {
     expect(second.schemaVersion()).toBe(MIGRATIONS.at(-1)?.version);
     expect(await second.getMessage(r.message.id)).toMatchObject({ text: 'persist me', status: 'pending' });
     await second.close();
+  });
+
+  it('an immediate write is committed when the call returns, with the group it joined; a grouped one waits', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'parley.db');
+    const store = SqliteStore.open(file);
+    const a = await store.recordInbound(inbound('s1', 'p1', 'a'), new Date());
+    const b = await store.recordInbound(inbound('s2', 'p2', 'b'), new Date());
+    // A second connection sees only what is committed: what a kill -9 now would leave.
+    const disk = new Database(file, { readonly: true });
+    const onDisk = (id: string) => (disk.prepare('SELECT status FROM messages WHERE id = ?').get(id) as { status: string }).status;
+
+    const grouped = store.updateMessage(a.message.id, { status: 'processed' }, new Date());
+    expect(onDisk(a.message.id)).toBe('pending');
+    const immediate = store.updateMessage(b.message.id, { status: 'processed' }, new Date(), [], { immediate: true });
+    expect(onDisk(b.message.id)).toBe('processed');
+    expect(onDisk(a.message.id)).toBe('processed');
+    await Promise.all([grouped, immediate]);
+
+    // The next grouped write opens a new group, committed on its own.
+    const later = store.updateMessage(a.message.id, { status: 'failed' }, new Date());
+    expect(onDisk(a.message.id)).toBe('processed');
+    await later;
+    expect(onDisk(a.message.id)).toBe('failed');
+    disk.close();
+    await store.close();
   });
 });

@@ -53,6 +53,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly q: Statements;
   private batch: Promise<void> = Promise.resolve();
+  /** Commits the open group now (set while a group is open). */
+  private flushGroup: (() => void) | undefined;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -324,33 +326,21 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * A write committed before this returns, not with the next group commit. When a group is open,
-   * it commits with it: its writes are complete savepoints, and their callers still resolve on the
-   * group's own (now empty) commit.
+   * A write committed before this returns, not with the next group commit: it joins the open
+   * group (or opens one) and commits the group now. The group's other writes were complete
+   * savepoints; their callers resolve on this same commit.
    */
   private writeNow<T>(fn: () => T): Promise<T> {
-    try {
-      if (!this.db.inTransaction) return Promise.resolve(this.db.transaction(fn).immediate());
-      this.q.savepoint.run();
-      let result: T;
-      try {
-        result = fn();
-        this.q.release.run();
-      } catch (err) {
-        this.q.rollbackTo.run();
-        this.q.release.run();
-        throw err;
-      }
-      this.db.exec('COMMIT');
-      return Promise.resolve(result);
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
+    const result = this.write(fn);
+    this.flushGroup?.();
+    return result;
   }
 
   private commitSoon(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
+      const flush = () => {
+        if (this.flushGroup !== flush) return; // already committed early by `writeNow`
+        this.flushGroup = undefined;
         try {
           if (this.db.inTransaction) this.db.exec('COMMIT');
           resolve();
@@ -358,7 +348,9 @@ export class SqliteStore implements Store {
           if (this.db.inTransaction) this.db.exec('ROLLBACK');
           reject(new ParleyError(ErrorCodes.STORE, 'SQLite commit failed', { cause }));
         }
-      });
+      };
+      this.flushGroup = flush;
+      setImmediate(flush);
     });
   }
 
