@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Candidate, Conversation, DomainEvent, Message } from '../../core/domain/index.js';
-import type { Assessment, RoleBank } from '../../core/interview/index.js';
+import type { Assessment, InterviewSession, RoleBank } from '../../core/interview/index.js';
 import { AssessmentViews } from './assessment-view.js';
 
 const spoken = 'A fixture is a function that sets up what a test needs, like a temporary database, and pytest passes it in by the argument name.';
@@ -62,5 +62,35 @@ describe('AssessmentViews', () => {
     const view = await views([], [override('no', '2026-03-02T12:00:00Z'), override('yes', '2026-03-02T11:00:00Z')]).forConversation(conversation, candidate);
     expect(view?.recommendation).toMatchObject({ value: 'no', computed: 'maybe', override: { recommendation: 'no', reason: 'because no', operatorName: 'Ana', at: '2026-03-02T12:00:00.000Z' } });
     expect(view?.recommendation?.history.map((h) => h.recommendation)).toEqual(['yes', 'no']);
+  });
+
+  it('scores an interview in progress with the assessment\'s definition (level-weighted), names the pending skill, and has no recommendation yet', async () => {
+    const answer = (questionId: string, skill: string, level: 'fundamental' | 'advanced', composite: number) => ({ questionId, skill, level, quality: 'good' as const, accuracy: composite, clarity: 1, composite, text: 'an answer', askedAt: 0, answeredAt: 1000, covered: [], missed: [], redFlags: [], unparseable: false });
+    const session: InterviewSession = {
+      version: 1,
+      role: 'python',
+      status: 'in-progress',
+      level: 'advanced',
+      skillLevels: {},
+      skills: ['testing', 'packaging'],
+      coreSkills: ['testing'],
+      currentSkill: 'testing',
+      startedAt: 0,
+      pending: { questionId: 'q3', skill: 'testing', level: 'advanced', askedAt: 2000 },
+      askedQuestionIds: ['q1', 'q2', 'q3', 'q4'],
+      // fundamental 0.8 (weight 1) and advanced 0.5 (weight 2): (0.8 + 1.0) / 3 = 60; the plain mean would say 65.
+      answers: [answer('q1', 'testing', 'fundamental', 0.8), answer('q2', 'testing', 'advanced', 0.5), answer('q4', 'packaging', 'fundamental', 0.2)],
+      phaseHistory: [],
+      explored: {},
+      boundaries: {},
+    };
+    const view = await views([]).forConversation({ ...conversation, state: { interview: session } } as unknown as Conversation, candidate);
+    expect(view).toMatchObject({ status: 'in-progress', overallScore: 60, questionsAsked: 3, pending: { skill: 'testing', skillName: 'Testing and quality', level: 'advanced' }, strengths: [], weaknesses: [], nextSteps: [] });
+    expect(view?.recommendation).toBeUndefined();
+    expect(view?.skills.map((x) => [x.name, x.score, x.core, x.current])).toEqual([
+      ['Testing and quality', 60, true, true],
+      ['packaging', 20, false, false],
+    ]);
+    expect(view?.answers.map((a) => a.score)).toEqual([80, 50, 20]);
   });
 });
