@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark and prints its figures. Targets loopback only; every
- * loop is bounded and stops by itself. Filter with `npm run bench -- engine`.
+ * loop is bounded and stops by itself. Filter with `npm run bench -- engine`. Every
+ * `*.bench.ts` here runs; `npm run bench -- grading` is the offline grader's agreement with human
+ * graders (it reads ../shared/datasets/saf, or PARLEY_SAF_DIR, and says so when that is absent).
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
