@@ -10,7 +10,7 @@ import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../bots/interviewer/bank-lo
 import type { Assessment, RoleBank } from '../core/interview/index.js';
 import { addOperator, SqliteOperatorStore, type AssessmentView, type ConversationDetail, type ReportLink } from '../operator-console/index.js';
 import { api, login } from '../operator-console/testing.js';
-import { startParley, type TestParley } from './support/harness.js';
+import { ChatClient, startParley, type TestParley } from './support/harness.js';
 import { runScriptedInterview } from './support/scripted-interview.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -126,6 +126,25 @@ describe('overriding the recommendation', () => {
     const read = await api<AssessmentView>(app.url, vic, `/candidates/${candidateId}/assessment`);
     expect(read.body.recommendation?.value).toBe(to);
     expect(read.body.recommendation?.history).toHaveLength(1);
+  });
+});
+
+describe('an interview still running', () => {
+  it('is shown in progress with no recommendation, which cannot be overridden yet', async () => {
+    const c = await ChatClient.connect(app.url);
+    await c.ask('hi', /agree to continue/);
+    await c.ask('Yes, continue', /What is your name/);
+    await c.ask('Paula Progress', /Which role/);
+    await c.ask('Python Developer', /^Question 1: /);
+    c.close();
+    const id = (await app.parley.store.getConversation(c.conversationId))!.candidateId;
+    const view = await api<AssessmentView>(app.url, vic, `/candidates/${id}/assessment`);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ status: 'in-progress', role: { title: 'Python Developer' }, questionsAsked: 0, strengths: [], weaknesses: [] });
+    expect(view.body.recommendation).toBeUndefined();
+    const r = await api<{ error: { code: string } }>(app.url, ana, `/candidates/${id}/assessment/override`, { method: 'POST', body: { recommendation: 'yes', reason: 'looks good so far' } });
+    expect(r.status).toBe(409);
+    expect((await app.parley.store.listEvents({ candidateId: id, types: ['OperatorAction'] })).length).toBe(0);
   });
 });
 
