@@ -1,4 +1,4 @@
-import { request as api } from '../api.js';
+import { request as api, audioObjectUrl } from '../api.js';
 import { h, mount } from '../dom.js';
 import { fullTime, shortTime } from '../format.js';
 import { canAct, state } from '../state.js';
@@ -34,6 +34,29 @@ function skillList(skills) {
   );
 }
 
+/** The voice note's audio (the endpoint needs the bearer token: fetched, then played from a blob). */
+function playButton(audioUrl) {
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn--ghost btn--small',
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          const audio = h('audio', { controls: true, src: await audioObjectUrl(audioUrl) });
+          button.replaceWith(audio);
+          void audio.play().catch(() => undefined);
+        } catch {
+          button.disabled = false;
+        }
+      },
+    },
+    'Play',
+  );
+  return button;
+}
+
 function evidenceList(items, id, empty) {
   if (!items.length) return h('p', { class: 'muted', id }, empty);
   return h(
@@ -45,7 +68,7 @@ function evidenceList(items, id, empty) {
         { class: 'evidence', dataset: { skill: e.skill } },
         h('p', { class: 'evidence__summary' }, e.summary),
         h('blockquote', { class: 'quote' }, e.quote),
-        e.voice ? h('p', { class: 'voice muted' }, 'From a voice note, ' + fullTime(e.voice.at) + (e.voice.durationSec !== undefined ? ' (' + clock(e.voice.durationSec) + ')' : '')) : null,
+        e.voice ? h('p', { class: 'voice muted' }, 'From a voice note, ' + fullTime(e.voice.at) + (e.voice.durationSec !== undefined ? ' (' + clock(e.voice.durationSec) + ')' : ''), e.voice.audioUrl ? playButton(e.voice.audioUrl) : null) : null,
         e.concepts.length ? h('p', { class: 'concepts muted' }, e.concepts.join(', ')) : null,
       ),
     ),
