@@ -1,4 +1,5 @@
 import { consoleConfigShape } from './console.config.js';
+import { emailConfigShape } from './email.config.js';
 import { interviewConfigShape } from './interview.config.js';
 import { jobsConfigShape } from './jobs.config.js';
 import { telegramConfigShape } from './telegram.config.js';
@@ -11,4 +12,5 @@ export const PLUGIN_CONFIG_SHAPES = {
   ...consoleConfigShape,
   ...telegramConfigShape,
   ...whatsappConfigShape,
+  ...emailConfigShape,
 };
