@@ -12,6 +12,9 @@ export const MATCH_TYPO = 0.8;
 /** What a stem may lack of a longer form of the same word (after the stemmer took inflections off). */
 const ENDING = /^(?:e?s|e?d|ing|i?on|i?ons|ation|ations|ition|ive|ively|ivity|ity|ities|al|ally|ance|ence|ant|ent|ency|ancy|e?or|e?ors|e?r|e?rs|ure|able|ably|ible|ment|ments|ness|ful|i[sz]e|i[sz]ed|i[sz]ation|y|ly|ic|ical|ically)$/;
 
+/** After a stem of 4 letters only inflections: "stat" (state) is not "static" nor "station". */
+const INFLECTION = /^(?:e?s|e?d|ing|e?rs?)$/;
+
 /** The stems of an answer, indexed for tolerant look-ups. */
 export interface StemIndex {
   readonly exact: ReadonlySet<string>;
@@ -65,7 +68,7 @@ export function similar(a: string, b: string): number {
 function compare(a: string, b: string): number {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   // Same word, other ending ("encrypt", "encryption"); "state" is not "static", "connection" not "connectionless".
-  if (short.length >= 4 && long.startsWith(short) && ENDING.test(long.slice(short.length))) return MATCH_MORPH;
+  if (long.startsWith(short) && (short.length >= 5 ? ENDING : INFLECTION).test(long.slice(short.length)) && short.length >= 4) return MATCH_MORPH;
   if (short.length < 5 || long.length - short.length > 2) return 0;
   const allowed = short.length >= 9 ? 2 : 1;
   return editDistance(short, long, allowed) <= allowed ? MATCH_TYPO : 0;

@@ -1,0 +1,65 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Question } from '../../../core/interview/index.js';
+import { measure } from './features.js';
+import { contentStems } from './lexicon.js';
+import { editDistance, indexStems, matchStem, MATCH_MORPH, MATCH_TYPO } from './match.js';
+import { profileOf, registerBank } from './profile.js';
+import { rubricFromReference, splitPoints } from './reference-rubric.js';
+
+const question = (id: string, text: string, referenceAnswer: string): Question => ({
+  id,
+  skill: 'networks',
+  level: 'intermediate',
+  text,
+  readingTimeSec: 30,
+  referenceAnswer,
+  rubric: rubricFromReference(text, referenceAnswer),
+});
+
+describe('a rubric derived from a reference answer', () => {
+  it('splits lines, bullets, numbered items, sentences and clauses, keeping numbers whole', () => {
+    expect(splitPoints('1. Slow start doubles cwnd\n2) Congestion avoidance adds one; halve on loss. Then repeat ● 0.5 P for a choice')).toEqual([
+      'Slow start doubles cwnd',
+      'Congestion avoidance adds one',
+      'halve on loss.',
+      'Then repeat',
+      '0.5 P for a choice',
+    ]);
+  });
+
+  it('keeps as key concepts only the points that say more than the question', () => {
+    const rubric = rubricFromReference('Is UDP connectionless?', 'Yes, UDP is connectionless. It sends datagrams without a handshake.');
+    expect(rubric.keyConcepts.map((k) => k.concept)).toEqual(['It sends datagrams without a handshake.']);
+    expect(rubricFromReference('Is UDP connectionless?', 'UDP is connectionless.').keyConcepts.map((k) => k.concept)).toEqual(['UDP is connectionless.']);
+    expect(rubricFromReference('What is TCP?', 'TCP. Reliable delivery.').keyConcepts.map((k) => k.concept)).toEqual(['Reliable delivery.']);
+  });
+});
+
+describe('tolerant matching', () => {
+  it('counts edit distance with transpositions, and gives up past the limit', () => {
+    expect(editDistance('recieve', 'receive', 2)).toBe(1);
+    expect(editDistance('kitten', 'sitting', 3)).toBe(3);
+    expect(editDistance('abcdef', 'uvwxyz', 1)).toBe(2);
+  });
+
+  it('matches the same word with a known ending or a typo, not a different word', () => {
+    const index = indexStems(contentStems('encryption of the routing tables, retransmision, static config'));
+    expect(matchStem('encrypt', index)).toBe(MATCH_MORPH);
+    expect(matchStem(contentStems('retransmission')[0] as string, index)).toBe(MATCH_TYPO);
+    expect(matchStem(contentStems('state')[0] as string, index)).toBe(0);
+    expect(matchStem('connection', indexStems(contentStems('connectionless')))).toBe(0);
+  });
+});
+
+describe('weights from the bank', () => {
+  it('weighs a word rare in the bank more than a word every question uses', () => {
+    const texts = ['frames', 'packets', 'routing', 'bridges', 'switches'];
+    const bank = texts.map((t, i) => question(`idf-${i}`, `How do ${t} move through the network?`, `The network forwards ${t} hop by hop; checksum protects them.`));
+    bank.push(question('idf-x', 'Why do links fail?', 'Cables break and the network reroutes around a checksum error with flooding.'));
+    registerBank(bank);
+    const target = bank[5] as Question;
+    const rare = measure(profileOf(target), 'flooding').referenceRecall;
+    const common = measure(profileOf(target), 'network').referenceRecall;
+    expect(rare).toBeGreaterThan(common);
+  });
+});
