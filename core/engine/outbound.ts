@@ -69,7 +69,9 @@ export class OutboundDispatcher {
 
   /** Queue a stored outbound message (status `queued`) for sending. */
   enqueue(message: Pick<Message, 'id' | 'conversationId'>): void {
-    void this.queue.add(message.conversationId, message.id);
+    // After shutdown began (a timer's turn committing late) the queue is closed: the row is stored
+    // as queued and the next start re-drives it, so this is not lost (and not an unhandled rejection).
+    this.queue.add(message.conversationId, message.id).catch((err: unknown) => this.deps.log.warn({ err, messageId: message.id }, 'outbound queue closed; the message is sent on the next start'));
   }
 
   depth(): number {
