@@ -163,7 +163,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
 }
 
 /** The turn chain: plugin slots around the built-in gate, commands and intake. */
-function buildMiddleware(config: Config, plugins: readonly Plugin[], services: PluginServices): Middleware[] {
+export function buildMiddleware(config: Config, plugins: readonly Plugin[], services: PluginServices): Middleware[] {
   const slot = (name: (typeof MIDDLEWARE_SLOTS)[number]) => plugins.flatMap((p) => p.middleware?.[name] ?? []);
   const commands: Record<string, CommandHandler> = Object.assign({}, ...plugins.map((p) => p.candidateCommands ?? {}));
   return [

@@ -90,6 +90,7 @@ export class Engine {
   async start(): Promise<{ inbound: number; outbound: number }> {
     await this.outbox.drain();
     const every = this.deps.outboxRetryMs ?? 30_000;
+    clearInterval(this.outboxTimer);
     this.outboxTimer = setInterval(() => void this.outbox.drain(), every);
     this.outboxTimer.unref();
     const pending = await this.deps.store.listPendingInbound();
@@ -274,6 +275,17 @@ export class Engine {
     clearInterval(this.outboxTimer);
     await this.deps.queue.close();
     await this.deps.outbound.close();
+  }
+
+  /**
+   * Resolves once no turn is queued or running and no send is waiting. Tests wait on it before
+   * asserting that nothing (more) was sent, instead of sleeping.
+   */
+  async idle(): Promise<void> {
+    while (this.queueDepth() > 0) {
+      await this.deps.queue.drain();
+      await this.deps.outbound.drain();
+    }
   }
 
   queueDepth(): number {

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { ManualClock, type ScheduledJob, type Scheduler, type TurnCommit } from '../core/ports/index.js';
+import type { Middleware } from '../core/engine/index.js';
+import type { SqliteStore } from '../core/store/embedded/sqlite-store.js';
+import { TestAdapter } from './support/test-adapter.js';
+
+// Written by hand, not read from the engine: what the candidate sees when a turn fails.
+const APOLOGY = 'Sorry, something went wrong on our side. Please send that again in a moment.';
+const GREETING = /recruiting assistant for Acme/;
+const CONSENT = /agree to continue/;
+
+let flow: TestAdapter | undefined;
+afterEach(async () => {
+  await flow?.close();
+  flow = undefined;
+});
+
+/**
+ * A store where someone else (the console, a job) writes the conversation right before the
+ * turn's commit, `times` times: the turn's commit then meets a real version conflict.
+ */
+function concurrentWrites(times: number) {
+  let left = times;
+  return (raw: SqliteStore) =>
+    new Proxy(raw, {
+      get(target, prop, receiver) {
+        if (prop !== 'commitTurn') return Reflect.get(target, prop, receiver) as unknown;
+        return async (commit: TurnCommit) => {
+          if (commit.inboundMessageId && left > 0) {
+            left--;
+            const current = await target.getConversation(commit.conversation.id);
+            if (current) await target.commitTurn({ conversation: { ...current, needsHuman: true }, messages: [], events: [] });
+          }
+          return target.commitTurn(commit);
+        };
+      },
+    });
+}
+
+const failOn = (text: string): Middleware => async (ctx, next) => {
+  if (ctx.message.text === text) throw new Error('the interview bank is unreadable');
+  await next();
+};
+
+async function eventsOf(f: TestAdapter, type: string) {
+  const conversation = await f.conversation();
+  return (await f.raw.listEvents({ conversationId: conversation.id })).filter((e) => e.type === type);
+}
+
+describe('TestAdapter drives the real engine and chain', () => {
+  it('reads like a script', async () => {
+    flow = await TestAdapter.start();
+    await flow.send('hi').assertReply(GREETING).assertReply(CONSENT).assertNoReply();
+  });
+});
+
+describe('commit on a concurrent write', () => {
+  it.each([
+    ['one concurrent write', 1],
+    ['four concurrent writes', 4],
+  ])('%s: the turn re-runs on the new state and commits once', async (_name, writes) => {
+    flow = await TestAdapter.start({ wrapStore: concurrentWrites(writes) });
+    await flow.send('hi').assertReply(GREETING).assertReply(CONSENT).assertNoReply();
+    const conversation = await flow.conversation();
+    const messages = await flow.raw.listMessages(conversation.id);
+    expect(messages.map((m) => [m.direction, m.status])).toEqual([
+      ['in', 'processed'],
+      ['out', 'sent'],
+      ['out', 'sent'],
+    ]);
+    expect(await eventsOf(flow, 'MessageReceived')).toHaveLength(1);
+    expect(await eventsOf(flow, 'TurnFailed')).toHaveLength(0);
+    // The other writer's change survived: the turn re-read, it did not overwrite.
+    expect(conversation.needsHuman).toBe(true);
+    expect(flow.errors).toEqual([]);
+  });
+});
+
+describe('a turn that fails', () => {
+  it.each([
+    { name: 'a middleware throws, bot mode', mode: 'bot' as const, cause: 'throw' as const, told: [APOLOGY], error: 'the interview bank is unreadable' },
+    { name: 'a middleware throws, a recruiter holds the chat', mode: 'human' as const, cause: 'throw' as const, told: [], error: 'the interview bank is unreadable' },
+    { name: 'every commit meets a concurrent write, bot mode', mode: 'bot' as const, cause: 'conflicts' as const, told: [APOLOGY], error: 'changed since version' },
+  ])('$name: TurnFailed stored, message failed, apology sent $told.length time(s)', async ({ mode, cause, told, error }) => {
+    let conflicts = false;
+    const writes = concurrentWrites(Infinity);
+    flow = await TestAdapter.start({
+      middleware: (chain) => [failOn('break'), ...chain],
+      wrapStore: (raw) => {
+        const racing = writes(raw);
+        return new Proxy(raw, { get: (t, p, r) => (conflicts ? Reflect.get(racing, p, r) : Reflect.get(t, p, r)) as unknown });
+      },
+    });
+    await flow.send('hi').assertReply(GREETING).assertReply(CONSENT);
+    const before = await flow.conversation();
+    if (mode === 'human') await flow.engine.mutate(before.id, ({ conversation }) => ({ conversation: { ...conversation, mode: 'human', assignedOperatorId: 'op_1', assignedOperatorName: 'Rita' } }));
+    if (cause === 'conflicts') conflicts = true;
+
+    let script = flow.send(cause === 'throw' ? 'break' : 'hello again');
+    for (const text of told) script = script.assertReply(text);
+    await script.assertNoReply();
+
+    const messages = await flow.raw.listMessages(before.id);
+    const inbound = messages.filter((m) => m.direction === 'in').at(-1)!;
+    expect(inbound.status).toBe('failed');
+    expect(inbound.error).toContain(error);
+    const failed = await eventsOf(flow, 'TurnFailed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ messageId: inbound.id });
+    // In human mode the apology is not even written: the recruiter speaks for the bot.
+    expect(messages.filter((m) => m.text === APOLOGY)).toHaveLength(told.length);
+    expect(flow.errors.filter((e) => e.source === 'turn')).toHaveLength(1);
+  });
+});
+
+describe('an effect that fails after the commit', () => {
+  it('a schedule the scheduler refused is kept in the outbox and runs on the next start, once', async () => {
+    const clock = new ManualClock(new Date('2026-03-02T10:00:00Z'));
+    const scheduled: ScheduledJob[] = [];
+    let schedulerUp = false;
+    const scheduler: Scheduler = {
+      schedule: async (job) => {
+        if (!schedulerUp) throw new Error('agenda: connection lost');
+        scheduled.push(job);
+      },
+      cancel: async () => {},
+    };
+    const runAt = new Date('2026-03-03T09:00:00Z');
+    const remind: Middleware = async (ctx, next) => {
+      if (ctx.message.text === 'remind me') ctx.effects.push({ type: 'schedule', job: { name: 'reminder', key: `reminder:${ctx.conversation.id}`, runAt, data: { conversationId: ctx.conversation.id } } });
+      await next();
+    };
+    flow = await TestAdapter.start({ clock, scheduler, middleware: (chain) => [remind, ...chain] });
+    await flow.send('remind me').assertReply(GREETING).assertReply(CONSENT).assertNoReply();
+    const conversation = await flow.conversation();
+    expect(scheduled).toEqual([]);
+    expect(await flow.engine.outbox.size()).toBe(1);
+    expect(flow.errors.map((e) => [e.source, e.what, e.outcome])).toEqual([['effect', 'schedule', 'retried']]);
+
+    // Still down at the next drain: kept, not dropped.
+    clock.advance(60 * 60_000);
+    expect(await flow.engine.outbox.drain()).toBe(0);
+    expect(await flow.engine.outbox.size()).toBe(1);
+
+    schedulerUp = true;
+    clock.advance(2 * 60 * 60_000);
+    await flow.engine.start();
+    expect(scheduled).toEqual([{ name: 'reminder', key: `reminder:${conversation.id}`, runAt, data: { conversationId: conversation.id } }]);
+    expect(await flow.engine.outbox.size()).toBe(0);
+    expect(await flow.engine.outbox.drain({ all: true })).toBe(0);
+    expect(scheduled).toHaveLength(1);
+  });
+});
