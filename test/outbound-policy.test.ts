@@ -6,14 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PluginModule } from '../bin/plugins/index.js';
+import { consolePlugin } from '../bin/plugins/console.js';
 import { telegramPlugin } from '../bin/plugins/telegram.js';
 import type { Conversation, Message } from '../core/domain/index.js';
+import { ConsoleClient, api, login } from '../operator-console/testing.js';
 import { FakeTelegramBotApi, TelegramChat, startParleyWith } from './fakes/telegram-bot-api.js';
 import { eventually, type TestParley } from './support/harness.js';
 
 const SECRET = 'policy-secret';
 const RECRUITER = 9102;
 const PROMPT = 'Where were we? Tell me about closures.';
+const ADMIN = { PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: 'correct-horse-battery' };
 
 /** The interview's "pending question" after a handback, as a fixed text this test knows. */
 const pendingPrompt: PluginModule = {
@@ -50,8 +53,8 @@ async function applicant(chatId: number, name: string): Promise<TelegramChat> {
 beforeAll(async () => {
   fake = await FakeTelegramBotApi.start();
   app = await startParleyWith(
-    { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://parley.example.com', TELEGRAM_HR_USERS: `${RECRUITER}:recruiter` },
-    [pendingPrompt, telegramPlugin],
+    { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://parley.example.com', TELEGRAM_HR_USERS: `${RECRUITER}:recruiter`, ...ADMIN },
+    [pendingPrompt, consolePlugin, telegramPlugin],
   );
   recruiter = new TelegramChat(fake, webhook(), RECRUITER);
 }, 60_000);
@@ -69,6 +72,8 @@ describe('outbound policy', () => {
     await ana.ask('STOP', /You're unsubscribed/);
     const afterConfirmation = ana.replies.length;
 
+    const { token } = await login(app.url, ADMIN.PARLEY_ADMIN_EMAIL, ADMIN.PARLEY_ADMIN_PASSWORD);
+    const operator = await ConsoleClient.connect(app.url, token);
     await recruiter.say('/handback');
     const conversation = await conversationOf(ana);
     let prompt: Message | undefined;
@@ -90,6 +95,12 @@ describe('outbound policy', () => {
     expect(suppressed.map((e) => e.type === 'MessageSuppressed' && e.reason)).toEqual(['opted-out', 'opted-out']);
     expect(suppressed.some((e) => e.type === 'MessageSuppressed' && e.messageId === prompt!.id)).toBe(true);
     expect((await conversationOf(ana)).mode).toBe('bot');
+
+    // Recruiters see it in the console, live and in the transcript, as not sent and why.
+    await operator.waitFor('message', (m) => m.id === prompt!.id && m.status === 'suppressed', 10_000);
+    operator.close();
+    const { body } = await api<{ messages: { id: string; status: string }[] }>(app.url, token, `/conversations/${conversation.id}/messages`);
+    expect(body.messages.find((m) => m.id === prompt!.id)).toMatchObject({ status: 'suppressed' });
   }, 60_000);
 
   it('a recruiter holding the chat: the bot stays silent, even when a job or the engine sends', async () => {

@@ -15,7 +15,7 @@ export interface FeedDeps {
 }
 
 /** Events that change nothing the conversation list shows. */
-const NO_SUMMARY_CHANGE = new Set<DomainEvent['type']>(['OperatorAction', 'MessageStatusChanged', 'MessageSentAsTemplate', 'VoiceNoteTranscribed']);
+const NO_SUMMARY_CHANGE = new Set<DomainEvent['type']>(['OperatorAction', 'MessageStatusChanged', 'MessageSuppressed', 'MessageSentAsTemplate', 'VoiceNoteTranscribed']);
 
 /**
  * Domain events from the bus, turned into console pushes: messages, list rows, takeover and
@@ -69,6 +69,7 @@ export class LiveFeed {
       case 'MessageSent':
       case 'MessageFailed':
       case 'MessageStatusChanged':
+      case 'MessageSuppressed':
         await this.pushMessage(e.messageId, e.type);
         return false;
       case 'OperatorTakeover':
@@ -109,7 +110,8 @@ export class LiveFeed {
     const message = await this.deps.store.getMessage(messageId);
     if (!message) return;
     if (type === 'MessageReceived') await this.deps.views.onInbound(message);
-    else if (type !== 'MessageStatusChanged') await this.deps.views.onOutbound(message);
+    // A suppressed message never reached the candidate: the preview stays on the last one that did.
+    else if (type !== 'MessageStatusChanged' && type !== 'MessageSuppressed') await this.deps.views.onOutbound(message);
     if (type === 'MessageFailed') await this.deps.escalation.onDeliveryFailed(message);
     const authorName = message.author === 'operator' ? await this.name(message.authorId) : undefined;
     this.deps.broadcaster.toAll('message', toConsoleMessage(message, authorName));
