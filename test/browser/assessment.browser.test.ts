@@ -3,10 +3,13 @@
  * candidate strong in the core language, weak in testing), then the console's interview panel
  * shows the assessment's numbers, strengths and weaknesses with the candidate's quoted words,
  * integrity flags with their evidence; the recruiter overrides the recommendation and opens the
- * shared printable report, which shows the same numbers. Screenshots go to docs/img/.
+ * shared printable report, which shows the same numbers. Screenshots: docs/img/ with
+ * UPDATE_DOC_SCREENSHOTS=1, else the temp folder.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Assessment } from '../../core/interview/index.js';
 import { addOperator, SqliteOperatorStore } from '../../operator-console/index.js';
@@ -20,7 +23,8 @@ const PASSWORD = 'correct-horse-battery';
 /** Weak in testing, in the candidate's own (wrong) words; strong scripted answers elsewhere. */
 const weakTesting = (q: { skill: string }) =>
   q.skill === 'testing' ? 'Honestly I do not write <i>tests</i> much, I click through the app by hand before a release and if nothing breaks it ships. A mock is just a fake database I guess.' : undefined;
-const IMG_DIR = new URL('../../docs/img/', import.meta.url).pathname;
+// The guide's screenshots are refreshed on request (UPDATE_DOC_SCREENSHOTS=1), so a plain run leaves the tree clean.
+const IMG_DIR = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
 let app: TestParley;
 let browser: Browser;
 let conversationId: string;
