@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import type { AuthenticationState, WAMessage } from '@whiskeysockets/baileys';
-import { baileysFactory } from '../bin/plugins/whatsapp.js';
-import type { BaileysSocket } from '../channels/whatsapp/baileys/baileys-provider.js';
+import type { BaileysSocket, SocketFactory } from '../channels/whatsapp/baileys/baileys-provider.js';
+import { pluginsWithBaileys } from './support/baileys.js';
 import { eventually, opsGet, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 
@@ -38,23 +38,25 @@ class FakeSocket {
 
 let sockets: FakeSocket[];
 let app: TestParley;
-const original = baileysFactory.create;
+/** Every reconnect delay the provider asked for; resolved at once (no real waiting). */
+let sleeps: number[];
+const socketFactory: SocketFactory = (opts) => {
+  const s = new FakeSocket(opts.auth);
+  sockets.push(s);
+  return s as unknown as BaileysSocket;
+};
+const plugins = () => pluginsWithBaileys({ socketFactory, sleep: async (ms) => void sleeps.push(ms) });
 const latest = () => sockets.at(-1) as FakeSocket;
 const wa = (name: string) => fixture<WAMessage>(`whatsapp/baileys/${name}.json`);
 const texts = () => sockets.flatMap((s) => s.sent.map((m) => m.text));
 
 beforeEach(async () => {
   sockets = [];
-  baileysFactory.create = (opts) => {
-    const s = new FakeSocket(opts.auth);
-    sockets.push(s);
-    return s as unknown as BaileysSocket;
-  };
-  app = await startParley({ WHATSAPP_WEB_ENABLED: 'true' });
+  sleeps = [];
+  app = await startParley({ WHATSAPP_WEB_ENABLED: 'true' }, { plugins: plugins() });
 });
 afterEach(async () => {
   await app.stop();
-  baileysFactory.create = original;
 });
 
 describe('WhatsApp Web (Baileys)', () => {
@@ -115,7 +117,7 @@ describe('WhatsApp Web (Baileys)', () => {
     await first.auth.keys.set({ 'pre-key': { '1': { public: Buffer.from([1, 2, 3]), private: Buffer.from([4, 5, 6]) } } });
     const dir = app.dataDir;
     await app.parley.stop();
-    app = await startParley({ WHATSAPP_WEB_ENABLED: 'true', PARLEY_DATA_DIR: dir });
+    app = await startParley({ WHATSAPP_WEB_ENABLED: 'true', PARLEY_DATA_DIR: dir }, { plugins: plugins() });
     expect(latest()).not.toBe(first);
     expect(latest().auth.creds.me?.id).toBe('4915100000000:7@s.whatsapp.net');
     expect(latest().auth.creds.noiseKey.public).toEqual(first.auth.creds.noiseKey.public);
@@ -127,12 +129,15 @@ describe('WhatsApp Web (Baileys)', () => {
     latest().open();
     latest().close(428);
     await eventually(() => sockets.length === 2, 'a reconnect', 10_000);
+    // One back-off wait (1 s, answered at once here) before the new socket.
+    expect(sleeps).toEqual([1000]);
     latest().open();
     latest().close(401);
-    await new Promise((r) => setTimeout(r, 50));
+    // The logged-out branch ends by clearing the stored pairing: once that is seen it has returned,
+    // and with sleeps instant a reconnect would already have asked for its wait.
+    const health = async () => ((await (await opsGet(`${app.url}/health`)).json()) as { whatsapp: { web: string } }).whatsapp.web;
+    await eventually(async () => (await health()) === 'logged-out' && (await app.parley.store.kvList('whatsapp-web-auth')).length === 0, 'the logged-out state, pairing cleared', 10_000);
+    expect(sleeps).toEqual([1000]);
     expect(sockets).toHaveLength(2);
-    const health = (await (await opsGet(`${app.url}/health`)).json()) as { whatsapp: { web: string } };
-    expect(health.whatsapp.web).toBe('logged-out');
-    expect(await app.parley.store.kvList('whatsapp-web-auth')).toEqual([]);
   });
 });

@@ -12,11 +12,12 @@ import { EventEmitter } from 'node:events';
 import type { AuthenticationState, WAMessage } from '@whiskeysockets/baileys';
 import nock from 'nock';
 import twilio from 'twilio';
-import { baileysFactory } from '../bin/plugins/whatsapp.js';
+import type { PluginModule } from '../bin/plugins/index.js';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../bots/interviewer/bank-loader.js';
 import type { BaileysSocket } from '../channels/whatsapp/baileys/baileys-provider.js';
 import type { Question, RoleBank } from '../core/interview/index.js';
 import { ManualClock } from '../core/ports/index.js';
+import { pluginsWithBaileys } from './support/baileys.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 
 const PHONE = '4915112345678';
@@ -32,6 +33,8 @@ interface Shown {
 /** One provider behind the same candidate script. */
 interface Driver {
   env: Record<string, string>;
+  /** Plugins with the provider's test doubles injected (default: every plugin, real providers). */
+  plugins?: PluginModule[];
   /** Start recording what Parley sends (before the app starts). */
   listen(): void;
   shown(): Shown[];
@@ -146,19 +149,19 @@ class FakeSocket {
 }
 
 function baileysDriver(): Driver {
-  const original = baileysFactory.create;
   let socket: FakeSocket | undefined;
   return {
     // The send throttle protects a real number; the fake socket needs none.
     env: { WHATSAPP_WEB_ENABLED: 'true', WHATSAPP_WEB_SEND_INTERVAL_MS: '0' },
-    listen() {
-      baileysFactory.create = (opts) => {
+    plugins: pluginsWithBaileys({
+      socketFactory: (opts) => {
         socket = new FakeSocket(opts.auth);
         // Paired and connected as soon as it exists.
         setImmediate(() => socket?.ev.emit('connection.update', { connection: 'open' }));
         return socket as unknown as BaileysSocket;
-      };
-    },
+      },
+    }),
+    listen() {},
     shown: () => socket?.sent ?? [],
     async say(_app, text) {
       await eventually(() => Boolean(socket), 'the WhatsApp Web socket');
@@ -169,9 +172,7 @@ function baileysDriver(): Driver {
       const wanted = ROLE_TITLES[id] ?? CONSENT_TITLES[id];
       return this.say(app, shown.choices.find((c) => c.title === wanted)!.id);
     },
-    stop() {
-      baileysFactory.create = original;
-    },
+    stop() {},
   };
 }
 
@@ -212,7 +213,7 @@ describe.each(drivers)('a full interview over WhatsApp through %s', (_name, make
     driver = make();
     driver.listen();
     const clock = new ManualClock(T0);
-    app = await startParley(driver.env, { clock });
+    app = await startParley(driver.env, { clock, ...(driver.plugins ? { plugins: driver.plugins } : {}) });
     const a = app;
 
     /** The first message shown from index `from` on that matches. */

@@ -9,8 +9,8 @@ import nock from 'nock';
 import twilio from 'twilio';
 import { EventEmitter } from 'node:events';
 import type { WAMessage } from '@whiskeysockets/baileys';
-import { baileysFactory } from '../bin/plugins/whatsapp.js';
 import type { BaileysSocket } from '../channels/whatsapp/baileys/baileys-provider.js';
+import { pluginsWithBaileys } from './support/baileys.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 
@@ -93,9 +93,8 @@ describe('WhatsApp voice notes', () => {
   });
 
   it('WhatsApp Web: audioMessage (ptt) downloaded with Baileys media download', async () => {
-    const original = baileysFactory.create;
     const sockets: { ev: EventEmitter; sent: string[] }[] = [];
-    baileysFactory.create = () => {
+    const socketFactory = () => {
       const s = {
         ev: new EventEmitter(),
         sent: [] as string[],
@@ -109,22 +108,17 @@ describe('WhatsApp voice notes', () => {
       sockets.push(s);
       return s as unknown as BaileysSocket;
     };
-    try {
-      app = await startParley({ ...openai, WHATSAPP_WEB_ENABLED: 'true' });
-      // The fake socket cannot decrypt WhatsApp media: the download step is what Baileys'
-      // downloadMediaMessage would return for this message.
-      const provider = (app.parley.plugins.find((p) => p.name === 'whatsapp')?.adapters?.[0] as unknown as { provider(ref: { channel: 'whatsapp'; externalId: string; provider: string }): { deps: { download?: unknown } } }).provider({ channel: 'whatsapp', externalId: PHONE, provider: 'baileys' });
-      provider.deps.download = async (m: WAMessage) => {
-        expect(m.message?.audioMessage?.ptt).toBe(true);
-        return OGG;
-      };
-      const sock = sockets[0]!;
-      sock.ev.emit('connection.update', { connection: 'open' });
-      let n = 0;
-      const say = async (t: string) => void sock.ev.emit('messages.upsert', { type: 'notify', messages: [{ ...fixture<WAMessage>('whatsapp/baileys/text.json'), key: { remoteJid: '4915112345678@s.whatsapp.net', fromMe: false, id: `IN${++n}` }, message: { conversation: t } }] });
-      await expectVoiceAnswered(say, async () => void sock.ev.emit('messages.upsert', { type: 'notify', messages: [fixture('whatsapp/baileys/voice-note.json')] }), () => sock.sent);
-    } finally {
-      baileysFactory.create = original;
-    }
+    // The fake socket cannot decrypt WhatsApp media: the download step is what Baileys'
+    // downloadMediaMessage would return for this message.
+    const download = async (m: WAMessage) => {
+      expect(m.message?.audioMessage?.ptt).toBe(true);
+      return OGG;
+    };
+    app = await startParley({ ...openai, WHATSAPP_WEB_ENABLED: 'true' }, { plugins: pluginsWithBaileys({ socketFactory, download }) });
+    const sock = sockets[0]!;
+    sock.ev.emit('connection.update', { connection: 'open' });
+    let n = 0;
+    const say = async (t: string) => void sock.ev.emit('messages.upsert', { type: 'notify', messages: [{ ...fixture<WAMessage>('whatsapp/baileys/text.json'), key: { remoteJid: '4915112345678@s.whatsapp.net', fromMe: false, id: `IN${++n}` }, message: { conversation: t } }] });
+    await expectVoiceAnswered(say, async () => void sock.ev.emit('messages.upsert', { type: 'notify', messages: [fixture('whatsapp/baileys/voice-note.json')] }), () => sock.sent);
   });
 });

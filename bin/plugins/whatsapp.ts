@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import pino from 'pino';
-import type { BaileysProvider, BaileysSocket, SocketFactory } from '../../channels/whatsapp/baileys/baileys-provider.js';
+import type { BaileysDeps, BaileysProvider, BaileysSocket, SocketFactory } from '../../channels/whatsapp/baileys/baileys-provider.js';
 import { MetaCloudProvider } from '../../channels/whatsapp/meta-cloud/meta-provider.js';
 import { metaWebhookRouter } from '../../channels/whatsapp/meta-cloud/webhook.js';
 import type { WhatsAppProvider } from '../../channels/whatsapp/shared/provider.js';
@@ -9,38 +9,53 @@ import type { TwilioProvider } from '../../channels/whatsapp/twilio/twilio-provi
 import { WhatsAppChannel } from '../../channels/whatsapp/whatsapp-channel.js';
 import { ConfigError, type Config } from '../config.js';
 import { registerVoiceChannel } from './telegram.js';
-import type { PluginContext, PluginModule } from './types.js';
+import type { Plugin, PluginContext, PluginModule } from './types.js';
+
+/** What the WhatsApp plugin can be given instead of the real thing (tests drive Baileys with a fake socket). */
+export interface WhatsappPluginDeps {
+  baileys?: Partial<Pick<BaileysDeps, 'socketFactory' | 'sleep' | 'download'>>;
+}
 
 /**
  * WhatsApp: one channel, providers enabled by their own settings. The Twilio SDK and Baileys are
- * loaded only when their provider is configured (start-up time).
+ * loaded only when their provider is configured (start-up time). `deps` replaces what tests fake
+ * (the Baileys socket); `PLUGINS` holds the plain one, `whatsappPlugin`.
+ *
+ * @example
+ * createParley(config, { log, plugins: [...others, createWhatsappPlugin({ baileys: { socketFactory: fake } })] });
  */
-export const whatsappPlugin: PluginModule = {
-  name: 'whatsapp',
-  offReason: 'no provider is configured: set WHATSAPP_ACCESS_TOKEN and friends (Meta), TWILIO_ACCOUNT_SID and friends (Twilio) or WHATSAPP_WEB_ENABLED=true (WhatsApp Web); see docs/whatsapp.md',
-  async create(ctx) {
-    const providers: WhatsAppProvider[] = [];
-    const meta = createMeta(ctx);
-    if (meta) providers.push(meta);
-    const twilioProvider = await createTwilio(ctx);
-    if (twilioProvider) providers.push(twilioProvider);
-    const web = ctx.config.WHATSAPP_WEB_ENABLED ? await createBaileys(ctx) : undefined;
-    if (web) providers.push(web);
-    if (web) ctx.services.whatsappWeb = () => web.status();
-    if (providers.length === 0) return undefined;
-    const channel = new WhatsAppChannel(providers);
-    // Voice notes on WhatsApp go through the same transcription pipeline as every channel.
-    registerVoiceChannel(ctx, channel);
-    return {
-      name: 'whatsapp',
-      summary: `on (${channel.providerNames.join(', ')})`,
-      adapters: [channel],
-      start: () => channel.start(),
-      stop: () => channel.stop(),
-      health: () => ({ whatsapp: { providers: channel.providerNames, ...(web ? { web: web.status().status } : {}) } }),
-    };
-  },
-};
+export function createWhatsappPlugin(deps: WhatsappPluginDeps = {}): PluginModule {
+  return {
+    name: 'whatsapp',
+    offReason: 'no provider is configured: set WHATSAPP_ACCESS_TOKEN and friends (Meta), TWILIO_ACCOUNT_SID and friends (Twilio) or WHATSAPP_WEB_ENABLED=true (WhatsApp Web); see docs/whatsapp.md',
+    create: (ctx) => createWhatsapp(ctx, deps),
+  };
+}
+
+export const whatsappPlugin: PluginModule = createWhatsappPlugin();
+
+async function createWhatsapp(ctx: PluginContext, deps: WhatsappPluginDeps): Promise<Plugin | undefined> {
+  const providers: WhatsAppProvider[] = [];
+  const meta = createMeta(ctx);
+  if (meta) providers.push(meta);
+  const twilioProvider = await createTwilio(ctx);
+  if (twilioProvider) providers.push(twilioProvider);
+  const web = ctx.config.WHATSAPP_WEB_ENABLED ? await createBaileys(ctx, deps.baileys) : undefined;
+  if (web) providers.push(web);
+  if (web) ctx.services.whatsappWeb = () => web.status();
+  if (providers.length === 0) return undefined;
+  const channel = new WhatsAppChannel(providers);
+  // Voice notes on WhatsApp go through the same transcription pipeline as every channel.
+  registerVoiceChannel(ctx, channel);
+  return {
+    name: 'whatsapp',
+    summary: `on (${channel.providerNames.join(', ')})`,
+    adapters: [channel],
+    start: () => channel.start(),
+    stop: () => channel.stop(),
+    health: () => ({ whatsapp: { providers: channel.providerNames, ...(web ? { web: web.status().status } : {}) } }),
+  };
+}
 
 function createMeta(ctx: PluginContext): MetaCloudProvider | undefined {
   const c: Config = ctx.config;
@@ -105,20 +120,15 @@ async function createTwilio(ctx: PluginContext): Promise<TwilioProvider | undefi
   return provider;
 }
 
-/** Tests replace the socket factory to drive the adapter with recorded Baileys messages. */
-export const baileysFactory: { create: SocketFactory } = {
-  create: (opts) => {
-    if (!makeWASocket) throw new Error('Baileys is not loaded: createBaileys loads it');
-    return makeWASocket({ auth: opts.auth, logger: pino({ level: 'warn' }), browser: ['Parley', 'Chrome', '1.0'], markOnlineOnConnect: false }) as unknown as BaileysSocket;
-  },
-};
 
-let makeWASocket: (typeof import('@whiskeysockets/baileys'))['default'] | undefined;
-async function createBaileys(ctx: PluginContext): Promise<BaileysProvider> {
+async function createBaileys(ctx: PluginContext, injected: WhatsappPluginDeps['baileys'] = {}): Promise<BaileysProvider> {
   const { BaileysProvider } = await import('../../channels/whatsapp/baileys/baileys-provider.js');
-  makeWASocket ??= (await import('@whiskeysockets/baileys')).default;
+  // Baileys itself is loaded only when no socket factory is injected.
+  const socketFactory = injected.socketFactory ?? (await realSocketFactory());
   return new BaileysProvider({
-    socketFactory: (opts) => baileysFactory.create(opts),
+    socketFactory,
+    ...(injected.sleep ? { sleep: injected.sleep } : {}),
+    ...(injected.download ? { download: injected.download } : {}),
     kv: ctx.store,
     receive: (inbound) => ctx.engine().receive(inbound),
     clock: ctx.clock,
@@ -135,4 +145,9 @@ async function createBaileys(ctx: PluginContext): Promise<BaileysProvider> {
 export function requireAll(config: Config, names: (keyof Config)[], what: string): void {
   const missing = names.filter((n) => !config[n]);
   if (missing.length) throw new ConfigError(missing.map((n) => `${String(n)}: required to enable ${what}`));
+}
+
+async function realSocketFactory(): Promise<SocketFactory> {
+  const makeWASocket = (await import('@whiskeysockets/baileys')).default;
+  return (opts) => makeWASocket({ auth: opts.auth, logger: pino({ level: 'warn' }), browser: ['Parley', 'Chrome', '1.0'], markOnlineOnConnect: false }) as unknown as BaileysSocket;
 }
