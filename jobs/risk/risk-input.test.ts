@@ -62,6 +62,7 @@ describe('riskInput', () => {
     ['nudges without an answer', { unansweredNudges: 2 }, { unansweredNudges: 2 }],
     ['an interview in progress', { conversation: { ...conversation, state: { interview: { status: 'in-progress', answers: [{ composite: 0.8 }, { composite: 0.4 }, { composite: 'x' }] } } } }, { interview: 'in-progress', answerComposites: [0.8, 0.4] }],
     ['an abandoned interview', { conversation: { ...conversation, state: { interview: { status: 'abandoned' } } } }, { interview: 'abandoned' }],
+    ['an interview waiting for a recruiter is paused', { conversation: { ...conversation, state: { interview: { status: 'in-progress', hold: { reason: 'x', at: 0, until: 1 } } } } }, { interview: 'paused' }],
     ['an unknown interview status counts as in progress', { conversation: { ...conversation, state: { interview: { status: 'thinking' } } } }, { interview: 'in-progress' }],
     ['an unreadable interview is none', { conversation: { ...conversation, state: { interview: 'garbage' } } }, { interview: 'none' }],
     ['opted out, in human mode', { candidate: { ...candidate, optedOut: true }, conversation: { ...conversation, mode: 'human' } }, { optedOut: true, mode: 'human' }],

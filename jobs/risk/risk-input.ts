@@ -50,6 +50,8 @@ export function riskInput(view: RiskView, now: Date): RiskInput {
 }
 
 function interviewState(state: unknown): NonNullable<RiskInput['interview']> {
+  // Waiting for a recruiter the bot called in: the candidate is not drifting away, the interview is paused.
+  if ((state as { status?: unknown; hold?: unknown } | undefined)?.status === 'in-progress' && (state as { hold?: unknown }).hold) return 'paused';
   const status = readInterview(state)?.status;
   if (status === 'in-progress' || status === 'paused' || status === 'abandoned' || status === 'completed') return status;
   return status ? 'in-progress' : 'none';

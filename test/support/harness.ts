@@ -96,7 +96,7 @@ export class ChatClient {
 
   /** Wait until a bot/operator message matching `pattern` has arrived (after `from` received messages). */
   async waitForBot(pattern: RegExp, opts: { from?: number; timeoutMs?: number } = {}): Promise<WebchatMessage> {
-    const deadline = Date.now() + (opts.timeoutMs ?? 5000);
+    const deadline = Date.now() + (opts.timeoutMs ?? WAIT_TIMEOUT_MS);
     for (;;) {
       const hit = this.received.slice(opts.from ?? 0).find((m) => m.author !== 'candidate' && pattern.test(m.text));
       if (hit) return hit;
@@ -120,8 +120,16 @@ export class ChatClient {
   }
 }
 
+/**
+ * How long waits for something that should happen (a reply, a stored row) poll before failing.
+ * Generous so a loaded 2-core machine does not fail a correct test; a passing wait returns as
+ * soon as the condition holds, so this costs nothing on a fast machine. Keep it under Jest's
+ * 30 s test timeout so the failure names what was awaited.
+ */
+export const WAIT_TIMEOUT_MS = 20_000;
+
 /** Wait until `check` returns true (polling), or fail with `what`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
