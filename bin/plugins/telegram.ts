@@ -117,6 +117,7 @@ async function createTelegram(ctx: PluginContext, token: string) {
       send: (chatId, message) => channel.notify(chatId, message),
       pendingPrompt: () => ctx.services.pendingPrompt,
       scheduleInterview: () => ctx.services.scheduleInterview,
+      reportError: (report) => ctx.engine().errors.report(report),
     });
     const hr = desk;
     ctx.services.hrBroadcast ??= (text, kind) => hr.broadcast(text, kind);
