@@ -5,7 +5,7 @@ import { candidateCommands, type CommandHandler } from '../bots/commands/index.j
 import { intakeMiddleware, screeningFallback, type RoleOption } from '../bots/intake/index.js';
 import { SqliteWebchatSessionStore, WebchatChannel, webchatSecurityHeaders, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js';
 import type { ChannelId } from '../core/domain/index.js';
-import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, type Middleware, type TurnJob } from '../core/engine/index.js';
+import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, TurnErrorSink, type Middleware, type TurnJob } from '../core/engine/index.js';
 import { systemClock, type ChannelAdapter, type Clock, type Logger } from '../core/ports/index.js';
 import { onDateRepair } from '../core/store/codec.js';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
@@ -65,7 +65,9 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const dbPath = secureDataDir(config.dataDir);
   const store = SqliteStore.open(opts.storePath ?? dbPath);
   onDateRepair((repair) => log.warn(repair, 'a stored row had an unreadable date: repaired on read'));
-  const bus = new InProcessEventBus(log);
+  // The one error sink: the turn queue, the bus and the engine's effects report here.
+  const errors = new TurnErrorSink(log);
+  const bus = new InProcessEventBus(log, errors.for('event-bus'));
   const webchat = new WebchatChannel();
   const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);
   // Read lazily (on scrape), after the engine exists.
@@ -106,7 +108,8 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine });
   const engine = new Engine({
     store,
-    queue: new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log }),
+    queue: new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log, onError: errors.for('queue') }),
+    errors,
     outbound,
     adapters,
     bus,

@@ -24,6 +24,8 @@ export interface HrDeskDeps extends OperatorDeps {
   /** Send to an HR chat. */
   send: (chatId: string, message: OutboundMessage) => Promise<void>;
   scheduleInterview: () => ScheduleInterview | undefined;
+  /** The engine's error sink (`TurnErrorSink.report`): a failed command is reported there, and the HR user is told. */
+  reportError?: (report: { source: 'staff-command'; err: unknown; what: string; outcome: 'told-user' }) => void;
 }
 
 /** One HR message being handled. */
@@ -93,7 +95,9 @@ export class HrDesk {
       if (message.kind === 'voice' || message.kind === 'media') return await this.reply(req, t.typePlease);
       await this.freeText(req, message.text);
     } catch (err) {
-      this.deps.log.error({ err: errorMessage(err), userId: req.userId }, 'HR command failed');
+      const what = `HR ${parseCommand(message.text)?.name ?? 'message'} from ${req.operatorId}`;
+      if (this.deps.reportError) this.deps.reportError({ source: 'staff-command', err, what, outcome: 'told-user' });
+      else this.deps.log.error({ err: errorMessage(err), userId: req.userId }, 'HR command failed');
       await this.reply(req, t.failed);
     }
   }
