@@ -224,13 +224,11 @@ describe('interview over the web chat', () => {
     const refused = await ask(c, 'React Developer', /earlier message/);
     expect(refused.text).toContain(q1.text.replace(QUESTION, ''));
     expect((await session(app, c)).answers).toHaveLength(0);
-    const from = c.received.length;
-    const answer = await scriptedCandidate('strong');
-    await c.say(answer(q1.text) as string);
-    await c.waitForBot(/^Question 2: /, { from, timeoutMs: WAIT });
+    // A plain "No" (also the label of the consent button) may be a real answer: it is graded.
+    await ask(c, 'No', /^Question 2: /);
     const s = await session(app, c);
     expect(s.answers).toHaveLength(1);
-    expect(s.answers[0]?.text).not.toBe('React Developer');
+    expect(s.answers[0]?.text).toBe('No');
   }, 60_000);
 
   it('answers free text after the interview with what happens next', async () => {

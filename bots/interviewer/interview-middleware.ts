@@ -160,10 +160,13 @@ async function receiveAnswer(ctx: TurnContext, session: InterviewSession, bank: 
   opts.timers?.arm(ctx.conversation.id, draft.dueAt);
 }
 
+/** Replies a candidate may well type as an answer, even though a button once said the same. */
+const PLAIN_REPLY = /^(\d+|yes|no|ok|okay|sure|continue|wait)$/;
+
 /** True when the message is the label of a button offered earlier, and the current prompt has none. */
 async function isStaleChoice(ctx: TurnContext, opts: InterviewMiddlewareOptions): Promise<boolean> {
   const text = normalise(ctx.message.text);
-  if (!opts.offeredChoices || text === '' || text.length > 200 || /^\d+$/.test(text)) return false;
+  if (!opts.offeredChoices || text === '' || text.length > 200 || PLAIN_REPLY.test(text)) return false;
   const offered = await opts.offeredChoices(ctx.conversation.id);
   return offered.some((c) => normalise(c.label) === text || normalise(c.id) === text);
 }
