@@ -2,6 +2,7 @@
  * Parley's command line, run compiled from dist/ by scripts/launch.mjs:
  *   npm start                          run the server
  *   npm run parley -- operators ...    manage console operators (see bin/operators-cli.ts)
+ *   npm run parley -- email preview X  render an email template with sample data (bin/email-cli.ts)
  *   npm run parley -- help             this text
  */
 import { ValidationError } from '../core/domain/index.js';
@@ -14,6 +15,7 @@ const USAGE = `Usage: npm run parley -- <command>   (npm start runs "start")
 Commands:
   start      run Parley (web chat at /chat, operator console at /console, health at /health)
   operators  manage operator console accounts: list, add, deactivate, activate, password
+  email      preview the email templates: email preview <template|all> [--html]
   help       show this help
 `;
 
@@ -80,6 +82,9 @@ if (command === 'start') {
 } else if (command === 'operators') {
   const { runOperatorsCli } = await import('./operators-cli.js');
   process.exitCode = await runOperatorsCli(process.argv.slice(3), { env: readEnv(), out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+} else if (command === 'email') {
+  const { runEmailCli } = await import('./email-cli.js');
+  process.exitCode = await runEmailCli(process.argv.slice(3), { env: readEnv(), out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
 } else {
   process.stdout.write(USAGE);
   process.exit(command === 'help' || command === '--help' ? 0 : 64);

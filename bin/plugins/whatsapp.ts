@@ -131,6 +131,7 @@ async function createBaileys(ctx: PluginContext, injected: WhatsappPluginDeps['b
     ...(injected.download ? { download: injected.download } : {}),
     kv: ctx.store,
     receive: (inbound) => ctx.engine().receive(inbound),
+    reportError: (report) => ctx.engine().errors.report(report),
     clock: ctx.clock,
     log: ctx.log.child({ channel: 'whatsapp', provider: 'baileys' }),
     minSendIntervalMs: ctx.config.WHATSAPP_WEB_SEND_INTERVAL_MS,

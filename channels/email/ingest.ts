@@ -51,6 +51,8 @@ export class EmailIngest {
     const kept = audio ?? document;
     const media = kept ? await this.keep(kept) : undefined;
     const kind = audio ? 'voice' : !mail.text && document ? 'media' : 'text';
+    // Before the turn can run: the bot's reply must find this mail in the thread (In-Reply-To).
+    await this.opts.threads.add(externalId, mail.messageId, mail.subject || undefined);
     const result = await this.opts.receive({
       ref: { channel: 'email', externalId },
       providerMessageId: mail.messageId,
@@ -60,8 +62,6 @@ export class EmailIngest {
       ...(media ? { media } : {}),
       receivedAt: this.opts.now(),
     });
-    // After the message is durable: a crash before this re-reads the mail and finds a duplicate.
-    await this.opts.threads.add(externalId, mail.messageId, mail.subject || undefined);
     return result.duplicate ? 'duplicate' : 'stored';
   }
 

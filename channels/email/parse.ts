@@ -53,7 +53,7 @@ export async function parseMail(raw: Buffer | string, envelopeRecipients: string
     from,
     ...(name ? { fromName: name } : {}),
     recipients: [...new Set(recipients)],
-    threadIds: [...messageIds(mail.inReplyTo), ...messageIds(mail.references).reverse()],
+    threadIds: [...new Set([...messageIds(mail.inReplyTo), ...messageIds(mail.references).reverse()])],
     subject: mail.subject ?? '',
     text: newText(body),
     attachments: mail.attachments.filter((a) => !a.related).map(toAttachment),

@@ -27,7 +27,8 @@ function startsHistory(line: string, next: string, after: string[]): boolean {
   if (/^(On|Le|Am|El|Il|Op)\s.+/.test(t) && /^(wrote|a écrit|schrieb|escribió|ha scritto|schreef)\s*:$/i.test(next.trim())) return true;
   // Outlook: "-----Original Message-----", or a rule / "From:" header block with Sent/Date and To/Subject.
   if (/^-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht)\s*-{2,}$/i.test(t)) return true;
-  if (/^_{10,}$/.test(t)) return true;
+  // Outlook's rule above the header block (underscores in text, <hr> as dashes once HTML became text).
+  if (/^(_{10,}|-{20,})$/.test(t)) return true;
   if (/^\*?From:\*?\s/i.test(t) && after.some((l) => /^\*?(Sent|Date):\*?\s/i.test(l.trim())) && after.some((l) => /^\*?(To|Subject):\*?\s/i.test(l.trim()))) return true;
   return false;
 }
