@@ -109,6 +109,37 @@ describe('WhatsApp Web (Baileys)', () => {
     expect(inbound[0]!.clipped).toEqual({ originalLength: 20_000 });
   });
 
+  it('retries a message the store could not write before taking the next: both stored once, in order, answered', async () => {
+    latest().open();
+    const store = app.parley.store;
+    const recordInbound = store.recordInbound.bind(store);
+    let busy = 2;
+    store.recordInbound = async (...args) => {
+      if (busy > 0) {
+        busy--;
+        throw new Error('SQLITE_BUSY: database is locked');
+      }
+      return recordInbound(...args);
+    };
+    const second = fixture<WAMessage>('whatsapp/baileys/text.json', (m) => {
+      m.key.id = 'SECOND1';
+      m.message = { conversation: 'are you there?' };
+    });
+    latest().upsert(wa('text'), second);
+    await eventually(() => texts().some((t) => /agree to continue/.test(t)), 'the consent question');
+    await app.parley.engine.idle();
+    const conv = await store.findConversationByRef({ channel: 'whatsapp', externalId: '+4915112345678' });
+    const inbound = (await store.listMessages(conv!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => m.text)).toEqual(['hi', 'are you there?']);
+    // The retry's two pauses came first (250 ms then 500 ms, less up to half for jitter; the fake
+    // sleep answers at once); later waits are the send interval. No reconnect.
+    expect(sleeps[0]).toBeGreaterThanOrEqual(125);
+    expect(sleeps[0]).toBeLessThanOrEqual(250);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(250);
+    expect(sleeps[1]).toBeLessThanOrEqual(500);
+    expect(sockets).toHaveLength(1);
+  });
+
   it('keeps the auth state in the store, so a restart needs no new QR', async () => {
     const first = latest();
     first.auth.creds.me = { id: '4915100000000:7@s.whatsapp.net', name: 'Parley' };

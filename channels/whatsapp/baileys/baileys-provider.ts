@@ -1,6 +1,6 @@
 import { BufferJSON, DisconnectReason, downloadMediaMessage, type AuthenticationState, type WAMessage } from '@whiskeysockets/baileys';
-import { ProviderError, type InboundMessageInput, type MediaRef, type OutboundMessage } from '../../../core/domain/index.js';
-import type { ReceiveResult } from '../../../core/engine/index.js';
+import { ProviderError, ValidationError, type InboundMessageInput, type MediaRef, type OutboundMessage } from '../../../core/domain/index.js';
+import { retry, type ReceiveResult, type TurnErrorReport } from '../../../core/engine/index.js';
 import type { Clock, FetchedMedia, Logger, SendContext, SendResult } from '../../../core/ports/index.js';
 import type { WhatsAppProvider } from '../shared/provider.js';
 import { useStoreAuthState, type AuthKv } from './auth-state.js';
@@ -30,9 +30,16 @@ export interface BaileysDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Shows a new pairing QR code to whoever started Parley (the terminal); best effort. */
   showQr?: (qr: string) => Promise<void>;
+  /** The engine's error sink: a message that could not be stored even after retries. */
+  reportError?: (report: TurnErrorReport) => void;
 }
 
 const MEDIA_NAMESPACE = 'whatsapp-web-media';
+/**
+ * Baileys acknowledges a message to WhatsApp as it hands it over, and WhatsApp does not deliver
+ * it again: a failed write is retried here (about a minute in all) before the next one is taken.
+ */
+const PERSIST_RETRY = { maxAttempts: 8, baseMs: 250, maxMs: 15_000 };
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -114,11 +121,24 @@ export class BaileysProvider implements WhatsAppProvider {
         continue;
       }
       try {
-        // Media can only be downloaded with the original message: keep it until the turn ran.
-        if (inbound.media) await this.deps.kv.kvSet(MEDIA_NAMESPACE, inbound.providerMessageId, JSON.stringify(m, BufferJSON.replacer));
-        await this.deps.receive(inbound);
+        await retry(
+          async () => {
+            // Media can only be downloaded with the original message: keep it until the turn ran.
+            if (inbound.media) await this.deps.kv.kvSet(MEDIA_NAMESPACE, inbound.providerMessageId, JSON.stringify(m, BufferJSON.replacer));
+            await this.deps.receive(inbound);
+          },
+          {
+            policy: PERSIST_RETRY,
+            // Invalid stays invalid; a store that is briefly busy or down is worth waiting for.
+            retryable: (err) => !(err instanceof ValidationError),
+            sleep: this.deps.sleep ?? realSleep,
+            onRetry: ({ attempt, delayMs, err }) => this.deps.log.warn({ err, id: m.key.id, attempt, delayMs }, 'WhatsApp Web: could not persist message, retrying'),
+          },
+        );
       } catch (err) {
-        this.deps.log.error({ err, id: m.key.id }, 'WhatsApp Web: could not persist message');
+        const report: TurnErrorReport = { source: 'adapter-persist', err, what: `WhatsApp Web message ${m.key.id ?? ''}`, outcome: 'dropped' };
+        if (this.deps.reportError) this.deps.reportError(report);
+        else this.deps.log.error({ err, id: m.key.id }, 'WhatsApp Web: could not persist message');
       }
     }
   }
