@@ -56,7 +56,9 @@ beforeAll(async () => {
 describe('the start-up log', () => {
   it('says per feature what is on, what is off and why, with no Telegram token and no WhatsApp provider', () => {
     const messages = fromSources.lines().map((l) => l.msg);
-    expect(messages).toContain('telegram: off (TELEGRAM_BOT_TOKEN is not set); voice notes: not transcribed (set OPENAI_API_KEY or VOICE_TRANSCRIBER=pocketsphinx)');
+    expect(messages).toContain('telegram: off (TELEGRAM_BOT_TOKEN is not set)');
+    expect(messages).toContain('voice: on, not transcribed (set OPENAI_API_KEY or VOICE_TRANSCRIBER=pocketsphinx): candidates are asked to type');
+    expect(messages).toContain('opt-out: on (STOP and START on every channel)');
     expect(messages).toContainEqual(expect.stringMatching(/^whatsapp: off \(no provider is configured: set WHATSAPP_ACCESS_TOKEN .* see docs\/whatsapp\.md\)$/));
     expect(messages).toContainEqual(expect.stringMatching(/^interview: on \(\d+ roles, \d+ questions, rubric evaluator; set OPENAI_API_KEY for the LLM evaluator\)$/));
     expect(messages).toContainEqual(expect.stringMatching(/^console: on at http:\/\/127\.0\.0\.1:\d+\/console$/));
@@ -85,7 +87,7 @@ describe('the start-up log', () => {
     try {
       const app = await startParley({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_HR_USERS: '42:admin', TELEGRAM_POLL_TIMEOUT_SEC: '1' }, { log: capture });
       await app.stop();
-      expect(messages).toContain('telegram: on (polling, 1 HR user); voice notes: not transcribed (set OPENAI_API_KEY or VOICE_TRANSCRIBER=pocketsphinx)');
+      expect(messages).toContain('telegram: on (polling, 1 HR user)');
     } finally {
       await fake.stop();
     }

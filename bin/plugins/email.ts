@@ -4,7 +4,7 @@ import type { ImapWatcher } from '../../channels/email/imap-watcher.js';
 import type { EmailTemplates } from '../../channels/email/index.js';
 import { ValidationError } from '../../core/domain/index.js';
 import { ConfigError, type Config } from '../config.js';
-import { registerVoiceChannel } from './telegram.js';
+import { registerVoiceChannel } from './voice.js';
 import type { PluginContext, PluginModule } from './types.js';
 
 /**

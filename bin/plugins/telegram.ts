@@ -1,78 +1,38 @@
 import { createHash } from 'node:crypto';
-import { interviewCommand, optOutGate, systemMessagesRecordOnly } from '../../bots/commands/index.js';
 import { HrDesk, parseHrUsers } from '../../bots/hr-commands/index.js';
-import { ValidationError, type ChannelId } from '../../core/domain/index.js';
-import type { ChannelAdapter, Transcriber } from '../../core/ports/index.js';
-import { voiceMiddleware } from '../../core/voice/index.js';
-import type { Config } from '../config.js';
-import type { Plugin, PluginContext, PluginModule, PluginServices } from './types.js';
+import { ValidationError } from '../../core/domain/index.js';
+import type { Plugin, PluginContext, PluginModule } from './types.js';
+import { registerVoiceChannel } from './voice.js';
 
 const BLOCKED = 'telegram-blocked-chats';
 
-/** Channels whose voice notes the shared voice middleware fetches, per Parley instance. */
-const voiceChannels = new WeakMap<PluginServices, Map<ChannelId, ChannelAdapter>>();
-
 /**
- * Let the shared voice middleware (registered once, by this plugin) fetch voice notes from a
- * channel: call it from any plugin that creates an adapter with `fetchMedia`.
- *
- * @example
- * registerVoiceChannel(ctx, whatsappAdapter); // voice notes on WhatsApp are now transcribed
- */
-export function registerVoiceChannel(ctx: Pick<PluginContext, 'services'>, adapter: ChannelAdapter): void {
-  channelsFor(ctx.services).set(adapter.id, adapter);
-}
-
-function channelsFor(services: PluginServices): Map<ChannelId, ChannelAdapter> {
-  let channels = voiceChannels.get(services);
-  if (!channels) voiceChannels.set(services, (channels = new Map()));
-  return channels;
-}
-
-/**
- * Telegram (when `TELEGRAM_BOT_TOKEN` is set) with HR commands for allowlisted users, plus what
- * every channel shares and this plugin owns: the voice-note pipeline and transcriber, the
- * opt-out gate, `/interview` wired to the interview's pending question, and edits recorded
- * without a reply. The shared parts are on with or without a token.
+ * Telegram (when `TELEGRAM_BOT_TOKEN` is set), with HR commands for allowlisted users. What every
+ * channel shares lives in its own plugins: voice notes (`voice`), STOP/START (`opt-out`), edits
+ * and /interview (`conversation`).
  */
 export const telegramPlugin: PluginModule = {
   name: 'telegram',
+  offReason: 'TELEGRAM_BOT_TOKEN is not set',
   async create(ctx) {
-    const transcriber = await chooseTranscriber(ctx.config);
-    if (transcriber && !ctx.services.transcriber) ctx.services.transcriber = transcriber;
-    const telegram = ctx.config.TELEGRAM_BOT_TOKEN ? await createTelegram(ctx, ctx.config.TELEGRAM_BOT_TOKEN) : undefined;
-    if (telegram) registerVoiceChannel(ctx, telegram.channel);
-    const voice = voiceMiddleware({
-      transcriber: () => ctx.services.transcriber,
-      // Channels nobody registered are passed on untouched (another voice middleware may own them).
-      adapters: channelsFor(ctx.services),
-      dataDir: ctx.config.dataDir,
-      maxDurationSec: ctx.config.VOICE_MAX_DURATION_SEC,
-    });
+    if (!ctx.config.TELEGRAM_BOT_TOKEN) return undefined;
+    const telegram = await createTelegram(ctx, ctx.config.TELEGRAM_BOT_TOKEN);
+    registerVoiceChannel(ctx, telegram.channel);
     let unsubscribe: (() => void) | undefined;
-    const voiceSummary = `voice notes: ${ctx.services.transcriber ? `transcribed by ${ctx.services.transcriber.name}` : 'not transcribed (set OPENAI_API_KEY or VOICE_TRANSCRIBER=pocketsphinx)'}`;
     const plugin: Plugin = {
       name: 'telegram',
-      // This plugin also carries what every channel shares (voice notes, opt-out): say which part is on.
-      summary: telegram
-        ? `on (${telegram.mode}, ${telegram.hrUsers} HR user${telegram.hrUsers === 1 ? '' : 's'}); ${voiceSummary}`
-        : `off (TELEGRAM_BOT_TOKEN is not set); ${voiceSummary}`,
-      adapters: telegram ? [telegram.channel] : [],
-      middleware: { preprocess: [systemMessagesRecordOnly, voice], beforeGate: [optOutGate()] },
-      candidateCommands: { interview: interviewCommand(() => ctx.services.pendingPrompt) },
+      summary: `on (${telegram.mode}, ${telegram.hrUsers} HR user${telegram.hrUsers === 1 ? '' : 's'})`,
+      adapters: [telegram.channel],
       async start() {
-        const desk = telegram?.desk;
+        const desk = telegram.desk;
         if (desk) unsubscribe = ctx.bus.subscribe((event) => void desk.onEvent(event));
-        await telegram?.channel.start();
+        await telegram.channel.start();
       },
       async stop() {
         unsubscribe?.();
-        await telegram?.channel.stop();
+        await telegram.channel.stop();
       },
-      health: () => ({
-        telegram: telegram ? { mode: telegram.mode, hrUsers: telegram.hrUsers } : 'off',
-        voice: { transcriber: ctx.services.transcriber?.name ?? 'none' },
-      }),
+      health: () => ({ telegram: { mode: telegram.mode, hrUsers: telegram.hrUsers } }),
     };
     return plugin;
   },
@@ -123,23 +83,4 @@ async function createTelegram(ctx: PluginContext, token: string) {
     ctx.services.hrBroadcast ??= (text, kind) => hr.broadcast(text, kind);
   }
   return { channel, desk, mode, hrUsers: users.size };
-}
-
-async function chooseTranscriber(config: Config): Promise<Transcriber | undefined> {
-  const choice = config.VOICE_TRANSCRIBER;
-  if (choice === 'none') return undefined;
-  if (choice === 'pocketsphinx') {
-    const { PocketsphinxTranscriber } = await import('../../bots/speech/pocketsphinx-transcriber.js');
-    if (!(await PocketsphinxTranscriber.available())) {
-      throw new ValidationError('VOICE_TRANSCRIBER=pocketsphinx needs the Debian packages pocketsphinx, pocketsphinx-en-us and opus-tools (apt-get install -y pocketsphinx pocketsphinx-en-us opus-tools)');
-    }
-    return new PocketsphinxTranscriber();
-  }
-  if (!config.OPENAI_API_KEY) {
-    if (choice === 'openai') throw new ValidationError('VOICE_TRANSCRIBER=openai needs OPENAI_API_KEY');
-    return undefined;
-  }
-  // The OpenAI SDK (~150 modules) is loaded only when a key asks for it.
-  const { OpenAiTranscriber } = await import('../../bots/speech/openai-transcriber.js');
-  return new OpenAiTranscriber({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_TRANSCRIBE_MODEL });
 }

@@ -8,7 +8,7 @@ import { applyStatusUpdate } from '../../channels/whatsapp/shared/status.js';
 import type { TwilioProvider } from '../../channels/whatsapp/twilio/twilio-provider.js';
 import { WhatsAppChannel } from '../../channels/whatsapp/whatsapp-channel.js';
 import { ConfigError, type Config } from '../config.js';
-import { registerVoiceChannel } from './telegram.js';
+import { registerVoiceChannel } from './voice.js';
 import type { Plugin, PluginContext, PluginModule } from './types.js';
 
 /** What the WhatsApp plugin can be given instead of the real thing (tests drive Baileys with a fake socket). */

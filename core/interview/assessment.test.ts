@@ -111,10 +111,10 @@ describe('recommendation', () => {
     expect(a.recommendationReasons.join(' ')).toMatch(/Fundamental questions missed in: alpha/);
   });
 
-  it('the overall score is the same definition as the skill scores, over the core skills', () => {
-    const a = buildAssessment(finished([['alpha', 'fundamental', 0.9, 90], ['beta', 'advanced', 0.4, 90]]), bank);
-    expect(a.skillScores).toMatchObject({ alpha: 90, beta: 40 });
-    expect(a.overallScore).toBe(57); // (1 x 0.9 + 2 x 0.4) / 3
+  it('the overall score is the mean of the skill scores shown, each core skill weighing the same', () => {
+    const a = buildAssessment(finished([['alpha', 'fundamental', 0.9, 90], ['alpha', 'expert', 1, 90], ['beta', 'advanced', 0.4, 90]]), bank);
+    expect(a.skillScores).toMatchObject({ alpha: 97, beta: 40 }); // alpha: (1 x 0.9 + 2.5 x 1) / 3.5
+    expect(a.overallScore).toBe(69); // (97 + 40) / 2: skills never asked about do not count
   });
 });
 

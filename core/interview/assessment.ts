@@ -54,9 +54,17 @@ export function answerScore(answers: readonly Pick<AnswerRecord, 'level' | 'comp
 }
 
 /**
- * The recruiter's summary of a finished interview. Skill score and overall score share one
- * definition (`answerScore`): per skill over its answers, overall over every answer in the
- * role's core skills. The level reached in a skill is the highest level answered strongly below
+ * The overall score: the mean of the core skills' scores (those asked about), so it can be read
+ * off the skill scores shown next to it, and every core skill weighs the same however many
+ * questions it got.
+ */
+export function overallOf(skillScores: Readonly<Record<string, number>>, skills: readonly string[]): number {
+  return skills.length ? Math.round(skills.reduce((n, s) => n + (skillScores[s] ?? 0), 0) / skills.length) : 0;
+}
+
+/**
+ * The recruiter's summary of a finished interview. One score definition: a skill's score is
+ * `answerScore` over its answers, the overall score the mean of the core skills' scores. The level reached in a skill is the highest level answered strongly below
  * that skill's boundary: a candidate who failed the fundamental question of a skill reached
  * nothing in it, whatever else they said.
  */
@@ -71,7 +79,7 @@ export function buildAssessment(session: InterviewSession, bank: RoleBank): Asse
     skillScores[skill] = answerScore(answers);
   }
   const core = session.coreSkills.length ? session.coreSkills : session.skills;
-  const overallScore = answerScore(session.answers.filter((a) => core.includes(a.skill)));
+  const overallScore = overallOf(skillScores, core.filter((s) => bySkill.has(s)));
   const flags = integrity(session, bank);
   const integrityScore = Math.max(0, Math.round(100 - flags.reduce((n, f) => n + SEVERITY[f.severity] * f.confidence, 0)));
   const { recommendation, reasons } = recommend(overallScore, integrityScore, core, boundaries, bank);

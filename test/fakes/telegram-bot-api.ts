@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import type { PluginModule } from '../../bin/plugins/index.js';
+import { SHARED_PLUGINS, type PluginModule } from '../../bin/plugins/index.js';
 import { startParley, type TestParley } from '../support/harness.js';
 
 /** One Bot API call as the fake saw it (failed ones included). */
@@ -347,5 +347,6 @@ function expect200(status: number): void {
  * pick which neighbours they run beside (a stand-in interview, a scheduling service...).
  */
 export function startParleyWith(env: Record<string, string>, plugins: readonly PluginModule[]): Promise<TestParley> {
-  return startParley(env, { plugins });
+  // What every conversation has whatever the channel (STOP, voice notes, edits, /interview).
+  return startParley(env, { plugins: [...SHARED_PLUGINS, ...plugins] });
 }

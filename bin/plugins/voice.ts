@@ -1,0 +1,71 @@
+import { ValidationError, type ChannelId } from '../../core/domain/index.js';
+import type { ChannelAdapter, Transcriber } from '../../core/ports/index.js';
+import { voiceMiddleware } from '../../core/voice/index.js';
+import type { Config } from '../config.js';
+import type { PluginContext, PluginModule, PluginServices } from './types.js';
+
+/** Channels whose voice notes the voice middleware fetches, per Parley instance. */
+const voiceChannels = new WeakMap<PluginServices, Map<ChannelId, ChannelAdapter>>();
+
+/**
+ * Let the voice pipeline fetch voice notes from a channel: call it from any plugin that creates
+ * an adapter with `fetchMedia`.
+ *
+ * @example
+ * registerVoiceChannel(ctx, whatsappAdapter); // voice notes on WhatsApp are now transcribed
+ */
+export function registerVoiceChannel(ctx: Pick<PluginContext, 'services'>, adapter: ChannelAdapter): void {
+  channelsFor(ctx.services).set(adapter.id, adapter);
+}
+
+function channelsFor(services: PluginServices): Map<ChannelId, ChannelAdapter> {
+  let channels = voiceChannels.get(services);
+  if (!channels) voiceChannels.set(services, (channels = new Map()));
+  return channels;
+}
+
+/**
+ * Voice notes on every channel (always on): the transcriber (OpenAI with `OPENAI_API_KEY`, or
+ * offline PocketSphinx with `VOICE_TRANSCRIBER=pocketsphinx`) and the voice middleware that
+ * fetches, keeps and transcribes the audio of the channels registered with `registerVoiceChannel`.
+ * Without a transcriber the candidate is asked to type (the audio is kept for recruiters).
+ */
+export const voicePlugin: PluginModule = {
+  name: 'voice',
+  async create(ctx) {
+    const transcriber = await chooseTranscriber(ctx.config);
+    if (transcriber && !ctx.services.transcriber) ctx.services.transcriber = transcriber;
+    const voice = voiceMiddleware({
+      transcriber: () => ctx.services.transcriber,
+      // Channels nobody registered are passed on untouched (another voice middleware may own them).
+      adapters: channelsFor(ctx.services),
+      dataDir: ctx.config.dataDir,
+      maxDurationSec: ctx.config.VOICE_MAX_DURATION_SEC,
+    });
+    return {
+      name: 'voice',
+      summary: ctx.services.transcriber ? `on (transcribed by ${ctx.services.transcriber.name})` : 'on, not transcribed (set OPENAI_API_KEY or VOICE_TRANSCRIBER=pocketsphinx): candidates are asked to type',
+      middleware: { preprocess: [voice] },
+      health: () => ({ voice: { transcriber: ctx.services.transcriber?.name ?? 'none' } }),
+    };
+  },
+};
+
+async function chooseTranscriber(config: Config): Promise<Transcriber | undefined> {
+  const choice = config.VOICE_TRANSCRIBER;
+  if (choice === 'none') return undefined;
+  if (choice === 'pocketsphinx') {
+    const { PocketsphinxTranscriber } = await import('../../bots/speech/pocketsphinx-transcriber.js');
+    if (!(await PocketsphinxTranscriber.available())) {
+      throw new ValidationError('VOICE_TRANSCRIBER=pocketsphinx needs the Debian packages pocketsphinx, pocketsphinx-en-us and opus-tools (apt-get install -y pocketsphinx pocketsphinx-en-us opus-tools)');
+    }
+    return new PocketsphinxTranscriber();
+  }
+  if (!config.OPENAI_API_KEY) {
+    if (choice === 'openai') throw new ValidationError('VOICE_TRANSCRIBER=openai needs OPENAI_API_KEY');
+    return undefined;
+  }
+  // The OpenAI SDK (~150 modules) is loaded only when a key asks for it.
+  const { OpenAiTranscriber } = await import('../../bots/speech/openai-transcriber.js');
+  return new OpenAiTranscriber({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_TRANSCRIBE_MODEL });
+}
