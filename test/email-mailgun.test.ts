@@ -1,0 +1,74 @@
+/**
+ * Inbound mail from Mailgun routes (forward to a URL ending in "mime"): signed posts are stored
+ * like any mail; forged or stale ones get 401 and store nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import { startParley, type TestParley } from './support/harness.js';
+import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
+
+const KEY = 'mailgun-signing-key-0123456789';
+const PATH = '/webhooks/email/mailgun/mime';
+
+function mime(from: string, messageId: string, body: string): string {
+  return `From: Candidate <${from}>\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <${messageId}>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
+}
+
+/** The multipart form Mailgun posts, signed with `key` (Mailgun: HMAC-SHA256 of timestamp + token). */
+function form(raw: string, key: string, timestamp = String(Math.floor(Date.now() / 1000))): FormData {
+  const token = `tok${Math.random().toString(16).slice(2)}`;
+  const f = new FormData();
+  f.set('recipient', 'jobs@acme.example');
+  f.set('sender', 'candidate@example.com');
+  f.set('timestamp', timestamp);
+  f.set('token', token);
+  f.set('signature', createHmac('sha256', key).update(timestamp + token).digest('hex'));
+  f.set('body-mime', raw);
+  return f;
+}
+
+describe('email in through Mailgun routes', () => {
+  let smtp: TestSmtp;
+  let app: TestParley;
+
+  beforeAll(async () => {
+    smtp = await startSmtpCapture();
+    app = await startParley({ EMAIL_FROM: 'Acme Jobs <jobs@acme.example>', SMTP_URL: smtp.url, MAILGUN_SIGNING_KEY: KEY });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.stop();
+  });
+
+  const conversationOf = (externalId: string) => app.parley.store.findConversationByRef({ channel: 'email', externalId });
+
+  it('refuses a forged signature (401) and stores nothing', async () => {
+    const res = await fetch(`${app.url}${PATH}`, { method: 'POST', body: form(mime('forged@candidate.example', 'forged-1@x', 'hi'), 'not-the-key') });
+    expect(res.status).toBe(401);
+    expect(await conversationOf('forged@candidate.example')).toBeUndefined();
+  });
+
+  it('refuses a correctly signed post that is hours old (a replay)', async () => {
+    const old = String(Math.floor(Date.now() / 1000) - 3 * 3600);
+    const res = await fetch(`${app.url}${PATH}`, { method: 'POST', body: form(mime('replay@candidate.example', 'replay-1@x', 'hi'), KEY, old) });
+    expect(res.status).toBe(401);
+    expect(await conversationOf('replay@candidate.example')).toBeUndefined();
+  });
+
+  it('stores a signed mail once and answers it by email', async () => {
+    const raw = mime('signed@candidate.example', 'signed-1@x', 'hi');
+    const first = await fetch(`${app.url}${PATH}`, { method: 'POST', body: form(raw, KEY) });
+    expect(first.status).toBe(200);
+    // Mailgun retries on a timeout: the same Message-ID is stored once.
+    const again = await fetch(`${app.url}${PATH}`, { method: 'POST', body: form(raw, KEY) });
+    expect(again.status).toBe(200);
+    const conversation = await conversationOf('signed@candidate.example');
+    expect(conversation).toBeDefined();
+    const inbound = (await app.parley.store.listMessages(conversation!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => m.text)).toEqual(['hi']);
+    const reply = await smtp.waitFor((m) => m.to.includes('signed@candidate.example') && /agree to continue/.test(m.parsed.text ?? ''), 1, 60_000);
+    // In the candidate's thread: rooted at the mail Mailgun posted.
+    expect([reply.parsed.references ?? []].flat()[0]).toBe('<signed-1@x>');
+  }, 90_000);
+});
