@@ -4,13 +4,13 @@ import { measure } from './grading/features.js';
 import { contentStems } from './grading/lexicon.js';
 import { matchStem } from './grading/match.js';
 import { profileOf, type QuestionProfile } from './grading/profile.js';
+import { statedRedFlags } from './grading/red-flags.js';
 import { calibratedAccuracy } from './grading/score.js';
 import { overlap, stems, tokenize } from './text-analysis.js';
 
 /** "I don't know" and friends, at the start of the answer; "pass" only as a word of its own (not "pass-by-reference"). */
 const IDK =
   /^(?:(?:sorry,? )?i\s*(?:do\s*n[o']?t|dont)\s*(?:know|remember)|idk|dunno|no idea|not sure|no clue|i have no idea|i am not sure|i'?m not sure|i can'?t remember|i forgot|never heard of (?:it|this|that)|(?:i'?ll |i will |let me |can i )?(?:pass|skip))(?![\w-])/i;
-const NEGATION_BEFORE = /\b(not true|isn'?t true|a (common )?(mistake|misconception|myth) (is|to think)|wrong to (say|think)|people (wrongly|often) think|contrary to|it'?s not that|does not mean|doesn'?t mean)\b[^.]*$/i;
 
 /** Words an answer of this level should reach before it can be excellent (a third of it at least). */
 const EXPECTED_WORDS: Record<Level, number> = { warmup: 12, fundamental: 18, intermediate: 28, advanced: 38, expert: 45 };
@@ -51,7 +51,7 @@ export function gradeAnswer(question: Question, answer: string): AnswerEvaluatio
     return { ...base, quality: 'poor', technicalAccuracy: 0.05, clarity: 0.3, missedConcepts: allMissed, unparseable: false, rationale: 'the answer repeats the question' };
   }
   const features = measure(profile, text);
-  const flags = redFlags(question, text, stemSet);
+  const flags = statedRedFlags(text, question.rubric.redFlags);
   const accuracy = clamp(calibratedAccuracy(features) + specificityBonus(text) - 0.25 * flags.length);
   const clarity = clarityScore(text, tokens);
   const quality = toQuality(0.75 * accuracy + 0.25 * clarity, accuracy, tokens.length >= EXPECTED_WORDS[question.level] / 3);
@@ -98,17 +98,6 @@ function isUnreadable(text: string, tokens: string[], answerStems: string[], pro
   if (wordLike < 0.5) return true;
   if (tokens.length >= 12 || /\d|`|\w\(\)|\b[a-z]+[A-Z]\w*/.test(text)) return false;
   return !answerStems.some((s) => matchStem(s, profile.domainIndex) > 0);
-}
-
-/** Misconceptions stated (not ones the candidate explicitly rejects). */
-function redFlags(question: Question, text: string, stemSet: Set<string>): string[] {
-  const sentences = text.split(/(?<=[.!?])\s+|\n+/);
-  return question.rubric.redFlags.filter((flag) => {
-    if (overlap(stemSet, flag) < 0.8) return false;
-    const sentence = sentences.find((s) => overlap(new Set(stems(s)), flag) >= 0.8) ?? '';
-    const before = sentence.slice(0, Math.max(0, sentence.toLowerCase().indexOf(stems(flag)[0] ?? '')));
-    return !NEGATION_BEFORE.test(before) && !/\b(not|never|isn'?t|doesn'?t|don'?t)\b/i.test(before.slice(-25));
-  });
 }
 
 function specificityBonus(text: string): number {
