@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { ChatClient, eventually } from './support/harness.js';
-import { freePort, ROOT, spawnParley, waitForReady, type ChildParley } from './support/child.js';
+import { CHILD_TEST_TIMEOUT_MS, freePort, ROOT, spawnParley, waitForReady, type ChildParley } from './support/child.js';
 
 const children: ChildParley[] = [];
 const dirs: string[] = [];
@@ -73,7 +73,7 @@ describe('crash recovery (kill -9)', () => {
     const consent = messages.filter((m) => /agree to continue/.test(m.text));
     expect(consent).toHaveLength(1);
     expect(consent[0]?.status).toBe('sent');
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it('sends a reply committed but unsent before the crash exactly once', async () => {
     const { left, messages } = await crashThenRecover('after-commit');
@@ -81,7 +81,7 @@ describe('crash recovery (kill -9)', () => {
     const consent = messages.filter((m) => /agree to continue/.test(m.text));
     expect(consent).toHaveLength(1);
     expect(consent[0]?.status).toBe('sent');
-  }, 60_000);
+  }, CHILD_TEST_TIMEOUT_MS);
 });
 
 /**
