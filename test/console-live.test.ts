@@ -143,6 +143,16 @@ describe('console: takeover and handback', () => {
     [ana, bo, admin].forEach((x) => x.close());
   });
 
+  it('names a holder from another desk (a Telegram HR user) by the name recorded at takeover', async () => {
+    const c = await candidateAtNameStep();
+    await app.parley.engine.mutate(c.conversationId, ({ conversation }) => ({ conversation: { ...conversation, mode: 'human', assignedOperatorId: 'telegram:9002', assignedOperatorName: 'Rui' } }));
+    const bo = await ConsoleClient.connect(app.url, tokens.bo);
+    expect((await bo.ok('conversation:watch', { conversationId: c.conversationId })).summary).toMatchObject({ assignedOperatorId: 'telegram:9002', assignedOperatorName: 'Rui' });
+    expect(await bo.request('takeover', { conversationId: c.conversationId })).toMatchObject({ ok: false, code: 'CONFLICT', error: 'Rui is already handling this conversation. An admin can take it over from them.' });
+    c.close();
+    bo.close();
+  });
+
   it('lets viewers watch but not take over, reply, hand back or write notes', async () => {
     const c = await candidateAtNameStep();
     const vic = await ConsoleClient.connect(app.url, tokens.vic);

@@ -92,7 +92,9 @@ export class TakeoverService {
 
   private async refused(refusal: Refusal, says: string): Promise<ConsoleError> {
     if (refusal.refused !== 'held') return new ConsoleError('CONFLICT', 'Nobody is handling this conversation.');
-    const name = (await this.deps.operatorName(refusal.heldBy)) ?? refusal.heldByName ?? refusal.heldBy;
+    // A console account's current name; a holder from another desk by the name recorded at takeover.
+    const account = await this.deps.operatorName(refusal.heldBy);
+    const name = account && account !== refusal.heldBy ? account : (refusal.heldByName ?? refusal.heldBy);
     return new ConsoleError('CONFLICT', `${name} ${says}`);
   }
 }

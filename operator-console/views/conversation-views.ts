@@ -82,7 +82,9 @@ export class ConversationViews {
     const marks = (await this.deps.consoleStore.getMarks(conversation.id)) ?? (await this.initialMarks(conversation));
     const operatorId = conversation.assignedOperatorId;
     if (operatorId && !names.has(operatorId)) names.set(operatorId, await this.operatorName(operatorId));
-    const assignedOperatorName = operatorId ? names.get(operatorId) : undefined;
+    // A holder from another desk (Telegram HR) is not a console account: the name recorded at takeover.
+    const known = operatorId ? names.get(operatorId) : undefined;
+    const assignedOperatorName = known && known !== operatorId ? known : (conversation.assignedOperatorName ?? known);
     const base = {
       id: conversation.id,
       candidateId: conversation.candidateId,
