@@ -1,5 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Question } from '../../core/interview/index.js';
+import { SCRIPTED_ROLES, scriptedAnswers } from '../../test/__fixtures__/interview/candidates.js';
+import { DEFAULT_BANK_DIR, loadQuestionBanks } from './bank-loader.js';
 import { gradeAnswer, RubricEvaluator } from './rubric-evaluator.js';
 import { containsPhrase, stem, stems, tokenize } from './text-analysis.js';
 
@@ -219,5 +221,79 @@ describe('RubricEvaluator', () => {
 
   it('never rates a five-word answer to an advanced question excellent', () => {
     expect(gradeAnswer(memoQ, 'shallow compare, useCallback, usecontext').quality).not.toBe('excellent');
+  });
+});
+
+describe('red flags: a misconception stated, not one the answer corrects', () => {
+  const flagQ = (redFlags: string[]): Question => ({ ...useEffectQ, id: 'flags-only', rubric: { ...useEffectQ.rubric, redFlags } });
+
+  it('does not flag an answer that negates the misconception right before it', () => {
+    const q = flagQ(['react compares dependencies with a deep equality check', 'lazy-loading the hero image improves lcp']);
+    expect(gradeAnswer(q, 'React checks dependencies with Object.is, reference equality, not a deep comparison, so a new object every render re-runs it.').redFlags).toEqual([]);
+    expect(gradeAnswer(q, 'LCP is the hero image in most pages, so preload it and definitely not lazy-load it; lazy-loading below the fold is fine.').redFlags).toEqual([]);
+    expect(gradeAnswer(q, 'Use a preloaded hero image instead of lazy-loading it, which would hurt LCP.').redFlags).toEqual([]);
+    expect(gradeAnswer(q, 'React compares dependencies with a deep equality check, so it must be a bug.').redFlags).toEqual(['react compares dependencies with a deep equality check']);
+    expect(gradeAnswer(q, 'Lazy-loading the hero image improves LCP, so I add loading=lazy everywhere.').redFlags).toEqual(['lazy-loading the hero image improves lcp']);
+  });
+
+  it('rates an otherwise complete answer that states a misconception fair at best', () => {
+    const q = flagQ(['the effect runs before render']);
+    expect(gradeAnswer(q, STRONG).quality).toBe('excellent');
+    expect(gradeAnswer(q, `${STRONG} Also, the effect runs before render.`).quality).toBe('fair');
+  });
+
+  it('needs the misconception said in one sentence in its order, not its words scattered over a correct answer', () => {
+    const q = flagQ(['uselayouteffect fires before react updates the dom']);
+    expect(gradeAnswer(q, 'useLayoutEffect fires synchronously once React has applied its DOM changes but before the browser paints; updates then show at once.').redFlags).toEqual([]);
+    expect(gradeAnswer(q, 'useLayoutEffect fires before React updates the DOM, so you cannot measure anything in it.').redFlags).toEqual(['uselayouteffect fires before react updates the dom']);
+  });
+
+  it('flags a misconception that itself contains a negation only when the answer says it the same way', () => {
+    const q = flagQ(['denormalized copies never need to be kept in sync']);
+    expect(gradeAnswer(q, STRONG).redFlags).toEqual([]);
+    expect(gradeAnswer(q, 'Denormalized copies never need to be kept in sync, so I denormalize everything.').redFlags).toHaveLength(1);
+    expect(gradeAnswer(q, 'Denormalized copies need to be kept in sync, with a trigger or an event, which is the cost.').redFlags).toEqual([]);
+  });
+});
+
+describe('the scripted candidates of the six shipped roles', () => {
+  let graded: { id: string; kind: 'strong' | 'weak'; level: string; answer: string; e: ReturnType<typeof gradeAnswer> }[] = [];
+  beforeAll(async () => {
+    const banks = await loadQuestionBanks([DEFAULT_BANK_DIR]);
+    graded = [];
+    for (const bank of banks.values()) {
+      for (const q of bank.questions) {
+        const role = SCRIPTED_ROLES.find((r) => q.id.startsWith(`${r}-`));
+        const answers = role ? scriptedAnswers(role)[q.id] : undefined;
+        if (!answers) continue;
+        for (const kind of ['strong', 'weak'] as const) graded.push({ id: q.id, kind, level: q.level, answer: answers[kind], e: gradeAnswer(q, answers[kind]) });
+      }
+    }
+  });
+
+  it('never flags a misconception in a strong answer, and still flags weak answers that state one', () => {
+    expect(graded.length).toBeGreaterThan(400);
+    expect(graded.filter((g) => g.kind === 'strong' && g.e.redFlags.length).map((g) => `${g.id}: ${g.e.redFlags.join(', ')}`)).toEqual([]);
+    const weakFlagged = new Set(graded.filter((g) => g.kind === 'weak' && g.e.redFlags.length).map((g) => g.id));
+    for (const id of ['react-hooks-advanced-1', 'fullstack-frontend-intermediate-2', 'fullstack-databases-intermediate-2', 'python-core-language-advanced-1', 'javascript-async-advanced-1', 'data-statistics-intermediate-1']) {
+      expect(weakFlagged).toContain(id);
+    }
+    expect(weakFlagged.size).toBeGreaterThanOrEqual(100); // 110 weak answers quote their question's misconception
+  });
+
+  it('does not rate a warm-up answer with no concrete content good', () => {
+    const warmupWeak = graded.filter((g) => g.kind === 'weak' && g.level === 'warmup');
+    expect(warmupWeak.length).toBeGreaterThan(20);
+    expect(warmupWeak.filter((g) => g.e.quality === 'good' || g.e.quality === 'excellent').map((g) => `${g.id}: ${g.answer}`)).toEqual([]);
+  });
+
+  it('rates every strong answer good or excellent, every weak one fair or poor and most of them poor', () => {
+    const strong = graded.filter((g) => g.kind === 'strong');
+    const weak = graded.filter((g) => g.kind === 'weak');
+    expect(strong.filter((g) => g.e.quality !== 'good' && g.e.quality !== 'excellent').map((g) => `${g.id} ${g.e.quality}`)).toEqual([]);
+    expect(weak.filter((g) => g.e.quality !== 'fair' && g.e.quality !== 'poor').map((g) => `${g.id} ${g.e.quality}`)).toEqual([]);
+    expect(weak.filter((g) => g.e.quality === 'poor').length).toBeGreaterThanOrEqual(0.8 * weak.length);
+    // Below the interview's weak-answer accuracy (core/interview/machine.ts WEAK_ACCURACY 0.4), so the skill finds its boundary.
+    expect(weak.filter((g) => g.e.technicalAccuracy >= 0.4).length).toBeLessThanOrEqual(0.1 * weak.length);
   });
 });

@@ -54,7 +54,7 @@ export function gradeAnswer(question: Question, answer: string): AnswerEvaluatio
   const flags = statedRedFlags(text, question.rubric.redFlags);
   const accuracy = clamp(calibratedAccuracy(features) + specificityBonus(text) - 0.25 * flags.length);
   const clarity = clarityScore(text, tokens);
-  const quality = toQuality(0.75 * accuracy + 0.25 * clarity, accuracy, tokens.length >= EXPECTED_WORDS[question.level] / 3);
+  const quality = toQuality(accuracy, clarity, tokens.length >= EXPECTED_WORDS[question.level] / 3, flags.length);
   const names = question.rubric.keyConcepts.map((k) => k.concept);
   const covered = names.filter((_, i) => (features.perConcept[i] ?? 0) >= COVERED);
   const partly = names.map((n, i) => [n, features.perConcept[i] ?? 0] as const).filter(([, c]) => c > 0 && c < COVERED);
@@ -118,13 +118,21 @@ function clarityScore(text: string, tokens: string[]): number {
   return clamp(score);
 }
 
-/** The label from the calibrated score; excellent also needs an answer long enough for its level. */
-function toQuality(score: number, accuracy: number, longEnough: boolean): Quality {
+/**
+ * The label, from accuracy above all: clarity adds at most 0.15, so a fluent wrong answer stays
+ * poor. Fair starts at the interview's weak-answer accuracy (core/interview/machine.ts
+ * WEAK_ACCURACY 0.4), so a poor label and a weak answer agree; good needs accuracy >= 0.55;
+ * excellent also needs an answer long enough for its level. A stated misconception is fair at best.
+ */
+function toQuality(accuracy: number, clarity: number, longEnough: boolean, misconceptions: number): Quality {
+  const score = 0.85 * accuracy + 0.15 * clarity;
+  if (accuracy < FAIR_ACCURACY) return 'poor';
+  if (misconceptions > 0) return 'fair';
   if (score >= 0.8 && accuracy >= 0.75 && longEnough) return 'excellent';
-  if (score >= 0.6) return 'good';
-  if (score >= 0.38) return 'fair';
-  return 'poor';
+  if (score >= 0.6 && accuracy >= 0.55) return 'good';
+  return 'fair';
 }
+const FAIR_ACCURACY = 0.4;
 
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
 const round = (x: number) => Math.round(x * 100) / 100;

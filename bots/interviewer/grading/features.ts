@@ -19,6 +19,8 @@ export interface AnswerFeatures {
   echoShare: number;
   /** Content words in the answer. */
   words: number;
+  /** Content words in the answer per content word of the reference answer (how much of a complete answer's length it has). */
+  lengthRatio: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export function measure(profile: QuestionProfile, answer: string): AnswerFeature
     cosine: cosine(profile, stems),
     echoShare: stems.length ? stems.filter((s) => profile.question.has(s)).length / stems.length : 0,
     words: stems.length,
+    lengthRatio: profile.referenceLength ? stems.length / profile.referenceLength : 1,
   };
 }
 
