@@ -218,7 +218,10 @@ describe('console: takeover and handback', () => {
     await first.ok('takeover', { conversationId: c.conversationId });
     first.close();
     const again = await ConsoleClient.connect(app.url, tokens.ana);
-    await new Promise((r) => setTimeout(r, 900));
+    // The server has handled the first socket's disconnect (one console socket left) and no grace
+    // timer is pending: nothing is left that could release the conversation.
+    const consoleHealth = () => app.parley.plugins.find((p) => p.name === 'console')!.health!() as { console: { connected: number; graceTimers: number } };
+    await eventually(() => consoleHealth().console.connected === 1 && consoleHealth().console.graceTimers === 0, 'the reconnect to cancel the grace timer');
     expect((await app.parley.store.getConversation(c.conversationId))?.assignedOperatorId).toMatch(/^op_/);
     await again.ok('handback', { conversationId: c.conversationId });
     c.close();
