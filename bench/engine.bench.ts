@@ -20,19 +20,52 @@ import { percentile, rssMb, type BenchResult } from './support.js';
 
 const SCRIPT = ['hi', 'yes', 'Ana Lima', 'react', '/status', 'ok', 'thanks', '/help', 'hello?', 'bye'];
 
+/**
+ * Counts the replies each chat received. A turn can send more than one message (intake's first
+ * turn: greeting + consent), so a waiter waits for a reply count, never for "the next send": the
+ * turn's second reply must not resolve the next message's waiter.
+ */
 class SinkChannel implements ChannelAdapter {
   readonly id = 'webchat' as const;
   readonly capabilities = { maxTextLength: 16000, buttons: true, maxButtons: 12, lists: false, maxListItems: 0, templates: false, voice: false, typing: false, maxSendsPerSecond: Infinity };
-  private waiters = new Map<string, () => void>();
-  waitFor(externalId: string): Promise<void> {
-    return new Promise((resolve) => this.waiters.set(externalId, resolve));
-  }
+  readonly counts = new ReplyCounter();
   async send(ref: ConversationRef, _m: OutboundMessage, _ctx: SendContext) {
-    const w = this.waiters.get(ref.externalId);
-    this.waiters.delete(ref.externalId);
-    w?.();
+    this.counts.add(ref.externalId);
     return {};
   }
+}
+
+/** Replies seen per chat, and promises that resolve when a chat has seen `n`. */
+export class ReplyCounter {
+  private readonly seen = new Map<string, number>();
+  private readonly waiters = new Map<string, { n: number; resolve: () => void }[]>();
+
+  count(chat: string): number {
+    return this.seen.get(chat) ?? 0;
+  }
+
+  add(chat: string): void {
+    const n = this.count(chat) + 1;
+    this.seen.set(chat, n);
+    const waiting = this.waiters.get(chat);
+    if (!waiting) return;
+    const ready = waiting.filter((w) => w.n <= n);
+    ready.forEach((w) => w.resolve());
+    const rest = waiting.filter((w) => w.n > n);
+    if (rest.length) this.waiters.set(chat, rest);
+    else this.waiters.delete(chat);
+  }
+
+  /** Resolves once `chat` has seen at least `n` replies. */
+  atLeast(chat: string, n: number): Promise<void> {
+    if (this.count(chat) >= n) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.set(chat, [...(this.waiters.get(chat) ?? []), { n, resolve }]));
+  }
+}
+
+/** The scripted line a candidate sends at step i: the intake script, then its post-intake lines. */
+export function scriptLine(i: number): string {
+  return (i < SCRIPT.length ? SCRIPT[i] : SCRIPT[4 + (i % (SCRIPT.length - 4))]) as string;
 }
 
 export async function run(opts: { candidates?: number; messagesEach?: number } = {}): Promise<BenchResult[]> {
@@ -73,7 +106,7 @@ export async function run(opts: { candidates?: number; messagesEach?: number } =
 }
 
 /** Bare single-row transactions, the same shape as persisting an inbound message. */
-function sqliteCeiling(file: string): number {
+export function sqliteCeiling(file: string): number {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -88,7 +121,7 @@ function sqliteCeiling(file: string): number {
   return n / secs;
 }
 
-async function engineLoop(file: string, candidates: number, messagesEach = SCRIPT.length) {
+export async function engineLoop(file: string, candidates: number, messagesEach = SCRIPT.length) {
   const store = SqliteStore.open(file);
   const sink = new SinkChannel();
   const adapters = new Map([['webchat' as const, sink]]);
@@ -104,6 +137,16 @@ async function engineLoop(file: string, candidates: number, messagesEach = SCRIP
     log: silentLogger,
     middleware: [takeoverGate, candidateCommands(), intakeMiddleware({ companyName: 'Bench', roles: () => DEFAULT_ROLES }), screeningFallback],
   });
+  const say = (externalId: string, i: number) =>
+    engine.receive({ ref: { channel: 'webchat', externalId }, providerMessageId: `${externalId}-${i}`, sender: { id: externalId }, kind: 'text', text: scriptLine(i), receivedAt: new Date() });
+  // How many replies each step of the script gets: one calibration candidate, the engine idle after each step.
+  const replies: number[] = [];
+  for (let i = 0; i < messagesEach; i++) {
+    const before = sink.counts.count('calibration');
+    await say('calibration', i);
+    await engine.idle();
+    replies.push(sink.counts.count('calibration') - before);
+  }
   const latencies: number[] = [];
   let peakRss = rssMb();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb())), 50);
@@ -111,14 +154,15 @@ async function engineLoop(file: string, candidates: number, messagesEach = SCRIP
   await Promise.all(
     Array.from({ length: candidates }, async (_, c) => {
       const externalId = `bench-${c}`;
+      let expected = 0;
       for (let i = 0; i < messagesEach; i++) {
-        // After the script, keep chatting with its post-intake lines.
-        const text = (i < SCRIPT.length ? SCRIPT[i] : SCRIPT[4 + (i % (SCRIPT.length - 4))]) as string;
-        const replied = sink.waitFor(externalId);
         const start = performance.now();
-        await engine.receive({ ref: { channel: 'webchat', externalId }, providerMessageId: `${externalId}-${i}`, sender: { id: externalId }, kind: 'text', text, receivedAt: new Date() });
-        await replied;
-        latencies.push(performance.now() - start);
+        const first = sink.counts.atLeast(externalId, expected + 1).then(() => performance.now() - start);
+        await say(externalId, i);
+        // Latency is what the candidate sees: until the turn's first reply. The next message waits for all of them.
+        if (replies[i]) latencies.push(await first);
+        expected += replies[i] ?? 0;
+        await sink.counts.atLeast(externalId, expected);
       }
     }),
   );
@@ -127,5 +171,6 @@ async function engineLoop(file: string, candidates: number, messagesEach = SCRIP
   await engine.drain();
   await store.close();
   latencies.sort((a, b) => a - b);
-  return { messages: latencies.length, perSec: latencies.length / secs, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), peakRss: Math.max(peakRss, rssMb()) };
+  const messages = candidates * messagesEach;
+  return { messages, perSec: messages / secs, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), peakRss: Math.max(peakRss, rssMb()) };
 }
