@@ -1,0 +1,72 @@
+/**
+ * An audio attachment is a voice note: transcribed by the shared pipeline (OpenAI's API faked
+ * with nock) and answered like text. Mail arrives through signed Mailgun posts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { startParley, type TestParley } from './support/harness.js';
+import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
+
+const KEY = 'mailgun-signing-key-voice-0123';
+const OGG = readFileSync(new URL('./__fixtures__/audio/my-name-is.ogg', import.meta.url));
+const WHISPER = { task: 'transcribe', language: 'english', duration: 2.1, text: 'My name is Ana Lima.', segments: [] };
+const ANA = 'ana@candidate.example';
+let seq = 0;
+
+function mail(body: string, attachment?: Buffer): string {
+  const head = `From: Ana Lima <${ANA}>\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <voice-${++seq}@candidate.example>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
+  if (!attachment) return `${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
+  const b = 'Apple-Mail=_5E1C3F42-7A1B-4C8D-9E21-0F3B6A2D9C11';
+  const base64 = attachment.toString('base64').replace(/.{76}/g, '$&\r\n');
+  return `${head}Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n${body}\r\n--${b}\r\nContent-Type: audio/ogg; name="voice-note.ogg"\r\nContent-Disposition: attachment; filename="voice-note.ogg"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64}\r\n--${b}--\r\n`;
+}
+
+async function post(app: TestParley, raw: string): Promise<void> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const token = `t${++seq}`;
+  const f = new FormData();
+  f.set('timestamp', timestamp);
+  f.set('token', token);
+  f.set('signature', createHmac('sha256', KEY).update(timestamp + token).digest('hex'));
+  f.set('body-mime', raw);
+  const res = await fetch(`${app.url}/webhooks/email/mailgun/mime`, { method: 'POST', body: f });
+  expect(res.status).toBe(200);
+}
+
+describe('voice notes by email', () => {
+  let smtp: TestSmtp;
+  let app: TestParley;
+
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    smtp = await startSmtpCapture();
+    app = await startParley({ EMAIL_FROM: 'Acme Jobs <jobs@acme.example>', SMTP_URL: smtp.url, MAILGUN_SIGNING_KEY: KEY, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://openai.test/v1' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.stop();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it('an audio attachment is transcribed and answered like text; the audio is kept with its hash', async () => {
+    const toAna = (re: RegExp) => (m: { to: string[]; parsed: { text?: string } }) => m.to.includes(ANA) && re.test(m.parsed.text ?? '');
+    await post(app, mail('hi'));
+    await smtp.waitFor(toAna(/agree to continue/), 1, 60_000);
+    await post(app, mail('Yes, continue'));
+    await smtp.waitFor(toAna(/What is your name/), 1, 60_000);
+    const whisper = nock('http://openai.test').post('/v1/audio/transcriptions').reply(200, WHISPER);
+    await post(app, mail('', OGG));
+    await smtp.waitFor(toAna(/Nice to meet you, Ana Lima!/), 1, 60_000);
+    expect(whisper.isDone()).toBe(true);
+    const conversation = await app.parley.store.findConversationByRef({ channel: 'email', externalId: ANA });
+    const voice = (await app.parley.store.listMessages(conversation!.id)).find((m) => m.direction === 'in' && m.kind === 'voice');
+    expect(voice).toMatchObject({ text: 'My name is Ana Lima.', media: { mime: 'audio/ogg', sha256: createHash('sha256').update(OGG).digest('hex') } });
+    expect(readFileSync(voice!.media!.storedPath!)).toEqual(OGG);
+    expect(await app.parley.store.getCandidate(conversation!.candidateId)).toMatchObject({ name: 'Ana Lima' });
+  }, 120_000);
+});
