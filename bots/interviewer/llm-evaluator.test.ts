@@ -163,6 +163,17 @@ describe('LlmEvaluator.evaluate: structured output', () => {
     expect(user).toContain('- Indexes make every query faster');
   });
 
+  it("sends the question's reference answer with the rubric, and no reference line for a question without one", async () => {
+    const { evaluator } = harness();
+    const bodies = fakeOpenAI([200, fixture('chat-completion-evaluation')], [200, fixture('chat-completion-evaluation')]);
+    const referenceAnswer = 'An index is a sorted B-tree over the column: a lookup walks log n pages instead of scanning the table, and every write updates each index.';
+    await evaluator.evaluate({ ...request('An index is a B-tree.'), question: { ...question, referenceAnswer } });
+    await evaluator.evaluate(request('An index is a B-tree.'));
+    const withReference = messagesOf(bodies[0])[1]?.content ?? '';
+    expect(withReference).toContain(`Reference answer (a model answer from the question bank; the candidate need not use its words):\n${referenceAnswer}\nKey concepts:`);
+    expect(messagesOf(bodies[1])[1]?.content ?? '').not.toContain('Reference answer');
+  });
+
   it('sends the trimmed conversation memory', async () => {
     const { evaluator } = harness();
     const bodies = fakeOpenAI([200, fixture('chat-completion-evaluation')]);

@@ -86,11 +86,13 @@ function bullets(items: readonly string[]): string {
   return items.length === 0 ? '- (none)' : items.map((i) => `- ${i}`).join('\n');
 }
 
+/** The rubric as the model sees it: the bank's reference (model) answer first when it has one. */
 function renderRubric(question: Question): string {
   const concepts = question.rubric.keyConcepts.map((k) =>
     k.synonyms.length > 0 ? `${k.concept} (also: ${k.synonyms.join(', ')})` : k.concept,
   );
   return [
+    ...(question.referenceAnswer?.trim() ? ['Reference answer (a model answer from the question bank; the candidate need not use its words):', question.referenceAnswer.trim()] : []),
     'Key concepts:',
     bullets(concepts),
     'A strong answer:',
