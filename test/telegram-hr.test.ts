@@ -236,6 +236,7 @@ describe('takeover from Telegram', () => {
     const from = carla.replies.length;
     await hr(RECRUITER).ask('/takeover Carla Held', /You are now talking to Carla Held/);
     await hr(RECRUITER_2).ask('/handback Carla Held', /not handling any conversation/);
+    await hr(RECRUITER_2).ask('/remind Carla Held', /Carla Held \(cand_\w+\) is being handled by Rui: no reminder sent\./);
     expect(await conversationOf(carla)).toMatchObject({ mode: 'human', assignedOperatorId: `telegram:${RECRUITER}` });
 
     await hr(ADMIN).ask('/handback Carla Held', /Handed back to the bot; it has asked its pending question again/);

@@ -1,5 +1,5 @@
 import type { Candidate, Conversation, Message, OutboundMessage, SuppressionReason } from '../../core/domain/index.js';
-import type { Engine } from '../../core/engine/index.js';
+import { decideOutbound, type Engine } from '../../core/engine/index.js';
 import type { Store } from '../../core/ports/index.js';
 import { canOverride, TakeoverService, type Refusal, type TakeoverActor } from '../../core/takeover/index.js';
 import { NEXT_STEP } from '../commands/index.js';
@@ -76,10 +76,17 @@ export async function relayToCandidate(deps: OperatorDeps, actor: TakeoverActor,
 export async function remind(deps: OperatorDeps, record: CandidateRecord, operatorId: string): Promise<ActionResult> {
   const { candidate, conversation } = record;
   if (!conversation) return { ok: false, text: `${label(candidate)} has no conversation yet.` };
-  if (candidate.optedOut) return { ok: false, text: `${label(candidate)} has opted out: no reminder sent.` };
-  if (candidate.unreachable) return { ok: false, text: `${label(candidate)} cannot be reached on ${conversation.ref.channel}: no reminder sent.` };
+  // The outbound policy's own rule, asked up front so HR hears why nothing would reach the candidate.
+  const policy = decideOutbound({ message: { author: 'bot' }, conversation, candidate });
+  if (!policy.send) {
+    const why: Record<SuppressionReason, string> = {
+      'opted-out': 'has opted out',
+      unreachable: `cannot be reached on ${conversation.ref.channel}`,
+      'human-mode': `is being handled by ${conversation.assignedOperatorName ?? conversation.assignedOperatorId ?? 'an operator'}`,
+    };
+    return { ok: false, text: `${label(candidate)} ${why[policy.reason]}: no reminder sent.` };
+  }
   if (CLOSED.has(candidate.stage)) return { ok: false, text: `${label(candidate)} is ${candidate.stage}: no reminder sent.` };
-  if (conversation.mode === 'human') return { ok: false, text: `${label(candidate)} is being handled by ${conversation.assignedOperatorId ?? 'an operator'}: no bot reminder sent.` };
   const prompt = deps.pendingPrompt()?.(conversation);
   const hello = `Hi${candidate.name ? ` ${candidate.name}` : ''}! Just a friendly reminder about your application.`;
   const reminder: OutboundMessage = prompt ? { ...prompt, text: `${hello}\n\n${prompt.text}` } : { text: `${hello} Next step: ${NEXT_STEP[candidate.stage]}` };
