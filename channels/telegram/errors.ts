@@ -14,6 +14,8 @@ export function toTelegramError(err: unknown): ProviderError {
   if (err instanceof GrammyError) {
     const retryAfter = err.parameters?.retry_after;
     return new ProviderError('telegram', `${err.method}: ${err.description}`, {
+      method: err.method,
+      payload: err.payload,
       status: err.error_code,
       providerCode: String(err.error_code),
       ...(typeof retryAfter === 'number' ? { retryAfterMs: retryAfter * 1000 } : {}),

@@ -1,4 +1,4 @@
-import type { Candidate, Conversation, Message, NewDomainEvent, OutboundMessage } from '../domain/index.js';
+import { ErrorCodes, ParleyError, type Candidate, type Conversation, type Message, type NewDomainEvent, type OutboundMessage } from '../domain/index.js';
 import type { ChannelCapabilities, Logger } from '../ports/index.js';
 import { send, type Effect } from './effects.js';
 
@@ -47,7 +47,7 @@ export function compose(middleware: readonly Middleware[]): (ctx: TurnContext) =
     // (duplicate replies), so it is a programming error, not a retry.
     let index = -1;
     const dispatch = async (i: number): Promise<void> => {
-      if (i <= index) throw new Error(`middleware ${i - 1} called next() more than once`);
+      if (i <= index) throw new ParleyError(ErrorCodes.INTERNAL, `middleware ${i - 1} called next() more than once`);
       index = i;
       const mw = middleware[i];
       if (mw) await mw(ctx, () => dispatch(i + 1));

@@ -52,7 +52,7 @@ describe('voiceMiddleware on any channel with fetchMedia', () => {
   it('retries a failing transcriber, but not a permanent failure', async () => {
     let calls = 0;
     const flaky = transcriber(async () => {
-      if (++calls < 3) throw new ProviderError('engine', 'busy', { status: 503 });
+      if (++calls < 3) throw new ProviderError('openai', 'busy', { status: 503 });
       return { text: 'third time lucky' };
     });
     const ctx = turn();
@@ -62,12 +62,12 @@ describe('voiceMiddleware on any channel with fetchMedia', () => {
     let permanentCalls = 0;
     const broken = transcriber(async () => {
       permanentCalls++;
-      throw new ProviderError('engine', 'bad audio', { status: 400 });
+      throw new ProviderError('openai', 'bad audio', { status: 400 });
     });
     const failed = turn();
     expect(await run(failed, { transcriber: () => broken })).toBe(false);
     expect(permanentCalls).toBe(1);
-    expect(failed.effects).toContainEqual({ type: 'emit', event: expect.objectContaining({ type: 'TranscriptionFailed', error: 'test-engine: engine: bad audio' }) });
+    expect(failed.effects).toContainEqual({ type: 'emit', event: expect.objectContaining({ type: 'TranscriptionFailed', error: 'test-engine: openai: bad audio' }) });
   });
 
   it('an empty transcript counts as a failure', async () => {

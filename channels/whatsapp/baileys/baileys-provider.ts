@@ -153,7 +153,7 @@ export class BaileysProvider implements WhatsAppProvider {
       await sock.sendPresenceUpdate('paused', jid).catch(() => undefined);
       return sent?.key.id ? { providerMessageId: sent.key.id } : {};
     } catch (cause) {
-      throw new ProviderError('whatsapp-web', `send failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      throw new ProviderError('baileys', `send failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
   }
 
@@ -163,7 +163,7 @@ export class BaileysProvider implements WhatsAppProvider {
 
   async fetchMedia(media: MediaRef): Promise<FetchedMedia> {
     const raw = await this.deps.kv.kvGet<string>(MEDIA_NAMESPACE, media.providerRef);
-    if (!raw) throw new ProviderError('whatsapp-web', `media ${media.providerRef} is no longer available`, { permanent: true });
+    if (!raw) throw new ProviderError('baileys', `media ${media.providerRef} is no longer available`, { permanent: true });
     const m = JSON.parse(raw, BufferJSON.reviver) as WAMessage;
     const download = this.deps.download ?? ((msg: WAMessage) => downloadMediaMessage(msg, 'buffer', {}));
     const data = await download(m);
@@ -174,7 +174,7 @@ export class BaileysProvider implements WhatsAppProvider {
   private connected(): BaileysSocket {
     if (!this.sock || this.state !== 'connected') {
       // Retryable: the outbound queue waits and tries again once reconnected.
-      throw new ProviderError('whatsapp-web', `not connected (${this.state})`, { status: 503, permanent: this.state === 'logged-out' });
+      throw new ProviderError('baileys', `not connected (${this.state})`, { status: 503, permanent: this.state === 'logged-out' });
     }
     return this.sock;
   }

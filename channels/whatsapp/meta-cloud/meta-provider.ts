@@ -68,9 +68,9 @@ export class MetaCloudProvider implements WhatsAppProvider {
 
   async fetchMedia(media: MediaRef): Promise<FetchedMedia> {
     const meta = (await this.request(`${this.config.graphUrl}/${encodeURIComponent(media.providerRef)}`, { method: 'GET' })) as { url?: string; mime_type?: string };
-    if (!meta.url) throw new ProviderError('whatsapp-meta', `media ${media.providerRef} has no URL`, { permanent: true });
+    if (!meta.url) throw new ProviderError('meta', `media ${media.providerRef} has no URL`, { permanent: true });
     const res = await this.fetch(meta.url, { headers: { authorization: `Bearer ${this.config.accessToken}` } });
-    if (!res.ok) throw await toProviderError(res);
+    if (!res.ok) throw await toProviderError(res, { method: 'GET media' });
     return { data: Buffer.from(await res.arrayBuffer()), mime: meta.mime_type ?? media.mime ?? 'application/octet-stream' };
   }
 
@@ -82,7 +82,7 @@ export class MetaCloudProvider implements WhatsAppProvider {
 
   private async request(url: string, init: RequestInit): Promise<unknown> {
     const res = await this.fetch(url, { ...init, headers: { authorization: `Bearer ${this.config.accessToken}`, 'content-type': 'application/json' } });
-    if (!res.ok) throw await toProviderError(res);
+    if (!res.ok) throw await toProviderError(res, { method: `${init.method ?? 'GET'} ${new URL(url).pathname}`, payload: parseBody(init.body) });
     return res.json();
   }
 
@@ -90,20 +90,32 @@ export class MetaCloudProvider implements WhatsAppProvider {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
     } catch (cause) {
-      throw new ProviderError('whatsapp-meta', `request failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      throw new ProviderError('meta', `request failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
   }
 }
 
 const digits = (e164: string) => e164.replace(/^\+/, '');
 
-async function toProviderError(res: Response): Promise<ProviderError> {
+/** The JSON we sent, for the error (redacted there). */
+function parseBody(body: RequestInit['body']): unknown {
+  if (typeof body !== 'string') return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+async function toProviderError(res: Response, request: { method: string; payload?: unknown }): Promise<ProviderError> {
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: number; message?: string; error_data?: { details?: string } } };
   const code = body.error?.code;
   const message = `${res.status} ${body.error?.message ?? res.statusText}${body.error?.error_data?.details ? `: ${body.error.error_data.details}` : ''}${code ? ` (code ${code})` : ''}`;
   const retryAfter = Number(res.headers.get('retry-after'));
   const rateLimited = res.status === 429 || (code !== undefined && RATE_LIMITED.has(code));
-  return new ProviderError('whatsapp-meta', message, {
+  return new ProviderError('meta', message, {
+    method: request.method,
+    ...(request.payload !== undefined ? { payload: request.payload } : {}),
     status: rateLimited ? 429 : res.status,
     ...(code !== undefined ? { providerCode: String(code) } : {}),
     ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),

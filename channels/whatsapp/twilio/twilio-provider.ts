@@ -82,7 +82,7 @@ export class TwilioProvider implements WhatsAppProvider {
       });
       return { providerMessageId: msg.sid };
     } catch (err) {
-      throw toProviderError(err);
+      throw toProviderError(err, { to, ...content });
     }
   }
 
@@ -90,9 +90,9 @@ export class TwilioProvider implements WhatsAppProvider {
     const url = rebase(media.providerRef, this.config.apiBaseUrl);
     const auth = Buffer.from(`${this.config.accountSid}:${this.config.authToken}`).toString('base64');
     const res = await fetch(url, { headers: { authorization: `Basic ${auth}` }, redirect: 'follow', signal: AbortSignal.timeout(30_000) }).catch((cause: unknown) => {
-      throw new ProviderError('whatsapp-twilio', `media download failed: ${String(cause)}`, { cause });
+      throw new ProviderError('twilio', `media download failed: ${String(cause)}`, { cause });
     });
-    if (!res.ok) throw new ProviderError('whatsapp-twilio', `media download failed: ${res.status}`, { status: res.status });
+    if (!res.ok) throw new ProviderError('twilio', `media download failed: ${res.status}`, { status: res.status });
     return { data: Buffer.from(await res.arrayBuffer()), mime: res.headers.get('content-type') ?? media.mime ?? 'application/octet-stream' };
   }
 }
@@ -105,10 +105,12 @@ function withChoices(m: OutboundMessage): string {
 
 const whatsappAddress = (n: string) => (n.startsWith('whatsapp:') ? n : `whatsapp:${n}`);
 
-function toProviderError(err: unknown): ProviderError {
+function toProviderError(err: unknown, payload: Record<string, unknown>): ProviderError {
   const e = err as { status?: number; code?: number; message?: string };
-  if (typeof e.status !== 'number') return new ProviderError('whatsapp-twilio', `request failed: ${e.message ?? String(err)}`, { cause: err });
-  return new ProviderError('whatsapp-twilio', `${e.status} ${e.message ?? ''}${e.code ? ` (code ${e.code})` : ''}`, {
+  const request = { method: 'messages.create', payload };
+  if (typeof e.status !== 'number') return new ProviderError('twilio', `request failed: ${e.message ?? String(err)}`, { ...request, cause: err });
+  return new ProviderError('twilio', `${e.status} ${e.message ?? ''}${e.code ? ` (code ${e.code})` : ''}`, {
+    ...request,
     status: e.status,
     ...(e.code ? { providerCode: String(e.code) } : {}),
     permanent: e.status < 500 && e.status !== 429 && e.code !== OUTSIDE_WINDOW,

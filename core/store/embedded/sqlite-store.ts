@@ -320,7 +320,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       this.q.rollbackTo.run();
       this.q.release.run();
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return Promise.reject(err instanceof Error ? err : new ParleyError(ErrorCodes.STORE, String(err)));
     }
     return batch.then(() => result);
   }
