@@ -23,7 +23,8 @@ export function newText(body: string): string {
 function startsHistory(line: string, next: string, after: string[]): boolean {
   const t = line.trim();
   // Gmail / Apple Mail, sometimes wrapped over two lines: "On <date>, <name> <addr>\nwrote:".
-  if (/^(On|Le|Am|El|Il|Op)\s.+(wrote|a écrit|schrieb|escribió|ha scritto|schreef)\s*:$/i.test(t)) return true;
+  // (German puts the verb before the sender: "Am …, um 10:02 Uhr schrieb Acme <…>:".)
+  if (/^(On|Le|Am|El|Il|Op)\s.+\s(wrote|a écrit|schrieb|escribió|ha scritto|schreef)(\s.*)?:$/i.test(t)) return true;
   if (/^(On|Le|Am|El|Il|Op)\s.+/.test(t) && /^(wrote|a écrit|schrieb|escribió|ha scritto|schreef)\s*:$/i.test(next.trim())) return true;
   // Outlook: "-----Original Message-----", or a rule / "From:" header block with Sent/Date and To/Subject.
   if (/^-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht)\s*-{2,}$/i.test(t)) return true;
