@@ -46,8 +46,16 @@ interface Booted {
   stop(): Promise<void>;
 }
 
-/** Let the scheduler run what is due (a few process cycles) before asserting that nothing happened. */
-const settle = () => new Promise((r) => setTimeout(r, 400));
+/**
+ * Before asserting that nothing happened: the scheduler has caught up with the clock (the
+ * recurring abandonment sweep due by now has run, so its next due time is later: the scheduler
+ * polled after the clock moved), and the turns and sends that run caused are done. A marker,
+ * not a sleep: on a slow machine it waits longer, on a fast one it does not wait at all.
+ */
+async function caughtUp(app: Booted, clock: ManualClock): Promise<void> {
+  await eventually(async () => ((await app.dueAt('interview-abandonment'))?.getTime() ?? 0) > clock.now().getTime(), 'the scheduler to catch up with the clock', 20_000);
+  await app.parley.engine.idle();
+}
 
 describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
   let redis: TestRedis | undefined;
@@ -125,7 +133,7 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
     const conversationId = c.conversationId;
 
     clock.advance(2 * H - MIN);
-    await settle();
+    await caughtUp(app, clock);
     expect(c.received.filter((m) => /still there/.test(m.text))).toHaveLength(0);
 
     clock.advance(MIN);
@@ -151,7 +159,7 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
     // Only two nudges; sweeps every 5 minutes keep the risk high: still the one alert.
     for (let i = 0; i < 4; i++) {
       clock.advance(6 * MIN);
-      await settle();
+      await caughtUp(app, clock);
     }
     expect(await app.events('NudgeSent', conversationId)).toHaveLength(2);
     expect(await app.events('CandidateAtRisk', conversationId)).toHaveLength(1);
@@ -189,7 +197,7 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
     expect(await app.events('InterviewScheduled', c.conversationId)).toMatchObject([{ actor: 'operator:op_1', timeZone: 'America/New_York' }]);
 
     clock.set(new Date('2026-03-03T13:59:00Z'));
-    await settle();
+    await caughtUp(app, clock);
     expect(c.received.filter((m) => /Reminder/.test(m.text))).toHaveLength(0);
     clock.set(new Date('2026-03-03T14:00:00Z'));
     const day = await c.waitForBot(/Reminder/);
@@ -198,7 +206,7 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
     // Moved to Thursday: the 1 h reminder for Wednesday never goes out, the new ones do.
     await schedule(c.conversationId, new Date('2026-03-05T15:30:00Z'), { timeZone: 'America/New_York', actor: 'operator:op_1' });
     clock.set(new Date('2026-03-04T13:00:00Z'));
-    await settle();
+    await caughtUp(app, clock);
     expect(c.received.filter((m) => /Reminder/.test(m.text))).toHaveLength(1);
     clock.set(new Date('2026-03-04T15:30:00Z'));
     await c.waitForBot(/starts in 24 hours, Thursday 5 March at 10:30/);
@@ -215,7 +223,7 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
     await d.ask('STOP', /./);
     await eventually(async () => (await app.dueAt(`reminder:${d.conversationId}:24h`)) === undefined && (await app.dueAt(`reminder:${d.conversationId}:1h`)) === undefined, 'the reminders to be cancelled');
     clock.set(new Date('2026-03-07T09:30:00Z'));
-    await settle();
+    await caughtUp(app, clock);
     expect(d.received.filter((m) => /Reminder/.test(m.text))).toHaveLength(0);
     expect(await app.events('ReminderSent', d.conversationId)).toHaveLength(0);
     c.close();
@@ -234,11 +242,11 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
 
     clock.set(new Date('2026-03-02T11:00:00Z')); // 1 h before the 24 h reminder; Parley is down
     const second = await boot(clock, { dataDir: first.dataDir, env });
-    await settle();
+    await caughtUp(second, clock);
     expect(await second.events('ReminderSent', c.conversationId)).toHaveLength(0);
     clock.set(new Date('2026-03-02T12:00:00Z'));
     await eventually(async () => (await second.events('ReminderSent', c.conversationId)).length === 1, 'the reminder after the restart');
-    await settle();
+    await caughtUp(second, clock);
     const texts = (await second.parley.store.listMessages(c.conversationId)).map((m) => m.text).filter((t) => t.startsWith('Reminder'));
     expect(texts).toEqual(['Reminder: your interview with Acme starts in 24 hours, Tuesday 3 March at 12:00 (Europe/Lisbon).']);
   });
