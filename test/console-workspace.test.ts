@@ -48,7 +48,8 @@ describe('internal notes', () => {
     const listed = await api<{ notes: { text: string; operatorName: string }[] }>(app.url, vic, `/conversations/${c.conversationId}/notes`);
     expect(listed.body.notes.map((n) => `${n.operatorName}: ${n.text}`)).toEqual(['Ana: Strong profile, call after 5pm', 'Bo: Agreed']);
 
-    await new Promise((r) => setTimeout(r, 200));
+    // Every turn and send done: a note that reached the candidate would be in by now.
+    await app.parley.engine.idle();
     expect(c.received.slice(from)).toEqual([]);
     expect((await app.parley.store.listMessages(c.conversationId)).some((m) => /Strong profile|Agreed/.test(m.text))).toBe(false);
     expect(await actions(c.conversationId)).toEqual(['note-added', 'note-added']);
