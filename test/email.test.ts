@@ -283,3 +283,45 @@ const ok = requireDovecot();
     TIMEOUT * 2,
   );
 });
+
+(ok ? describe : describe.skip)('email over IMAP: mail that arrived while Parley was down', () => {
+  let imap: TestImap;
+  let smtp: TestSmtp;
+  let app: TestParley | undefined;
+  let mailbox: ImapFlow;
+
+  beforeAll(async () => {
+    imap = await startDovecot(MAILBOX);
+    smtp = await startSmtpCapture();
+    mailbox = new ImapFlow({ host: imap.host, port: imap.port, secure: false, auth: { user: imap.user, pass: imap.pass }, logger: false });
+    await mailbox.connect();
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    await mailbox?.logout().catch(() => undefined);
+    await app?.stop();
+    await smtp?.stop();
+    await imap?.stop();
+  });
+
+  it(
+    'is read on start, answered, and moved to IMAP_PROCESSED_FOLDER (not deleted)',
+    async () => {
+      const raw = `From: Early Bird <early@candidate.example>\r\nTo: ${MAILBOX}\r\nSubject: Application\r\nMessage-ID: <early-1@candidate.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhi\r\n`;
+      await mailbox.append('INBOX', Buffer.from(raw));
+      app = await startParley({ EMAIL_FROM: `Acme Jobs <${MAILBOX}>`, SMTP_URL: smtp.url, IMAP_URL: imap.url, IMAP_PROCESSED_FOLDER: 'Parley-Done', IMAP_POLL_SEC: '5' });
+      await smtp.waitFor((m) => m.to.includes('early@candidate.example') && /agree to continue/.test(m.parsed.text ?? ''), 1, TIMEOUT);
+      await eventually(async () => (await mailbox.status('Parley-Done', { messages: true })).messages === 1, 'the mail moved', TIMEOUT);
+      expect((await mailbox.status('INBOX', { messages: true })).messages).toBe(0);
+      const lock = await mailbox.getMailboxLock('Parley-Done');
+      try {
+        const moved = await mailbox.fetchOne('1', { source: true, flags: true });
+        expect(moved && moved.source?.toString()).toContain('Message-ID: <early-1@candidate.example>');
+        expect(moved && moved.flags?.has('$ParleyProcessed')).toBe(true);
+      } finally {
+        lock.release();
+      }
+    },
+    TIMEOUT * 2,
+  );
+});
