@@ -13,6 +13,7 @@ import { SPLITS, loadSaf, safDir, type SafAnswer, type SafData, type Split } fro
 import { bin, linearFit, pearson, quadraticKappa, quantileCuts, rmse, spearman } from './grading/stats.js';
 import { cosineBaseline } from './grading/baseline.js';
 import { llmSystem } from './grading/llm.js';
+import { scriptedCandidates } from './grading/scripted.js';
 import type { BenchResult } from './support.js';
 
 /** A grader under test: a number per answer, higher is better. */
@@ -28,10 +29,11 @@ export interface GradingSystem {
 const SHORT: Record<Split, string> = { train: 'train', test_unseen_answers: 'unseen-answers', test_unseen_questions: 'unseen-questions' };
 
 export async function run(): Promise<BenchResult[]> {
+  const scripted = await scriptedCandidates();
   const data = loadSaf();
   if (!data) {
     console.log(`grading: skipped, the SAF data set is not at ${safDir()} (set PARLEY_SAF_DIR to its folder)`);
-    return [];
+    return scripted;
   }
   registerBank([...data.questions.values()]); // IDF from the bank's own text, as the bank loader does
   const rubric = new RubricEvaluator();
@@ -42,7 +44,7 @@ export async function run(): Promise<BenchResult[]> {
   const llm = llmSystem(rubric);
   if (llm) systems.push(llm);
   else console.log('grading: LLM evaluator skipped (set OPENAI_API_KEY, and OPENAI_BASE_URL for any OpenAI-compatible endpoint)');
-  const results: BenchResult[] = [];
+  const results: BenchResult[] = [...scripted];
   for (const system of systems) results.push(...(await measure(system, data)));
   results.push(unparseableShare(data, await scoreAll(data, (q, a) => rubric.evaluate({ role: 'saf', question: q, answer: a }).then((e) => (e.unparseable ? 1 : 0)))));
   return results;
