@@ -1,6 +1,6 @@
 import { BufferJSON, DisconnectReason, downloadMediaMessage, type AuthenticationState, type WAMessage } from '@whiskeysockets/baileys';
 import { ProviderError, ValidationError, type InboundMessageInput, type MediaRef, type OutboundMessage } from '../../../core/domain/index.js';
-import { retry, type ReceiveResult, type TurnErrorReport } from '../../../core/engine/index.js';
+import { backoffDelay, retry, type ReceiveResult, type TurnErrorReport } from '../../../core/engine/index.js';
 import type { Clock, FetchedMedia, Logger, SendContext, SendResult } from '../../../core/ports/index.js';
 import type { WhatsAppProvider } from '../shared/provider.js';
 import { useStoreAuthState, type AuthKv } from './auth-state.js';
@@ -40,6 +40,7 @@ const MEDIA_NAMESPACE = 'whatsapp-web-media';
  * it again: a failed write is retried here (about a minute in all) before the next one is taken.
  */
 const PERSIST_RETRY = { maxAttempts: 8, baseMs: 250, maxMs: 15_000 };
+const RECONNECT = { maxAttempts: Infinity, baseMs: 1000, maxMs: 30_000 };
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -105,7 +106,8 @@ export class BaileysProvider implements WhatsAppProvider {
       return;
     }
     this.state = 'reconnecting';
-    const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.reconnects++, 5));
+    // The one backoff formula, at its upper bound (one socket, nothing to spread out): 1 s doubling to 30 s.
+    const delay = backoffDelay(++this.reconnects, RECONNECT, 1);
     this.deps.log.warn({ code, delay }, 'WhatsApp Web: connection closed, reconnecting');
     await (this.deps.sleep ?? realSleep)(delay);
     if (!this.stopping) await this.connect();
