@@ -1,5 +1,5 @@
-import type { Conversation, Message, NewDomainEvent, OutboundMessage } from '../../core/domain/index.js';
-import { createTurnContext, type Engine, type OperatorNotificationKind, type TurnContext } from '../../core/engine/index.js';
+import { ConcurrencyError, type Conversation, type Message, type NewDomainEvent, type OutboundMessage } from '../../core/domain/index.js';
+import { COMMIT_RETRY, createTurnContext, retry, type Engine, type OperatorNotificationKind, type TurnContext } from '../../core/engine/index.js';
 import { InterviewSessionSchema } from '../../core/interview/index.js';
 import type { ChannelCapabilities, Clock, Logger, Store } from '../../core/ports/index.js';
 import { expireHold, settleDraft, type InterviewMiddlewareOptions } from './interview-middleware.js';
@@ -16,7 +16,6 @@ export interface InterviewTimersDeps {
 }
 
 const NO_CAPABILITIES: ChannelCapabilities = { maxTextLength: 4096, buttons: false, maxButtons: 0, lists: false, maxListItems: 0, templates: false, voice: false, typing: false, maxSendsPerSecond: 30 };
-const MAX_CONFLICTS = 5;
 
 /**
  * What comes due in an interview without the candidate writing: the end of an answer's quiet
@@ -82,20 +81,27 @@ export class InterviewTimers {
   }
 
   private async run(conversationId: string): Promise<void> {
-    for (let attempt = 1; attempt <= MAX_CONFLICTS; attempt++) {
-      const conversation = await this.deps.store.getConversation(conversationId);
-      const candidate = conversation && (await this.deps.store.getCandidate(conversation.candidateId));
-      if (!conversation || !candidate || conversation.mode !== 'bot' || candidate.optedOut) return;
-      const ctx = turnFor(conversation, candidate, this.deps.clock.now(), this.deps.log);
-      const acted = (await settleDraft(ctx, this.deps.interview())) || expireHold(ctx);
-      if (!acted) {
-        const later = dueTime(conversation);
-        if (later !== undefined && later > ctx.now.getTime()) this.arm(conversationId, later);
-        return;
-      }
-      if (await this.commit(ctx, conversation, candidate.stage)) return;
+    try {
+      // The one retry rule: a commit that lost a race re-reads and runs again, a few times.
+      await retry(() => this.runOnce(conversationId), { policy: COMMIT_RETRY, retryable: (err) => err instanceof ConcurrencyError });
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+      this.arm(conversationId, this.deps.clock.now().getTime());
     }
-    this.arm(conversationId, this.deps.clock.now().getTime());
+  }
+
+  private async runOnce(conversationId: string): Promise<void> {
+    const conversation = await this.deps.store.getConversation(conversationId);
+    const candidate = conversation && (await this.deps.store.getCandidate(conversation.candidateId));
+    if (!conversation || !candidate || conversation.mode !== 'bot' || candidate.optedOut) return;
+    const ctx = turnFor(conversation, candidate, this.deps.clock.now(), this.deps.log);
+    const acted = (await settleDraft(ctx, this.deps.interview())) || expireHold(ctx);
+    if (!acted) {
+      const later = dueTime(conversation);
+      if (later !== undefined && later > ctx.now.getTime()) this.arm(conversationId, later);
+      return;
+    }
+    if (!(await this.commit(ctx, conversation, candidate.stage))) throw new ConcurrencyError('Conversation', conversationId, conversation.version);
   }
 
   /** Commit the run's changes if the conversation is still the one it read. False on a conflict. */
