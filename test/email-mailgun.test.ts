@@ -71,4 +71,15 @@ describe('email in through Mailgun routes', () => {
     // In the candidate's thread: rooted at the mail Mailgun posted.
     expect([reply.parsed.references ?? []].flat()[0]).toBe('<signed-1@x>');
   }, 90_000);
+
+  it('the same address is the same candidate, on email and on another channel that knows the address', async () => {
+    await fetch(`${app.url}${PATH}`, { method: 'POST', body: form(mime('Same.Person@Candidate.example', 'same-1@x', 'hi'), KEY) });
+    const byEmail = await conversationOf('same.person@candidate.example');
+    expect(byEmail).toBeDefined();
+    // A Teams user's profile carries their address (Teams is the next channel; its adapter is not needed to store a message).
+    const { conversationId } = await app.parley.engine.receive({ ref: { channel: 'teams', externalId: '29:1a2b3c' }, providerMessageId: 'teams-1', sender: { id: '29:1a2b3c', email: 'same.person@candidate.example' }, kind: 'text', text: 'hello', receivedAt: new Date() });
+    const onTeams = await app.parley.store.getConversation(conversationId);
+    expect(onTeams?.id).not.toBe(byEmail!.id);
+    expect(onTeams?.candidateId).toBe(byEmail!.candidateId);
+  }, 90_000);
 });

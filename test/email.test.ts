@@ -304,6 +304,11 @@ const ok = requireDovecot();
     await imap?.stop();
   });
 
+  const count = async (folder: string) => {
+    const status = await mailbox.status(folder, { messages: true });
+    return status ? status.messages : undefined;
+  };
+
   it(
     'is read on start, answered, and moved to IMAP_PROCESSED_FOLDER (not deleted)',
     async () => {
@@ -311,8 +316,8 @@ const ok = requireDovecot();
       await mailbox.append('INBOX', Buffer.from(raw));
       app = await startParley({ EMAIL_FROM: `Acme Jobs <${MAILBOX}>`, SMTP_URL: smtp.url, IMAP_URL: imap.url, IMAP_PROCESSED_FOLDER: 'Parley-Done', IMAP_POLL_SEC: '5' });
       await smtp.waitFor((m) => m.to.includes('early@candidate.example') && /agree to continue/.test(m.parsed.text ?? ''), 1, TIMEOUT);
-      await eventually(async () => (await mailbox.status('Parley-Done', { messages: true })).messages === 1, 'the mail moved', TIMEOUT);
-      expect((await mailbox.status('INBOX', { messages: true })).messages).toBe(0);
+      await eventually(async () => (await count('Parley-Done')) === 1, 'the mail moved', TIMEOUT);
+      expect(await count('INBOX')).toBe(0);
       const lock = await mailbox.getMailboxLock('Parley-Done');
       try {
         const moved = await mailbox.fetchOne('1', { source: true, flags: true });

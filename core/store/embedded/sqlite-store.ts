@@ -104,10 +104,11 @@ export class SqliteStore implements Store {
       if (!candidate) throw new ParleyError(ErrorCodes.STORE, `Conversation ${conversation.id} has no candidate`);
       return { conversation, candidate, created: false };
     }
-    // The same person on another provider/channel (same phone) is the same candidate.
+    // The same person on another provider/channel (same phone, or same email address) is the same candidate.
     const byPhone = sender.phone ? (this.q.candidateByPhone.get(sender.phone) as Row | undefined) : undefined;
-    const candidate = byPhone ? reviveCandidate(byPhone.doc) : newCandidate(sender, now);
-    if (!byPhone) this.writeCandidate(candidate);
+    const known = byPhone ?? (sender.email ? (this.q.candidateByEmail.get(sender.email) as Row | undefined) : undefined);
+    const candidate = known ? reviveCandidate(known.doc) : newCandidate(sender, now);
+    if (!known) this.writeCandidate(candidate);
     const conversation = newConversation(ref, candidate.id, now);
     conversation.stage = candidate.stage;
     this.writeConversation(conversation);

@@ -18,6 +18,7 @@ export function prepareStatements(db: Database.Database) {
     countByStage: db.prepare('SELECT stage, COUNT(*) AS n FROM candidates GROUP BY stage'),
     candidateById: db.prepare('SELECT doc FROM candidates WHERE id = ?'),
     candidateByPhone: db.prepare('SELECT doc FROM candidates WHERE phone = ? ORDER BY created_at LIMIT 1'),
+    candidateByEmail: db.prepare('SELECT doc FROM candidates WHERE lower(email) = lower(?) ORDER BY created_at LIMIT 1'),
     allCandidates: db.prepare('SELECT doc FROM candidates ORDER BY created_at'),
     upsertCandidate: db.prepare(
       `INSERT INTO candidates (id, phone, email, stage, created_at, doc) VALUES (?, ?, ?, ?, ?, ?)
