@@ -56,6 +56,13 @@ describe('email in through Mailgun routes', () => {
     expect(await conversationOf('replay@candidate.example')).toBeUndefined();
   });
 
+  it('ignores mail from its own address (a copy of a sent mail, a forwarding loop): no conversation, no reply', async () => {
+    const res = await fetch(`${app.url}${PATH}`, { method: 'POST', body: form(mime('jobs+r0123456789abcdef01234567@acme.example', 'own-1@x', 'hi'), KEY) });
+    expect(res.status).toBe(200);
+    expect(await conversationOf('jobs+r0123456789abcdef01234567@acme.example')).toBeUndefined();
+    expect(await conversationOf('jobs@acme.example')).toBeUndefined();
+  });
+
   it('stores a signed mail once and answers it by email', async () => {
     const raw = mime('signed@candidate.example', 'signed-1@x', 'hi');
     const first = await fetch(`${app.url}${PATH}`, { method: 'POST', body: form(raw, KEY) });

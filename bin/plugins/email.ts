@@ -40,8 +40,10 @@ export const emailPlugin: PluginModule = {
     });
     registerVoiceChannel(ctx, channel);
     const emailRef = (externalId: string) => ({ channel: 'email' as const, externalId });
+    const replyAddress = c.EMAIL_REPLY_TO?.toLowerCase() ?? from;
     const ingest = new EmailIngest({
       threads,
+      ownAddresses: [from, replyAddress],
       attachmentsDir,
       receive: (inbound) => ctx.engine().receive(inbound),
       onHardBounce: async (externalId, detail) => {

@@ -8,10 +8,12 @@ import { parseMail, type InboundMail, type MailAttachment } from './parse.js';
 import type { EmailThreads } from './threads.js';
 
 /** What became of one inbound mail. */
-export type IngestOutcome = 'stored' | 'duplicate' | 'auto-reply' | 'bounce';
+export type IngestOutcome = 'stored' | 'duplicate' | 'auto-reply' | 'bounce' | 'own';
 
 export interface EmailIngestOptions {
   threads: EmailThreads;
+  /** Parley's own addresses (sender, reply mailbox): mail from them is never a candidate's (no mail loops). */
+  ownAddresses: string[];
   attachmentsDir: string;
   /** The engine's receive: resolves once the message is durable. */
   receive: (inbound: InboundMessageInput) => Promise<{ duplicate: boolean }>;
@@ -41,7 +43,16 @@ export class EmailIngest {
       await this.bounce(mail);
       return 'bounce';
     }
+    if (this.isOwn(mail.from)) {
+      this.opts.log.warn({ messageId: mail.messageId, from: mail.from }, 'mail from our own address ignored (no mail loops)');
+      return 'own';
+    }
     return this.message(mail);
+  }
+
+  private isOwn(address: string): boolean {
+    const base = address.replace(/\+[^@]*@/, '@');
+    return this.opts.ownAddresses.some((own) => own.replace(/\+[^@]*@/, '@') === base);
   }
 
   private async message(mail: Extract<InboundMail, { type: 'message' }>): Promise<IngestOutcome> {
