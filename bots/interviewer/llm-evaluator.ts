@@ -10,7 +10,7 @@ import { ErrorCodes, ParleyError, ProviderError, errorMessage } from '../../core
 import { AnswerEvaluationSchema, type AnswerEvaluation, type Question } from '../../core/interview/types.js';
 import type { EvaluationRequest, Evaluator, TokenUsage } from '../../core/ports/evaluator.js';
 import { backoffDelay } from '../../core/engine/backoff.js';
-import { nextRetryDelay } from '../../core/engine/retry.js';
+import { nextRetryDelay, parseRetryAfter } from '../../core/engine/retry.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { addUsage, usageFromMessage, type MessageUsageLike } from './pricing.js';
 import {
@@ -110,15 +110,7 @@ export function backoffDelayMs(retry: number, random: () => number, baseMs = 500
  * an HTTP date. Undefined when absent or unreadable.
  */
 export function retryAfterMs(headers: unknown, now: number): number | undefined {
-  if (!headers || typeof (headers as Headers).get !== 'function') return undefined;
-  const h = headers as Headers;
-  const ms = Number.parseFloat(h.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const raw = h.get('retry-after')?.trim();
-  if (!raw) return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Number.parseFloat(raw) * 1000;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return parseRetryAfter(headers, now);
 }
 
 /** Turns whatever a LangChain/OpenAI call threw into LlmOutputError or ProviderError. */

@@ -1,5 +1,6 @@
 import OpenAI, { APIError, toFile } from 'openai';
 import { ProviderError } from '../../core/domain/index.js';
+import { parseRetryAfter } from '../../core/engine/retry.js';
 import type { AudioInput, Transcriber, Transcript } from '../../core/ports/index.js';
 
 export interface OpenAiTranscriberOptions {
@@ -62,11 +63,11 @@ function segmentConfidence(avgLogprobs: number[]): number | undefined {
 
 function toProviderError(err: unknown): ProviderError {
   if (!(err instanceof APIError)) return new ProviderError('openai', err instanceof Error ? err.message : String(err), { cause: err });
-  const retryAfter = Number(err.headers?.get('retry-after'));
+  const retryAfter = parseRetryAfter(err.headers, Date.now());
   return new ProviderError('openai', err.message, {
     ...(err.status !== undefined ? { status: err.status } : {}),
     ...(err.code ? { providerCode: err.code } : {}),
-    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+    ...(retryAfter ? { retryAfterMs: retryAfter } : {}),
     cause: err,
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConcurrencyError, ProviderError } from '../domain/index.js';
-import { nextRetryDelay, retry } from './retry.js';
+import { nextRetryDelay, parseRetryAfter, retry } from './retry.js';
 
 const policy = { maxAttempts: 4, baseMs: 100, maxMs: 1000 };
 const random = () => 1;
@@ -59,5 +59,20 @@ describe('retry', () => {
     }, { policy: { ...policy, maxAttempts: Infinity }, random, active: () => running, sleep: async () => void (running = calls < 2) });
     await expect(stopped).rejects.toThrow('down');
     expect(calls).toBe(2);
+  });
+});
+
+describe('parseRetryAfter: one reading of a provider\'s wait', () => {
+  const now = Date.parse('2026-03-02T10:00:00Z');
+  it.each([
+    ['seconds', { 'retry-after': '3' }, 3000],
+    ['fractional seconds', { 'retry-after': '1.5' }, 1500],
+    ['milliseconds (OpenAI)', { 'retry-after-ms': '250', 'retry-after': '9' }, 250],
+    ['an HTTP date', { 'retry-after': 'Mon, 02 Mar 2026 10:00:05 GMT' }, 5000],
+    ['a date in the past', { 'retry-after': 'Mon, 02 Mar 2026 09:00:00 GMT' }, 0],
+    ['nothing', {}, undefined],
+    ['garbage', { 'retry-after': 'soon' }, undefined],
+  ])('%s', (_name, headers, expected) => {
+    expect(parseRetryAfter(new Headers(headers), now)).toBe(expected);
   });
 });

@@ -74,5 +74,24 @@ export async function retry<T>(work: (attempt: number) => Promise<T>, opts: Retr
   }
 }
 
+/**
+ * How long a server asked us to wait, read once for every provider: `retry-after-ms`, else
+ * `retry-after` in seconds or as an HTTP date. Undefined when absent or unreadable.
+ *
+ * @example
+ * parseRetryAfter(res.headers, Date.now()) // 'Retry-After: 3' -> 3000
+ */
+export function parseRetryAfter(headers: unknown, now: number): number | undefined {
+  if (!headers || typeof (headers as Headers).get !== 'function') return undefined;
+  const h = headers as Headers;
+  const ms = Number.parseFloat(h.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const raw = h.get('retry-after')?.trim();
+  if (!raw) return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw)) return Number.parseFloat(raw) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 /** Commits that lost a race to a concurrent write are re-run at once, a few times. */
 export const COMMIT_RETRY: BackoffPolicy = { maxAttempts: 5, baseMs: 0, maxMs: 0 };

@@ -1,5 +1,5 @@
 import { ProviderError } from '../../core/domain/index.js';
-import { retry, type BackoffPolicy } from '../../core/engine/index.js';
+import { parseRetryAfter, retry, type BackoffPolicy } from '../../core/engine/index.js';
 import type { Logger } from '../../core/ports/index.js';
 
 export interface SlackWebhookOptions {
@@ -53,10 +53,10 @@ export class SlackWebhook {
     }
     const body = await res.text().catch(() => '');
     if (res.ok) return;
-    const retryAfterSec = Number(res.headers.get('retry-after'));
+    const retryAfter = parseRetryAfter(res.headers, Date.now());
     throw new ProviderError('slack', `webhook answered ${res.status} ${body.slice(0, 200)}`.trim(), {
       status: res.status,
-      ...(retryAfterSec > 0 ? { retryAfterMs: retryAfterSec * 1000 } : {}),
+      ...(retryAfter ? { retryAfterMs: retryAfter } : {}),
     });
   }
 }

@@ -1,4 +1,5 @@
 import { ProviderError, type MediaRef, type OutboundMessage } from '../../../core/domain/index.js';
+import { parseRetryAfter } from '../../../core/engine/retry.js';
 import type { Clock, FetchedMedia, Logger, SendContext, SendResult } from '../../../core/ports/index.js';
 import { outsideWindow } from '../shared/capabilities.js';
 import type { WhatsAppProvider } from '../shared/provider.js';
@@ -111,14 +112,14 @@ async function toProviderError(res: Response, request: { method: string; payload
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: number; message?: string; error_data?: { details?: string } } };
   const code = body.error?.code;
   const message = `${res.status} ${body.error?.message ?? res.statusText}${body.error?.error_data?.details ? `: ${body.error.error_data.details}` : ''}${code ? ` (code ${code})` : ''}`;
-  const retryAfter = Number(res.headers.get('retry-after'));
+  const retryAfter = parseRetryAfter(res.headers, Date.now());
   const rateLimited = res.status === 429 || (code !== undefined && RATE_LIMITED.has(code));
   return new ProviderError('meta', message, {
     method: request.method,
     ...(request.payload !== undefined ? { payload: request.payload } : {}),
     status: rateLimited ? 429 : res.status,
     ...(code !== undefined ? { providerCode: String(code) } : {}),
-    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+    ...(retryAfter ? { retryAfterMs: retryAfter } : {}),
     permanent: !rateLimited && res.status < 500 && code !== REENGAGEMENT,
   });
 }
