@@ -1,0 +1,315 @@
+/**
+ * The whole product, as `npm start` wires it: `createParley` with every default plugin (interview,
+ * jobs, console, conversation, opt-out, voice, Telegram, WhatsApp, email), SQLite on disk, driven
+ * through its real entry points on loopback: Socket.IO web chat clients, and Telegram webhooks
+ * (secret header) answered through a fake Bot API. Printed next to, in the same run: the engine
+ * alone (bench/engine.bench.ts), a bare SQLite insert loop, and a bare express server that checks
+ * the webhook secret and inserts the update into SQLite (the ceiling of this design).
+ *
+ * Per inbound message: statement executions and `prepare()` calls (counted by patching the
+ * driver in this process, bench only), CPU ms (process CPU: the simulated clients run in this
+ * process too, so it is an upper bound), and peak RSS. Every loop is bounded.
+ *
+ * Two things differ from production: INTERVIEW_ANSWER_QUIET_MS=0, so an interview answer is
+ * graded at once instead of after the quiet period (a deliberate wait, not a cost); and Telegram's
+ * send limit (25/s, the Bot API's) is lifted for the run, since the fake has none and the figure
+ * is meant to be the product's own cost.
+ *
+ * Sizes: BENCH_FP_CLIENTS (web chat clients, 100), BENCH_FP_CHATS (Telegram chats, 50),
+ * BENCH_FP_UPDATES (webhook ingress updates, 1000); BENCH_SQL_DETAIL=1 prints the hottest statements.
+ */
+import Database from 'better-sqlite3';
+import express from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { createParley, type Parley } from '../bin/app.js';
+import { loadConfig } from '../bin/config.js';
+import type { WebchatClientToServer, WebchatServerToClient } from '../channels/webchat/index.js';
+import { silentLogger } from '../core/ports/index.js';
+import { telegramCapabilities } from '../channels/telegram/definition.js';
+import { FakeTelegramBotApi, telegramUpdate } from '../test/fakes/telegram-bot-api.js';
+import { engineLoop, ReplyCounter, scriptLine, sqliteCeiling } from './engine.bench.js';
+import { hottest, installSqlCounter, sqlCounts, uninstallSqlCounter } from './sql-counter.js';
+import { percentile, rssMb, type BenchResult } from './support.js';
+
+const STEPS = 8;
+const SECRET = 'bench-secret_0123456789';
+const WEBHOOK_CONCURRENCY = 32;
+
+type Client = Socket<WebchatServerToClient, WebchatClientToServer>;
+
+interface Window {
+  messages: number;
+  secs: number;
+  latencies: number[];
+  statements: number;
+  prepares: number;
+  cpuMs: number;
+  peakRss: number;
+  hot: string[];
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const clients = Number(process.env.BENCH_FP_CLIENTS ?? 100);
+  const chats = Number(process.env.BENCH_FP_CHATS ?? 50);
+  const updates = Number(process.env.BENCH_FP_UPDATES ?? 1000);
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-fp-'));
+  const sendLimit = telegramCapabilities.maxSendsPerSecond;
+  const fake = await FakeTelegramBotApi.start();
+  let app: Parley | undefined;
+  try {
+    const ceiling = sqliteCeiling(join(dir, 'ceiling.db'));
+    const bare = await bareExpressIngress(join(dir, 'bare.db'), updates);
+    const engine = await engineLoop(join(dir, 'engine.db'), clients, STEPS);
+    telegramCapabilities.maxSendsPerSecond = Infinity;
+    installSqlCounter({ detail: process.env.BENCH_SQL_DETAIL === '1' });
+    app = await startApp(join(dir, 'app'), fake);
+    const webchat = await webchatLoad(app, clients, STEPS);
+    const webchatLight = await webchatLoad(app, 4, 40);
+    const telegram = await telegramLoad(app, fake, chats, STEPS);
+    const ingress = await telegramIngress(app, updates);
+    const figures = (w: Window) => ({
+      messages: w.messages,
+      'msg/s': Math.round(w.messages / w.secs),
+      'p50 ms': percentile(w.latencies, 0.5).toFixed(2),
+      'p99 ms': percentile(w.latencies, 0.99).toFixed(2),
+      'cpu ms/msg': (w.cpuMs / w.messages).toFixed(2),
+      'stmts/msg': (w.statements / w.messages).toFixed(1),
+      'prepares/msg': (w.prepares / w.messages).toFixed(2),
+      'peak rss MB': w.peakRss,
+    });
+    const perSec = webchat.messages / webchat.secs;
+    if (webchat.hot.length) console.log(`hottest statements per inbound web chat message:\n${webchat.hot.join('\n')}`);
+    return [
+      { name: 'fp:sqlite-ceiling', metrics: { 'inserts/s': Math.round(ceiling) } },
+      { name: 'fp:bare-express+sqlite', metrics: { 'webhooks/s': Math.round(bare) } },
+      { name: 'fp:engine-only', goal: '>= 5000 msg/s', metrics: { candidates: clients, 'msg/s': Math.round(engine.perSec), 'p50 ms': engine.p50.toFixed(2), 'p99 ms': engine.p99.toFixed(2), 'vs ceiling': ratio(engine.perSec, ceiling) } },
+      {
+        name: 'fp:webchat',
+        goal: '>= 3000 msg/s, <= 15 stmts and 0 prepares per msg',
+        metrics: { clients, ...figures(webchat), 'vs engine': ratio(perSec, engine.perSec), 'vs ceiling': ratio(perSec, ceiling) },
+      },
+      { name: 'fp:webchat-light-load', goal: 'p99 < 10 ms', metrics: { clients: 4, ...figures(webchatLight) } },
+      { name: 'fp:telegram', metrics: { chats, ...figures(telegram) } },
+      {
+        name: 'fp:telegram-ingress',
+        goal: '>= 50% of bare express+sqlite',
+        metrics: { updates, 'accepted/s': Math.round(ingress.acceptedPerSec), 'processed/s': Math.round(ingress.processedPerSec), 'vs bare': ratio(ingress.acceptedPerSec, bare) },
+      },
+    ];
+  } finally {
+    await app?.stop();
+    telegramCapabilities.maxSendsPerSecond = sendLimit;
+    uninstallSqlCounter();
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}x`;
+}
+
+async function startApp(dataDir: string, fake: FakeTelegramBotApi): Promise<Parley> {
+  const config = loadConfig({
+    PORT: '1',
+    HOST: '127.0.0.1',
+    PARLEY_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    INTERVIEW_ANSWER_QUIET_MS: '0',
+    // Every simulated browser shares 127.0.0.1: lift the per-address limits (per-session ones stay).
+    WEBCHAT_IP_RATE_LIMIT: '100000',
+    WEBCHAT_NEW_SESSIONS_PER_IP: '100000',
+    SOCKET_MAX_CONNECTIONS_PER_IP: '100000',
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.url,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    PUBLIC_URL: 'https://parley.example.com',
+  });
+  const app = await createParley({ ...config, PORT: 0 }, { log: silentLogger });
+  await app.start();
+  return app;
+}
+
+/** Measure a window of load: wall time, statements, prepares, CPU and peak RSS around `load`. */
+async function measure(messages: number, load: (latencies: number[]) => Promise<void>): Promise<Window> {
+  const latencies: number[] = [];
+  let peakRss = rssMb();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb())), 50);
+  const sql0 = sqlCounts();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await load(latencies);
+  const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const sql1 = sqlCounts();
+  clearInterval(sampler);
+  latencies.sort((a, b) => a - b);
+  return {
+    messages,
+    secs,
+    latencies,
+    statements: sql1.statements - sql0.statements,
+    prepares: sql1.prepares - sql0.prepares,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRss: Math.max(peakRss, rssMb()),
+    hot: hottest(sql0, sql1, messages),
+  };
+}
+
+/**
+ * Replies per step of the script, from one calibration conversation: each step waits for the
+ * engine to be idle, then for the last reply to cross the loopback.
+ */
+async function calibrate(app: Parley, steps: number, say: (i: number) => Promise<void>, count: () => number): Promise<number[]> {
+  const replies: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const before = count();
+    await say(i);
+    await app.engine.idle();
+    await new Promise((r) => setTimeout(r, 100));
+    replies.push(count() - before);
+  }
+  return replies;
+}
+
+/** Closed loop: each chat sends a step, waits for every reply that step gets, then the next. */
+async function converse(chat: string, replies: number[], counter: ReplyCounter, say: (i: number) => Promise<void>, latencies: number[]): Promise<void> {
+  let expected = counter.count(chat);
+  for (let i = 0; i < replies.length; i++) {
+    const start = performance.now();
+    // The latency a candidate sees: until the turn's first reply.
+    const first = counter.atLeast(chat, expected + 1).then(() => performance.now() - start);
+    await say(i);
+    if (replies[i]) latencies.push(await first);
+    expected += replies[i] ?? 0;
+    await counter.atLeast(chat, expected);
+  }
+}
+
+async function webchatLoad(app: Parley, clients: number, steps: number): Promise<Window> {
+  const counter = new ReplyCounter();
+  const sockets = await Promise.all(Array.from({ length: clients + 1 }, (_, c) => connect(app.url, String(c), counter)));
+  const say = (socket: Client, c: number, i: number) =>
+    new Promise<void>((resolve) => socket.emit('message', { text: scriptLine(i), clientMessageId: `b${c}-${i}-${Date.now()}` }, () => resolve()));
+  try {
+    const calibration = sockets[clients] as Client;
+    const replies = await calibrate(app, steps, (i) => say(calibration, clients, i), () => counter.count(String(clients)));
+    return await measure(clients * steps, (latencies) => Promise.all(sockets.slice(0, clients).map((s, c) => converse(String(c), replies, counter, (i) => say(s, c, i), latencies))).then(() => undefined));
+  } finally {
+    sockets.forEach((s) => s.close());
+    await app.engine.idle();
+  }
+}
+
+function connect(url: string, chat: string, counter: ReplyCounter): Promise<Client> {
+  const socket: Client = io(`${url}/webchat`, { transports: ['websocket'], reconnection: false, forceNew: true });
+  socket.on('message', (m) => m.author !== 'candidate' && counter.add(chat));
+  return new Promise((resolve, reject) => {
+    socket.once('history', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+let nextUpdateId = 500_000_000;
+let nextChatId = 800_000_000;
+
+function postUpdate(url: string, chatId: number, text: string, messageId: number): Promise<number> {
+  const update = telegramUpdate('text', { updateId: nextUpdateId++, chatId, messageId, text });
+  return fetch(`${url}/webhooks/telegram`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    body: JSON.stringify(update),
+  }).then(async (res) => {
+    await res.arrayBuffer();
+    return res.status;
+  });
+}
+
+/** Counts the fake's successful sendMessage calls per chat (the fake records every call). */
+function countTelegramReplies(fake: FakeTelegramBotApi): ReplyCounter {
+  const counter = new ReplyCounter();
+  const calls = fake.calls;
+  const push = calls.push.bind(calls);
+  calls.push = (...items) => {
+    for (const c of items) if (c.method === 'sendMessage' && c.status === 200) counter.add(String(c.payload.chat_id));
+    return push(...items);
+  };
+  return counter;
+}
+
+async function telegramLoad(app: Parley, fake: FakeTelegramBotApi, chats: number, steps: number): Promise<Window> {
+  const counter = countTelegramReplies(fake);
+  const ids = Array.from({ length: chats + 1 }, () => nextChatId++);
+  const say = async (chatId: number, i: number) => {
+    const status = await postUpdate(app.url, chatId, scriptLine(i), i + 1);
+    if (status !== 200) throw new Error(`webhook answered ${status}`);
+  };
+  const calibration = ids[chats] as number;
+  const replies = await calibrate(app, steps, (i) => say(calibration, i), () => counter.count(String(calibration)));
+  const window = await measure(chats * steps, (latencies) => Promise.all(ids.slice(0, chats).map((id) => converse(String(id), replies, counter, (i) => say(id, i), latencies))).then(() => undefined));
+  await app.engine.idle();
+  return window;
+}
+
+/** Open loop: `WEBHOOK_CONCURRENCY` posters deliver `total` updates as fast as they are accepted. */
+async function postAll(url: string, total: number): Promise<number> {
+  let sent = 0;
+  const chatBase = nextChatId;
+  nextChatId += total;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: WEBHOOK_CONCURRENCY }, async () => {
+      while (sent < total) {
+        const n = sent++;
+        // One message per chat: every update opens a conversation and gets a turn.
+        const status = await postUpdate(url, chatBase + n, 'hi', 1);
+        if (status !== 200) throw new Error(`webhook answered ${status}`);
+      }
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
+}
+
+async function telegramIngress(app: Parley, total: number): Promise<{ acceptedPerSec: number; processedPerSec: number }> {
+  const t0 = performance.now();
+  const acceptedPerSec = await postAll(app.url, total);
+  await app.engine.idle();
+  return { acceptedPerSec, processedPerSec: total / ((performance.now() - t0) / 1000) };
+}
+
+/** The ceiling of this design: express checks the secret and inserts the update into SQLite. */
+async function bareExpressIngress(file: string, total: number): Promise<number> {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE updates (seq INTEGER PRIMARY KEY, update_id INTEGER UNIQUE, doc TEXT NOT NULL)');
+  const insert = db.prepare('INSERT OR IGNORE INTO updates (update_id, doc) VALUES (?, ?)');
+  const expected = Buffer.from(SECRET);
+  const web = express();
+  web.post('/webhooks/telegram', express.json({ limit: '1mb' }), (req, res) => {
+    const given = Buffer.from(req.get('x-telegram-bot-api-secret-token') ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      res.sendStatus(401);
+      return;
+    }
+    const body = req.body as { update_id?: number };
+    insert.run(body.update_id ?? null, JSON.stringify(body));
+    res.sendStatus(200);
+  });
+  const server: Server = createServer(web);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await postAll(`http://127.0.0.1:${port}`, total);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    db.close();
+  }
+}
