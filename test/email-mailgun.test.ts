@@ -90,3 +90,11 @@ describe('email in through Mailgun routes', () => {
     expect(onTeams?.candidateId).toBe(byEmail!.candidateId);
   }, 90_000);
 });
+
+describe('email settings', () => {
+  it('incomplete settings stop start-up with a message naming the missing one', async () => {
+    await expect(startParley({ EMAIL_FROM: 'Acme Jobs <jobs@acme.example>' })).rejects.toThrow(/SMTP_URL: required to enable email/);
+    await expect(startParley({ SMTP_URL: 'smtp://127.0.0.1:2525' })).rejects.toThrow(/EMAIL_FROM: required to enable email/);
+    await expect(startParley({ EMAIL_FROM: 'Acme <jobs@acme.example>', SMTP_HOST: 'smtp.acme.example', IMAP_HOST: 'imap.acme.example' })).rejects.toThrow(/IMAP_USER: required/);
+  });
+});
