@@ -105,7 +105,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     log.info({ plugin: plugin.name }, `${plugin.name}: ${plugin.summary ?? 'on'}`);
   }
 
-  const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine });
+  const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine, onError: errors.for('queue') });
   const engine = new Engine({
     store,
     queue: new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log, onError: errors.for('queue') }),

@@ -151,3 +151,32 @@ describe('an effect that fails after the commit', () => {
     expect(scheduled).toHaveLength(1);
   });
 });
+
+describe('a send the dispatcher could not record', () => {
+  it('reaches the error sink, stays queued, and goes out once on the next start', async () => {
+    let storeDown = false;
+    flow = await TestAdapter.start({
+      wrapStore: (raw) =>
+        new Proxy(raw, {
+          get(target, prop, receiver) {
+            if (prop !== 'updateMessage' || !storeDown) return Reflect.get(target, prop, receiver) as unknown;
+            return async () => {
+              throw new Error('SQLITE_IOERR: disk I/O error');
+            };
+          },
+        }),
+    });
+    await flow.send('hi').assertReply(GREETING).assertReply(CONSENT);
+    storeDown = true;
+    await flow.send('yes').assertNoReply();
+    expect(flow.errors.map((e) => [e.source, String(e.err)])).toEqual([['queue', 'Error: SQLITE_IOERR: disk I/O error']]);
+    const conversation = await flow.conversation();
+    const reply = (await flow.raw.listMessages(conversation.id)).at(-1)!;
+    expect([reply.direction, reply.status]).toEqual(['out', 'queued']);
+
+    storeDown = false;
+    await flow.engine.start();
+    await flow.assertReply(/What is your name/).assertNoReply();
+    expect((await flow.raw.getMessage(reply.id))?.status).toBe('sent');
+  });
+});

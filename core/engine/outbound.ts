@@ -28,6 +28,8 @@ export interface OutboundDeps {
   backoff?: BackoffPolicy;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Where an uncaught delivery error goes (the engine's `TurnErrorSink`); logged by default. */
+  onError?: (err: unknown, detail: { what: string }) => void;
 }
 
 interface SendProgress {
@@ -53,7 +55,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export class OutboundDispatcher {
   private readonly queue: InProcessKeyedQueue<string>;
   private readonly limiters = new Map<ChannelId, RateLimiter>();
-  private readonly deps: Required<Omit<OutboundDeps, 'backoff'>> & { backoff: BackoffPolicy };
+  private readonly deps: Required<Omit<OutboundDeps, 'backoff' | 'onError'>> & { backoff: BackoffPolicy };
 
   constructor(deps: OutboundDeps) {
     this.deps = {
@@ -63,7 +65,7 @@ export class OutboundDispatcher {
       ...deps,
       backoff: deps.backoff ?? DEFAULT_BACKOFF,
     };
-    this.queue = new InProcessKeyedQueue<string>({ concurrency: 64, log: deps.log });
+    this.queue = new InProcessKeyedQueue<string>({ concurrency: 64, log: deps.log, ...(deps.onError ? { onError: deps.onError } : {}) });
     this.queue.process((messageId) => this.deliver(messageId));
   }
 

@@ -68,7 +68,7 @@ export class TestAdapter {
     this.engine = new Engine({
       store: this.store,
       queue: new InProcessKeyedQueue<TurnJob>({ onError: sink.for('queue') }),
-      outbound: new OutboundDispatcher({ store: this.store, adapters, bus, clock, log: silentLogger, sleep: async () => {} }),
+      outbound: new OutboundDispatcher({ store: this.store, adapters, bus, clock, log: silentLogger, sleep: async () => {}, onError: sink.for('queue') }),
       adapters,
       bus,
       clock,
