@@ -46,6 +46,10 @@ export function installSqlCounter(opts: { detail?: boolean } = {}): void {
   restore.push(() => Object.assign(dbProto, { prepare, exec }));
   dbProto.prepare = function (this: Database.Database, sql: string) {
     counts.prepares++;
+    if (detailed) {
+      const key = `prepare: ${sql.replace(/\s+/g, ' ').slice(0, 71)}`;
+      counts.bySql.set(key, (counts.bySql.get(key) ?? 0) + 1);
+    }
     return prepare.call(this, sql);
   };
   dbProto.exec = function (this: Database.Database, sql: string) {
@@ -66,7 +70,7 @@ export function sqlCounts(): { statements: number; prepares: number; bySql: Map<
 }
 
 /** The hottest statements between two snapshots, per `perMessage` inbound messages. */
-export function hottest(before: SqlCounts, after: SqlCounts, messages: number, top = 12): string[] {
+export function hottest(before: SqlCounts, after: SqlCounts, messages: number, top = 40): string[] {
   return [...after.bySql]
     .map(([sql, n]) => [sql, n - (before.bySql.get(sql) ?? 0)] as const)
     .filter(([, n]) => n > 0)

@@ -64,14 +64,31 @@ const SAVE_COLUMNS = ['name', 'priority', 'next_run_at', 'type', 'repeat_interva
  * const agenda = new Agenda({ backend: new SqliteAgendaBackend(repo) });
  */
 export class SqliteJobRepository implements JobRepository {
+  /** Statements prepared once per SQL text (the scheduler polls and upserts on every message). */
+  private readonly prepared = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {}
+
+  /**
+   * The prepared statement for `sql`. Texts built from id lists vary with the list's length; the
+   * cache is emptied if it ever grows past a few hundred texts, so it stays bounded.
+   */
+  private sql(sql: string): Database.Statement {
+    let stmt = this.prepared.get(sql);
+    if (!stmt) {
+      if (this.prepared.size >= 256) this.prepared.clear();
+      stmt = this.db.prepare(sql);
+      this.prepared.set(sql, stmt);
+    }
+    return stmt;
+  }
 
   async connect(): Promise<void> {
     migrateModule(this.db, 'jobs', JOBS_MIGRATIONS);
   }
 
   async getJobById(id: string): Promise<JobParameters | null> {
-    const row = this.db.prepare('SELECT * FROM agenda_jobs WHERE id = ?').get(id) as JobRow | undefined;
+    const row = this.sql('SELECT * FROM agenda_jobs WHERE id = ?').get(id) as JobRow | undefined;
     return row ? toJob(row) : null;
   }
 
@@ -106,33 +123,33 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async getDistinctJobNames(): Promise<string[]> {
-    return (this.db.prepare('SELECT DISTINCT name FROM agenda_jobs ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+    return (this.sql('SELECT DISTINCT name FROM agenda_jobs ORDER BY name').all() as { name: string }[]).map((r) => r.name);
   }
 
   async getQueueSize(): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM agenda_jobs WHERE next_run_at < ?').get(Date.now()) as { n: number }).n;
+    return (this.sql('SELECT COUNT(*) AS n FROM agenda_jobs WHERE next_run_at < ?').get(Date.now()) as { n: number }).n;
   }
 
   async removeJobs(options: RemoveJobsOptions): Promise<number> {
     const filter = removeFilter(options);
     if (!filter) return 0;
-    return this.forEachMatch(filter, (ids) => this.db.prepare(`DELETE FROM agenda_jobs WHERE id IN (${marks(ids)})`).run(...ids).changes);
+    return this.forEachMatch(filter, (ids) => this.sql(`DELETE FROM agenda_jobs WHERE id IN (${marks(ids)})`).run(...ids).changes);
   }
 
   async disableJobs(options: RemoveJobsOptions): Promise<number> {
     const filter = removeFilter(options);
     if (!filter) return 0;
-    return this.forEachMatch(filter, (ids) => this.db.prepare(`UPDATE agenda_jobs SET disabled = 1 WHERE id IN (${marks(ids)})`).run(...ids).changes);
+    return this.forEachMatch(filter, (ids) => this.sql(`UPDATE agenda_jobs SET disabled = 1 WHERE id IN (${marks(ids)})`).run(...ids).changes);
   }
 
   async enableJobs(options: RemoveJobsOptions): Promise<number> {
     const filter = removeFilter(options);
     if (!filter) return 0;
-    return this.forEachMatch(filter, (ids) => this.db.prepare(`UPDATE agenda_jobs SET disabled = 0 WHERE id IN (${marks(ids)})`).run(...ids).changes);
+    return this.forEachMatch(filter, (ids) => this.sql(`UPDATE agenda_jobs SET disabled = 0 WHERE id IN (${marks(ids)})`).run(...ids).changes);
   }
 
   async purgeAllJobs(): Promise<number> {
-    return this.db.prepare('DELETE FROM agenda_jobs').run().changes;
+    return this.sql('DELETE FROM agenda_jobs').run().changes;
   }
 
   async saveJob<DATA = unknown>(job: JobParameters<DATA>, options: JobRepositoryOptions | undefined): Promise<JobParameters<DATA>> {
@@ -149,8 +166,8 @@ export class SqliteJobRepository implements JobRepository {
 
   async saveJobState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void> {
     if (!job._id) throw new Error('Cannot save job state without job ID');
-    const { changes } = this.db
-      .prepare(
+    const { changes } = this
+      .sql(
         `UPDATE agenda_jobs SET locked_at = ?, next_run_at = ?, last_run_at = ?, progress = ?, fail_reason = ?, fail_count = ?,
            failed_at = ?, last_finished_at = ?, last_modified_by = ? WHERE id = ? AND name = ?`,
       )
@@ -161,8 +178,8 @@ export class SqliteJobRepository implements JobRepository {
   async lockJob(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
     if (!job._id) return undefined;
     const next = ms(job.nextRunAt);
-    const row = this.db
-      .prepare(
+    const row = this
+      .sql(
         `UPDATE agenda_jobs SET locked_at = ?, last_modified_by = ?
          WHERE id = ? AND name = ? AND locked_at IS NULL AND disabled = 0 AND (? IS NULL OR next_run_at = ?) RETURNING *`,
       )
@@ -173,17 +190,17 @@ export class SqliteJobRepository implements JobRepository {
   async unlockJob(job: JobParameters): Promise<void> {
     if (!job._id) return;
     // A job mid-run has no nextRunAt: its lock stays until it finishes or the lock expires.
-    this.db.prepare('UPDATE agenda_jobs SET locked_at = NULL WHERE id = ? AND next_run_at IS NOT NULL').run(String(job._id));
+    this.sql('UPDATE agenda_jobs SET locked_at = NULL WHERE id = ? AND next_run_at IS NOT NULL').run(String(job._id));
   }
 
   async unlockJobs(jobIds: (JobId | string)[]): Promise<void> {
     const ids = jobIds.map(String);
-    if (ids.length) this.db.prepare(`UPDATE agenda_jobs SET locked_at = NULL WHERE id IN (${marks(ids)})`).run(...ids);
+    if (ids.length) this.sql(`UPDATE agenda_jobs SET locked_at = NULL WHERE id IN (${marks(ids)})`).run(...ids);
   }
 
   async getNextJobToRun(jobName: string, nextScanAt: Date, lockDeadline: Date, now: Date | undefined, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
-    const row = this.db
-      .prepare(
+    const row = this
+      .sql(
         `UPDATE agenda_jobs SET locked_at = ?, last_modified_by = ?
          WHERE id = (
            SELECT id FROM agenda_jobs
@@ -200,12 +217,12 @@ export class SqliteJobRepository implements JobRepository {
    * keep due times fixed on the domain clock when it jumps (see `DomainTimeline`).
    */
   async shiftPending(deltaMs: number): Promise<number> {
-    return this.db.prepare('UPDATE agenda_jobs SET next_run_at = next_run_at + ? WHERE next_run_at IS NOT NULL AND locked_at IS NULL').run(Math.round(deltaMs)).changes;
+    return this.sql('UPDATE agenda_jobs SET next_run_at = next_run_at + ? WHERE next_run_at IS NOT NULL AND locked_at IS NULL').run(Math.round(deltaMs)).changes;
   }
 
   private select(filter: SqlFilter, order: string): JobParameters[] {
     const sql = `SELECT * FROM agenda_jobs ${filter.where.length ? `WHERE ${filter.where.join(' AND ')}` : ''} ORDER BY ${order}`;
-    const jobs = (this.db.prepare(sql).all(...filter.args) as JobRow[]).map(toJob);
+    const jobs = (this.sql(sql).all(...filter.args) as JobRow[]).map(toJob);
     return filter.residual ? jobs.filter((j) => filter.residual?.(j.data) ?? true) : jobs;
   }
 
@@ -218,8 +235,8 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   private insert(props: Props, by: string | null, debounceStartedAt: Date | null = null): JobParameters {
-    const row = this.db
-      .prepare(
+    const row = this
+      .sql(
         `INSERT INTO agenda_jobs (id, ${SAVE_COLUMNS.join(', ')}, debounce_started_at, fail_reason, fail_count, failed_at)
          VALUES (?, ${marks(SAVE_COLUMNS)}, ?, ?, ?, ?) RETURNING *`,
       )
@@ -230,8 +247,8 @@ export class SqliteJobRepository implements JobRepository {
   private updateById(id: JobId, props: Props, by: string | null): JobParameters | undefined {
     const sets = SAVE_COLUMNS.map((c) => `${c} = ?`).join(', ');
     const failSets = ['fail_reason', 'fail_count', 'failed_at'].map((c) => `${c} = ?`).join(', ');
-    const row = this.db
-      .prepare(`UPDATE agenda_jobs SET ${sets}, ${failSets} WHERE id = ? AND name = ? RETURNING *`)
+    const row = this
+      .sql(`UPDATE agenda_jobs SET ${sets}, ${failSets} WHERE id = ? AND name = ? RETURNING *`)
       .get(...saveValues(props, by), props.failReason ?? null, props.failCount ?? null, ms(props.failedAt), String(id), props.name) as JobRow | undefined;
     return row ? toJob(row) : undefined;
   }
@@ -242,8 +259,8 @@ export class SqliteJobRepository implements JobRepository {
     const updates = SAVE_COLUMNS.filter((c) => c !== 'name' && c !== 'type')
       .map((c) => (c === 'next_run_at' && protect ? 'next_run_at = COALESCE(agenda_jobs.next_run_at, excluded.next_run_at)' : `${c} = excluded.${c}`))
       .join(', ');
-    const row = this.db
-      .prepare(`INSERT INTO agenda_jobs (id, ${SAVE_COLUMNS.join(', ')}) VALUES (?, ${marks(SAVE_COLUMNS)}) ON CONFLICT (name) WHERE type = 'single' DO UPDATE SET ${updates} RETURNING *`)
+    const row = this
+      .sql(`INSERT INTO agenda_jobs (id, ${SAVE_COLUMNS.join(', ')}) VALUES (?, ${marks(SAVE_COLUMNS)}) ON CONFLICT (name) WHERE type = 'single' DO UPDATE SET ${updates} RETURNING *`)
       .get(newId('job'), ...saveValues(props, by)) as JobRow;
     return toJob(row);
   }
@@ -269,7 +286,7 @@ export class SqliteJobRepository implements JobRepository {
     }
     const sets = SAVE_COLUMNS.filter((c) => c !== 'name').map((c) => `${c} = ?`).join(', ');
     const values = saveValues({ ...props, nextRunAt }, by).slice(1);
-    const row = this.db.prepare(`UPDATE agenda_jobs SET ${sets}, debounce_started_at = ? WHERE id = ? RETURNING *`).get(...values, ms(debounceStartedAt), String(existing._id)) as JobRow;
+    const row = this.sql(`UPDATE agenda_jobs SET ${sets}, debounce_started_at = ? WHERE id = ? RETURNING *`).get(...values, ms(debounceStartedAt), String(existing._id)) as JobRow;
     return toJob(row);
   }
 }

@@ -55,6 +55,8 @@ export class SqliteStore implements Store {
   private batch: Promise<void> = Promise.resolve();
   /** Commits the open group now (set while a group is open). */
   private flushGroup: (() => void) | undefined;
+  /** Statements whose SQL depends on the query's filters, prepared once per distinct SQL text. */
+  private readonly prepared = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -81,7 +83,7 @@ export class SqliteStore implements Store {
 
   /** Schema version of a module after migrations. */
   schemaVersion(module = 'core'): number {
-    return (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations WHERE module = ?').get(module) as { v: number }).v;
+    return (this.statement('SELECT MAX(version) AS v FROM schema_migrations WHERE module = ?').get(module) as { v: number }).v;
   }
 
   /**
@@ -174,7 +176,7 @@ export class SqliteStore implements Store {
     const sql =
       `SELECT doc FROM conversations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
       'ORDER BY last_activity_at DESC, id LIMIT ? OFFSET ?';
-    const rows = this.db.prepare(sql).all(...args, query.limit ?? 1000, query.offset ?? 0) as Row[];
+    const rows = this.statement(sql).all(...args, query.limit ?? 1000, query.offset ?? 0) as Row[];
     return rows.map((r) => reviveConversation(r.doc));
   }
 
@@ -269,7 +271,7 @@ export class SqliteStore implements Store {
       args.push(...query.types);
     }
     const sql = `SELECT doc FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, query.limit ?? 10_000) as Row[]).map((r) => reviveEvent(r.doc));
+    return (this.statement(sql).all(...args, query.limit ?? 10_000) as Row[]).map((r) => reviveEvent(r.doc));
   }
 
   async kvGet<T = unknown>(namespace: string, key: string): Promise<T | undefined> {
@@ -291,7 +293,20 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.statement('SELECT 1').get();
+  }
+
+  /**
+   * The prepared statement for `sql`, prepared on first use only. Filtered queries build their SQL
+   * from which filters are set, so the distinct texts are few (bounded by the filter combinations).
+   */
+  private statement(sql: string): Database.Statement {
+    let stmt = this.prepared.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.prepared.set(sql, stmt);
+    }
+    return stmt;
   }
 
   async close(): Promise<void> {
