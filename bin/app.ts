@@ -72,6 +72,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);
   // Read lazily (on scrape), after the engine exists.
   const metrics = createMetrics(() => engine.queueDepth());
+  errors.subscribe((r) => metrics.errors(r.source, r.outcome ?? 'recorded'));
   const plugins: Plugin[] = [];
   const app = createHttpApp({
     store,

@@ -3,7 +3,7 @@ import type { PluginModule } from '../bin/plugins/index.js';
 import { telegramPlugin } from '../bin/plugins/telegram.js';
 import type { TurnErrorReport } from '../core/engine/index.js';
 import { FakeTelegramBotApi, TelegramChat, startParleyWith } from './fakes/telegram-bot-api.js';
-import type { TestParley } from './support/harness.js';
+import { opsGet, type TestParley } from './support/harness.js';
 
 const SECRET = 'hr-errors-secret';
 const RECRUITER = 9102;
@@ -51,5 +51,8 @@ describe('an HR command that fails', () => {
     // The desk still answers the next command: the failure did not wedge it.
     await recruiter.ask('/help', /\/status/);
     expect(recruiter.replies.slice(before).filter((r) => /did not work/.test(r.text))).toHaveLength(1);
+    // Operations see it too.
+    const metrics = await (await opsGet(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/^parley_errors_total\{source="staff-command",outcome="told-user"\} 1$/m);
   });
 });
