@@ -15,12 +15,12 @@ const WHISPER = { task: 'transcribe', language: 'english', duration: 2.1, text: 
 const ANA = 'ana@candidate.example';
 let seq = 0;
 
-function mail(body: string, attachment?: Buffer): string {
-  const head = `From: Ana Lima <${ANA}>\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <voice-${++seq}@candidate.example>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
+function mail(body: string, attachment?: Buffer, type = 'audio/ogg; name="voice-note.ogg"', filename = 'voice-note.ogg', from = ANA): string {
+  const head = `From: Ana Lima <${from}>\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <voice-${++seq}@candidate.example>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
   if (!attachment) return `${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
   const b = 'Apple-Mail=_5E1C3F42-7A1B-4C8D-9E21-0F3B6A2D9C11';
   const base64 = attachment.toString('base64').replace(/.{76}/g, '$&\r\n');
-  return `${head}Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n${body}\r\n--${b}\r\nContent-Type: audio/ogg; name="voice-note.ogg"\r\nContent-Disposition: attachment; filename="voice-note.ogg"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64}\r\n--${b}--\r\n`;
+  return `${head}Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n${body}\r\n--${b}\r\nContent-Type: ${type}\r\nContent-Disposition: attachment; filename="${filename}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64}\r\n--${b}--\r\n`;
 }
 
 async function post(app: TestParley, raw: string): Promise<void> {
@@ -68,5 +68,17 @@ describe('voice notes by email', () => {
     expect(voice).toMatchObject({ text: 'My name is Ana Lima.', media: { mime: 'audio/ogg', sha256: createHash('sha256').update(OGG).digest('hex') } });
     expect(readFileSync(voice!.media!.storedPath!)).toEqual(OGG);
     expect(await app.parley.store.getCandidate(conversation!.candidateId)).toMatchObject({ name: 'Ana Lima' });
+  }, 120_000);
+
+  it('a PDF (a CV) is kept for the recruiter with the message, and the text is still the answer', async () => {
+    const cv = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const who = 'cv@candidate.example';
+    await post(app, mail('Hello, my CV is attached.', cv, 'application/pdf; name="Ana-Lima-CV.pdf"', 'Ana-Lima-CV.pdf', who));
+    await smtp.waitFor((m) => m.to.includes(who) && /agree to continue/.test(m.parsed.text ?? ''), 1, 60_000);
+    const conversation = await app.parley.store.findConversationByRef({ channel: 'email', externalId: who });
+    const [message] = (await app.parley.store.listMessages(conversation!.id)).filter((m) => m.direction === 'in');
+    expect(message).toMatchObject({ kind: 'text', text: 'Hello, my CV is attached.', media: { mime: 'application/pdf', size: cv.length } });
+    expect(message!.media!.storedPath).toContain(app.dataDir);
+    expect(readFileSync(message!.media!.storedPath!)).toEqual(cv);
   }, 120_000);
 });

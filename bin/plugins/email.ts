@@ -26,6 +26,8 @@ export const emailPlugin: PluginModule = {
     const log = ctx.log.child({ channel: 'email' });
     const threads = new EmailThreads(ctx.store);
     const attachmentsDir = join(c.dataDir, 'email-attachments');
+    // Under audio/: the retention job's sweep of old audio files covers the voice pipeline's inbox too.
+    const voiceDir = join(c.dataDir, 'audio', 'email-inbound');
     const templates = await emailTemplates(c);
     const channel = new EmailChannel({
       transport: nodemailer.createTransport(smtpOptions(c)),
@@ -35,7 +37,7 @@ export const emailPlugin: PluginModule = {
       publicUrl: c.publicUrl,
       templates,
       threads,
-      attachmentsDir,
+      voiceDir,
       log,
     });
     registerVoiceChannel(ctx, channel);
@@ -45,6 +47,7 @@ export const emailPlugin: PluginModule = {
       threads,
       ownAddresses: [from, replyAddress],
       attachmentsDir,
+      voiceDir,
       receive: (inbound) => ctx.engine().receive(inbound),
       onHardBounce: async (externalId, detail) => {
         const conversation = await ctx.store.findConversationByRef(emailRef(externalId));

@@ -18,8 +18,8 @@ export interface EmailChannelOptions {
   publicUrl: string;
   templates: EmailTemplates;
   threads: EmailThreads;
-  /** Where inbound attachments are kept (voice notes are fetched from here). */
-  attachmentsDir: string;
+  /** Where inbound audio attachments are kept until the voice pipeline fetches them. */
+  voiceDir: string;
   log: Logger;
 }
 
@@ -86,7 +86,7 @@ export class EmailChannel implements ChannelAdapter {
   async fetchMedia(_ref: ConversationRef, media: MediaRef): Promise<FetchedMedia> {
     const name = media.providerRef.replace(/^email-attachment:/, '');
     if (!/^[0-9a-f]{64}$/.test(name)) throw new ProviderError('email', `unknown attachment ${media.providerRef}`, { permanent: true });
-    return { data: await readFile(join(this.opts.attachmentsDir, name)), mime: media.mime ?? 'application/octet-stream' };
+    return { data: await readFile(join(this.opts.voiceDir, name)), mime: media.mime ?? 'application/octet-stream' };
   }
 
   async start(): Promise<void> {

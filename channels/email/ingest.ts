@@ -14,7 +14,10 @@ export interface EmailIngestOptions {
   threads: EmailThreads;
   /** Parley's own addresses (sender, reply mailbox): mail from them is never a candidate's (no mail loops). */
   ownAddresses: string[];
+  /** Where PDF and Word attachments are kept for the recruiter (the message links them: retention and erasure delete them). */
   attachmentsDir: string;
+  /** Where audio attachments wait for the voice pipeline (under `<data>/audio/`, so the retention sweep removes them). */
+  voiceDir: string;
   /** The engine's receive: resolves once the message is durable. */
   receive: (inbound: InboundMessageInput) => Promise<{ duplicate: boolean }>;
   /** A hard bounce for a conversation address: mark the candidate unreachable, tell the console. */
@@ -101,8 +104,9 @@ export class EmailIngest {
   /** Keep an attachment under its SHA-256 (the recruiter's copy; voice notes are fetched from it). */
   private async keep(a: MailAttachment): Promise<MediaRef> {
     const sha256 = createHash('sha256').update(a.data).digest('hex');
-    await mkdir(this.opts.attachmentsDir, { recursive: true, mode: 0o700 });
-    const path = join(this.opts.attachmentsDir, sha256);
+    const dir = a.mime.startsWith('audio/') ? this.opts.voiceDir : this.opts.attachmentsDir;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, sha256);
     await writeFile(path, a.data, { mode: 0o600 });
     return { providerRef: `email-attachment:${sha256}`, mime: a.mime, size: a.data.length, sha256, ...(a.mime.startsWith('audio/') ? {} : { storedPath: path }) };
   }
