@@ -98,3 +98,24 @@ describe('email settings', () => {
     await expect(startParley({ EMAIL_FROM: 'Acme <jobs@acme.example>', SMTP_HOST: 'smtp.acme.example', IMAP_HOST: 'imap.acme.example' })).rejects.toThrow(/IMAP_USER: required/);
   });
 });
+
+describe('DKIM', () => {
+  it('signs every mail when EMAIL_DKIM_* are set', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\\n');
+    const smtp = await startSmtpCapture();
+    const app = await startParley({ EMAIL_FROM: 'Acme Jobs <jobs@acme.example>', SMTP_URL: smtp.url, MAILGUN_SIGNING_KEY: KEY, EMAIL_DKIM_DOMAIN: 'acme.example', EMAIL_DKIM_SELECTOR: 'parley2026', EMAIL_DKIM_PRIVATE_KEY: pem });
+    try {
+      await fetch(`${app.url}${PATH}`, { method: 'POST', body: form(mime('dkim@candidate.example', 'dkim-1@x', 'hi'), KEY) });
+      const sent = await smtp.waitFor((m) => m.to.includes('dkim@candidate.example'), 1, 60_000);
+      const header = /^DKIM-Signature:(.*(?:\r?\n[ \t].*)*)/im.exec(sent.raw)?.[1]?.replace(/\s+/g, '') ?? '';
+      expect(header).toMatch(/(^|;)d=acme\.example;/);
+      expect(header).toMatch(/(^|;)s=parley2026;/);
+      expect(header).toMatch(/(^|;)b=[A-Za-z0-9+/=]{40,}/);
+    } finally {
+      await app.stop();
+      await smtp.stop();
+    }
+  }, 90_000);
+});
