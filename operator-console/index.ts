@@ -10,3 +10,4 @@ export { resolveJwtSecret, TokenService } from './auth/tokens.js';
 export { generatePassword, MIN_PASSWORD_LENGTH } from './auth/passwords.js';
 export { computeFunnel, type FunnelReport } from './analytics/funnel.js';
 export { RISK_LEVELS, type RiskLevel } from './views/risk.js';
+export { createPublicApi, PUBLIC_API_BASE, ApiKeyStore, API_SCOPES, signWebhook, assertPublicTarget, Webhooks, type ApiKey, type ApiScope, type PublicApi } from './api/index.js';

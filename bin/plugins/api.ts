@@ -1,0 +1,42 @@
+import { createPublicApi, resolveJwtSecret, SqliteOperatorStore } from '../../operator-console/index.js';
+import type { PluginModule } from './types.js';
+
+/**
+ * The public REST API v1 (/api/public/v1, spec at /api/v1/openapi.json, docs at /api/docs) with
+ * API keys and signed outbound webhooks. Always on; nothing is reachable without a key or token.
+ */
+export const apiPlugin: PluginModule = {
+  name: 'api',
+  async create(ctx) {
+    const { config } = ctx;
+    const api = createPublicApi({
+      store: ctx.store,
+      operators: new SqliteOperatorStore(ctx.store.database),
+      bus: ctx.bus,
+      app: ctx.app,
+      clock: ctx.clock,
+      log: ctx.log,
+      engine: () => ctx.engine(),
+      pendingPrompt: () => ctx.services.pendingPrompt,
+      banks: () => ctx.services.questionBanks?.(),
+      settings: {
+        jwtSecret: await resolveJwtSecret(config.CONSOLE_JWT_SECRET, config.dataDir, ctx.store),
+        rateLimitPerMin: config.API_RATE_LIMIT_PER_MIN,
+        webhooks: {
+          allowedHosts: new Set(config.WEBHOOK_ALLOWED_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+          retryHours: config.WEBHOOK_RETRY_HOURS,
+          retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+          pollMs: config.WEBHOOK_POLL_MS,
+          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        },
+      },
+    });
+    return {
+      name: 'api',
+      summary: `on at ${config.publicUrl}/api/public/v1 (docs at /api/docs)`,
+      start: () => api.start(),
+      stop: () => api.stop(),
+      health: () => ({ webhooks: api.health() }),
+    };
+  },
+};

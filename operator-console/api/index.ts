@@ -1,0 +1,130 @@
+import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import express, { type Express } from 'express';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Conversation, OutboundMessage } from '../../core/domain/index.js';
+import type { Engine } from '../../core/engine/index.js';
+import type { RoleBank } from '../../core/interview/index.js';
+import type { Clock, EventBus, Logger } from '../../core/ports/index.js';
+import type { SqliteStore } from '../../core/store/embedded/index.js';
+import { AuditTrail } from '../audit.js';
+import { AuthService } from '../auth/auth-service.js';
+import { AccountBackoff, LoginRateLimiter } from '../auth/rate-limit.js';
+import { TokenService } from '../auth/tokens.js';
+import type { OperatorStore } from '../store/types.js';
+import { TakeoverService } from '../takeover/takeover-service.js';
+import { AssessmentViews } from '../views/assessment-view.js';
+import { ConversationViews } from '../views/conversation-views.js';
+import { ApiKeyStore } from './keys.js';
+import { registerResources } from './resources.js';
+import { ApiRouter, KeyRateLimiter } from './router.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
+import { Webhooks, type WebhookSettings } from './webhooks.js';
+
+export { signWebhook, assertPublicTarget, Webhooks, type WebhookSettings } from './webhooks.js';
+export { API_SCOPES, ApiKeyStore, scopeCovers, type ApiKey, type ApiScope } from './keys.js';
+
+/** Where the public API's resources live (the console's private REST surface keeps /api/v1). */
+export const PUBLIC_API_BASE = '/api/public/v1';
+
+export interface PublicApiSettings {
+  /** The console's token secret: operator tokens work here too. */
+  jwtSecret: string;
+  /** Requests per minute per API key (and per operator). */
+  rateLimitPerMin: number;
+  webhooks: WebhookSettings;
+}
+
+export interface PublicApiDeps {
+  store: SqliteStore;
+  operators: OperatorStore;
+  bus: EventBus;
+  app: Express;
+  clock: Clock;
+  log: Logger;
+  engine: () => Pick<Engine, 'mutate' | 'send'>;
+  pendingPrompt: () => ((c: Conversation) => OutboundMessage | undefined) | undefined;
+  banks: () => ReadonlyMap<string, RoleBank> | undefined;
+  settings: PublicApiSettings;
+}
+
+export interface PublicApi {
+  keys: ApiKeyStore;
+  webhooks: Webhooks;
+  /** The generated OpenAPI 3.1 document. */
+  spec(): Record<string, unknown>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): Record<string, unknown>;
+}
+
+/**
+ * The public REST API v1 at /api/public/v1 (API keys or operator tokens, problem details,
+ * Idempotency-Key, ETags), its OpenAPI 3.1 document generated from the routes' zod schemas at
+ * /api/v1/openapi.json, and interactive docs (Swagger UI, served locally) at /api/docs.
+ */
+export function createPublicApi(deps: PublicApiDeps): PublicApi {
+  const { store, clock } = deps;
+  const log = deps.log.child({ module: 'api' });
+  const db = store.database;
+  const keys = new ApiKeyStore(db);
+  const audit = new AuditTrail({ store, bus: deps.bus, clock });
+  const auth = new AuthService({
+    operators: deps.operators,
+    tokens: new TokenService(deps.settings.jwtSecret, 3600, clock),
+    audit,
+    clock,
+    log,
+    // Sign-in is the console's; these are never used here.
+    limiter: new LoginRateLimiter(1, 1000),
+    ipLimiter: new LoginRateLimiter(1, 1000),
+    accountBackoff: new AccountBackoff(1, 1000),
+  });
+  const operatorName = (id: string): Promise<string | undefined> => ConversationViews.operatorNameIn(deps.operators, id);
+  const assessments = new AssessmentViews({ store, banks: deps.banks, operatorName });
+  const takeovers = new TakeoverService({ store, engine: deps.engine, audit, pendingPrompt: deps.pendingPrompt, operatorName });
+  const api = new ApiRouter({ keys, auth, db, limiter: new KeyRateLimiter(deps.settings.rateLimitPerMin), clock, log });
+  registerResources(api, { store, db, keys, operators: deps.operators, audit, bus: deps.bus, clock, takeovers, assessments, banks: deps.banks });
+  const webhooks = new Webhooks({ db, store, bus: deps.bus, clock, log, assessments, settings: deps.settings.webhooks });
+  registerWebhookRoutes(api, webhooks);
+
+  let doc: Record<string, unknown> | undefined;
+  const spec = (): Record<string, unknown> =>
+    (doc ??= new OpenApiGeneratorV31(api.registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: { title: 'Parley API', version: '1.0.0', description: 'Candidates, conversations, assessments, webhooks and API keys. Errors are RFC 9457 problem details.' },
+      servers: [{ url: PUBLIC_API_BASE }],
+    }) as unknown as Record<string, unknown>);
+
+  deps.app.get(['/api/v1/openapi.json', `${PUBLIC_API_BASE}/openapi.json`], (_req, res) => {
+    res.json(spec());
+  });
+  mountDocs(deps.app);
+  deps.app.use(PUBLIC_API_BASE, api.router);
+  return {
+    keys,
+    webhooks,
+    spec,
+    start: async () => webhooks.start(),
+    stop: () => webhooks.stop(),
+    health: () => webhooks.health(),
+  };
+}
+
+const DOCS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Parley API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
+<body><div id="docs"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script></body></html>`;
+const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#docs', deepLinking: true, persistAuthorization: false });`;
+
+/** Swagger UI from the installed swagger-ui-dist (no CDN) at /api/docs. */
+function mountDocs(app: Express): void {
+  const require = createRequire(import.meta.url);
+  const dist = dirname(require.resolve('swagger-ui-dist/package.json'));
+  const headers = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'" };
+  app.get('/api/docs', (_req, res) => res.set(headers).type('html').send(DOCS_HTML));
+  app.get('/api/docs/init.js', (_req, res) => res.set(headers).type('application/javascript').send(DOCS_INIT));
+  app.use('/api/docs/assets', express.static(join(dist), { index: false, fallthrough: false }));
+}

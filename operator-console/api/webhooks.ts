@@ -1,0 +1,462 @@
+import type Database from 'better-sqlite3';
+import { createHmac, randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { newId, ValidationError, type DomainEvent } from '../../core/domain/index.js';
+import type { Clock, EventBus, Logger, Store } from '../../core/ports/index.js';
+import { reviveEvent } from '../../core/store/index.js';
+import type { AssessmentViews } from '../views/assessment-view.js';
+import { WEBHOOK_EVENTS, type WebhookEventType } from './schemas.js';
+
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  secret: string;
+  active: boolean;
+  description?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: Date;
+  lastStatusCode?: number;
+  lastError?: string;
+  createdAt: Date;
+  deliveredAt?: Date;
+}
+
+interface SubRow {
+  id: string;
+  url: string;
+  events: string;
+  secret: string;
+  active: number;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+interface DeliveryRow {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  status: WebhookDelivery['status'];
+  attempts: number;
+  next_attempt_at: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+/** `Parley-Signature: t=<unix>,v1=<hex>`: HMAC-SHA256 over `t + "." + body`. */
+export function signWebhook(secret: string, body: string, unixSec: number): string {
+  return `t=${unixSec},v1=${createHmac('sha256', secret).update(`${unixSec}.${body}`).digest('hex')}`;
+}
+
+/** Which webhook event a persisted domain event becomes (undefined: none). */
+export function webhookTypeOf(e: DomainEvent): WebhookEventType | undefined {
+  switch (e.type) {
+    case 'ConversationStarted':
+      return 'candidate.created';
+    case 'OperatorAction':
+      return e.action === 'candidate-created' ? 'candidate.created' : undefined;
+    case 'CandidateStateChanged':
+      return 'candidate.stage_changed';
+    case 'InterviewCompleted':
+      return 'interview.completed';
+    case 'InterviewScheduled':
+      return 'interview.scheduled';
+    case 'FeedbackReceived':
+      return 'candidate.feedback';
+    case 'CandidateAtRisk':
+      return 'candidate.at_risk';
+    case 'HumanRequested':
+    case 'NeedsHumanFlagged':
+      return 'conversation.needs_human';
+    case 'OperatorTakeover':
+      return 'conversation.taken_over';
+    case 'OperatorHandback':
+      return 'conversation.handed_back';
+    default:
+      return undefined;
+  }
+}
+
+/** The core event types the outbox reads (the rest are skipped in SQL). */
+const SOURCE_TYPES = ['ConversationStarted', 'OperatorAction', 'CandidateStateChanged', 'InterviewCompleted', 'InterviewScheduled', 'FeedbackReceived', 'CandidateAtRisk', 'HumanRequested', 'NeedsHumanFlagged', 'OperatorTakeover', 'OperatorHandback'];
+
+const PRIVATE = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  PRIVATE.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['::ffff:0:0', 96],
+] as const)
+  PRIVATE.addSubnet(net, prefix, 'ipv6');
+
+/**
+ * SSRF guard: refuses a URL whose host is, or resolves to, a private, loopback, link-local or
+ * otherwise internal address, unless the host (or that address) is in `allowed`.
+ */
+export async function assertPublicTarget(url: string, allowed: ReadonlySet<string>): Promise<void> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ValidationError('The webhook URL is not a URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ValidationError('Webhook URLs are http or https');
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (allowed.has(host)) return;
+  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true }).catch(() => []);
+  if (addresses.length === 0) throw new ValidationError(`The webhook host ${host} does not resolve`);
+  for (const a of addresses) {
+    if (allowed.has(a.address)) continue;
+    if (PRIVATE.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4')) throw new ValidationError(`The webhook target ${host} is a private, loopback or link-local address (${a.address}); allow it with WEBHOOK_ALLOWED_HOSTS`);
+  }
+}
+
+export interface WebhookSettings {
+  allowedHosts: ReadonlySet<string>;
+  retryHours: number;
+  retryBaseMs: number;
+  pollMs: number;
+  timeoutMs: number;
+}
+
+export interface WebhookDeps {
+  db: Database.Database;
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  assessments: AssessmentViews;
+  settings: WebhookSettings;
+}
+
+/**
+ * Signed outbound webhooks. The core's `events` table is the outbox's source: an event exists
+ * only once its change committed (it is written in the same transaction), so nothing is sent for
+ * a change that rolled back. The worker reads committed events past its cursor, writes one
+ * delivery per matching subscription and moves the cursor in one transaction, then delivers with
+ * at-least-once semantics (the event id is stable), exponential backoff for up to
+ * WEBHOOK_RETRY_HOURS, then `failed`. A crash at any point re-derives or re-sends on restart.
+ */
+export class Webhooks {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly deps: WebhookDeps) {}
+
+  // ---- subscriptions -------------------------------------------------------------------
+
+  async createSubscription(input: { url: string; events: WebhookEventType[]; description?: string; active: boolean }): Promise<WebhookSubscription> {
+    await assertPublicTarget(input.url, this.deps.settings.allowedHosts);
+    const now = this.deps.clock.now().getTime();
+    const id = newId('whs');
+    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const { db } = this.deps;
+    db.transaction(() => {
+      db.prepare('INSERT INTO webhook_subscriptions (id, url, events, secret, active, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        id,
+        input.url,
+        JSON.stringify([...new Set(input.events)]),
+        secret,
+        input.active ? 1 : 0,
+        input.description ?? null,
+        now,
+        now,
+      );
+    })();
+    return this.getSubscription(id) as WebhookSubscription;
+  }
+
+  async updateSubscription(id: string, patch: { url?: string; events?: WebhookEventType[]; description?: string; active?: boolean }): Promise<WebhookSubscription | undefined> {
+    const current = this.getSubscription(id);
+    if (!current) return undefined;
+    if (patch.url) await assertPublicTarget(patch.url, this.deps.settings.allowedHosts);
+    const next = { ...current, ...patch };
+    const { db } = this.deps;
+    db.transaction(() => {
+      db.prepare('UPDATE webhook_subscriptions SET url = ?, events = ?, active = ?, description = ?, updated_at = ? WHERE id = ?').run(
+        next.url,
+        JSON.stringify([...new Set(next.events)]),
+        next.active ? 1 : 0,
+        next.description ?? null,
+        this.deps.clock.now().getTime(),
+        id,
+      );
+    })();
+    return this.getSubscription(id);
+  }
+
+  deleteSubscription(id: string): boolean {
+    let changes = 0;
+    const { db } = this.deps;
+    db.transaction(() => {
+      changes = db.prepare('DELETE FROM webhook_subscriptions WHERE id = ?').run(id).changes;
+      db.prepare("UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted' WHERE subscription_id = ? AND status = 'pending'").run(id);
+    })();
+    return changes > 0;
+  }
+
+  getSubscription(id: string): WebhookSubscription | undefined {
+    const row = this.deps.db.prepare('SELECT * FROM webhook_subscriptions WHERE id = ?').get(id) as SubRow | undefined;
+    return row && reviveSub(row);
+  }
+
+  listSubscriptions(): WebhookSubscription[] {
+    return (this.deps.db.prepare('SELECT * FROM webhook_subscriptions ORDER BY created_at, id').all() as SubRow[]).map(reviveSub);
+  }
+
+  listDeliveries(subscriptionId: string, limit = 100): WebhookDelivery[] {
+    return (this.deps.db.prepare('SELECT * FROM webhook_deliveries WHERE subscription_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(subscriptionId, limit) as DeliveryRow[]).map(reviveDelivery);
+  }
+
+  getDelivery(id: string): WebhookDelivery | undefined {
+    const row = this.deps.db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+    return row && reviveDelivery(row);
+  }
+
+  /** Send a delivery again (same event id and body), now. */
+  resend(id: string): WebhookDelivery | undefined {
+    const { db } = this.deps;
+    let changes = 0;
+    db.transaction(() => {
+      changes = db.prepare("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, created_at = ? WHERE id = ?").run(this.deps.clock.now().getTime(), this.deps.clock.now().getTime(), id).changes;
+    })();
+    if (changes === 0) return undefined;
+    this.kick();
+    return this.getDelivery(id);
+  }
+
+  // ---- worker --------------------------------------------------------------------------
+
+  start(): void {
+    this.stopped = false;
+    this.unsubscribe = this.deps.bus.subscribe((e) => {
+      if (webhookTypeOf(e)) this.kick();
+    });
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Resolves once every committed event is turned into deliveries and no due delivery is left to try now. */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.running;
+      if (!this.running && !this.again) return;
+    }
+  }
+
+  health(): Record<string, unknown> {
+    const counts = this.deps.db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status').all() as { status: string; n: number }[];
+    return Object.fromEntries(counts.map((c) => [c.status, c.n]));
+  }
+
+  /** Run a pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.pass()
+      .catch((err: unknown) => this.deps.log.error({ err }, 'webhooks: pass failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else this.timer = setTimeout(() => this.kick(), this.deps.settings.pollMs);
+      });
+  }
+
+  private async pass(): Promise<void> {
+    while (!this.stopped && (await this.collect())) {
+      /* until the cursor reaches the last committed event */
+    }
+    await this.deliverDue();
+  }
+
+  /** Turn the next committed events into deliveries; true when there may be more. */
+  private async collect(): Promise<boolean> {
+    const { db } = this.deps;
+    // Inside an open group commit this connection would see uncommitted rows: wait for it.
+    for (let i = 0; db.inTransaction; i++) {
+      if (i > 100) return false;
+      await new Promise((r) => setImmediate(r));
+    }
+    const cursorRow = db.prepare('SELECT seq FROM webhook_cursor WHERE id = 1').get() as { seq: number } | undefined;
+    if (!cursorRow) {
+      // First start: history before webhooks existed is not replayed.
+      const max = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM events').get() as { m: number }).m;
+      db.transaction(() => db.prepare('INSERT OR IGNORE INTO webhook_cursor (id, seq) VALUES (1, ?)').run(max))();
+      return true;
+    }
+    const rows = db.prepare(`SELECT seq, doc FROM events WHERE seq > ? AND type IN (${SOURCE_TYPES.map(() => '?').join(',')}) ORDER BY seq LIMIT 200`).all(cursorRow.seq, ...SOURCE_TYPES) as { seq: number; doc: string }[];
+    if (rows.length === 0) return false;
+    const subs = this.listSubscriptions().filter((s) => s.active);
+    const planned: { sub: WebhookSubscription; event: DomainEvent; type: WebhookEventType; body: string }[] = [];
+    for (const row of rows) {
+      const event = reviveEvent(row.doc);
+      const type = webhookTypeOf(event);
+      if (!type) continue;
+      const targets = subs.filter((s) => s.events.includes(type) && s.createdAt.getTime() <= event.at.getTime());
+      if (targets.length === 0) continue;
+      const body = JSON.stringify({ id: event.id, type, createdAt: event.at.toISOString(), data: await this.payload(event) });
+      for (const sub of targets) planned.push({ sub, event, type, body });
+    }
+    const last = rows[rows.length - 1]?.seq as number;
+    const now = this.deps.clock.now().getTime();
+    db.transaction(() => {
+      // Another pass (another process on the same file) moved the cursor: its deliveries stand.
+      const moved = db.prepare('UPDATE webhook_cursor SET seq = ? WHERE id = 1 AND seq = ?').run(last, cursorRow.seq).changes === 0;
+      if (moved) return;
+      const insert = db.prepare("INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
+      for (const p of planned) insert.run(newId('whd'), p.sub.id, p.event.id, p.type, p.body, now, now);
+    })();
+    return rows.length === 200;
+  }
+
+  private async payload(e: DomainEvent): Promise<Record<string, unknown>> {
+    const { id: _id, type: _type, at: _at, ...fields } = e as DomainEvent & Record<string, unknown>;
+    const data: Record<string, unknown> = { ...fields };
+    if (e.type === 'FeedbackReceived') data['reward'] = Math.max(-1, Math.min(1, e.sentiment));
+    if (e.type === 'InterviewCompleted' && e.candidateId) {
+      data['assessment'] = await this.deps.assessments.forCandidate(e.candidateId).catch(() => undefined);
+    }
+    if ((e.type === 'ConversationStarted' || e.type === 'OperatorAction') && e.candidateId) {
+      const c = await this.deps.store.getCandidate(e.candidateId);
+      if (c) data['candidate'] = { id: c.id, name: c.name, email: c.email, phone: c.phone, role: c.role, stage: c.stage, createdAt: c.createdAt.toISOString() };
+      if (e.type === 'OperatorAction') delete data['details'];
+    }
+    return data;
+  }
+
+  private async deliverDue(): Promise<void> {
+    const { db } = this.deps;
+    const due = db.prepare("SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 50").all(this.deps.clock.now().getTime()) as DeliveryRow[];
+    await Promise.all(due.map((row) => this.attempt(reviveDelivery(row))));
+  }
+
+  private async attempt(d: WebhookDelivery): Promise<void> {
+    const sub = this.getSubscription(d.subscriptionId);
+    const { db, clock, settings } = this.deps;
+    if (!sub) return;
+    let code: number | undefined;
+    let error: string | undefined;
+    try {
+      await assertPublicTarget(sub.url, settings.allowedHosts);
+      const t = Math.floor(clock.now().getTime() / 1000);
+      const res = await fetch(sub.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(settings.timeoutMs),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Parley-Webhooks/1',
+          'parley-signature': signWebhook(sub.secret, d.body, t),
+          'parley-event-id': d.eventId,
+          'parley-event-type': d.eventType,
+          'parley-delivery-id': d.id,
+        },
+        body: d.body,
+      });
+      code = res.status;
+      await res.body?.cancel().catch(() => undefined);
+      if (code < 200 || code >= 300) error = `HTTP ${code}`;
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    const now = clock.now().getTime();
+    const attempts = d.attempts + 1;
+    db.transaction(() => {
+      if (!error) {
+        db.prepare("UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, last_status_code = ?, last_error = NULL, delivered_at = ? WHERE id = ?").run(attempts, code ?? null, now, d.id);
+        return;
+      }
+      const delay = Math.min(settings.retryBaseMs * 2 ** (attempts - 1), 3_600_000);
+      const next = now + delay * (0.8 + Math.random() * 0.4);
+      const expired = next - d.createdAt.getTime() > settings.retryHours * 3_600_000;
+      db.prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(
+        expired ? 'failed' : 'pending',
+        attempts,
+        code ?? null,
+        error.slice(0, 500),
+        Math.round(next),
+        d.id,
+      );
+    })();
+    if (error) this.deps.log.warn({ deliveryId: d.id, subscriptionId: sub.id, attempts, error }, 'webhooks: delivery attempt failed');
+  }
+}
+
+function reviveSub(row: SubRow): WebhookSubscription {
+  return {
+    id: row.id,
+    url: row.url,
+    events: (JSON.parse(row.events) as string[]).filter((e): e is WebhookEventType => (WEBHOOK_EVENTS as readonly string[]).includes(e)),
+    secret: row.secret,
+    active: row.active === 1,
+    ...(row.description !== null ? { description: row.description } : {}),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+function reviveDelivery(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    subscriptionId: row.subscription_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    body: row.body,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: new Date(row.next_attempt_at),
+    ...(row.last_status_code !== null ? { lastStatusCode: row.last_status_code } : {}),
+    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
+    createdAt: new Date(row.created_at),
+    ...(row.delivered_at !== null ? { deliveredAt: new Date(row.delivered_at) } : {}),
+  };
+}
