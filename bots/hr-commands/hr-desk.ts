@@ -60,6 +60,7 @@ const AlertsSchema = z.object({ on: z.boolean(), chatId: z.string() });
  */
 export class HrDesk {
   private readonly commands: Record<string, HrCommand>;
+  private readonly chats = new Map<string, string>();
 
   constructor(private readonly deps: HrDeskDeps) {
     this.commands = {
@@ -89,6 +90,7 @@ export class HrDesk {
     const actor: TakeoverActor = { id: operatorId, name: message.sender.displayName ?? 'A recruiter', role };
     const req: HrRequest = { userId: message.sender.id, role, chatId: message.ref.externalId, operatorId, actor };
     try {
+      await this.rememberChat(req);
       const cmd = parseCommand(message.text);
       if (cmd) return await this.dispatch(req, cmd);
       if (await this.answerChoice(req, message.text)) return;
@@ -124,8 +126,8 @@ export class HrDesk {
     if (!conversation || !operator?.startsWith(prefix) || !this.deps.users.has(operator.slice(prefix.length))) return;
     const [message, candidate] = await Promise.all([this.deps.store.getMessage(event.messageId), this.deps.store.getCandidate(conversation.candidateId)]);
     if (!message) return;
-    // In a private chat the chat id is the user id.
-    await this.deps.send(operator.slice(prefix.length), { text: relayText(candidate, message) }).catch((err: unknown) => {
+    const userId = operator.slice(prefix.length);
+    await this.deps.send(await this.chatOf(userId), { text: relayText(candidate, message) }).catch((err: unknown) => {
       this.deps.log.warn({ err: errorMessage(err), conversationId: conversation.id }, 'could not relay a candidate message to HR');
     });
   }
@@ -237,6 +239,23 @@ export class HrDesk {
     if (!cmd) return false;
     await this.dispatch(req, cmd);
     return true;
+  }
+
+  /**
+   * The chat an HR user last wrote from: relayed candidate messages go there. (A Telegram private
+   * chat's id is the user id; a Teams chat has its own conversation id.)
+   */
+  private async rememberChat(req: HrRequest): Promise<void> {
+    if (this.chats.get(req.userId) === req.chatId) return;
+    await this.deps.store.kvSet(KV, `chat:${req.userId}`, { chatId: req.chatId });
+    this.chats.set(req.userId, req.chatId);
+  }
+
+  private async chatOf(userId: string): Promise<string> {
+    const known = this.chats.get(userId);
+    if (known) return known;
+    const stored = z.object({ chatId: z.string() }).safeParse(await this.deps.store.kvGet(KV, `chat:${userId}`));
+    return stored.success ? stored.data.chatId : userId;
   }
 
   private async heldBy(operatorId: string): Promise<Conversation | undefined> {

@@ -44,7 +44,7 @@ export function httpStatusOf(err: unknown): number {
  * `ConversationRef.provider` (`meta`, `twilio`, `baileys`); `whatsapp` is the channel itself
  * (no provider configured for a reference).
  */
-export const PROVIDERS = ['telegram', 'meta', 'twilio', 'baileys', 'whatsapp', 'email', 'slack', 'openai', 'pocketsphinx'] as const;
+export const PROVIDERS = ['telegram', 'meta', 'twilio', 'baileys', 'whatsapp', 'email', 'slack', 'openai', 'pocketsphinx', 'teams'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** Keys whose values are personal data (message text, phone numbers, names, addresses). */
