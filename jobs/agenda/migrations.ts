@@ -40,4 +40,18 @@ export const JOBS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX agenda_jobs_key ON agenda_jobs(json_extract(data, '$.key'));
     `,
   },
+  {
+    version: 2,
+    name: 'indexes for the poll and the key look-up',
+    sql: `
+      -- The poll: the next due, unlocked job of a name, in due order (a partial index: the
+      -- thousands of waiting nudge jobs are not walked, nor sorted, every few seconds).
+      CREATE INDEX agenda_jobs_ready ON agenda_jobs(name, next_run_at, priority DESC) WHERE locked_at IS NULL AND disabled = 0;
+      -- Jobs whose lock may have expired (few: the running ones).
+      CREATE INDEX agenda_jobs_locked ON agenda_jobs(name, locked_at) WHERE locked_at IS NOT NULL;
+      -- Upserts and cancels by domain key, with the job name and in id order.
+      CREATE INDEX agenda_jobs_key_name ON agenda_jobs(json_extract(data, '$.key'), name, id);
+      DROP INDEX agenda_jobs_key;
+    `,
+  },
 ];

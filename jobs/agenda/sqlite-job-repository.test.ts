@@ -103,6 +103,22 @@ describe('SqliteJobRepository', () => {
     expect(await repo.getDistinctJobNames()).toEqual(['reminder']);
   });
 
+  it('the poll takes the earliest due job first, then the higher priority; expired locks oldest first', async () => {
+    const later = await repo.saveJob(job({ nextRunAt: T(5), priority: 10 }), undefined);
+    const low = await repo.saveJob(job({ nextRunAt: T(2), priority: 0 }), undefined);
+    const high = await repo.saveJob(job({ nextRunAt: T(2), priority: 5 }), undefined);
+    await repo.saveJob(job({ nextRunAt: T(1), disabled: true }), undefined);
+    await repo.saveJob(job({ name: 'other', nextRunAt: T(0) }), undefined);
+    const order = [];
+    for (let i = 0; i < 3; i++) order.push((await repo.getNextJobToRun('ping', T(10), T(-600), T(20 + i), undefined))?._id);
+    expect(order).toEqual([high._id, low._id, later._id]);
+    expect(await repo.getNextJobToRun('ping', T(10), T(-600), T(30), undefined)).toBeUndefined();
+    // Locks taken at T(20), T(21), T(22): with a deadline of T(21), the oldest expired lock first, then the next.
+    expect((await repo.getNextJobToRun('ping', T(10), T(21), T(40), undefined))?._id).toBe(high._id);
+    expect((await repo.getNextJobToRun('ping', T(10), T(21), T(41), undefined))?._id).toBe(low._id);
+    expect(await repo.getNextJobToRun('ping', T(10), T(21), T(42), undefined)).toBeUndefined();
+  });
+
   it('moves waiting jobs in one statement, leaving held and finished ones', async () => {
     const waiting = await repo.saveJob(job({ nextRunAt: T(100) }), undefined);
     const held = await repo.saveJob(job({ nextRunAt: T(0) }), undefined);

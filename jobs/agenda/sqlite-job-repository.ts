@@ -198,17 +198,29 @@ export class SqliteJobRepository implements JobRepository {
     if (ids.length) this.sql(`UPDATE agenda_jobs SET locked_at = NULL WHERE id IN (${marks(ids)})`).run(...ids);
   }
 
+  /**
+   * Find and lock the next job of `jobName` to run: the earliest due unlocked one, or one whose
+   * lock expired. Two indexed look-ups (see the jobs migrations), then an `UPDATE` that re-checks
+   * the same conditions, so a job another process locked meanwhile is not taken twice.
+   */
   async getNextJobToRun(jobName: string, nextScanAt: Date, lockDeadline: Date, now: Date | undefined, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
-    const row = this
-      .sql(
-        `UPDATE agenda_jobs SET locked_at = ?, last_modified_by = ?
-         WHERE id = (
-           SELECT id FROM agenda_jobs
-           WHERE name = ? AND disabled = 0 AND ((locked_at IS NULL AND next_run_at <= ?) OR locked_at <= ?)
-           ORDER BY next_run_at ASC NULLS LAST, priority DESC LIMIT 1
-         ) RETURNING *`,
-      )
-      .get((now ?? new Date()).getTime(), options?.lastModifiedBy ?? null, jobName, nextScanAt.getTime(), lockDeadline.getTime()) as JobRow | undefined;
+    type Candidate = { id: string; next_run_at: number | null; priority: number };
+    const due = this.sql(
+      `SELECT id, next_run_at, priority FROM agenda_jobs
+       WHERE name = ? AND locked_at IS NULL AND disabled = 0 AND next_run_at <= ?
+       ORDER BY next_run_at, priority DESC LIMIT 1`,
+    ).get(jobName, nextScanAt.getTime()) as Candidate | undefined;
+    const expired = this.sql(
+      `SELECT id, next_run_at, priority FROM agenda_jobs
+       WHERE name = ? AND locked_at IS NOT NULL AND locked_at <= ? AND disabled = 0
+       ORDER BY locked_at LIMIT 1`,
+    ).get(jobName, lockDeadline.getTime()) as Candidate | undefined;
+    const next = due && expired ? (runsFirst(expired, due) ? expired : due) : (due ?? expired);
+    if (!next) return undefined;
+    const row = this.sql(
+      `UPDATE agenda_jobs SET locked_at = ?, last_modified_by = ?
+       WHERE id = ? AND disabled = 0 AND ((locked_at IS NULL AND next_run_at <= ?) OR locked_at <= ?) RETURNING *`,
+    ).get((now ?? new Date()).getTime(), options?.lastModifiedBy ?? null, next.id, nextScanAt.getTime(), lockDeadline.getTime()) as JobRow | undefined;
     return row ? toJob(row) : undefined;
   }
 
@@ -220,14 +232,15 @@ export class SqliteJobRepository implements JobRepository {
     return this.sql('UPDATE agenda_jobs SET next_run_at = next_run_at + ? WHERE next_run_at IS NOT NULL AND locked_at IS NULL').run(Math.round(deltaMs)).changes;
   }
 
-  private select(filter: SqlFilter, order: string): JobParameters[] {
-    const sql = `SELECT * FROM agenda_jobs ${filter.where.length ? `WHERE ${filter.where.join(' AND ')}` : ''} ORDER BY ${order}`;
+  private select(filter: SqlFilter, order: string | undefined): JobParameters[] {
+    const sql = `SELECT * FROM agenda_jobs ${filter.where.length ? `WHERE ${filter.where.join(' AND ')}` : ''}${order ? ` ORDER BY ${order}` : ''}`;
     const jobs = (this.sql(sql).all(...filter.args) as JobRow[]).map(toJob);
     return filter.residual ? jobs.filter((j) => filter.residual?.(j.data) ?? true) : jobs;
   }
 
   private forEachMatch(filter: SqlFilter, apply: (ids: string[]) => number): number {
-    const ids = this.select(filter, 'id').map((j) => String(j._id));
+    // In no particular order: sorting every match would cost a temporary B-tree for nothing.
+    const ids = this.select(filter, undefined).map((j) => String(j._id));
     let changed = 0;
     // SQLite caps bound parameters per statement; 500 at a time stays well under it.
     for (let i = 0; i < ids.length; i += 500) changed += apply(ids.slice(i, i + 500));
@@ -289,6 +302,12 @@ export class SqliteJobRepository implements JobRepository {
     const row = this.sql(`UPDATE agenda_jobs SET ${sets}, debounce_started_at = ? WHERE id = ? RETURNING *`).get(...values, ms(debounceStartedAt), String(existing._id)) as JobRow;
     return toJob(row);
   }
+}
+
+/** Due order of the poll: earlier `next_run_at` first (none last), then higher priority. */
+function runsFirst(a: { next_run_at: number | null; priority: number }, b: { next_run_at: number | null; priority: number }): boolean {
+  if (a.next_run_at !== b.next_run_at) return b.next_run_at === null || (a.next_run_at !== null && a.next_run_at < b.next_run_at);
+  return a.priority > b.priority;
 }
 
 function saveValues(p: Props, by: string | null): (string | number | null)[] {

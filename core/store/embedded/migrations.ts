@@ -79,4 +79,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'indexes for per-conversation event look-ups and a candidate\'s latest conversation',
+    sql: `
+      -- A conversation's events of one type in order (the nudge-sent look-up of the nudge job and
+      -- of every candidate in the risk sweep): no scan of the type's events, no sort.
+      CREATE INDEX events_conversation_type ON events(conversation_id, type, seq);
+      -- A candidate's conversations, most recently active first (risk, console): no sort.
+      CREATE INDEX conversations_candidate_activity ON conversations(candidate_id, last_activity_at DESC, id);
+      DROP INDEX conversations_candidate;
+      -- The console list, most recently active first.
+      CREATE INDEX conversations_activity_id ON conversations(last_activity_at DESC, id);
+      DROP INDEX conversations_activity;
+    `,
+  },
 ];

@@ -261,10 +261,13 @@ export class SqliteStore implements Store {
   }
 
   async listEvents(query: EventQuery = {}): Promise<DomainEvent[]> {
+    // With a conversation or candidate, its own index leads: `+at` keeps the planner off the
+    // (type, at) index, which walks every event of the type since then and sorts them.
+    const scoped = query.conversationId !== undefined || query.candidateId !== undefined;
     const { where, args } = filters([
       ['conversation_id = ?', query.conversationId],
       ['candidate_id = ?', query.candidateId],
-      ['at > ?', query.after?.getTime()],
+      [scoped ? '+at > ?' : 'at > ?', query.after?.getTime()],
     ]);
     if (query.types?.length) {
       where.push(`type IN (${query.types.map(() => '?').join(',')})`);
