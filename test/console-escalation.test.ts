@@ -72,7 +72,8 @@ describe('auto-escalation to a human', () => {
     expect(notice.read).toBe(false);
     const row = await ana.waitFor('conversation:upsert', (s) => s.id === c.conversationId && s.needsHuman);
     expect(row.urgency).toBeGreaterThanOrEqual(1000);
-    await new Promise((r) => setTimeout(r, 300));
+    // Every turn, send and reaction to their events is done: a second alert would be stored by now.
+    await parley.engine.idle();
     // The turn's notifyOperators effect and the HumanRequested event are one alert.
     expect(await notificationsFor(c.conversationId, 'needs-human')).toHaveLength(1);
     const list = await api<{ conversations: { id: string }[] }>(url, token, '/conversations?filter=needs-human');

@@ -282,10 +282,12 @@ export class Engine {
    * asserting that nothing (more) was sent, instead of sleeping.
    */
   async idle(): Promise<void> {
-    while (this.queueDepth() > 0) {
+    do {
       await this.deps.queue.drain();
       await this.deps.outbound.drain();
-    }
+      // Reactions to the turn's events (notifications, alerts, relays) may queue more work.
+      await this.deps.bus.idle?.();
+    } while (this.queueDepth() > 0 || this.deps.bus.busy?.());
   }
 
   queueDepth(): number {

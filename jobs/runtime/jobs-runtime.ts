@@ -60,7 +60,8 @@ export class JobsRuntime {
   async start(): Promise<void> {
     await this.deps.scheduler.start();
     await this.ensureRecurring();
-    this.unsubscribe = this.deps.bus.subscribe((e) => void this.onEvent(e));
+    // Returned, not voided: the bus waits for it in `idle()`.
+    this.unsubscribe = this.deps.bus.subscribe((e) => this.onEvent(e));
   }
 
   async stop(): Promise<void> {

@@ -29,7 +29,11 @@ export class LiveFeed {
   constructor(private readonly deps: FeedDeps) {}
 
   start(bus: EventBus): void {
-    this.unsubscribe = bus.subscribe((event) => this.enqueue(event.type, () => this.handle(event)));
+    this.unsubscribe = bus.subscribe((event) => {
+      this.enqueue(event.type, () => this.handle(event));
+      // Returned so the bus's `idle()` (and `engine.idle()`) waits for the console's reaction.
+      return this.idle();
+    });
   }
 
   private enqueue(what: string, work: () => Promise<void>): void {
@@ -42,9 +46,13 @@ export class LiveFeed {
     await this.chain;
   }
 
-  /** Resolves when every event received so far has been handled (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.chain;
+  /** Resolves when every event received so far has been handled, follow-ups included (tests, shutdown). */
+  async idle(): Promise<void> {
+    let seen: Promise<void> | undefined;
+    while (seen !== this.chain) {
+      seen = this.chain;
+      await seen;
+    }
   }
 
   private async handle(e: DomainEvent): Promise<void> {
