@@ -25,7 +25,8 @@ export const telegramPlugin: PluginModule = {
       adapters: [telegram.channel],
       async start() {
         const desk = telegram.desk;
-        if (desk) unsubscribe = ctx.bus.subscribe((event) => void desk.onEvent(event));
+        // Returned, not voided: the bus waits for the relay in `idle()` and reports its failure.
+        if (desk) unsubscribe = ctx.bus.subscribe((event) => desk.onEvent(event));
         await telegram.channel.start();
       },
       async stop() {
