@@ -183,6 +183,35 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
     c.close();
   });
 
+  it('the nudge countdown restarts with every message without a job write per message, and moves earlier when the waiting job is later', async () => {
+    const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
+    const app = await boot(clock, { env: backendEnv() });
+    const c = await ChatClient.connect(app.url);
+    await c.ask('hi', /Do you agree to continue\?/);
+    const key = `nudge:${c.conversationId}`;
+    expect(await app.dueAt(key)).toEqual(new Date('2026-03-02T11:00:00Z'));
+    clock.advance(1 * H);
+    await c.ask('yes', /What is your name\?/);
+    // The job waiting for 11:00 is left there (it is earlier than 12:00, the new due time).
+    expect(await app.dueAt(key)).toEqual(new Date('2026-03-02T11:00:00Z'));
+    clock.advance(1 * H + MIN);
+    // At 11:01 the job runs, sees the message of 10:00 and waits until 12:00: no nudge yet.
+    await eventually(async () => (await app.dueAt(key))?.getTime() === Date.parse('2026-03-02T12:00:00Z'), 'the nudge to wait for 12:00');
+    await caughtUp(app, clock);
+    expect(c.received.filter((m) => /still there/.test(m.text))).toHaveLength(0);
+    clock.advance(1 * H);
+    await c.waitForBot(/^Are you still there\?[\s\S]*What is your name\?/);
+    // After the first nudge the job waits 24 h for the second; an answer needs a new countdown of 2 h.
+    await eventually(async () => (await app.dueAt(key))?.getTime() === Date.parse('2026-03-03T12:01:00Z'), 'the second nudge to be scheduled');
+    await c.ask('Ana Lima', /Which role/);
+    expect(await app.dueAt(key)).toEqual(new Date(clock.now().getTime() + 2 * H));
+    const mark = c.received.length;
+    clock.advance(2 * H);
+    await c.waitForBot(/^Are you still there\?[\s\S]*Which role/, { from: mark });
+    expect((await app.events('NudgeSent', c.conversationId)).map((e) => e.type === 'NudgeSent' && e.attempt)).toEqual([1, 1]);
+    c.close();
+  });
+
   it('sends interview reminders 24 h and 1 h before, in the candidate\'s time zone; rescheduling moves them, STOP cancels them', async () => {
     const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
     const app = await boot(clock, { env: backendEnv() });

@@ -109,11 +109,12 @@ describe(`query plans at ${ROWS.toLocaleString('en')} rows`, () => {
     await expectIndexedPlans(() => repo.getNextJobToRun(NUDGE_JOB, new Date(NOW + 5000), new Date(NOW - 600_000), new Date(NOW), undefined));
   });
 
-  it("re-arming a conversation's nudge (upsert by key) and cancelling it (by key) use an index, no sort", async () => {
+  it("re-arming a conversation's nudge (due time, upsert by key) and cancelling it (by key) use an index, no sort", async () => {
     const key = nudgeKey(conversationId);
     const data = { conversationId, key };
     await expectIndexedPlans(() => repo.saveJob({ name: NUDGE_JOB, priority: 0, nextRunAt: new Date(NOW + DAY), type: 'normal', data, unique: { 'data.key': key } }, undefined));
     await expectIndexedPlans(() => repo.saveJob({ name: NUDGE_JOB, priority: 0, nextRunAt: new Date(NOW + 2 * DAY), type: 'normal', data, unique: { 'data.key': key } }, undefined));
+    await expectIndexedPlans(() => repo.queryJobs({ data: { key } }));
     await expectIndexedPlans(() => repo.removeJobs({ data: { key } }));
   });
 

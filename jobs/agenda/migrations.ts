@@ -49,8 +49,8 @@ export const JOBS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX agenda_jobs_ready ON agenda_jobs(name, next_run_at, priority DESC) WHERE locked_at IS NULL AND disabled = 0;
       -- Jobs whose lock may have expired (few: the running ones).
       CREATE INDEX agenda_jobs_locked ON agenda_jobs(name, locked_at) WHERE locked_at IS NOT NULL;
-      -- Upserts and cancels by domain key, with the job name and in id order.
-      CREATE INDEX agenda_jobs_key_name ON agenda_jobs(json_extract(data, '$.key'), name, id);
+      -- Due times, upserts and cancels by domain key; in Agenda's default order (latest first).
+      CREATE INDEX agenda_jobs_key_due ON agenda_jobs(json_extract(data, '$.key'), next_run_at DESC, last_run_at DESC);
       DROP INDEX agenda_jobs_key;
     `,
   },

@@ -280,7 +280,8 @@ export class SqliteJobRepository implements JobRepository {
 
   private upsertUnique(props: Props, unique: Record<string, unknown>, opts: UniqueOpts | undefined, by: string | null): JobParameters {
     const filter = uniqueFilter(props.name, unique);
-    const existing = this.select(filter, 'id')[0];
+    // One job per key: no order needed (and none means no sort).
+    const existing = this.select(filter, undefined)[0];
     const debounce = opts?.debounce;
     const now = Date.now();
     if (!existing) {

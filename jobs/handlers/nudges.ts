@@ -9,16 +9,25 @@ export const nudgeKey = (conversationId: string): string => `nudge:${conversatio
 /**
  * (Re)start a conversation's nudge countdown after the candidate wrote; stop it when the
  * conversation no longer waits on them (intake done, interview over, recruiter in charge).
+ *
+ * Not a write per message: a nudge already waiting to run no later than this one is left where it
+ * is. When it runs, the job re-reads the conversation and, the candidate having written since,
+ * waits until the real due time (`decideNudge` anchors on the last candidate message), so the
+ * countdown still restarts with every message; it just costs one wake-up per nudge delay instead of
+ * a job write per message. Likewise nothing is cancelled when nothing waits: a run in progress
+ * re-checks the same conditions and stops by itself.
  */
 export async function armNudge(deps: JobsDeps, conversationId: string, lastCandidateAt: Date): Promise<void> {
   const conversation = await deps.store.getConversation(conversationId);
   const candidate = conversation && (await deps.store.getCandidate(conversation.candidateId));
   const key = nudgeKey(conversationId);
+  const due = deps.scheduler.dueAt ? await deps.scheduler.dueAt(key) : null;
   if (!conversation || !candidate || candidate.optedOut || conversation.mode === 'human' || !deps.settings.nudges.stages.includes(candidate.stage)) {
-    await deps.scheduler.cancel(key);
+    if (due !== undefined) await deps.scheduler.cancel(key);
     return;
   }
   const runAt = new Date(lastCandidateAt.getTime() + nudgeDelay(deps.settings.nudges, 1));
+  if (due && due.getTime() <= runAt.getTime()) return;
   await deps.scheduler.schedule({ name: NUDGE_JOB, key, runAt, data: { conversationId } });
 }
 
