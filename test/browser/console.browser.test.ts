@@ -136,7 +136,9 @@ describeBrowser('operator console in Chromium', () => {
     app.parley.io.of('/console').disconnectSockets();
     await page.locator('#connection-status', { hasText: /Reconnecting|Offline/ }).waitFor();
     await candidate.ask('Are you still there?', /./);
-    await new Promise((r) => setTimeout(r, 500));
+    // The server has pushed everything about that turn (the console feed included): a page that
+    // still got it would show it now.
+    await app.parley.engine.idle();
     expect(await page.locator('#transcript .msg--candidate', { hasText: 'Are you still there?' }).count()).toBe(0);
 
     await context.setOffline(false);
