@@ -95,7 +95,7 @@ export class FakeBotFramework {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** The next connector calls fail with these statuses and headers, in order. */
+  /** The next message activities sent to the connector fail with this status and headers (typing goes through). */
   failNext(status: number, headers: Record<string, string> = {}, times = 1): void {
     for (let i = 0; i < times; i++) this.failures.push({ status, headers });
   }
@@ -243,9 +243,10 @@ export class FakeBotFramework {
       if (form.get('client_id') !== this.appId || form.get('client_secret') !== this.appPassword) return json(401, { error: 'invalid_client' });
       return json(200, { token_type: 'Bearer', expires_in: 3600, access_token: `bot-token-${this.tokenRequests.length}` });
     }
-    if (url.pathname.startsWith('/files/')) {
+    const filePath = url.pathname.replace(/^\/connector\//, '/');
+    if (filePath.startsWith('/files/')) {
       this.fileRequests.push({ path: url.pathname, authorization: req.headers.authorization });
-      const file = this.files.get(decodeURIComponent(url.pathname.slice('/files/'.length)));
+      const file = this.files.get(decodeURIComponent(filePath.slice('/files/'.length)));
       if (!file) return json(404, { error: 'not found' });
       res.writeHead(200, { 'content-type': file.mime });
       res.end(file.data);
@@ -259,9 +260,9 @@ export class FakeBotFramework {
     }
     const activities = /^\/connector\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
     if (activities && req.method === 'POST') {
-      const failure = this.failures.shift();
-      const status = failure?.status ?? 200;
       const activity = JSON.parse(body || '{}') as RecordedActivity['activity'];
+      const failure = activity.type === 'message' ? this.failures.shift() : undefined;
+      const status = failure?.status ?? 200;
       const id = `act-out-${++this.seq}`;
       if (status < 300) activity.id = id;
       this.sent.push({ conversationId: decodeURIComponent(activities[1] ?? ''), ...(activities[2] ? { replyToId: decodeURIComponent(activities[2]) } : {}), activity, authorization: req.headers.authorization, status, at: Date.now() });
