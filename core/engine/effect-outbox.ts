@@ -60,6 +60,11 @@ export class EffectOutbox {
     return this.draining;
   }
 
+  /** Resolves when a drain in progress (if any) has finished: shutdown waits for it. */
+  async settled(): Promise<void> {
+    await this.draining;
+  }
+
   private async drainOnce(all: boolean): Promise<number> {
     let done = 0;
     let entries: { key: string; value: unknown }[];

@@ -273,6 +273,7 @@ export class Engine {
   async drain(): Promise<void> {
     this.accepting = false;
     clearInterval(this.outboxTimer);
+    await this.outbox.settled();
     await this.deps.queue.close();
     await this.deps.outbound.close();
   }
