@@ -3,6 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { newId, ValidationError, type DomainEvent } from '../../core/domain/index.js';
+import { backoffDelay, parseRetryAfter } from '../../core/engine/index.js';
 import type { Clock, EventBus, Logger, Store } from '../../core/ports/index.js';
 import { reviveEvent } from '../../core/store/index.js';
 import type { AssessmentViews } from '../views/assessment-view.js';
@@ -117,7 +118,6 @@ for (const [net, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
-  ['::ffff:0:0', 96],
 ] as const)
   PRIVATE.addSubnet(net, prefix, 'ipv6');
 
@@ -139,7 +139,9 @@ export async function assertPublicTarget(url: string, allowed: ReadonlySet<strin
   if (addresses.length === 0) throw new ValidationError(`The webhook host ${host} does not resolve`);
   for (const a of addresses) {
     if (allowed.has(a.address)) continue;
-    if (PRIVATE.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4')) throw new ValidationError(`The webhook target ${host} is a private, loopback or link-local address (${a.address}); allow it with WEBHOOK_ALLOWED_HOSTS`);
+    // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is judged as the IPv4 address it carries.
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(a.address)?.[1];
+    if (mapped ? PRIVATE.check(mapped, 'ipv4') : PRIVATE.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4')) throw new ValidationError(`The webhook target ${host} is a private, loopback or link-local address (${a.address}); allow it with WEBHOOK_ALLOWED_HOSTS`);
   }
 }
 
@@ -385,6 +387,7 @@ export class Webhooks {
     if (!sub) return;
     let code: number | undefined;
     let error: string | undefined;
+    let retryAfter: number | undefined;
     try {
       await assertPublicTarget(sub.url, settings.allowedHosts);
       const t = Math.floor(clock.now().getTime() / 1000);
@@ -405,6 +408,7 @@ export class Webhooks {
       code = res.status;
       await res.body?.cancel().catch(() => undefined);
       if (code < 200 || code >= 300) error = `HTTP ${code}`;
+      if (error) retryAfter = parseRetryAfter(res.headers, clock.now().getTime());
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
     }
@@ -415,8 +419,8 @@ export class Webhooks {
         db.prepare("UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, last_status_code = ?, last_error = NULL, delivered_at = ? WHERE id = ?").run(attempts, code ?? null, now, d.id);
         return;
       }
-      const delay = Math.min(settings.retryBaseMs * 2 ** (attempts - 1), 3_600_000);
-      const next = now + delay * (0.8 + Math.random() * 0.4);
+      // The one backoff formula; a receiver's Retry-After wins when it is longer.
+      const next = now + backoffDelay(attempts, { maxAttempts: Infinity, baseMs: settings.retryBaseMs, maxMs: 3_600_000 }, Math.random(), retryAfter);
       const expired = next - d.createdAt.getTime() > settings.retryHours * 3_600_000;
       db.prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(
         expired ? 'failed' : 'pending',
