@@ -2,6 +2,7 @@
  * Parley's command line, run compiled from dist/ by scripts/launch.mjs:
  *   npm start                          run the server
  *   npm run parley -- operators ...    manage console operators (see bin/operators-cli.ts)
+ *   npm run parley -- api-keys ...     manage public API keys (see bin/api-keys-cli.ts)
  *   npm run parley -- email preview X  render an email template with sample data (bin/email-cli.ts)
  *   npm run parley -- help             this text
  */
@@ -15,6 +16,7 @@ const USAGE = `Usage: npm run parley -- <command>   (npm start runs "start")
 Commands:
   start      run Parley (web chat at /chat, operator console at /console, health at /health)
   operators  manage operator console accounts: list, add, deactivate, activate, password
+  api-keys   manage public API keys: list, create --name <n> --scope read|write|admin, revoke <id>
   email      preview the email templates: email preview <template|all> [--html]
   help       show this help
 `;
@@ -82,6 +84,9 @@ if (command === 'start') {
 } else if (command === 'operators') {
   const { runOperatorsCli } = await import('./operators-cli.js');
   process.exitCode = await runOperatorsCli(process.argv.slice(3), { env: readEnv(), out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+} else if (command === 'api-keys') {
+  const { runApiKeysCli } = await import('./api-keys-cli.js');
+  process.exitCode = await runApiKeysCli(process.argv.slice(3), { env: readEnv(), out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
 } else if (command === 'email') {
   const { runEmailCli } = await import('./email-cli.js');
   process.exitCode = await runEmailCli(process.argv.slice(3), { env: readEnv(), out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });

@@ -5,7 +5,8 @@ import { newId, type Candidate } from '../core/domain/index.js';
 import { addOperator, PUBLIC_API_BASE, SqliteOperatorStore } from '../operator-console/index.js';
 import { login } from '../operator-console/testing.js';
 import { apiClient, ContractChecker, validateSpec, type ApiAnswer } from './support/api-contract.js';
-import { startParley, type TestParley } from './support/harness.js';
+import { CHILD_TEST_TIMEOUT_MS, runParleyCli } from './support/child.js';
+import { ChatClient, startParley, type TestParley } from './support/harness.js';
 
 const PASSWORD = 'correct-horse-battery';
 let app: TestParley;
@@ -194,5 +195,76 @@ describe('rate limits', () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+describe('conversations', () => {
+  it('are listed and read with any key; takeover, send and handback act in an operator\'s name', async () => {
+    const chat = await ChatClient.connect(app.url);
+    await chat.ask('hi', /agree to continue/);
+    const key = await createKey('write', 'reader');
+    const list = await call<{ data: { id: string; channel: string }[] }>(key.key, 'GET', '/conversations?limit=500');
+    expect(list.body.data.find((c) => c.id === chat.conversationId)).toMatchObject({ channel: 'webchat' });
+    const one = await call<{ candidateId: string; mode: string }>(key.key, 'GET', `/conversations/${chat.conversationId}`);
+    expect(one.body.mode).toBe('bot');
+    const messages = await call<{ data: { author: string; text: string }[] }>(key.key, 'GET', `/conversations/${chat.conversationId}/messages`);
+    expect(messages.body.data.map((m) => m.author)).toEqual(expect.arrayContaining(['candidate', 'bot']));
+    expect((await call(key.key, 'GET', '/conversations/conv_missing')).status).toBe(404);
+
+    const asKey = await call<Problem>(key.key, 'POST', `/conversations/${chat.conversationId}/takeover`);
+    expect(asKey.status).toBe(403);
+    expect(asKey.body.detail).toMatch(/operator token/);
+    const taken = await call<{ mode: string }>(admin, 'POST', `/conversations/${chat.conversationId}/takeover`);
+    expect(taken.body.mode).toBe('human');
+    const from = chat.received.length;
+    const sent = await call<{ text: string }>(admin, 'POST', `/conversations/${chat.conversationId}/messages`, { body: { text: 'Hello from a recruiter' } });
+    expect(sent.status).toBe(201);
+    await chat.waitForBot(/Hello from a recruiter/, { from });
+    const back = await call<{ mode: string }>(admin, 'POST', `/conversations/${chat.conversationId}/handback`);
+    expect(back.body.mode).toBe('bot');
+    const notHeld = await call<Problem>(admin, 'POST', `/conversations/${chat.conversationId}/messages`, { body: { text: 'too late' } });
+    expect(notHeld.status).toBe(409);
+
+    const noAssessment = await call<Problem>(key.key, 'GET', `/candidates/${one.body.candidateId}/assessment`);
+    expect(noAssessment.status).toBe(404);
+    const roles = await call<{ data: { id: string; title: string; skills: { questions: number }[] }[] }>(key.key, 'GET', '/roles');
+    expect(roles.body.data.map((r) => r.title)).toContain('Python Developer');
+    expect(roles.body.data.every((r) => r.skills.every((sk) => sk.questions > 0))).toBe(true);
+    chat.close();
+  });
+});
+
+describe('the CLI', () => {
+  it('creates a key that works at once (shown once), lists it, and revokes it', async () => {
+    const env = { PARLEY_DATA_DIR: app.dataDir, LOG_LEVEL: 'silent' };
+    const created = await runParleyCli(['api-keys', 'create', '--name', 'cli key', '--scope', 'read'], { env });
+    expect(created.code).toBe(0);
+    const key = /Key \(shown only this once\): (pk_\S+)/.exec(created.stdout)?.[1] as string;
+    const id = /key (key_\S+) /.exec(created.stdout)?.[1] as string;
+    expect(key).toBeTruthy();
+    expect((await call(key, 'GET', '/roles')).status).toBe(200);
+    const listed = await runParleyCli(['api-keys', 'list'], { env });
+    expect(listed.stdout).toContain(id);
+    expect(listed.stdout).not.toContain(key);
+    expect(listed.stdout).toMatch(new RegExp(`${id}\tcli key\tread\t.*last used`));
+    expect((await runParleyCli(['api-keys', 'revoke', id], { env })).code).toBe(0);
+    expect((await call(key, 'GET', '/roles')).status).toBe(401);
+    expect((await runParleyCli(['api-keys', 'create', '--name', 'x', '--scope', 'root'], { env })).code).toBe(64);
+  }, CHILD_TEST_TIMEOUT_MS);
+});
+
+describe('the contract', () => {
+  it('every operation in the spec was exercised (and checked) by the API tests', async () => {
+    // The webhook operations are exercised here too (the delivery tests live in api-webhooks.test.ts).
+    const sub = await call<{ id: string }>(admin, 'POST', '/webhooks', { body: { url: 'https://93.184.215.14/hooks', events: ['candidate.created'], active: false } });
+    expect({ status: sub.status, body: sub.body }).toMatchObject({ status: 201 });
+    await call(admin, 'GET', '/webhooks');
+    await call(admin, 'GET', `/webhooks/${sub.body.id}`);
+    await call(admin, 'PATCH', `/webhooks/${sub.body.id}`, { body: { description: 'never active: nothing is sent' } });
+    await call(admin, 'GET', `/webhooks/${sub.body.id}/deliveries`);
+    expect((await call(admin, 'POST', `/webhooks/${sub.body.id}/deliveries/whd_none/resend`)).status).toBe(404);
+    expect((await call(admin, 'DELETE', `/webhooks/${sub.body.id}`)).status).toBe(204);
+    const missing = checker.operations().filter((op) => !checker.exercised.has(op));
+    expect(missing).toEqual([]);
   });
 });

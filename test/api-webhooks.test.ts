@@ -135,7 +135,7 @@ describe('signed webhooks out', () => {
   }, 60_000);
 
   it('refuses private, loopback and link-local targets that are not allowed', async () => {
-    for (const url of ['http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:8080/x', 'http://127.0.0.2:9/x', 'http://[fe80::1]/x', 'http://192.168.1.20/x']) {
+    for (const url of ['http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:8080/x', 'http://127.0.0.2:9/x', 'http://[fe80::1]/x', 'http://192.168.1.20/x', 'http://[::ffff:10.0.0.1]/x', 'http://[::ffff:7f00:1]/x']) {
       const r = await call<{ detail: string }>(admin, 'POST', '/webhooks', { body: { url, events: ['candidate.created'] } });
       expect({ url, status: r.status }).toEqual({ url, status: 400 });
       expect(r.body.detail).toMatch(/private, loopback or link-local/);
@@ -143,6 +143,8 @@ describe('signed webhooks out', () => {
     // A host name is judged by what it resolves to: localhost is loopback unless allowed.
     await expect(assertPublicTarget('http://localhost:9/x', new Set())).rejects.toThrow(/private, loopback or link-local/);
     await expect(assertPublicTarget('http://localhost:9/x', new Set(['localhost']))).resolves.toBeUndefined();
+    // A public address is accepted (no DNS needed for a literal).
+    await expect(assertPublicTarget('https://93.184.215.14/hooks', new Set())).resolves.toBeUndefined();
     const list = await call<{ data: { url: string }[] }>(admin, 'GET', '/webhooks');
     expect(list.body.data.some((s) => /10\.0\.0\.5|169\.254|::1|127\.0\.0\.2|fe80|192\.168/.test(s.url))).toBe(false);
   });
