@@ -6,6 +6,9 @@ export type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, R
 
 type Payload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
 
+/** Socket.IO's own single-process adapters (socket.io-adapter): every room is known locally. */
+const IN_MEMORY_ADAPTERS = new Set(['Adapter', 'SessionAwareAdapter']);
+
 /** Rooms every console socket joins: everyone, its operator, and the conversations it watches. */
 export const rooms = {
   all: 'console',
@@ -19,6 +22,19 @@ export const rooms = {
  */
 export class Broadcaster {
   constructor(private readonly nsp: () => ConsoleNamespace | undefined) {}
+
+  /**
+   * True when a push to `room` (everyone by default) may reach someone: a socket of this process
+   * is in it, or the namespace fans out across processes (any adapter other than Socket.IO's
+   * in-memory one), where the rooms of the other nodes are not known here. Callers skip building
+   * pushes nobody would receive.
+   */
+  listening(room: string = rooms.all): boolean {
+    const nsp = this.nsp();
+    if (!nsp) return false;
+    if (!IN_MEMORY_ADAPTERS.has(nsp.adapter.constructor.name)) return true;
+    return (nsp.adapter.rooms.get(room)?.size ?? 0) > 0;
+  }
 
   toAll<E extends keyof ServerToClientEvents>(event: E, payload: Payload<E>): void {
     this.emit(rooms.all, event, payload);

@@ -1,10 +1,10 @@
-import type { DomainEvent } from '../../core/domain/index.js';
+import type { Conversation, DomainEvent } from '../../core/domain/index.js';
 import type { EventBus, Logger, Store } from '../../core/ports/index.js';
 import type { Escalation } from '../notifications/escalation.js';
 import type { ConversationViews } from '../views/conversation-views.js';
 import { isRiskEvent, riskFromEvent } from '../views/risk.js';
 import { toConsoleMessage, toWireEvent } from '../wire.js';
-import type { Broadcaster } from './broadcaster.js';
+import { rooms, type Broadcaster } from './broadcaster.js';
 
 export interface FeedDeps {
   store: Store;
@@ -13,6 +13,9 @@ export interface FeedDeps {
   broadcaster: Broadcaster;
   log: Logger;
 }
+
+/** How long a synced needs-human flag is trusted without re-reading the marks (see `syncNeedsHuman`). */
+const NEEDS_HUMAN_MEMO_MS = 2000;
 
 /** Events that change nothing the conversation list shows. */
 const NO_SUMMARY_CHANGE = new Set<DomainEvent['type']>(['OperatorAction', 'MessageStatusChanged', 'MessageSuppressed', 'MessageSentAsTemplate', 'VoiceNoteTranscribed']);
@@ -25,6 +28,8 @@ const NO_SUMMARY_CHANGE = new Set<DomainEvent['type']>(['OperatorAction', 'Messa
 export class LiveFeed {
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
+  /** The needs-human flag last written to each conversation's marks, and when. */
+  private readonly needsHumanSynced = new Map<string, { value: boolean; at: number }>();
 
   constructor(private readonly deps: FeedDeps) {}
 
@@ -57,16 +62,33 @@ export class LiveFeed {
 
   private async handle(e: DomainEvent): Promise<void> {
     const { broadcaster } = this.deps;
-    if (e.conversationId) broadcaster.toConversation(e.conversationId, 'event', toWireEvent(e));
+    if (e.conversationId && broadcaster.listening(rooms.conversation(e.conversationId))) broadcaster.toConversation(e.conversationId, 'event', toWireEvent(e));
     const flagHandled = await this.react(e);
     const conversationId = e.conversationId ?? (e.candidateId && isRiskEvent(e) ? await this.latestConversationOf(e.candidateId) : undefined);
     if (!conversationId || NO_SUMMARY_CHANGE.has(e.type)) return;
     const conversation = await this.deps.store.getConversation(conversationId);
     if (!conversation) return;
-    const turnedOn = await this.deps.views.syncNeedsHuman(conversation);
+    const turnedOn = await this.syncNeedsHuman(conversation);
     // Queued behind the rest of the turn's events: a HumanRequested among them says it better.
     if (turnedOn && !flagHandled) this.enqueue('needs-human', () => this.deps.escalation.onFlagged(conversation));
-    broadcaster.toAll('conversation:upsert', await this.deps.views.summary(conversation));
+    // The list row is for the operators online: with none connected there is no one to build it for.
+    if (broadcaster.listening()) broadcaster.toAll('conversation:upsert', await this.deps.views.summary(conversation));
+  }
+
+  /**
+   * Keep the marks' needs-human flag in step with the conversation. A turn's events all carry the
+   * same flag: the marks are re-read and written only when it differs from what this feed last
+   * wrote there, or that was more than a moment ago (another process may share the marks).
+   */
+  private async syncNeedsHuman(conversation: Conversation): Promise<boolean> {
+    const now = Date.now();
+    const last = this.needsHumanSynced.get(conversation.id);
+    if (last && last.value === conversation.needsHuman && now - last.at < NEEDS_HUMAN_MEMO_MS) return false;
+    const turnedOn = await this.deps.views.syncNeedsHuman(conversation);
+    // Bounded: entries older than the memo's life are useless anyway.
+    if (this.needsHumanSynced.size >= 10_000) this.needsHumanSynced.clear();
+    this.needsHumanSynced.set(conversation.id, { value: conversation.needsHuman, at: now });
+    return turnedOn;
   }
 
   /** Event-specific pushes and escalations. True when the event already notified about needs-human. */
@@ -81,10 +103,10 @@ export class LiveFeed {
         await this.pushMessage(e.messageId, e.type);
         return false;
       case 'OperatorTakeover':
-        if (e.conversationId) broadcaster.toAll('takeover', { conversationId: e.conversationId, operatorId: e.operatorId, operatorName: await this.name(e.operatorId), at: e.at.toISOString() });
+        if (e.conversationId && broadcaster.listening()) broadcaster.toAll('takeover', { conversationId: e.conversationId, operatorId: e.operatorId, operatorName: await this.name(e.operatorId), at: e.at.toISOString() });
         return false;
       case 'OperatorHandback':
-        if (e.conversationId) {
+        if (e.conversationId && broadcaster.listening()) {
           broadcaster.toAll('handback', { conversationId: e.conversationId, operatorId: e.operatorId, operatorName: await this.name(e.operatorId), ...(e.summary ? { summary: e.summary } : {}), at: e.at.toISOString() });
         }
         return false;
@@ -121,6 +143,7 @@ export class LiveFeed {
     // A suppressed message never reached the candidate: the preview stays on the last one that did.
     else if (type !== 'MessageStatusChanged' && type !== 'MessageSuppressed') await this.deps.views.onOutbound(message);
     if (type === 'MessageFailed') await this.deps.escalation.onDeliveryFailed(message);
+    if (!this.deps.broadcaster.listening()) return;
     const authorName = message.author === 'operator' ? await this.name(message.authorId) : undefined;
     this.deps.broadcaster.toAll('message', toConsoleMessage(message, authorName));
   }
@@ -129,7 +152,7 @@ export class LiveFeed {
     const conversationId = e.conversationId ?? (e.candidateId ? await this.latestConversationOf(e.candidateId) : undefined);
     if (!conversationId) return;
     await this.deps.views.setRisk(conversationId, riskFromEvent(e));
-    if (e.type !== 'CandidateAtRisk') return;
+    if (e.type !== 'CandidateAtRisk' || !this.deps.broadcaster.listening()) return;
     const conversation = await this.deps.store.getConversation(conversationId);
     const candidate = conversation && (await this.deps.store.getCandidate(conversation.candidateId));
     this.deps.broadcaster.toAll('alert:at-risk', {
