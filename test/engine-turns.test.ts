@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { ManualClock, type ScheduledJob, type Scheduler, type TurnCommit } from '../core/ports/index.js';
 import type { Middleware } from '../core/engine/index.js';
 import type { SqliteStore } from '../core/store/embedded/sqlite-store.js';
+import { eventually } from './support/harness.js';
 import { TestAdapter } from './support/test-adapter.js';
 
 // Written by hand, not read from the engine: what the candidate sees when a turn fails.
@@ -149,6 +150,33 @@ describe('an effect that fails after the commit', () => {
     expect(await flow.engine.outbox.size()).toBe(0);
     expect(await flow.engine.outbox.drain({ all: true })).toBe(0);
     expect(scheduled).toHaveLength(1);
+  });
+});
+
+describe('the effect outbox, drained periodically', () => {
+  it('a notice the console could not store is delivered by a later drain, without a restart', async () => {
+    const clock = new ManualClock(new Date('2026-03-02T10:00:00Z'));
+    const delivered: string[] = [];
+    let consoleUp = true;
+    const escalate: Middleware = async (ctx, next) => {
+      if (ctx.message.text === 'blue sky') ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: 'Ana asked for a recruiter', body: 'She wrote /human' });
+      await next();
+    };
+    // A console that goes down for a while.
+    const notifyOperators = async (n: { title: string }) => {
+      if (!consoleUp) throw new Error('console store locked');
+      delivered.push(n.title);
+    };
+    flow = await TestAdapter.start({ clock, outboxRetryMs: 20, notifyOperators, middleware: (chain) => [escalate, ...chain] });
+    await flow.send('hi');
+    const before = delivered.length;
+    consoleUp = false;
+    await flow.send('blue sky');
+    expect(await flow.engine.outbox.size()).toBe(1);
+    consoleUp = true;
+    clock.advance(60 * 60_000);
+    await eventually(async () => delivered.length > before && (await flow!.engine.outbox.size()) === 0, 'a periodic drain to deliver the notice');
+    expect(delivered.slice(before)).toEqual(['Ana asked for a recruiter']);
   });
 });
 

@@ -2,7 +2,7 @@ import { expect } from '@jest/globals';
 import { buildMiddleware } from '../../bin/app.js';
 import { loadConfig } from '../../bin/config.js';
 import type { ConversationRef, OutboundMessage } from '../../core/domain/index.js';
-import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, TurnErrorSink, type Middleware, type TurnErrorReport, type TurnJob } from '../../core/engine/index.js';
+import { Engine, InProcessEventBus, type EngineDeps, InProcessKeyedQueue, OutboundDispatcher, TurnErrorSink, type Middleware, type TurnErrorReport, type TurnJob } from '../../core/engine/index.js';
 import { silentLogger, systemClock, type ChannelAdapter, type ChannelCapabilities, type Clock, type Scheduler, type Store } from '../../core/ports/index.js';
 import { SqliteStore } from '../../core/store/embedded/sqlite-store.js';
 
@@ -26,6 +26,10 @@ export interface TestFlowOptions {
   middleware?: (chain: Middleware[]) => Middleware[];
   scheduler?: Scheduler;
   clock?: Clock;
+  /** Where `notifyOperators` effects go (the console, in the app). */
+  notifyOperators?: EngineDeps['notifyOperators'];
+  /** How often the effect outbox is drained (real time; the engine's default is 30 s). */
+  outboxRetryMs?: number;
   /** Environment for the real config (company name, interview settings...). */
   env?: Record<string, string>;
 }
@@ -76,6 +80,8 @@ export class TestAdapter {
       errors: sink,
       middleware: opts.middleware ? opts.middleware(chain) : chain,
       ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
+      ...(opts.outboxRetryMs ? { outboxRetryMs: opts.outboxRetryMs } : {}),
+      ...(opts.notifyOperators ? { notifyOperators: opts.notifyOperators } : {}),
     });
   }
 
