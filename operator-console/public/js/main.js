@@ -7,6 +7,7 @@ import { publish, state, upsertConversation } from './state.js';
 import { renderConversation } from './views/conversation.js';
 import { renderDetails } from './views/details.js';
 import { renderFunnel } from './views/funnel.js';
+import { renderIntegrations } from './views/integrations.js';
 import { renderList } from './views/list.js';
 import { renderLogin } from './views/login.js';
 import { renderPairing } from './views/pairing.js';
@@ -18,6 +19,7 @@ root.removeAttribute('aria-busy');
 let shell = null;
 let conversationView = null;
 let funnelView = null;
+let integrationsView = null;
 let stopPairing = null;
 const panes = {};
 
@@ -38,7 +40,9 @@ async function start(session) {
   panes.details = h('aside', { class: 'pane pane--details', hidden: true });
   panes.conversations = h('div', { class: 'workspace', id: 'workspace' }, panes.list, panes.thread, panes.details);
   panes.funnel = h('div', { class: 'workspace workspace--dash', id: 'dashboard', hidden: true });
-  shell.main.replaceChildren(panes.conversations, panes.funnel);
+  panes.integrations = h('div', { class: 'workspace workspace--dash', id: 'integrations', hidden: true });
+  integrationsView = null;
+  shell.main.replaceChildren(panes.conversations, panes.funnel, panes.integrations);
 
   connect(session.token, {
     onNotification: (n) => shell && shell.toast(n.title, n.kind === 'needs-human' || n.kind === 'at-risk' ? 'alert' : 'info', n.conversationId ? { label: 'Open', run: () => navigate('conversations', n.conversationId) } : undefined),
@@ -70,23 +74,30 @@ async function loadAll() {
 }
 
 function navigate(view, conversationId) {
-  const hash = view === 'funnel' ? '#/funnel' : conversationId ? '#/conversations/' + encodeURIComponent(conversationId) : '#/conversations';
+  const hash = view === 'funnel' || view === 'integrations' ? '#/' + view : conversationId ? '#/conversations/' + encodeURIComponent(conversationId) : '#/conversations';
   if (location.hash !== hash) location.hash = hash;
   else route();
 }
 
 function route() {
   if (!shell) return;
-  const match = location.hash.match(/^#\/(funnel|conversations)(?:\/([^/]+))?$/);
+  const match = location.hash.match(/^#\/(funnel|integrations|conversations)(?:\/([^/]+))?$/);
   const view = match ? match[1] : 'conversations';
   state.view = view;
   panes.conversations.hidden = view !== 'conversations';
   panes.funnel.hidden = view !== 'funnel';
+  panes.integrations.hidden = view !== 'integrations';
   publish('view', view);
   if (view === 'funnel') {
     if (!funnelView) funnelView = renderFunnel(panes.funnel);
     else void funnelView.load();
     document.title = 'Funnel · Parley console';
+    return;
+  }
+  if (view === 'integrations') {
+    if (!integrationsView) integrationsView = renderIntegrations(panes.integrations);
+    else void integrationsView.load();
+    document.title = 'Integrations · Parley console';
     return;
   }
   const id = match && match[2] ? decodeURIComponent(match[2]) : null;
