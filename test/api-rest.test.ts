@@ -173,6 +173,14 @@ describe('candidates', () => {
     expect(audit.body.data.every((e) => e.actor === `apikey:${key.id}`)).toBe(true);
     const byActor = await call<{ data: { actor: string }[] }>(admin, 'GET', `/audit?actor=apikey:${key.id}&type=CandidateStateChanged`);
     expect(byActor.body.data).toHaveLength(1);
+
+    // Erasure: admin only; requested now (the retention job erases), audited.
+    expect((await call(key.key, 'DELETE', `/candidates/${first.body.id}`)).status).toBe(403);
+    const erased = await call<{ status: string }>(admin, 'DELETE', `/candidates/${first.body.id}`);
+    expect(erased.status).toBe(202);
+    const requested = await app.parley.store.listEvents({ candidateId: first.body.id, types: ['ErasureRequested'] });
+    expect(requested.map((e) => e.actor)).toEqual([expect.stringMatching(/^operator:/)]);
+    expect((await call(admin, 'DELETE', '/candidates/cand_missing')).status).toBe(404);
   });
 });
 

@@ -236,6 +236,28 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
   });
 
   api.add({
+    method: 'delete',
+    path: '/candidates/{id}',
+    operationId: 'eraseCandidate',
+    summary: 'Erase a candidate\'s personal data (as their /delete does): requested now, completed by the retention job; the audit entry stays',
+    tag: 'Candidates',
+    scope: 'admin',
+    params: IdParams,
+    responses: { 202: { description: 'Erasure requested', schema: z.object({ candidateId: z.string(), status: z.literal('erasure-requested') }).openapi('ErasureRequested') } },
+    handler: async ({ params, principal }) => {
+      await candidateOr404(params.id);
+      const now = clock.now();
+      const events: DomainEvent[] = [
+        { id: newId('evt'), type: 'ErasureRequested', at: now, actor: principal.actor, candidateId: params.id },
+        { id: newId('evt'), type: 'OperatorAction', at: now, actor: principal.actor, operatorId: principal.operatorId ?? principal.actor, action: 'candidate-erasure-requested', details: { via: 'api' }, candidateId: params.id },
+      ];
+      await store.appendEvents(events);
+      for (const e of events) deps.bus.publish(e);
+      return { status: 202, body: { candidateId: params.id, status: 'erasure-requested' as const } };
+    },
+  });
+
+  api.add({
     method: 'get',
     path: '/candidates/{id}/assessment',
     operationId: 'getAssessment',
