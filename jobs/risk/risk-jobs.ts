@@ -63,9 +63,24 @@ export async function assessCandidate(deps: JobsDeps, config: RiskConfig, candid
   const events: NewDomainEvent[] = [];
   if (changed(previous, assessment)) events.push({ type: 'RiskAssessed', score: assessment.score, level: assessment.level, factors, ...ids });
   if (transition.alert) events.push({ type: 'CandidateAtRisk', score: assessment.score, level: assessment.level, factors, recommendedAction: assessment.recommendedAction, ...ids });
-  await deps.store.kvSet(RISK_STATE_NAMESPACE, candidateId, { ...transition.state, score: assessment.score, factors: factors.map((f) => f.name) } satisfies StoredRisk);
+  const stored: StoredRisk = { ...transition.state, score: assessment.score, factors: factors.map((f) => f.name) };
+  // The sweep re-assesses every open candidate every few minutes: most of them have not moved.
+  if (!sameStored(previous, stored)) await deps.store.kvSet(RISK_STATE_NAMESPACE, candidateId, stored);
   await recordEvents(deps, events);
   return assessment;
+}
+
+/** Nothing to write: the stored state is exactly this one. */
+function sameStored(previous: StoredRisk | undefined, next: StoredRisk): boolean {
+  if (!previous) return false;
+  return (
+    previous.level === next.level &&
+    previous.score === next.score &&
+    previous.mediumSince === next.mediumSince &&
+    previous.episode?.id === next.episode?.id &&
+    previous.episode?.startedAt === next.episode?.startedAt &&
+    (previous.factors ?? []).join() === (next.factors ?? []).join()
+  );
 }
 
 /** Identical consecutive assessments are not stored again (the sweep runs every few minutes). */
