@@ -58,7 +58,7 @@ async function createTeams(ctx: PluginContext) {
       get: async (id) => (await ctx.store.kvGet(REFERENCES, id)) as object | undefined,
       set: (id, reference) => ctx.store.kvSet(REFERENCES, id, reference),
     },
-    staff: { isStaff: (id) => users.has(id.toLowerCase()), handle: (m) => desk?.handle({ ...m, sender: { ...m.sender, id: m.sender.id.toLowerCase() } }) ?? Promise.resolve() },
+    staff: { isStaff: (id) => users.has(id), byEmail: [...users.keys()].some((k) => k.includes('@')), handle: (m) => desk?.handle(m) ?? Promise.resolve() },
     greeting: `Hi! I'm ${config.PARLEY_COMPANY_NAME}'s recruiting assistant. Say hi to get started.`,
     clock: ctx.clock,
     log: ctx.log.child({ channel: 'teams' }),
@@ -72,7 +72,8 @@ async function createTeams(ctx: PluginContext) {
       log: ctx.log.child({ module: 'hr-desk', channel: 'teams' }),
       users,
       channel: 'teams',
-      send: (chatId, message) => channel.notify(chatId, message),
+      send: (chatId, message, link) => channel.notify(chatId, message, link),
+      alertActions: { consoleUrl: `${config.publicUrl}/console` },
       pendingPrompt: () => ctx.services.pendingPrompt,
       scheduleInterview: () => ctx.services.scheduleInterview,
       reportError: (report) => ctx.engine().errors.report(report),
@@ -80,8 +81,8 @@ async function createTeams(ctx: PluginContext) {
     const hr = desk;
     // Alerts and digests reach every HR desk (Telegram's too, when both are on).
     const previous = ctx.services.hrBroadcast;
-    ctx.services.hrBroadcast = async (text, kind) => {
-      await Promise.all([previous?.(text, kind), hr.broadcast(text, kind)]);
+    ctx.services.hrBroadcast = async (text, kind, about) => {
+      await Promise.all([previous?.(text, kind, about), hr.broadcast(text, kind, about)]);
     };
   }
   return { channel, desk, hrUsers: users.size, custom: auth.endpoints !== undefined };

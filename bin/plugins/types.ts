@@ -45,8 +45,11 @@ export interface PluginServices {
   pendingPrompt?: (conversation: Conversation) => OutboundMessage | undefined;
   /** Schedule (or move) a candidate's interview with the team; reminders follow (jobs plugin). */
   scheduleInterview?: (conversationId: string, at: Date, opts: { link?: string; timeZone?: string; actor: string }) => Promise<void>;
-  /** Send a message to every HR chat that opted in to alerts (Telegram, later Teams). */
-  hrBroadcast?: (text: string, kind: 'alert' | 'digest') => Promise<void>;
+  /**
+   * Send a message to every HR chat that opted in to alerts (Telegram, Teams). `about` names the
+   * candidate an alert is about: desks that can show buttons add Take over / Status / Open in console.
+   */
+  hrBroadcast?: (text: string, kind: 'alert' | 'digest', about?: { conversationId: string; candidateId: string }) => Promise<void>;
   /**
    * WhatsApp Web (Baileys) pairing state, with the QR code text to scan while pairing (whatsapp
    * plugin); the operator console shows it.

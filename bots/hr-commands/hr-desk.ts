@@ -21,8 +21,13 @@ export interface HrDeskDeps extends OperatorDeps {
   users: ReadonlyMap<string, HrRole>;
   /** The chat app HR uses; operator ids are `<channel>:<userId>`. */
   channel: string;
-  /** Send to an HR chat. */
-  send: (chatId: string, message: OutboundMessage) => Promise<void>;
+  /** Send to an HR chat; `link` is a URL button, for chat apps that can show one. */
+  send: (chatId: string, message: OutboundMessage, link?: { title: string; url: string }) => Promise<void>;
+  /**
+   * Alerts about a candidate carry command buttons (Take over, Status) and, with `consoleUrl`, an
+   * "Open in console" link. Only for chat apps whose buttons send back the command (Teams cards).
+   */
+  alertActions?: { consoleUrl?: string };
   scheduleInterview: () => ScheduleInterview | undefined;
   /** The engine's error sink (`TurnErrorSink.report`): a failed command is reported there, and the HR user is told. */
   reportError?: (report: { source: 'staff-command'; err: unknown; what: string; outcome: 'told-user' }) => void;
@@ -105,13 +110,16 @@ export class HrDesk {
   }
 
   /** Send to every HR chat that opted in with `/alerts on`. */
-  async broadcast(text: string, kind: 'alert' | 'digest'): Promise<void> {
+  async broadcast(text: string, kind: 'alert' | 'digest', about?: { conversationId: string; candidateId: string }): Promise<void> {
+    const actions = this.deps.alertActions;
+    const buttons = actions && about ? alertButtons(about.candidateId) : undefined;
+    const link = actions?.consoleUrl && about ? { title: 'Open in console', url: `${actions.consoleUrl}#/conversations/${encodeURIComponent(about.conversationId)}` } : undefined;
     const subscribers = await this.deps.store.kvList(KV);
     for (const { key, value } of subscribers) {
       const userId = key.startsWith('alerts:') ? key.slice('alerts:'.length) : undefined;
       const alerts = AlertsSchema.safeParse(value);
       if (!userId || !this.deps.users.has(userId) || !alerts.success || !alerts.data.on) continue;
-      await this.deps.send(alerts.data.chatId, { text: `${kind === 'alert' ? '⚠️' : '📊'} ${text}` }).catch((err: unknown) => {
+      await this.deps.send(alerts.data.chatId, { text: `${kind === 'alert' ? '⚠️' : '📊'} ${text}`, ...(buttons ? { choices: buttons } : {}) }, link).catch((err: unknown) => {
         this.deps.log.warn({ err: errorMessage(err), userId }, 'HR alert not delivered');
       });
     }
@@ -268,4 +276,13 @@ export class HrDesk {
     if (!msg.text) return;
     await this.deps.send(req.chatId, msg).catch((err: unknown) => this.deps.log.warn({ err: errorMessage(err), userId: req.userId }, 'HR reply not delivered'));
   }
+}
+
+/** An alert's command buttons: pressing one runs the command (the button's id is its text). */
+function alertButtons(candidateId: string): Choice[] {
+  return [
+    { id: `/takeover ${candidateId}`, label: 'Take over' },
+    { id: `/remind ${candidateId}`, label: 'Nudge' },
+    { id: `/status ${candidateId}`, label: 'Status' },
+  ];
 }

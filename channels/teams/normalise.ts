@@ -49,7 +49,8 @@ export function normaliseActivity(activity: Partial<Activity>, now: Date): Norma
       conversationType,
       mentioned: true,
       invoke: cardAction,
-      inbound: { ...base, providerMessageId: `${conversationId}:${activity.replyToId ?? activity.id}:card:${submit.parleyChoice}`, kind: 'text', text: submit.label },
+      // A command button (an HR alert's "Take over") sends its command; any other its label.
+      inbound: { ...base, providerMessageId: `${conversationId}:${activity.replyToId ?? activity.id}:card:${submit.parleyChoice}`, ...(submit.parleyChoice.startsWith('/') ? { kind: 'command' as const, text: submit.parleyChoice } : { kind: 'text' as const, text: submit.label }) },
     };
   }
   if (cardAction) return { type: 'ignored', reason: 'card action without Parley data' };

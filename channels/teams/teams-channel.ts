@@ -1,4 +1,4 @@
-import { CardFactory, CloudAdapter, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { CardFactory, CloudAdapter, TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import express, { type Express, type Request, type Response } from 'express';
 import {
   InboundMessageSchema,
@@ -21,7 +21,9 @@ import { WITH_TOKEN, normaliseActivity } from './normalise.js';
 
 /** Where HR users' messages go instead of the engine: they never create candidates. */
 export interface TeamsStaffRoute {
+  /** By Azure AD object id, or by email when `byEmail` (looked up once per user from the chat's roster). */
   isStaff(senderId: string): boolean;
+  byEmail?: boolean;
   handle(message: InboundMessage): Promise<void>;
 }
 
@@ -64,6 +66,8 @@ export class TeamsChannel implements ChannelAdapter {
   private readonly tokens: TokenSource;
   private readonly recentStaff = new Set<string>();
   private readonly knownServiceUrls = new Map<string, string>();
+  /** Email (or null: none) of each Azure AD user seen, for email allowlists. */
+  private readonly emails = new Map<string, string | null>();
 
   constructor(private readonly opts: TeamsChannelOptions) {
     const { auth, tokens } = createTeamsAuth(opts.auth);
@@ -90,8 +94,9 @@ export class TeamsChannel implements ChannelAdapter {
    * Send outside the conversation store (HR chats, alert cards): split to fit, retried honouring
    * Retry-After.
    */
-  async notify(conversationId: string, message: OutboundMessage | Partial<Activity>): Promise<void> {
-    const activities = 'attachments' in message || 'type' in message ? [message as Partial<Activity>] : lowerMessage(message as OutboundMessage, this.capabilities).map(toActivity);
+  async notify(conversationId: string, message: OutboundMessage, link?: { title: string; url: string }): Promise<void> {
+    const parts = lowerMessage(message, this.capabilities);
+    const activities = parts.map((part, i) => toActivity(part, i === parts.length - 1 ? link : undefined));
     for (const activity of activities) {
       await retry(() => this.sendActivity(conversationId, activity, 'notify'), { policy: { maxAttempts: DIRECT_SEND_ATTEMPTS, baseMs: 500, maxMs: 30_000 }, maxRetryAfterMs: 60_000 });
     }
@@ -139,9 +144,10 @@ export class TeamsChannel implements ChannelAdapter {
       return;
     }
     if (result.invoke) await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'OK' } } });
-    if (this.opts.staff?.isStaff(String(result.inbound.sender.id))) {
+    const staffId = await this.staffId(ctx, result.inbound.sender.id);
+    if (staffId) {
       if (result.conversationType !== 'personal' && !result.mentioned) return;
-      return this.toStaff(result.inbound);
+      return this.toStaff({ ...result.inbound, sender: { ...result.inbound.sender, id: staffId } });
     }
     if (result.conversationType !== 'personal') {
       this.opts.log.info({ conversationType: result.conversationType }, 'teams: message outside a personal chat from someone not on the HR list; acknowledged');
@@ -153,6 +159,27 @@ export class TeamsChannel implements ChannelAdapter {
       if (!(err instanceof ValidationError)) throw err;
       this.opts.log.warn({ activityId: activity.id, issues: err.issues }, 'teams: invalid message acknowledged');
     }
+  }
+
+  /** The allowlist key of an HR user (object id or email, lower-cased), or undefined for everyone else. */
+  private async staffId(ctx: TurnContext, senderId: string): Promise<string | undefined> {
+    const staff = this.opts.staff;
+    if (!staff) return undefined;
+    const id = senderId.toLowerCase();
+    if (staff.isStaff(id)) return id;
+    if (!staff.byEmail) return undefined;
+    let email = this.emails.get(id);
+    if (email === undefined) {
+      try {
+        const member = await TeamsInfo.getMember(ctx, ctx.activity.from.id);
+        email = (member.email ?? member.userPrincipalName ?? '').toLowerCase() || null;
+        this.emails.set(id, email);
+      } catch (err) {
+        this.opts.log.warn({ err: errorMessage(err) }, 'teams: could not look up the sender\'s email; treated as a candidate');
+        return undefined;
+      }
+    }
+    return email && staff.isStaff(email) ? email : undefined;
   }
 
   /** Store the conversation reference when it is new or its service URL moved. */
@@ -192,18 +219,21 @@ export class TeamsChannel implements ChannelAdapter {
 }
 
 /** A message as an activity: plain text, or an Adaptive Card whose choices are `Action.Submit` buttons. */
-export function toActivity(message: OutboundMessage): Partial<Activity> {
+export function toActivity(message: OutboundMessage, link?: { title: string; url: string }): Partial<Activity> {
   const text = message.text.trim() || '…';
-  if (!message.choices?.length) return { type: 'message', text, textFormat: 'plain' };
-  return { type: 'message', attachments: [choiceCard(text, message.choices)] };
+  if (!message.choices?.length && !link) return { type: 'message', text, textFormat: 'plain' };
+  return { type: 'message', attachments: [choiceCard(text, message.choices ?? [], link)] };
 }
 
-function choiceCard(text: string, choices: readonly Choice[]) {
+function choiceCard(text: string, choices: readonly Choice[], link?: { title: string; url: string }) {
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.4',
     body: [{ type: 'TextBlock', text, wrap: true }],
-    actions: choices.map((c) => ({ type: 'Action.Submit', title: c.label, data: { parleyChoice: c.id, label: c.label } })),
+    actions: [
+      ...choices.map((c) => ({ type: 'Action.Submit', title: c.label, data: { parleyChoice: c.id, label: c.label } })),
+      ...(link ? [{ type: 'Action.OpenUrl', title: link.title, url: link.url }] : []),
+    ],
   });
 }

@@ -63,7 +63,7 @@ export class Alerter {
     const held = this.held ? `\n(${this.held} more alert${this.held === 1 ? ' was' : 's were'} held back by the rate limit: see the console)` : '';
     this.held = 0;
     const text = alertLine(alert, undefined) + held;
-    await Promise.all([this.deliver('hr chats', () => services.hrBroadcast?.(text, 'alert')), this.deliver('slack', () => this.deps.slack?.post(text))]);
+    await Promise.all([this.deliver('hr chats', () => services.hrBroadcast?.(text, 'alert', { conversationId: alert.conversationId, candidateId: alert.candidateId })), this.deliver('slack', () => this.deps.slack?.post(text))]);
     return true;
   }
 

@@ -7,7 +7,7 @@ import type { AgendaScheduler } from '../scheduler/agenda-scheduler.js';
 /** Services other features provide, read when needed (they may be registered after the jobs). */
 export interface JobServices {
   notifyOperators?: ((n: { conversationId: string; kind: OperatorNotificationKind; title: string; body: string }) => Promise<void>) | undefined;
-  hrBroadcast?: ((text: string, kind: 'alert' | 'digest') => Promise<void>) | undefined;
+  hrBroadcast?: ((text: string, kind: 'alert' | 'digest', about?: { conversationId: string; candidateId: string }) => Promise<void>) | undefined;
   pendingPrompt?: ((conversation: Conversation) => OutboundMessage | undefined) | undefined;
 }
 
