@@ -72,3 +72,29 @@ describe('Teams channel: authentication, dedupe, replies', () => {
     expect(bf.to(bf.personalChat(bruno))).toHaveLength(outbound.length);
   });
 });
+
+describe('Teams settings', () => {
+  const create = (env: Record<string, string>) => startParley(env);
+
+  it('refuses to start with only some of the custom Bot Framework endpoints', async () => {
+    const endpoints = { TEAMS_OPENID_METADATA_URL: 'http://127.0.0.1:9/openid', TEAMS_TOKEN_ISSUER: 'https://api.botframework.test', TEAMS_TOKEN_ENDPOINT: 'http://127.0.0.1:9/token' };
+    const app = { MICROSOFT_APP_ID: 'bot-app-id', MICROSOFT_APP_PASSWORD: 'secret' };
+    for (const missing of Object.keys(endpoints)) {
+      const partial = Object.fromEntries(Object.entries(endpoints).filter(([k]) => k !== missing));
+      await expect(create({ ...app, ...partial })).rejects.toThrow(new RegExp(`${missing} missing`));
+    }
+    await expect(create({ MICROSOFT_APP_ID: 'bot-app-id' })).rejects.toThrow(/needs MICROSOFT_APP_PASSWORD/);
+    await expect(create({ ...app, MICROSOFT_APP_TYPE: 'SingleTenant' })).rejects.toThrow(/needs MICROSOFT_APP_TENANT_ID/);
+  });
+
+  it('leaves Teams off (no /api/messages) without MICROSOFT_APP_ID', async () => {
+    const off = await create({});
+    try {
+      expect(off.parley.plugins.map((p) => p.name)).not.toContain('teams');
+      const res = await fetch(`${off.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(404);
+    } finally {
+      await off.stop();
+    }
+  });
+});
