@@ -75,6 +75,8 @@ describe('a candidate in Teams', () => {
     let mark = ana.shown().length;
     await ana.say('hi');
     const consent = await ana.next(/agree to continue/, mark);
+    // "typing…" went to the chat while the reply was prepared.
+    expect(bf.sent.some((a) => a.conversationId === ana.chat && a.activity.type === 'typing' && a.status === 200)).toBe(true);
     expect(consent.activity.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(buttons(consent)).toContain('Action.Submit:Yes, continue');
     mark = ana.shown().length;
