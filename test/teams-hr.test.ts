@@ -108,9 +108,13 @@ describe('HR desk in Teams', () => {
     await web.waitForBot(/Rita Recruiter from the recruiting team has joined the chat/);
     expect((await app.parley.store.getConversation(conversation.id))?.assignedOperatorId).toBe(`teams:${rita.user.aadObjectId}`);
 
+    // Rita then writes in a team channel: the candidate's messages still go to her own chat only.
+    const channel = { id: '19:hr-channel@thread.tacv2', conversationType: 'channel' };
+    await rita.ask('/status', /Pipeline/, { conversation: channel, mention: true });
     const from = rita.shown().length;
     await web.say('Hello? Anyone there?');
     await rita.next(/Carla Dias \(cand_\w+\): Hello\? Anyone there\?/, from);
+    expect(rita.shown(channel.id).filter((a) => /Anyone there/.test(FakeBotFramework.textOf(a)))).toEqual([]);
     await rita.say('Hi Carla, I am Rita from the team.');
     await web.waitForBot(/Hi Carla, I am Rita from the team./);
     await rita.ask('/handback', /Handed back/);

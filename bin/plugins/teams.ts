@@ -74,6 +74,8 @@ async function createTeams(ctx: PluginContext) {
       channel: 'teams',
       send: (chatId, message, link) => channel.notify(chatId, message, link),
       alertActions: { consoleUrl: `${config.publicUrl}/console` },
+      // Channel and group chat ids start with 19:; personal chats with a:.
+      isPrivateChat: (chatId) => !chatId.startsWith('19:'),
       pendingPrompt: () => ctx.services.pendingPrompt,
       scheduleInterview: () => ctx.services.scheduleInterview,
       reportError: (report) => ctx.engine().errors.report(report),

@@ -28,6 +28,11 @@ export interface HrDeskDeps extends OperatorDeps {
    * "Open in console" link. Only for chat apps whose buttons send back the command (Teams cards).
    */
   alertActions?: { consoleUrl?: string };
+  /**
+   * False for chats several people read (a Teams channel): relayed candidate messages never go
+   * there, only to the HR user's own chat. Default: every chat is private (Telegram's are).
+   */
+  isPrivateChat?: (chatId: string) => boolean;
   scheduleInterview: () => ScheduleInterview | undefined;
   /** The engine's error sink (`TurnErrorSink.report`): a failed command is reported there, and the HR user is told. */
   reportError?: (report: { source: 'staff-command'; err: unknown; what: string; outcome: 'told-user' }) => void;
@@ -250,11 +255,11 @@ export class HrDesk {
   }
 
   /**
-   * The chat an HR user last wrote from: relayed candidate messages go there. (A Telegram private
+   * The private chat an HR user last wrote from: relayed candidate messages go there. (A Telegram private
    * chat's id is the user id; a Teams chat has its own conversation id.)
    */
   private async rememberChat(req: HrRequest): Promise<void> {
-    if (this.chats.get(req.userId) === req.chatId) return;
+    if (this.chats.get(req.userId) === req.chatId || this.deps.isPrivateChat?.(req.chatId) === false) return;
     await this.deps.store.kvSet(KV, `chat:${req.userId}`, { chatId: req.chatId });
     this.chats.set(req.userId, req.chatId);
   }
