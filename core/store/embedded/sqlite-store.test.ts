@@ -46,4 +46,20 @@ describe('SqliteStore on disk', () => {
     disk.close();
     await store.close();
   });
+
+  it('patches a message in place: patched fields set, an undefined one removed, the rest kept, the columns in step', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'parley.db');
+    const store = SqliteStore.open(file);
+    const r = await store.recordInbound(inbound('s1', 'p1', 'keep my text'), new Date('2026-03-02T09:00:00Z'));
+    await store.updateMessage(r.message.id, { status: 'failed', error: 'boom', attempts: 2, lastAttemptAt: new Date('2026-03-02T09:00:05Z') }, new Date('2026-03-02T09:00:06Z'));
+    const patched = await store.updateMessage(r.message.id, { status: 'processed', error: undefined }, new Date('2026-03-02T09:00:07Z'));
+    const stored = await store.getMessage(r.message.id);
+    expect(stored).toEqual(patched);
+    expect(stored).toMatchObject({ text: 'keep my text', status: 'processed', attempts: 2, lastAttemptAt: new Date('2026-03-02T09:00:05Z'), updatedAt: new Date('2026-03-02T09:00:07Z'), createdAt: new Date('2026-03-02T09:00:00Z') });
+    expect(stored).not.toHaveProperty('error');
+    await store.close();
+    const disk = new Database(file, { readonly: true });
+    expect(disk.prepare('SELECT status FROM messages WHERE id = ?').get(r.message.id)).toEqual({ status: 'processed' });
+    disk.close();
+  });
 });

@@ -199,7 +199,7 @@ export class SqliteStore implements Store {
   }
 
   async saveCandidate(candidate: Candidate): Promise<void> {
-    return this.write(() => this.writeCandidate(candidate));
+    return this.write(() => this.writeCandidate(candidate), ONE_STATEMENT);
   }
 
   async getMessage(id: string): Promise<Message | undefined> {
@@ -219,28 +219,53 @@ export class SqliteStore implements Store {
   }
 
   async insertMessage(message: Message): Promise<void> {
-    return this.write(() => this.writeMessage(message, true));
+    return this.write(() => this.writeMessage(message, true), ONE_STATEMENT);
   }
 
   async updateMessage(id: string, patch: MessagePatch, now: Date, events: DomainEvent[] = [], opts: WriteOptions = {}): Promise<Message | undefined> {
     const apply = (): Message | undefined => {
-      const row = this.q.messageById.get(id) as Row | undefined;
-      if (!row) return undefined;
-      const next: Message = { ...reviveMessage(row.doc), ...patch, updatedAt: now };
-      assertMessageDates(next);
-      this.q.updateMessage.run(next.status, next.providerMessageId ?? null, JSON.stringify(next), id);
-      for (const event of events) this.writeEvent(event);
+      const next = this.patchMessage(id, patch, now);
+      if (next) for (const event of events) this.writeEvent(event);
       return next;
     };
-    return opts.immediate ? this.writeNow(apply) : this.write(apply);
+    const mode = events.length ? undefined : ONE_STATEMENT;
+    return opts.immediate ? this.writeNow(apply, mode) : this.write(apply, mode);
   }
 
   private setStatus(id: string, status: MessageStatus, now: Date): void {
-    const row = this.q.messageById.get(id) as Row | undefined;
-    if (!row) return;
-    const next: Message = { ...reviveMessage(row.doc), status, updatedAt: now };
-    assertMessageDates(next);
-    this.q.updateMessage.run(status, next.providerMessageId ?? null, JSON.stringify(next), id);
+    this.patchMessage(id, { status }, now);
+  }
+
+  /**
+   * Update a message in place: one `UPDATE ... json_set(doc, ...) RETURNING doc` instead of a read,
+   * a merge in JS and a rewrite of the whole document.
+   */
+  private patchMessage(id: string, patch: MessagePatch, now: Date): Message | undefined {
+    // Only the patch is new: validate its dates (createdAt is not patchable, it stays as stored).
+    assertMessageDates({ createdAt: PLACEHOLDER_DATE, ...patch, updatedAt: now, id } as Message);
+    const fields = Object.entries({ ...patch, updatedAt: now }).sort(([a], [b]) => (a < b ? -1 : 1));
+    let doc = 'doc';
+    const docArgs: (string | number | null)[] = [];
+    for (const [key, value] of fields) {
+      if (!JSON_KEY.test(key)) throw new ParleyError(ErrorCodes.STORE, `Message field ${key} cannot be patched`);
+      if (value === undefined) doc = `json_remove(${doc}, '$.${key}')`;
+      else {
+        doc = `json_set(${doc}, '$.${key}', json(?))`;
+        docArgs.push(JSON.stringify(value));
+      }
+    }
+    const sets = [`doc = ${doc}`];
+    const args: (string | number | null)[] = [...docArgs];
+    if (patch.status !== undefined) {
+      sets.push('status = ?');
+      args.push(patch.status);
+    }
+    if ('providerMessageId' in patch) {
+      sets.push('provider_message_id = ?');
+      args.push(patch.providerMessageId ?? null);
+    }
+    const row = this.statement(`UPDATE messages SET ${sets.join(', ')} WHERE id = ? RETURNING doc`).get(...args, id) as Row | undefined;
+    return row ? reviveMessage(row.doc) : undefined;
   }
 
   async listPendingInbound(): Promise<Message[]> {
@@ -283,11 +308,11 @@ export class SqliteStore implements Store {
   }
 
   async kvSet(namespace: string, key: string, value: unknown): Promise<void> {
-    return this.write(() => void this.q.kvSet.run(namespace, key, JSON.stringify(value)));
+    return this.write(() => void this.q.kvSet.run(namespace, key, JSON.stringify(value)), ONE_STATEMENT);
   }
 
   async kvDelete(namespace: string, key: string): Promise<void> {
-    return this.write(() => void this.q.kvDelete.run(namespace, key));
+    return this.write(() => void this.q.kvDelete.run(namespace, key), ONE_STATEMENT);
   }
 
   async kvList(namespace: string): Promise<{ key: string; value: unknown }[]> {
@@ -325,20 +350,24 @@ export class SqliteStore implements Store {
    * turns pays for one WAL commit instead of one each. Feature stores sharing `database` must use
    * `database.transaction(fn)` (which nests as a savepoint), never a raw BEGIN.
    */
-  private write<T>(fn: () => T): Promise<T> {
+  private write<T>(fn: () => T, mode?: typeof ONE_STATEMENT): Promise<T> {
     if (!this.db.inTransaction) {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.q.begin.run();
       this.batch = this.commitSoon();
     }
     const batch = this.batch as Promise<void>;
     let result: T;
-    this.q.savepoint.run();
+    // A write of one statement needs no savepoint: SQLite undoes a failing statement by itself.
+    const savepoint = mode !== ONE_STATEMENT;
+    if (savepoint) this.q.savepoint.run();
     try {
       result = fn();
-      this.q.release.run();
+      if (savepoint) this.q.release.run();
     } catch (err) {
-      this.q.rollbackTo.run();
-      this.q.release.run();
+      if (savepoint) {
+        this.q.rollbackTo.run();
+        this.q.release.run();
+      }
       return Promise.reject(err instanceof Error ? err : new ParleyError(ErrorCodes.STORE, String(err)));
     }
     return batch.then(() => result);
@@ -349,8 +378,8 @@ export class SqliteStore implements Store {
    * group (or opens one) and commits the group now. The group's other writes were complete
    * savepoints; their callers resolve on this same commit.
    */
-  private writeNow<T>(fn: () => T): Promise<T> {
-    const result = this.write(fn);
+  private writeNow<T>(fn: () => T, mode?: typeof ONE_STATEMENT): Promise<T> {
+    const result = this.write(fn, mode);
     this.flushGroup?.();
     return result;
   }
@@ -361,7 +390,7 @@ export class SqliteStore implements Store {
         if (this.flushGroup !== flush) return; // already committed early by `writeNow`
         this.flushGroup = undefined;
         try {
-          if (this.db.inTransaction) this.db.exec('COMMIT');
+          if (this.db.inTransaction) this.q.commit.run();
           resolve();
         } catch (cause) {
           if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -406,6 +435,18 @@ export class SqliteStore implements Store {
     this.q.insertEvent.run(e.id, e.type, e.conversationId ?? null, e.candidateId ?? null, e.at.getTime(), JSON.stringify(e));
   }
 }
+
+/**
+ * Marks a write function that runs exactly one SQL statement (after any validation that throws
+ * before it): it needs no savepoint of its own.
+ */
+const ONE_STATEMENT = 'one-statement' as const;
+
+/** Stands in for a message's stored createdAt when only a patch's dates are validated. */
+const PLACEHOLDER_DATE = new Date(0);
+
+/** Message fields patched in place (JSON paths are inlined in the SQL). */
+const JSON_KEY = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /** A conversation with something in it (see `ConversationQuery.engaged`). */
 const ENGAGED_SQL = "(version > 0 OR json_extract(doc, '$.lastCandidateMessageAt') IS NOT NULL)";

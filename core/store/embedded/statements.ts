@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 /** Every statement the hot path uses, prepared once. */
 export function prepareStatements(db: Database.Database) {
   return {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
     savepoint: db.prepare('SAVEPOINT parley_write'),
     release: db.prepare('RELEASE parley_write'),
     rollbackTo: db.prepare('ROLLBACK TO parley_write'),
@@ -36,7 +38,6 @@ export function prepareStatements(db: Database.Database) {
     insertMessageIgnore: db.prepare(
       'INSERT OR IGNORE INTO messages (id, conversation_id, channel, direction, status, provider_message_id, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    updateMessage: db.prepare('UPDATE messages SET status = ?, provider_message_id = ?, doc = ? WHERE id = ?'),
     pendingInbound: db.prepare("SELECT doc FROM messages WHERE direction = 'in' AND status = 'pending' ORDER BY seq"),
     unsentOutbound: db.prepare("SELECT doc FROM messages WHERE direction = 'out' AND status IN ('queued', 'sending') ORDER BY seq"),
     statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM messages WHERE direction = ? GROUP BY status'),
