@@ -14,4 +14,8 @@ export const apiConfigShape = {
   WEBHOOK_POLL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(10).max(60_000).default(1000),
   /** A receiver that has not answered within this is a failed attempt. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).max(60_000).default(10_000),
+  /** ATS webhooks in (POST /webhooks/ats): secrets for Parley-Signature, comma-separated (two during a rotation). Unset: off. */
+  ATS_WEBHOOK_SECRETS: z.string().default(''),
+  /** Greenhouse web hooks (POST /webhooks/ats/greenhouse): the secret key(s) set in Greenhouse, comma-separated. Unset: off. */
+  ATS_GREENHOUSE_SECRETS: z.string().default(''),
 } satisfies z.ZodRawShape;

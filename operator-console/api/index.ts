@@ -2,7 +2,7 @@ import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import express, { type Express } from 'express';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Conversation, OutboundMessage } from '../../core/domain/index.js';
+import type { ChannelId, Conversation, OutboundMessage } from '../../core/domain/index.js';
 import type { Engine } from '../../core/engine/index.js';
 import type { RoleBank } from '../../core/interview/index.js';
 import type { Clock, EventBus, Logger } from '../../core/ports/index.js';
@@ -15,12 +15,14 @@ import type { OperatorStore } from '../store/types.js';
 import { TakeoverService } from '../takeover/takeover-service.js';
 import { AssessmentViews } from '../views/assessment-view.js';
 import { ConversationViews } from '../views/conversation-views.js';
+import { AtsInbound, type AtsSettings } from './ats.js';
 import { ApiKeyStore } from './keys.js';
 import { registerResources } from './resources.js';
 import { ApiRouter, KeyRateLimiter } from './router.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 import { Webhooks, type WebhookSettings } from './webhooks.js';
 
+export { ATS_EVENTS, verifyGreenhouseSignature, verifyParleySignature } from './ats.js';
 export { signWebhook, assertPublicTarget, Webhooks, type WebhookSettings } from './webhooks.js';
 export { API_SCOPES, ApiKeyStore, scopeCovers, type ApiKey, type ApiScope } from './keys.js';
 
@@ -33,6 +35,7 @@ export interface PublicApiSettings {
   /** Requests per minute per API key (and per operator). */
   rateLimitPerMin: number;
   webhooks: WebhookSettings;
+  ats: AtsSettings;
 }
 
 export interface PublicApiDeps {
@@ -45,6 +48,8 @@ export interface PublicApiDeps {
   engine: () => Pick<Engine, 'mutate' | 'send'>;
   pendingPrompt: () => ((c: Conversation) => OutboundMessage | undefined) | undefined;
   banks: () => ReadonlyMap<string, RoleBank> | undefined;
+  /** Channels an ATS candidate can be reached on, best first. */
+  channels: () => readonly ChannelId[];
   settings: PublicApiSettings;
 }
 
@@ -87,6 +92,7 @@ export function createPublicApi(deps: PublicApiDeps): PublicApi {
   registerResources(api, { store, db, keys, operators: deps.operators, audit, bus: deps.bus, clock, takeovers, assessments, banks: deps.banks });
   const webhooks = new Webhooks({ db, store, bus: deps.bus, clock, log, assessments, settings: deps.settings.webhooks });
   registerWebhookRoutes(api, webhooks);
+  new AtsInbound({ db, store, engine: deps.engine, channels: deps.channels, banks: deps.banks, pendingPrompt: deps.pendingPrompt, clock, log, settings: deps.settings.ats }).mount(deps.app);
 
   let doc: Record<string, unknown> | undefined;
   const spec = (): Record<string, unknown> =>

@@ -71,4 +71,25 @@ export const API_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'ATS webhooks in: received events (idempotency) and ATS candidate ids',
+    sql: `
+      CREATE TABLE ats_events (
+        source TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (source, event_id)
+      );
+      CREATE TABLE ats_candidates (
+        source TEXT NOT NULL,
+        ats_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        conversation_id TEXT,
+        PRIMARY KEY (source, ats_id)
+      );
+    `,
+  },
 ];
