@@ -79,7 +79,7 @@ function cardSubmit(value: unknown): CardSubmit | undefined {
   return typeof v.parleyChoice === 'string' && typeof v.label === 'string' ? { parleyChoice: v.parleyChoice, label: v.label } : undefined;
 }
 
-/** Remove the bot's `<at>Name</at>` (and any leftover tags) from the text. */
+/** Remove the bot's `<at>Name</at>`; other people's mentions keep their name. */
 function stripMention(activity: Partial<Activity>): { text: string; mentioned: boolean } {
   let text = activity.text ?? '';
   let mentioned = false;
@@ -89,7 +89,8 @@ function stripMention(activity: Partial<Activity>): { text: string; mentioned: b
     mentioned = true;
     if (m.text) text = text.split(m.text).join(' ');
   }
-  text = text.replace(/<at>[^<]*<\/at>/g, ' ').replace(/&nbsp;/g, ' ');
+  // Other people's mentions keep their name.
+  text = text.replace(/<at>([^<]*)<\/at>/g, '$1').replace(/&nbsp;/g, ' ');
   return { text: text.replace(/\s+/g, ' ').trim(), mentioned };
 }
 
