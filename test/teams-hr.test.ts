@@ -3,9 +3,16 @@
  * on TEAMS_HR_USERS by Azure AD object id or email, viewers refused the write commands, alerts as
  * Adaptive Cards whose buttons work, and a takeover of a web chat candidate relayed both ways.
  */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import { fixture } from './support/fixtures.js';
 import { FakeBotFramework, type RecordedActivity, type TeamsUser } from './fakes/bot-framework.js';
-import { ChatClient, startParley, type TestParley } from './support/harness.js';
+import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
+
+const GRAPH = 'http://graph.test';
+const WA_SECRET = 'meta-app-secret';
+const WHATSAPP = { WHATSAPP_ACCESS_TOKEN: 'EAAG-test-token', WHATSAPP_PHONE_NUMBER_ID: '106540352242922', WHATSAPP_APP_SECRET: WA_SECRET, WHATSAPP_VERIFY_TOKEN: 'verify-me', WHATSAPP_GRAPH_URL: `${GRAPH}/v21.0` };
 
 let bf: FakeBotFramework;
 let app: TestParley;
@@ -40,17 +47,38 @@ class HrUser {
 }
 
 beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   bf = await FakeBotFramework.start();
   const admin = bf.user('Adam Admin');
   const recruiter = bf.user('Rita Recruiter');
   const viewer = bf.user('Vera Viewer', 'Vera@Acme.example');
-  app = await startParley({ ...bf.env, TEAMS_HR_USERS: `${admin.aadObjectId}:admin,${recruiter.aadObjectId.toUpperCase()}:recruiter,vera@acme.example:viewer`, PUBLIC_URL: 'https://parley.example.com' });
+  app = await startParley({ ...bf.env, TEAMS_HR_USERS: `${admin.aadObjectId}:admin,${recruiter.aadObjectId.toUpperCase()}:recruiter,vera@acme.example:viewer`, PUBLIC_URL: 'https://parley.example.com', ...WHATSAPP });
   [adam, rita, vera] = [new HrUser(admin), new HrUser(recruiter), new HrUser(viewer)];
 });
 afterAll(async () => {
   await app?.stop();
   await bf?.stop();
+  nock.cleanAll();
+  nock.enableNetConnect();
 });
+
+/** Texts Parley sent on WhatsApp (the fake Graph API records them). */
+const whatsappSent: string[] = [];
+let waSeq = 0;
+
+/** A WhatsApp message from +4915112345678, signed like Meta's webhook. */
+async function fromWhatsapp(text: string): Promise<void> {
+  const payload = fixture<{ entry: { changes: { value: { messages: { id: string; text: { body: string } }[] } }[] }[] }>('whatsapp/meta/text.json', (j) => {
+    const m = j.entry[0]!.changes[0]!.value.messages[0]!;
+    m.id = `wamid.in.teams.${++waSeq}`;
+    m.text.body = text;
+  });
+  const body = JSON.stringify(payload);
+  const signature = `sha256=${createHmac('sha256', WA_SECRET).update(body).digest('hex')}`;
+  const res = await fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
+  expect(res.status).toBe(200);
+}
 
 async function webCandidate(name: string): Promise<ChatClient> {
   const web = await ChatClient.connect(app.url);
@@ -120,5 +148,34 @@ describe('HR desk in Teams', () => {
     await rita.ask('/handback', /Handed back/);
     await web.waitForBot(/Rita Recruiter has left the chat|Rita has left the chat/);
     web.close();
+  }, 90_000);
+
+  it("an alert card's Take over takes over a WhatsApp candidate: Rita's Teams messages reach WhatsApp, the candidate's reach Teams", async () => {
+    nock(GRAPH)
+      .post('/v21.0/106540352242922/messages')
+      .times(100)
+      .reply(200, async (req: unknown) => {
+        const json = (await (req as Request).json()) as { text?: { body: string }; interactive?: { body?: { text?: string } }; to?: string };
+        whatsappSent.push(json.text?.body ?? json.interactive?.body?.text ?? '');
+        return { messaging_product: 'whatsapp', contacts: [{ input: json.to, wa_id: json.to }], messages: [{ id: `wamid.out.${whatsappSent.length}` }] };
+      });
+    await fromWhatsapp('hi');
+    await eventually(() => whatsappSent.some((t) => /agree to continue/.test(t)), 'the consent question on WhatsApp');
+    const conversation = (await app.parley.store.findConversationByRef({ channel: 'whatsapp', externalId: '+4915112345678' }))!;
+
+    const mark = rita.shown().length;
+    await app.parley.services.hrBroadcast!('Ana Lima is at high risk', 'alert', { conversationId: conversation.id, candidateId: conversation.candidateId });
+    const card = await rita.next(/Ana Lima is at high risk/, mark);
+    const before = rita.shown().length;
+    expect((await bf.send(app.url, bf.cardSubmit(rita.user, card, 'Take over'))).status).toBe(200);
+    await rita.next(/You are now talking to .* on whatsapp\. The bot is silent\./, before);
+    await eventually(() => whatsappSent.some((t) => /Rita Recruiter from the recruiting team has joined the chat/.test(t)), 'the join notice on WhatsApp');
+
+    await rita.say('Hi Ana, Rita here. Do you have a minute?');
+    await eventually(() => whatsappSent.includes('Hi Ana, Rita here. Do you have a minute?'), "Rita's message on WhatsApp");
+    const from = rita.shown().length;
+    await fromWhatsapp('Sure, go ahead');
+    await rita.next(/Sure, go ahead/, from);
+    await rita.ask('/handback', /Handed back/);
   }, 90_000);
 });
