@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newId, type Candidate } from '../core/domain/index.js';
 import { addOperator, PUBLIC_API_BASE, SqliteOperatorStore } from '../operator-console/index.js';
@@ -239,6 +240,51 @@ describe('conversations', () => {
     expect(roles.body.data.map((r) => r.title)).toContain('Python Developer');
     expect(roles.body.data.every((r) => r.skills.every((sk) => sk.questions > 0))).toBe(true);
     chat.close();
+  });
+});
+
+describe('candidate data export', () => {
+  async function candidateWithVoice(name: string, audio: Buffer): Promise<{ candidateId: string; conversationId: string }> {
+    const chat = await ChatClient.connect(app.url);
+    await chat.ask('hi', /agree to continue/);
+    await chat.ask('Yes, continue', /What is your name/);
+    await chat.ask(name, /Which role/);
+    chat.close();
+    const conversation = (await app.parley.store.getConversation(chat.conversationId))!;
+    mkdirSync(join(app.dataDir, 'media'), { recursive: true });
+    const path = join(app.dataDir, 'media', `${conversation.id}.ogg`);
+    writeFileSync(path, audio);
+    const now = new Date();
+    await app.parley.store.insertMessage({ id: newId('msg'), conversationId: conversation.id, channel: 'webchat', direction: 'in', author: 'candidate', kind: 'voice', text: `voice of ${name}`, media: { providerRef: 'test-upload', storedPath: path, mime: 'audio/ogg' }, status: 'processed', attempts: 0, createdAt: now, updatedAt: now });
+    return { candidateId: conversation.candidateId, conversationId: conversation.id };
+  }
+
+  it('zips every record and audio file of the candidate and nothing of another; audited; admin only', async () => {
+    const ada = await candidateWithVoice('Ada Exporter', Buffer.from('OggS-ada-voice-bytes'));
+    const bob = await candidateWithVoice('Bob Bystander', Buffer.from('OggS-bob-voice-bytes'));
+    const key = await createKey('write', 'not admin');
+    expect((await call(key.key, 'GET', `/candidates/${ada.candidateId}/export`)).status).toBe(403);
+    const r = await call<Buffer>(admin, 'GET', `/candidates/${ada.candidateId}/export`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/zip');
+    const files = unzipSync(new Uint8Array(r.body));
+    const names = Object.keys(files).sort();
+    expect(names).toEqual(expect.arrayContaining(['profile.json', 'conversations.json', 'events.json', `messages/${ada.conversationId}.json`, `transcripts/${ada.conversationId}.txt`]));
+    const text = (n: string) => Buffer.from(files[n] as Uint8Array).toString('utf8');
+    expect(JSON.parse(text('profile.json'))).toMatchObject({ id: ada.candidateId, name: 'Ada Exporter' });
+    const stored = await app.parley.store.listMessages(ada.conversationId);
+    expect((JSON.parse(text(`messages/${ada.conversationId}.json`)) as { id: string }[]).map((m) => m.id)).toEqual(stored.map((m) => m.id));
+    expect(text(`transcripts/${ada.conversationId}.txt`)).toContain('Ada Exporter');
+    const events = await app.parley.store.listEvents({ candidateId: ada.candidateId });
+    expect((JSON.parse(text('events.json')) as { id: string }[]).map((e) => e.id)).toEqual(expect.arrayContaining(events.filter((e) => e.type !== 'OperatorAction').map((e) => e.id)));
+    const audio = names.filter((n) => n.startsWith('audio/'));
+    expect(audio).toHaveLength(1);
+    expect(Buffer.from(files[audio[0] as string] as Uint8Array).toString()).toBe('OggS-ada-voice-bytes');
+    // Nothing of the other candidate, anywhere in the archive.
+    const everything = names.map((n) => Buffer.from(files[n] as Uint8Array).toString('latin1')).join('\n');
+    for (const other of ['Bob Bystander', bob.candidateId, bob.conversationId, 'bob-voice']) expect(everything).not.toContain(other);
+    const audited = await app.parley.store.listEvents({ candidateId: ada.candidateId, types: ['OperatorAction'] });
+    expect(audited.map((e) => (e.type === 'OperatorAction' ? e.action : ''))).toContain('candidate-exported');
   });
 });
 

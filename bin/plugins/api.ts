@@ -28,6 +28,7 @@ export const apiPlugin: PluginModule = {
       ],
       settings: {
         jwtSecret: await resolveJwtSecret(config.CONSOLE_JWT_SECRET, config.dataDir, ctx.store),
+        dataDir: config.dataDir,
         rateLimitPerMin: config.API_RATE_LIMIT_PER_MIN,
         webhooks: {
           allowedHosts: new Set(list(config.WEBHOOK_ALLOWED_HOSTS).map((h) => h.toLowerCase())),

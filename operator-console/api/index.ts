@@ -32,6 +32,8 @@ export const PUBLIC_API_BASE = '/api/public/v1';
 export interface PublicApiSettings {
   /** The console's token secret: operator tokens work here too. */
   jwtSecret: string;
+  /** Audio files are exported only from under this folder. */
+  dataDir: string;
   /** Requests per minute per API key (and per operator). */
   rateLimitPerMin: number;
   webhooks: WebhookSettings;
@@ -89,7 +91,7 @@ export function createPublicApi(deps: PublicApiDeps): PublicApi {
   const assessments = new AssessmentViews({ store, banks: deps.banks, operatorName });
   const takeovers = new TakeoverService({ store, engine: deps.engine, audit, pendingPrompt: deps.pendingPrompt, operatorName });
   const api = new ApiRouter({ keys, auth, db, limiter: new KeyRateLimiter(deps.settings.rateLimitPerMin), clock, log });
-  registerResources(api, { store, db, keys, operators: deps.operators, audit, bus: deps.bus, clock, takeovers, assessments, banks: deps.banks });
+  registerResources(api, { store, db, keys, operators: deps.operators, audit, bus: deps.bus, clock, takeovers, assessments, banks: deps.banks, dataDir: deps.settings.dataDir });
   const webhooks = new Webhooks({ db, store, bus: deps.bus, clock, log, assessments, settings: deps.settings.webhooks });
   registerWebhookRoutes(api, webhooks);
   new AtsInbound({ db, store, engine: deps.engine, channels: deps.channels, banks: deps.banks, pendingPrompt: deps.pendingPrompt, clock, log, settings: deps.settings.ats }).mount(deps.app);

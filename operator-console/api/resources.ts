@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3';
+import { strToU8, zipSync, type Zippable } from 'fflate';
+import { readFileSync } from 'node:fs';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { newId, NotFoundError, type Candidate, type Conversation, type DomainEvent, type Message } from '../../core/domain/index.js';
 import type { RoleBank } from '../../core/interview/index.js';
@@ -40,6 +43,8 @@ export interface ResourceDeps {
   takeovers: TakeoverService;
   assessments: AssessmentViews;
   banks: () => ReadonlyMap<string, RoleBank> | undefined;
+  /** Audio files are exported only from under this folder. */
+  dataDir: string;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -259,6 +264,50 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
 
   api.add({
     method: 'get',
+    path: '/candidates/{id}/export',
+    operationId: 'exportCandidate',
+    summary: 'Everything Parley holds on a candidate as a zip: profile, conversations, messages, transcripts, assessment, events and audio files (audited)',
+    tag: 'Candidates',
+    scope: 'admin',
+    params: IdParams,
+    responses: { 200: { description: 'The zip', contentType: 'application/zip', schema: z.string().openapi({ format: 'binary' }) } },
+    handler: async ({ params, principal }) => {
+      const candidate = await candidateOr404(params.id);
+      const conversations = await store.listConversations({ candidateId: candidate.id, limit: 10_000 });
+      const files: Zippable = {};
+      const json = (v: unknown) => strToU8(JSON.stringify(v, null, 2));
+      files['profile.json'] = json(candidate);
+      files['conversations.json'] = json(conversations.map(({ state: _state, ...c }) => c));
+      files['events.json'] = json(await store.listEvents({ candidateId: candidate.id, limit: 1_000_000 }));
+      const assessment = await deps.assessments.forCandidate(candidate.id).catch(() => undefined);
+      if (assessment) files['assessment.json'] = json(assessment);
+      let audio = 0;
+      for (const c of conversations) {
+        const messages = await store.listMessages(c.id);
+        files[`messages/${c.id}.json`] = json(messages);
+        files[`transcripts/${c.id}.txt`] = strToU8(messages.map((m) => `[${m.createdAt.toISOString()}] ${m.author}${m.kind === 'voice' ? ' [voice note]' : ''}: ${m.text}`).join('\n'));
+        for (const m of messages) {
+          const path = m.media?.storedPath;
+          if (!path || !inside(deps.dataDir, path)) continue;
+          try {
+            files[`audio/${m.id}-${basename(path)}`] = [readFileSync(path), { level: 0 }];
+            audio++;
+          } catch {
+            // Expired by retention: the message row says so.
+          }
+        }
+      }
+      await auditAs(deps, principal, 'candidate-exported', { conversations: conversations.length, audioFiles: audio }, { candidateId: candidate.id });
+      return {
+        status: 200,
+        raw: Buffer.from(zipSync(files)),
+        headers: { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="parley-candidate-${candidate.id}.zip"`, 'Cache-Control': 'no-store' },
+      };
+    },
+  });
+
+  api.add({
+    method: 'get',
     path: '/candidates/{id}/assessment',
     operationId: 'getAssessment',
     summary: 'The candidate\'s assessment (latest interview), as the console shows it',
@@ -462,3 +511,8 @@ export const AssessmentApiSchema = z
     recommendation: z.looseObject({ value: z.string(), computed: z.string() }).optional(),
   })
   .openapi('Assessment');
+
+function inside(dir: string, path: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}

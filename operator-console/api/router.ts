@@ -65,6 +65,8 @@ export interface HandlerInput<P, Q, B> {
 export interface HandlerResult {
   status: number;
   body?: unknown;
+  /** A non-JSON body (e.g. a zip), sent with `headers['Content-Type']`. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -80,7 +82,7 @@ export interface ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.
   query?: Q;
   body?: B;
   /** Success responses: status -> schema (undefined: no body). */
-  responses: Record<number, { description: string; schema?: z.ZodType; headers?: Record<string, string> }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; headers?: Record<string, string>; /** Default application/json. */ contentType?: string }>;
   handler: (input: HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<HandlerResult>;
 }
 
@@ -118,7 +120,7 @@ export class ApiRouter {
       responses[status] = {
         description: r.description,
         ...(r.headers ? { headers: Object.fromEntries(Object.entries(r.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) } : {}),
-        ...(r.schema ? { content: { 'application/json': { schema: r.schema } } } : {}),
+        ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
       };
     }
     const errors = { ...ERROR_STATUSES };
@@ -165,7 +167,8 @@ export class ApiRouter {
         const run = () => route.handler({ params, query, body, principal, req, res } as HandlerInput<z.infer<P>, z.infer<Q>, z.infer<B>>);
         const result = route.method === 'post' ? await this.idempotent(req, principal, run) : await run();
         if (result.headers) res.set(result.headers);
-        if (result.body === undefined) res.status(result.status).end();
+        if (result.raw) res.status(result.status).send(result.raw);
+        else if (result.body === undefined) res.status(result.status).end();
         else res.status(result.status).json(result.body);
       };
       run().catch((err: unknown) => sendProblem(res, err, this.deps.log));
