@@ -14,20 +14,21 @@ export const nudgeKey = (conversationId: string): string => `nudge:${conversatio
  * is. When it runs, the job re-reads the conversation and, the candidate having written since,
  * waits until the real due time (`decideNudge` anchors on the last candidate message), so the
  * countdown still restarts with every message; it just costs one wake-up per nudge delay instead of
- * a job write per message. Likewise nothing is cancelled when nothing waits: a run in progress
- * re-checks the same conditions and stops by itself.
+ * a job write per message, and no read of the conversation. Likewise nothing is cancelled when
+ * nothing waits: a run in progress re-checks the same conditions and stops by itself.
  */
 export async function armNudge(deps: JobsDeps, conversationId: string, lastCandidateAt: Date): Promise<void> {
+  const key = nudgeKey(conversationId);
+  const runAt = new Date(lastCandidateAt.getTime() + nudgeDelay(deps.settings.nudges, 1));
+  const due = deps.scheduler.dueAt ? await deps.scheduler.dueAt(key) : null;
+  // It re-checks everything (stage, mode, opt-out, last message) when it runs: nothing to read now.
+  if (due && due.getTime() <= runAt.getTime()) return;
   const conversation = await deps.store.getConversation(conversationId);
   const candidate = conversation && (await deps.store.getCandidate(conversation.candidateId));
-  const key = nudgeKey(conversationId);
-  const due = deps.scheduler.dueAt ? await deps.scheduler.dueAt(key) : null;
   if (!conversation || !candidate || candidate.optedOut || conversation.mode === 'human' || !deps.settings.nudges.stages.includes(candidate.stage)) {
     if (due !== undefined) await deps.scheduler.cancel(key);
     return;
   }
-  const runAt = new Date(lastCandidateAt.getTime() + nudgeDelay(deps.settings.nudges, 1));
-  if (due && due.getTime() <= runAt.getTime()) return;
   await deps.scheduler.schedule({ name: NUDGE_JOB, key, runAt, data: { conversationId } });
 }
 

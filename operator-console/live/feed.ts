@@ -137,6 +137,8 @@ export class LiveFeed {
   }
 
   private async pushMessage(messageId: string, type: DomainEvent['type']): Promise<void> {
+    // A status change or suppression only updates what operators online see.
+    if ((type === 'MessageStatusChanged' || type === 'MessageSuppressed') && !this.deps.broadcaster.listening()) return;
     const message = await this.deps.store.getMessage(messageId);
     if (!message) return;
     if (type === 'MessageReceived') await this.deps.views.onInbound(message);
