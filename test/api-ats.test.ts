@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
+import { ApiKeyStore, PUBLIC_API_BASE } from '../operator-console/index.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 
 const GRAPH = 'http://graph.test';
@@ -91,6 +92,16 @@ describe('ATS webhooks in (generic)', () => {
     await app.parley.engine.idle();
     expect(sent.length).toBe(before);
     expect(await candidatesNamed('Lena Schmidt')).toHaveLength(1);
+
+    // interview.scheduled is recorded as the console's scheduling does it (stage, time, reminders).
+    const at = new Date(Date.now() + 3 * 24 * 3600_000).toISOString();
+    const scheduled = await post({ id: 'ats-evt-9', type: 'interview.scheduled', data: { candidate: { id: 'ats-cand-1', name: 'Lena Schmidt' }, scheduledAt: at, link: 'https://meet.example.test/lena' } }, (b) => sign(b, ['new-secret']));
+    expect(scheduled.status).toBe(200);
+    expect((await app.parley.store.getCandidate(lena!.id))?.stage).toBe('scheduled');
+    await eventually(() => JSON.stringify(sent).includes('https://meet.example.test/lena'), 'the scheduling message');
+    const { key } = new ApiKeyStore(app.parley.store.database).create({ name: 'reader', scope: 'read', createdBy: 'test' }, new Date());
+    const listed = (await (await fetch(`${app.url}${PUBLIC_API_BASE}/scheduled-interviews`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { candidateId: string; at: string; link?: string }[] };
+    expect(listed.data).toEqual([{ conversationId: conv?.id, candidateId: lena?.id, at, link: 'https://meet.example.test/lena', timeZone: expect.any(String) }]);
 
     // Later events move the stage and send the matching message.
     const rejected = await post({ id: 'ats-evt-2', type: 'candidate.rejected', data: { candidate: { id: 'ats-cand-1', name: 'Lena Schmidt' } } }, (b) => sign(b, ['new-secret']));

@@ -234,6 +234,8 @@ describe('conversations', () => {
     const notHeld = await call<Problem>(admin, 'POST', `/conversations/${chat.conversationId}/messages`, { body: { text: 'too late' } });
     expect(notHeld.status).toBe(409);
 
+    const scheduled = await call<{ data: unknown[] }>(key.key, 'GET', `/scheduled-interviews?from=${encodeURIComponent(new Date().toISOString())}`);
+    expect(scheduled.body.data).toEqual([]);
     const noAssessment = await call<Problem>(key.key, 'GET', `/candidates/${one.body.candidateId}/assessment`);
     expect(noAssessment.status).toBe(404);
     const roles = await call<{ data: { id: string; title: string; skills: { questions: number }[] }[] }>(key.key, 'GET', '/roles');

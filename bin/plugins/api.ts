@@ -21,6 +21,7 @@ export const apiPlugin: PluginModule = {
       engine: () => ctx.engine(),
       pendingPrompt: () => ctx.services.pendingPrompt,
       banks: () => ctx.services.questionBanks?.(),
+      scheduleInterview: () => ctx.services.scheduleInterview,
       // Where a candidate from the ATS can be reached, best first: the channels whose plugin is on.
       channels: () => [
         ...(whatsappOn ? (['whatsapp'] as const) : []),

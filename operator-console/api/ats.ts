@@ -135,6 +135,8 @@ export interface AtsDeps {
   channels: () => readonly ChannelId[];
   banks: () => ReadonlyMap<string, RoleBank> | undefined;
   pendingPrompt: () => ((c: Conversation) => OutboundMessage | undefined) | undefined;
+  /** The jobs plugin's scheduling (state, stage, event and reminders), when it is on. */
+  scheduleInterview: () => ((conversationId: string, at: Date, opts: { link?: string; timeZone?: string; actor: string }) => Promise<void>) | undefined;
   clock: Clock;
   log: Logger;
   settings: AtsSettings;
@@ -245,8 +247,15 @@ export class AtsInbound {
       return;
     }
     if (!mapped?.conversation_id) throw new ApiError(404, `No candidate from this ATS with id ${c.id}: send candidate.applied first`);
-    const stage = STAGE_OF[event.type];
     const text = this.message(event);
+    const schedule = this.deps.scheduleInterview();
+    if (event.type === 'interview.scheduled' && event.data.scheduledAt && schedule) {
+      // Recorded as the console and /schedule do it: stage, event and reminders.
+      await schedule(mapped.conversation_id, new Date(event.data.scheduledAt), { ...(event.data.link ? { link: event.data.link } : {}), actor: `ats:${source}` });
+      await this.deps.engine().mutate(mapped.conversation_id, ({ conversation }) => ({ conversation, replies: text ? [{ text }] : [], actor: `ats:${source}` }));
+      return;
+    }
+    const stage = STAGE_OF[event.type];
     await this.deps.engine().mutate(mapped.conversation_id, ({ conversation, candidate }) => {
       const events: NewDomainEvent[] = stage && stage !== candidate.stage ? [{ type: 'CandidateStateChanged', from: candidate.stage, to: stage }] : [];
       if (event.type === 'interview.scheduled' && event.data.scheduledAt) {

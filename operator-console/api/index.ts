@@ -50,6 +50,7 @@ export interface PublicApiDeps {
   engine: () => Pick<Engine, 'mutate' | 'send'>;
   pendingPrompt: () => ((c: Conversation) => OutboundMessage | undefined) | undefined;
   banks: () => ReadonlyMap<string, RoleBank> | undefined;
+  scheduleInterview: () => ((conversationId: string, at: Date, opts: { link?: string; timeZone?: string; actor: string }) => Promise<void>) | undefined;
   /** Channels an ATS candidate can be reached on, best first. */
   channels: () => readonly ChannelId[];
   settings: PublicApiSettings;
@@ -94,7 +95,7 @@ export function createPublicApi(deps: PublicApiDeps): PublicApi {
   registerResources(api, { store, db, keys, operators: deps.operators, audit, bus: deps.bus, clock, takeovers, assessments, banks: deps.banks, dataDir: deps.settings.dataDir });
   const webhooks = new Webhooks({ db, store, bus: deps.bus, clock, log, assessments, settings: deps.settings.webhooks });
   registerWebhookRoutes(api, webhooks);
-  new AtsInbound({ db, store, engine: deps.engine, channels: deps.channels, banks: deps.banks, pendingPrompt: deps.pendingPrompt, clock, log, settings: deps.settings.ats }).mount(deps.app);
+  new AtsInbound({ db, store, engine: deps.engine, channels: deps.channels, banks: deps.banks, pendingPrompt: deps.pendingPrompt, scheduleInterview: deps.scheduleInterview, clock, log, settings: deps.settings.ats }).mount(deps.app);
 
   let doc: Record<string, unknown> | undefined;
   const spec = (): Record<string, unknown> =>

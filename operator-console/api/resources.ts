@@ -412,6 +412,30 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
 
   api.add({
     method: 'get',
+    path: '/scheduled-interviews',
+    operationId: 'listScheduledInterviews',
+    summary: 'Interviews with the team that are scheduled, soonest first',
+    tag: 'Conversations',
+    scope: 'read',
+    query: z.object({ from: z.string().datetime().optional(), until: z.string().datetime().optional() }),
+    responses: { 200: { description: 'Scheduled interviews', schema: z.object({ data: z.array(ScheduledInterviewSchema) }) } },
+    handler: async ({ query }) => {
+      const from = query.from ? Date.parse(query.from) : -Infinity;
+      const until = query.until ? Date.parse(query.until) : Infinity;
+      const rows: z.infer<typeof ScheduledInterviewSchema>[] = [];
+      for (const c of await store.listConversations({ stage: 'scheduled', limit: 10_000 })) {
+        const s = c.state['schedule'] as { at?: unknown; link?: unknown; timeZone?: unknown } | undefined;
+        const at = typeof s?.at === 'string' ? Date.parse(s.at) : NaN;
+        if (Number.isNaN(at) || at < from || at > until) continue;
+        rows.push({ conversationId: c.id, candidateId: c.candidateId, at: new Date(at).toISOString(), ...(typeof s?.link === 'string' ? { link: s.link } : {}), ...(typeof s?.timeZone === 'string' ? { timeZone: s.timeZone } : {}) });
+      }
+      rows.sort((a, b) => a.at.localeCompare(b.at));
+      return { status: 200, body: { data: rows } };
+    },
+  });
+
+  api.add({
+    method: 'get',
     path: '/roles',
     operationId: 'listRoles',
     summary: 'Roles and their question banks (skills and question counts)',
@@ -516,3 +540,7 @@ function inside(dir: string, path: string): boolean {
   const rel = relative(resolve(dir), resolve(path));
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
+
+const ScheduledInterviewSchema = z
+  .object({ conversationId: z.string(), candidateId: z.string(), at: z.string().openapi({ format: 'date-time' }), link: z.string().optional(), timeZone: z.string().optional() })
+  .openapi('ScheduledInterview');
