@@ -5,6 +5,8 @@
  * sends the same event again.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { unzipSync } from 'fflate';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { PUBLIC_API_BASE } from '../../operator-console/index.js';
@@ -92,6 +94,15 @@ describeBrowser('Integrations in Chromium', () => {
     await eventually(() => hits.filter((h) => h.type === 'candidate.created').length === 2, 'resent');
     const [first, second] = hits.filter((h) => h.type === 'candidate.created');
     expect(second?.id).toBe(first?.id);
+
+    // Candidate data: the export downloads a zip of that candidate.
+    const bea = (await created.json()) as { id: string };
+    const data = page.locator('#candidate-data');
+    await data.locator('input[name="candidateId"]').fill(bea.id);
+    const [download] = await Promise.all([page.waitForEvent('download'), data.locator('button[type="submit"]').click()]);
+    expect(download.suggestedFilename()).toBe(`parley-candidate-${bea.id}.zip`);
+    const zip = unzipSync(new Uint8Array(readFileSync((await download.path()) as string)));
+    expect(JSON.parse(Buffer.from(zip['profile.json'] as Uint8Array).toString())).toMatchObject({ id: bea.id, name: 'Browser Bea' });
     expect(seen.errors).toEqual([]);
   }, 120_000);
 });

@@ -41,6 +41,7 @@ export function renderIntegrations(container) {
   const keysBox = h('section', { class: 'card', id: 'api-keys' });
   const hooksBox = h('section', { class: 'card', id: 'webhooks' });
   const log = h('section', { class: 'card', id: 'webhook-deliveries', hidden: true });
+  const dataBox = h('section', { class: 'card', id: 'candidate-data' });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   mount(
     container,
@@ -49,7 +50,7 @@ export function renderIntegrations(container) {
       { class: 'dash' },
       h('div', { class: 'dash__head' }, h('h2', { class: 'pane-title' }, 'Integrations'), h('a', { href: '/api/docs', target: '_blank', rel: 'noopener' }, 'API reference')),
       error,
-      h('div', { class: 'dash__body' }, keysBox, hooksBox, log),
+      h('div', { class: 'dash__body' }, keysBox, hooksBox, log, dataBox),
     ),
   );
 
@@ -210,8 +211,52 @@ export function renderIntegrations(container) {
     if (!p.isConnected) box.insertBefore(p, box.children[1] || null);
   }
 
+  function renderData() {
+    const id = h('input', { type: 'text', name: 'candidateId', placeholder: 'Candidate id (cand_...)', required: true });
+    const done = h('p', { class: 'muted', role: 'status' });
+    const exportZip = async () => {
+      const s = currentSession();
+      const res = await fetch(BASE + '/candidates/' + encodeURIComponent(id.value.trim()) + '/export', { headers: s ? { authorization: 'Bearer ' + s.token } : {} });
+      if (!res.ok) throw new Error((await res.json()).detail || 'Export failed (' + res.status + ')');
+      const url = URL.createObjectURL(await res.blob());
+      const a = h('a', { href: url, download: 'parley-candidate-' + id.value.trim() + '.zip', hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      done.textContent = 'Exported.';
+    };
+    mount(
+      dataBox,
+      h('h3', {}, 'Candidate data'),
+      h('p', { class: 'muted' }, 'Export everything Parley holds on a candidate (profile, messages, transcripts, assessment, events, audio) as a zip, or erase their personal data. Both are audited.'),
+      h(
+        'form',
+        { class: 'inline-form', onsubmit: (e) => (e.preventDefault(), void exportZip().catch(fail)) },
+        id,
+        h('button', { class: 'btn', type: 'submit' }, 'Export zip'),
+        h(
+          'button',
+          {
+            class: 'btn btn--ghost',
+            type: 'button',
+            onclick: () =>
+              id.value.trim() &&
+              window.confirm('Erase the personal data of ' + id.value.trim() + '? This cannot be undone.') &&
+              call('/candidates/' + encodeURIComponent(id.value.trim()), { method: 'DELETE' })
+                .then(() => (done.textContent = 'Erasure requested: it completes with the next retention run.'))
+                .catch(fail),
+          },
+          'Erase',
+        ),
+      ),
+      done,
+    );
+  }
+
   async function load() {
     error.hidden = true;
+    renderData();
     await Promise.all([loadKeys(), loadHooks()]).catch(fail);
   }
   void load();
