@@ -189,9 +189,12 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
     const c = await ChatClient.connect(app.url);
     await c.ask('hi', /Do you agree to continue\?/);
     const key = `nudge:${c.conversationId}`;
+    // The reply can arrive before the jobs have reacted to the message: idle() waits for that too.
+    await app.parley.engine.idle();
     expect(await app.dueAt(key)).toEqual(new Date('2026-03-02T11:00:00Z'));
     clock.advance(1 * H);
     await c.ask('yes', /What is your name\?/);
+    await app.parley.engine.idle();
     // The job waiting for 11:00 is left there (it is earlier than 12:00, the new due time).
     expect(await app.dueAt(key)).toEqual(new Date('2026-03-02T11:00:00Z'));
     clock.advance(1 * H + MIN);
@@ -204,6 +207,7 @@ describe.each(jobBackends())('scheduled jobs with Agenda on %s', (backend) => {
     // After the first nudge the job waits 24 h for the second; an answer needs a new countdown of 2 h.
     await eventually(async () => (await app.dueAt(key))?.getTime() === Date.parse('2026-03-03T12:01:00Z'), 'the second nudge to be scheduled');
     await c.ask('Ana Lima', /Which role/);
+    await app.parley.engine.idle();
     expect(await app.dueAt(key)).toEqual(new Date(clock.now().getTime() + 2 * H));
     const mark = c.received.length;
     clock.advance(2 * H);
