@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newId } from '../core/domain/index.js';
 import { assertPublicTarget, PUBLIC_API_BASE } from '../operator-console/index.js';
 import { login } from '../operator-console/testing.js';
 import { apiClient, ContractChecker } from './support/api-contract.js';
 import { CHILD_TEST_TIMEOUT_MS, freePort, spawnParley, waitForReady, type ChildParley } from './support/child.js';
-import { eventually, startParley, type TestParley } from './support/harness.js';
+import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 import { runScriptedInterview } from './support/scripted-interview.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -67,6 +68,7 @@ function signatureValid(r: Received, secret: string): boolean {
 
 let app: TestParley;
 let call: ReturnType<typeof apiClient>;
+let checker: ContractChecker;
 let admin: string;
 let receiver: Receiver;
 
@@ -74,7 +76,8 @@ beforeAll(async () => {
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50' });
   admin = (await login(app.url, 'admin@acme.test', PASSWORD)).token;
   const spec = (await (await fetch(`${app.url}/api/v1/openapi.json`)).json()) as never;
-  call = apiClient(`${app.url}${PUBLIC_API_BASE}`, new ContractChecker(spec));
+  checker = new ContractChecker(spec);
+  call = apiClient(`${app.url}${PUBLIC_API_BASE}`, checker);
 });
 afterAll(async () => {
   await app?.stop();
@@ -133,6 +136,52 @@ describe('signed webhooks out', () => {
     await eventually(() => receiver.received.length === 3, 'resent');
     expect(receiver.received[2]?.json.id).toBe(log?.eventId);
   }, 60_000);
+
+  it('sends nothing for a change that rolled back', async () => {
+    receiver = await new Receiver().listen();
+    const chat = await ChatClient.connect(app.url);
+    await chat.ask('hi', /agree to continue/);
+    chat.close();
+    await app.parley.engine.idle();
+    // Subscribed after the chat's own stage change (new -> intake): only later events count.
+    const sub = await subscribe(['candidate.stage_changed']);
+    const conversation = (await app.parley.store.getConversation(chat.conversationId))!;
+    const now = new Date();
+    const doomed = { id: newId('evt'), type: 'CandidateStateChanged' as const, at: now, actor: 'test', conversationId: conversation.id, candidateId: conversation.candidateId, from: 'intake' as const, to: 'rejected' as const };
+    // The second event cannot be written (a BigInt does not serialise): the whole turn, first event included, rolls back.
+    const unwritable = { ...doomed, id: newId('evt'), extra: BigInt(1) } as unknown as typeof doomed;
+    await expect(app.parley.store.commitTurn({ conversation, messages: [], events: [doomed, unwritable] })).rejects.toThrow();
+    expect((await app.parley.store.listEvents({ types: ['CandidateStateChanged'], candidateId: conversation.candidateId })).map((e) => e.id)).not.toContain(doomed.id);
+
+    // A committed change after it: once that one is delivered, the worker has passed the rolled-back one.
+    expect((await call(admin, 'PATCH', `/candidates/${conversation.candidateId}`, { body: { stage: 'screening' } })).status).toBe(200);
+    await eventually(async () => (await deliveries(sub.id)).some((d) => d.status === 'delivered'), 'the committed change delivered');
+    expect(receiver.received.map((r) => r.json.data['to'])).toEqual(['screening']);
+    expect(receiver.received.some((r) => r.json.id === doomed.id)).toBe(false);
+  });
+
+  it('retries with backoff and marks a delivery failed once the retry window is over', async () => {
+    const quick = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '20', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_HOURS: '0.001' });
+    try {
+      receiver = await new Receiver().listen();
+      receiver.respond = () => 503;
+      const token = (await login(quick.url, 'admin@acme.test', PASSWORD)).token;
+      const quickCall = apiClient(`${quick.url}${PUBLIC_API_BASE}`, checker);
+      const sub = await quickCall<{ id: string }>(token, 'POST', '/webhooks', { body: { url: receiver.url, events: ['candidate.created'] } });
+      expect((await quickCall(token, 'POST', '/candidates', { body: { name: 'Never Delivered' } })).status).toBe(201);
+      let log: Delivery | undefined;
+      await eventually(async () => {
+        log = (await quickCall<{ data: Delivery[] }>(token, 'GET', `/webhooks/${sub.body.id}/deliveries`)).body.data[0];
+        return log?.status === 'failed';
+      }, 'the delivery marked failed', 60_000);
+      expect(log).toMatchObject({ status: 'failed', lastStatusCode: 503 });
+      expect(log?.attempts).toBeGreaterThanOrEqual(2);
+      expect(receiver.received.length).toBe(log?.attempts);
+      expect(new Set(receiver.received.map((r) => r.json.id)).size).toBe(1);
+    } finally {
+      await quick.stop();
+    }
+  }, 90_000);
 
   it('refuses private, loopback and link-local targets that are not allowed', async () => {
     for (const url of ['http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:8080/x', 'http://127.0.0.2:9/x', 'http://[fe80::1]/x', 'http://192.168.1.20/x', 'http://[::ffff:10.0.0.1]/x', 'http://[::ffff:7f00:1]/x']) {
