@@ -13,6 +13,7 @@ import { ChatClient, eventually, startParley, type TestParley } from './support/
 import { runScriptedInterview } from './support/scripted-interview.js';
 
 const PASSWORD = 'correct-horse-battery';
+// Tests poll the delivery log every 10 ms: the per-key rate limit (tested in api-rest) stays out of the way.
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -73,7 +74,7 @@ let admin: string;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50' });
+  app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', API_RATE_LIMIT_PER_MIN: '1000000', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50' });
   admin = (await login(app.url, 'admin@acme.test', PASSWORD)).token;
   const spec = (await (await fetch(`${app.url}/api/v1/openapi.json`)).json()) as never;
   checker = new ContractChecker(spec);
@@ -161,7 +162,7 @@ describe('signed webhooks out', () => {
   });
 
   it('retries with backoff and marks a delivery failed once the retry window is over', async () => {
-    const quick = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '20', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_HOURS: '0.001' });
+    const quick = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', API_RATE_LIMIT_PER_MIN: '1000000', WEBHOOK_POLL_MS: '20', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_HOURS: '0.001' });
     try {
       receiver = await new Receiver().listen();
       receiver.respond = () => 503;
@@ -224,7 +225,7 @@ describe('webhook outbox across a crash', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-webhook-crash-'));
     const port = String(await freePort());
     const url = `http://127.0.0.1:${port}`;
-    const env = { PORT: port, HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'info', PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50' };
+    const env = { PORT: port, HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'info', PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', API_RATE_LIMIT_PER_MIN: '1000000', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50' };
     try {
       const doomed = spawnParley(env);
       children.push(doomed);
