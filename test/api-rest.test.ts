@@ -3,7 +3,7 @@ import { unzipSync } from 'fflate';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newId, type Candidate } from '../core/domain/index.js';
-import { addOperator, PUBLIC_API_BASE, SqliteOperatorStore } from '../operator-console/index.js';
+import { addOperator, PUBLIC_API_BASE, SqliteConsoleStore, SqliteOperatorStore } from '../operator-console/index.js';
 import { login } from '../operator-console/testing.js';
 import { apiClient, ContractChecker, validateSpec, type ApiAnswer } from './support/api-contract.js';
 import { CHILD_TEST_TIMEOUT_MS, runParleyCli } from './support/child.js';
@@ -139,6 +139,15 @@ describe('candidates', () => {
     expect(screening.body.data.every((c) => c.stage === 'screening')).toBe(true);
     const one = await call<Page>(key.key, 'GET', '/candidates?q=Bulk%20999');
     expect(one.body.data.map((c) => c.name)).toEqual(['Bulk 999']);
+    // Risk: the console's latest risk per conversation.
+    const chat = await ChatClient.connect(app.url);
+    await chat.ask('hi', /agree to continue/);
+    chat.close();
+    const risky = (await app.parley.store.getConversation(chat.conversationId))!;
+    await new SqliteConsoleStore(app.parley.store.database).saveMarks({ conversationId: risky.id, unread: 0, needsHuman: false, risk: { level: 'high', score: 0.9, at: new Date().toISOString(), atRisk: true } });
+    for (const risk of ['high', 'at-risk']) expect((await call<Page>(key.key, 'GET', `/candidates?risk=${risk}`)).body.data.map((c) => c.id)).toEqual([risky.candidateId]);
+    expect((await call<Page>(key.key, 'GET', '/candidates?risk=low')).body.data).toEqual([]);
+    expect((await call<Page>(key.key, 'GET', '/candidates?channel=webchat&q=Bulk')).body.data).toEqual([]);
     const bad = await call<Problem & { errors: string[] }>(key.key, 'GET', '/candidates?stage=nope');
     expect(bad.status).toBe(400);
     expect(bad.body.errors.join()).toMatch(/stage/);

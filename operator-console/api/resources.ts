@@ -167,6 +167,11 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
       if (query.role) add("json_extract(doc, '$.role') = ?", query.role);
       if (query.updatedSince) add("json_extract(doc, '$.updatedAt') >= ?", new Date(query.updatedSince).toISOString());
       if (query.channel) add("id IN (SELECT candidate_id FROM conversations WHERE channel = ?)", query.channel);
+      if (query.risk) {
+        const marks = "SELECT c.candidate_id FROM conversations c JOIN console_conversation_marks m ON m.conversation_id = c.id WHERE ";
+        if (query.risk === 'at-risk') add(`id IN (${marks}json_extract(m.doc, '$.risk.atRisk') = 1)`);
+        else add(`id IN (${marks}json_extract(m.doc, '$.risk.level') = ?)`, query.risk);
+      }
       if (query.q) {
         where.push("(json_extract(doc, '$.name') LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR phone LIKE ? ESCAPE '\\')");
         const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

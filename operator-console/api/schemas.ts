@@ -44,6 +44,7 @@ export const CandidateListQuery = z.object({
   role: z.string().optional(),
   channel: z.string().optional().openapi({ description: 'Only candidates with a conversation on this channel' }),
   updatedSince: z.string().datetime().optional(),
+  risk: z.enum(['low', 'medium', 'high', 'at-risk']).optional().openapi({ description: 'Latest risk level of any of their conversations, or at-risk (an alert or high)' }),
   q: z.string().max(200).optional().openapi({ description: 'Search in name, email and phone' }),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
