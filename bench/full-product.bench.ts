@@ -20,12 +20,14 @@
  */
 import Database from 'better-sqlite3';
 import express from 'express';
+import { fork } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { createParley, type Parley } from '../bin/app.js';
 import { loadConfig } from '../bin/config.js';
@@ -33,6 +35,7 @@ import type { WebchatClientToServer, WebchatServerToClient } from '../channels/w
 import { silentLogger } from '../core/ports/index.js';
 import { telegramCapabilities } from '../channels/telegram/definition.js';
 import { FakeTelegramBotApi, telegramUpdate } from '../test/fakes/telegram-bot-api.js';
+import type { FromChild } from './console-operators.child.js';
 import { engineLoop, ReplyCounter, scriptLine, sqliteCeiling } from './engine.bench.js';
 import { hottest, installSqlCounter, sqlCounts, uninstallSqlCounter } from './sql-counter.js';
 import { percentile, rssMb, type BenchResult } from './support.js';
@@ -40,6 +43,7 @@ import { percentile, rssMb, type BenchResult } from './support.js';
 const STEPS = 8;
 const SECRET = 'bench-secret_0123456789';
 const WEBHOOK_CONCURRENCY = 32;
+const ADMIN = { email: 'bench@parley.test', password: 'bench-password-1' };
 
 type Client = Socket<WebchatServerToClient, WebchatClientToServer>;
 
@@ -58,6 +62,7 @@ export async function run(): Promise<BenchResult[]> {
   const clients = Number(process.env.BENCH_FP_CLIENTS ?? 100);
   const chats = Number(process.env.BENCH_FP_CHATS ?? 50);
   const updates = Number(process.env.BENCH_FP_UPDATES ?? 1000);
+  const operators = Number(process.env.BENCH_FP_OPERATORS ?? 1000);
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-fp-'));
   const sendLimit = telegramCapabilities.maxSendsPerSecond;
   const fake = await FakeTelegramBotApi.start();
@@ -73,6 +78,7 @@ export async function run(): Promise<BenchResult[]> {
     const webchatLight = await webchatLoad(app, 4, 40);
     const telegram = await telegramLoad(app, fake, chats, STEPS);
     const ingress = await telegramIngress(app, updates);
+    const online = await webchatWithOperators(app, operators, Math.min(clients, 50), STEPS);
     const figures = (w: Window) => ({
       messages: w.messages,
       'msg/s': Math.round(w.messages / w.secs),
@@ -96,6 +102,18 @@ export async function run(): Promise<BenchResult[]> {
       },
       { name: 'fp:webchat-light-load', goal: 'p99 < 10 ms', metrics: { clients: 4, ...figures(webchatLight) } },
       { name: 'fp:telegram', metrics: { chats, ...figures(telegram) } },
+      {
+        name: 'fp:webchat+operators',
+        goal: 'console push p99 < 100 ms',
+        metrics: {
+          operators: online.connected,
+          clients: Math.min(clients, 50),
+          ...figures(online.window),
+          'push p50 ms': percentile(online.lags, 0.5).toFixed(1),
+          'push p99 ms': percentile(online.lags, 0.99).toFixed(1),
+          pushes: online.lags.length,
+        },
+      },
       {
         name: 'fp:telegram-ingress',
         goal: '>= 50% of bare express+sqlite',
@@ -122,6 +140,8 @@ async function startApp(dataDir: string, fake: FakeTelegramBotApi): Promise<Parl
     PARLEY_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     INTERVIEW_ANSWER_QUIET_MS: '0',
+    PARLEY_ADMIN_EMAIL: ADMIN.email,
+    PARLEY_ADMIN_PASSWORD: ADMIN.password,
     // Every simulated browser shares 127.0.0.1: lift the per-address limits (per-session ones stay).
     WEBCHAT_IP_RATE_LIMIT: '100000',
     WEBCHAT_NEW_SESSIONS_PER_IP: '100000',
@@ -311,5 +331,41 @@ async function bareExpressIngress(file: string, total: number): Promise<number> 
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     db.close();
+  }
+}
+
+/**
+ * The console under load: `operators` signed-in console sockets (in a child process) while web
+ * chat clients talk. Each candidate message's push is timed from its stored time to its receipt
+ * by every operator.
+ */
+async function webchatWithOperators(app: Parley, operators: number, clients: number, steps: number): Promise<{ window: Window; lags: number[]; connected: number }> {
+  const res = await fetch(`${app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const { token } = (await res.json()) as { token: string };
+  const child = fork(fileURLToPath(new URL('./console-operators.child.ts', import.meta.url)), [], {
+    env: { ...process.env, FP_URL: app.url, FP_TOKEN: token, FP_OPERATORS: String(operators) },
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
+  const next = <T extends FromChild['type']>(type: T) =>
+    new Promise<Extract<FromChild, { type: T }>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`console operators: no '${type}' within 10 minutes`)), 600_000);
+      const listener = (m: FromChild) => {
+        if (m.type !== type) return;
+        clearTimeout(timer);
+        child.off('message', listener);
+        resolve(m as Extract<FromChild, { type: T }>);
+      };
+      child.on('message', listener);
+    });
+  try {
+    const ready = await next('ready');
+    const window = await webchatLoad(app, clients, steps);
+    const reported = next('lags');
+    child.send({ type: 'report' });
+    const { lags } = await reported;
+    return { window, lags: lags.sort((a, b) => a - b), connected: ready.connected };
+  } finally {
+    if (child.exitCode === null) child.kill();
   }
 }

@@ -30,11 +30,14 @@ export class LiveFeed {
   private unsubscribe: (() => void) | undefined;
   /** The needs-human flag last written to each conversation's marks, and when. */
   private readonly needsHumanSynced = new Map<string, { value: boolean; at: number }>();
+  /** Events that end in a list row push, received and not yet handled, per conversation. */
+  private readonly queued = new Map<string, number>();
 
   constructor(private readonly deps: FeedDeps) {}
 
   start(bus: EventBus): void {
     this.unsubscribe = bus.subscribe((event) => {
+      if (event.conversationId && !NO_SUMMARY_CHANGE.has(event.type)) this.queued.set(event.conversationId, (this.queued.get(event.conversationId) ?? 0) + 1);
       this.enqueue(event.type, () => this.handle(event));
       // Returned so the bus's `idle()` (and `engine.idle()`) waits for the console's reaction.
       return this.idle();
@@ -62,6 +65,7 @@ export class LiveFeed {
 
   private async handle(e: DomainEvent): Promise<void> {
     const { broadcaster } = this.deps;
+    const laterOfSame = NO_SUMMARY_CHANGE.has(e.type) ? false : this.dequeued(e.conversationId);
     if (e.conversationId && broadcaster.listening(rooms.conversation(e.conversationId))) broadcaster.toConversation(e.conversationId, 'event', toWireEvent(e));
     const flagHandled = await this.react(e);
     const conversationId = e.conversationId ?? (e.candidateId && isRiskEvent(e) ? await this.latestConversationOf(e.candidateId) : undefined);
@@ -71,8 +75,19 @@ export class LiveFeed {
     const turnedOn = await this.syncNeedsHuman(conversation);
     // Queued behind the rest of the turn's events: a HumanRequested among them says it better.
     if (turnedOn && !flagHandled) this.enqueue('needs-human', () => this.deps.escalation.onFlagged(conversation));
-    // The list row is for the operators online: with none connected there is no one to build it for.
-    if (broadcaster.listening()) broadcaster.toAll('conversation:upsert', await this.deps.views.summary(conversation));
+    // The list row is for the operators online: with none connected there is no one to build it for;
+    // with more of this conversation's events queued, the last of them sends the row (one push to
+    // every operator per burst, not one per event).
+    if (!laterOfSame && broadcaster.listening()) broadcaster.toAll('conversation:upsert', await this.deps.views.summary(conversation));
+  }
+
+  /** Count `conversationId`'s event as handled; true when more of its events are still queued. */
+  private dequeued(conversationId: string | undefined): boolean {
+    if (!conversationId) return false;
+    const left = (this.queued.get(conversationId) ?? 1) - 1;
+    if (left > 0) this.queued.set(conversationId, left);
+    else this.queued.delete(conversationId);
+    return left > 0;
   }
 
   /**
