@@ -47,6 +47,8 @@ describe('OpenAPI document', () => {
     expect(valid).toBe(true);
     const paths = Object.keys(spec['paths'] as object);
     expect(paths).toEqual(expect.arrayContaining(['/candidates', '/candidates/{id}', '/conversations/{id}/takeover', '/api-keys', '/webhooks', '/audit']));
+    // What subscriptions receive is documented too (OpenAPI 3.1 webhooks).
+    expect(Object.keys(spec['webhooks'] as object)).toEqual(expect.arrayContaining(['interview.completed', 'candidate.feedback', 'conversation.handed_back']));
   });
 
   it('is rendered by the local docs page (no CDN)', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../core/domain/index.js';
 import type { ApiRouter } from './router.js';
-import { DeliverySchema, IdParams, SubscriptionCreatedSchema, SubscriptionCreateSchema, SubscriptionPatchSchema, SubscriptionSchema } from './schemas.js';
+import { DeliverySchema, IdParams, SubscriptionCreatedSchema, SubscriptionCreateSchema, SubscriptionPatchSchema, SubscriptionSchema, WEBHOOK_EVENTS } from './schemas.js';
 import type { WebhookDelivery, Webhooks, WebhookSubscription } from './webhooks.js';
 
 function subJson(s: WebhookSubscription): z.infer<typeof SubscriptionSchema> {
@@ -26,6 +26,30 @@ function deliveryJson(d: WebhookDelivery): z.infer<typeof DeliverySchema> {
 
 /** Webhook subscriptions and their delivery log (admin scope: they carry signing secrets and send data out). */
 export function registerWebhookRoutes(api: ApiRouter, webhooks: Webhooks): void {
+  // What Parley sends to a subscription (OpenAPI 3.1 `webhooks`), one entry per event type.
+  for (const type of WEBHOOK_EVENTS) {
+    api.registry.registerWebhook({
+      method: 'post',
+      path: type,
+      summary: `${type}: sent to subscriptions that include it`,
+      request: {
+        headers: z.object({
+          'parley-signature': z.string().openapi({ description: 't=<unix>,v1=<hex HMAC-SHA256 of t + "." + raw body with the subscription secret>' }),
+          'parley-event-id': z.string().openapi({ description: 'Stable across retries and resends: deduplicate on it' }),
+          'parley-event-type': z.literal(type),
+          'parley-delivery-id': z.string(),
+        }),
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({ id: z.string(), type: z.literal(type), createdAt: z.string().openapi({ format: 'date-time' }), data: z.record(z.string(), z.unknown()) }),
+            },
+          },
+        },
+      },
+      responses: { 200: { description: 'Any 2xx acknowledges; anything else is retried with backoff for up to WEBHOOK_RETRY_HOURS' } },
+    });
+  }
   const subOr404 = (id: string) => {
     const s = webhooks.getSubscription(id);
     if (!s) throw new NotFoundError('Webhook subscription', id);
