@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStoreContract, inbound } from '../store-contract.js';
+import { runStoreContract, inbound } from '../../../test/support/store-contract.js';
 import { SqliteStore } from './sqlite-store.js';
 import { MIGRATIONS } from './migrations.js';
 

@@ -4,7 +4,7 @@
  *   MONGODB_URI=mongodb://127.0.0.1:27017 npm run jest -- core/store/mongo
  */
 import { afterAll, test } from '@jest/globals';
-import { runStoreContract } from '../store-contract.js';
+import { runStoreContract } from '../../../test/support/store-contract.js';
 import { MongoStore } from './mongo-store.js';
 
 const uri = process.env.MONGODB_URI;

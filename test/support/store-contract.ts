@@ -6,8 +6,8 @@
  * runStoreContract('sqlite', async () => SqliteStore.open(':memory:'));
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { ConcurrencyError, newId, type DomainEvent, type InboundMessage, type Message } from '../domain/index.js';
-import type { Store } from '../ports/index.js';
+import { ConcurrencyError, newId, type DomainEvent, type InboundMessage, type Message } from '../../core/domain/index.js';
+import type { Store } from '../../core/ports/index.js';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
