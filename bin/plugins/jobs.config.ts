@@ -43,6 +43,9 @@ export const jobsConfigShape = {
   RISK_SWEEP_EVERY_MIN: z.coerce.number({ error: 'expected a number of minutes' }).positive().default(5),
   RETENTION_DAYS: positiveInt('days').default(30),
   RETENTION_AT: parsed(parseClock).prefault('02:00'),
+  /** Rejected / withdrawn candidates are erased this many days after entering the stage (unset: kept). */
+  RETENTION_REJECTED_DAYS: positiveInt('days').optional(),
+  RETENTION_WITHDRAWN_DAYS: positiveInt('days').optional(),
   DIGEST_AT: parsed(parseClock).prefault('08:00'),
   SLACK_WEBHOOK_URL: z.url({ error: 'expected the https URL of a Slack incoming webhook' }).optional(),
   SLACK_RETRY_BASE_MS: positiveInt('milliseconds').default(1000),

@@ -121,6 +121,14 @@ export interface Store {
   kvDelete(namespace: string, key: string): Promise<void>;
   kvList(namespace: string): Promise<{ key: string; value: unknown }[]>;
 
+  /**
+   * Optional (the embedded store has it): remove a candidate's personal data from every table,
+   * keeping ids, stages and the audit trail. Returns stored media paths for the caller to delete.
+   */
+  eraseCandidate?(candidateId: string, now: Date): Promise<{ counts: Record<string, number>; files: string[] }>;
+  /** Optional: reclaim free space so erased data leaves no copy on disk (VACUUM + WAL truncate). */
+  compact?(): Promise<void>;
+
   /** Throws if the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -26,6 +26,7 @@ export function retentionJob(deps: JobsDeps): JobSpec {
         }
       }
       removed.audioFiles = (removed.audioFiles ?? 0) + (await expireAudioFiles(deps, now));
+      removed.stageExpired = await requestStageErasures(deps, now);
       removed.erasedCandidates = await completeErasures(deps);
       await recordEvents(deps, [{ type: 'RetentionCleanup', removed }]);
       deps.log.info({ removed }, 'jobs: retention clean-up done');
@@ -99,13 +100,40 @@ export function pendingErasures(events: readonly DomainEvent[]): string[] {
   return [...pending];
 }
 
-async function completeErasures(deps: JobsDeps): Promise<number> {
+/**
+ * Retention per stage: a candidate who has been in a stage with a retention period (rejected,
+ * withdrawn) for longer than it gets an `ErasureRequested` by `system:retention`, completed in
+ * the same run. The time in the stage is from the latest change into it (or the candidate's last
+ * update when no change was recorded, e.g. an imported candidate).
+ */
+export async function requestStageErasures(deps: JobsDeps, now: Date): Promise<number> {
+  const byStage = deps.settings.retentionByStage ?? {};
+  if (!Object.keys(byStage).length) return 0;
+  const done = new Set((await deps.store.listEvents({ types: ['ErasureRequested', 'ErasureCompleted'], limit: 1_000_000 })).map((e) => e.candidateId));
+  let requested = 0;
+  for (const candidate of await deps.store.listCandidates()) {
+    const days = byStage[candidate.stage];
+    if (days === undefined || done.has(candidate.id)) continue;
+    const changes = await deps.store.listEvents({ candidateId: candidate.id, types: ['CandidateStateChanged'], limit: 1_000_000 });
+    const entered = changes.filter((e) => e.type === 'CandidateStateChanged' && e.to === candidate.stage).at(-1)?.at ?? candidate.updatedAt;
+    if (!isPastRetention(entered, now, days)) continue;
+    await recordEvents(deps, [{ type: 'ErasureRequested', candidateId: candidate.id, actor: 'system:retention' }]);
+    deps.log.info({ candidateId: candidate.id, stage: candidate.stage, days }, 'jobs: stage retention period over, erasing');
+    requested++;
+  }
+  return requested;
+}
+
+/** Carry out every pending erasure request now (the daily run, or right after a request). */
+export async function completeErasures(deps: JobsDeps): Promise<number> {
   const requested = pendingErasures(await deps.store.listEvents({ types: ['ErasureRequested', 'ErasureCompleted'], limit: 1_000_000 }));
   for (const candidateId of requested) {
     const removed = await eraseCandidate(deps, candidateId);
     await recordEvents(deps, [{ type: 'ErasureCompleted', candidateId, removed }]);
     deps.log.info({ candidateId, removed }, 'jobs: erasure request completed');
   }
+  // No copy of what was erased may stay in the file's free pages or the WAL.
+  if (requested.length) await deps.store.compact?.();
   return requested.length;
 }
 
@@ -115,6 +143,13 @@ async function completeErasures(deps: JobsDeps): Promise<number> {
  * candidate is opted out so nothing is sent to them again.
  */
 async function eraseCandidate(deps: JobsDeps, candidateId: string): Promise<Counts> {
+  if (deps.store.eraseCandidate) {
+    // Every table of the file (see core/store/embedded/erase.ts), then the media files on disk.
+    const { counts, files } = await deps.store.eraseCandidate(candidateId, deps.clock.now());
+    let audioFiles = 0;
+    for (const path of files) if (await deleteInside(deps.settings.dataDir, path, deps)) audioFiles++;
+    return { ...counts, audioFiles };
+  }
   const removed: Counts = { messages: 0, audioFiles: 0, conversations: 0 };
   const candidate = await deps.store.getCandidate(candidateId);
   if (!candidate) return removed;

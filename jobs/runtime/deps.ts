@@ -1,4 +1,4 @@
-import { newId, type Conversation, type DomainEvent, type NewDomainEvent, type OutboundMessage } from '../../core/domain/index.js';
+import { newId, type Conversation, type DomainEvent, type NewDomainEvent, type OutboundMessage, type Stage } from '../../core/domain/index.js';
 import type { Engine, OperatorNotificationKind } from '../../core/engine/index.js';
 import type { Clock, EventBus, Logger, Store } from '../../core/ports/index.js';
 import type { NudgePolicy, ReminderLead } from '../policy/index.js';
@@ -23,6 +23,8 @@ export interface JobsSettings {
   /** An interview in progress with no activity for this long is abandoned. */
   abandonAfterMs: number;
   retentionDays: number;
+  /** Candidates in these stages for longer than the days given are erased (unset stage: never). */
+  retentionByStage?: Partial<Record<Stage, number>>;
   /** Daily runs, minutes after midnight UTC. */
   retentionAtMinute: number;
   digestAtMinute: number;

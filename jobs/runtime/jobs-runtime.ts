@@ -5,7 +5,7 @@ import { ABANDONMENT_JOB, abandonmentJob } from '../handlers/abandonment.js';
 import { DIGEST_JOB, digestJob } from '../handlers/digest.js';
 import { armNudge, NUDGE_JOB, nudgeJob, nudgeKey } from '../handlers/nudges.js';
 import { cancelReminders, REMINDER_JOB, reminderJob, scheduleInterview } from '../handlers/reminders.js';
-import { RETENTION_JOB, retentionJob } from '../handlers/retention.js';
+import { completeErasures, RETENTION_JOB, retentionJob } from '../handlers/retention.js';
 import { atRiskText, needsHumanText } from '../policy/index.js';
 import { RISK_STATE_NAMESPACE } from '../risk/risk-state.js';
 import type { FailingJob, JobSpec } from '../scheduler/agenda-scheduler.js';
@@ -115,9 +115,19 @@ export class JobsRuntime {
       if (e.type === 'CandidateAtRisk') await this.alertAtRisk(e);
       if (e.type === 'HumanRequested') await this.alertNeedsHuman(e);
       if (RISK_TRIGGERS.has(e.type) && e.candidateId) await this.risk?.recompute(e.candidateId);
+      // An operator's or integration's erasure (console, API) is carried out now; the candidate's
+      // own /delete (mid-conversation) and stage retention are completed by the daily clean-up.
+      if (e.type === 'ErasureRequested' && e.actor !== 'candidate' && !e.actor.startsWith('system')) await this.eraseNow();
     } catch (err) {
       this.deps.log.error({ err: errorMessage(err), eventType: e.type, eventId: e.id }, 'jobs: reacting to an event failed');
     }
+  }
+
+  /** One erasure pass at a time: requests made while one runs are picked up by the next. */
+  private erasing: Promise<unknown> = Promise.resolve();
+  private eraseNow(): Promise<unknown> {
+    this.erasing = this.erasing.catch(() => undefined).then(() => completeErasures(this.deps));
+    return this.erasing;
   }
 
   private async stopContact(e: DomainEvent): Promise<void> {

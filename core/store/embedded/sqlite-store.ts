@@ -37,6 +37,7 @@ import {
   reviveMessage,
 } from '../codec.js';
 import { inboundToMessage, newCandidate, newConversation } from '../factories.js';
+import { eraseCandidateRows, type ErasureCounts } from './erase.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -318,6 +319,29 @@ export class SqliteStore implements Store {
   async kvList(namespace: string): Promise<{ key: string; value: unknown }[]> {
     const rows = this.q.kvList.all(namespace) as { key: string; value: string }[];
     return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }));
+  }
+
+  /**
+   * Remove a candidate's personal data from every table of the file (see `eraseCandidateRows`),
+   * committed before this returns. Returns the stored media paths (the caller deletes the files)
+   * and what was removed. Freed space is zeroed (`secure_delete`); call `compact` afterwards so no
+   * old copy survives in free pages or the WAL.
+   */
+  async eraseCandidate(candidateId: string, now: Date): Promise<{ counts: ErasureCounts; files: string[] }> {
+    this.db.pragma('secure_delete = ON');
+    return this.writeNow(() => eraseCandidateRows(this.db, candidateId, now.getTime()));
+  }
+
+  /**
+   * Rewrite the file without free pages (VACUUM) and fold the WAL into it, truncated: after an
+   * erasure, old versions of rows left in free space or WAL frames are gone from disk.
+   */
+  async compact(): Promise<void> {
+    await this.batch;
+    this.flushGroup?.();
+    if (this.db.inTransaction) return;
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async ping(): Promise<void> {
