@@ -1,20 +1,30 @@
 import { ProviderError, type ConversationRef, type MediaRef, type OutboundMessage } from '../../core/domain/index.js';
-import type { ChannelAdapter, FetchedMedia, SendContext, SendResult } from '../../core/ports/index.js';
-import { whatsappCapabilities } from './shared/capabilities.js';
+import type { ChannelAdapter, ChannelCapabilities, FetchedMedia, SendContext, SendResult } from '../../core/ports/index.js';
+import { metaCapabilities, providerCapabilities } from './shared/capabilities.js';
 import type { WhatsAppProvider, WhatsAppProviderName } from './shared/provider.js';
 
 /**
- * The `whatsapp` channel: one capability declaration and send path, several providers behind
- * it. A conversation is sent through the provider it arrived on (`ref.provider`), else the
- * first configured one.
+ * The `whatsapp` channel: one send path, several providers behind it. A conversation is sent
+ * through the provider it arrived on (`ref.provider`), else the first configured one, and the core
+ * lowers its messages to that provider's capabilities (`capabilitiesFor`).
  */
 export class WhatsAppChannel implements ChannelAdapter {
   readonly id = 'whatsapp' as const;
-  readonly capabilities = whatsappCapabilities;
   private readonly providers = new Map<WhatsAppProviderName, WhatsAppProvider>();
 
   constructor(providers: WhatsAppProvider[]) {
     for (const p of providers) this.providers.set(p.name, p);
+  }
+
+  /** The default provider's (the first configured one). */
+  get capabilities(): ChannelCapabilities {
+    const first = this.providers.keys().next().value;
+    return first ? providerCapabilities[first] : metaCapabilities;
+  }
+
+  capabilitiesFor(ref: ConversationRef): ChannelCapabilities {
+    const p = (ref.provider && this.providers.get(ref.provider as WhatsAppProviderName)) || this.providers.values().next().value;
+    return p ? providerCapabilities[p.name] : this.capabilities;
   }
 
   get providerNames(): WhatsAppProviderName[] {

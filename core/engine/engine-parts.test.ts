@@ -86,6 +86,25 @@ describe('lowerMessage', () => {
     const parts = lowerMessage({ text: `${'a'.repeat(30)}\n\n${'b'.repeat(30)}`, choices: choices.slice(0, 2) }, { ...caps, maxTextLength: 40 });
     expect(parts).toEqual([{ text: 'a'.repeat(30) }, { text: 'b'.repeat(30), choices: choices.slice(0, 2) }]);
   });
+  it('uses a list where buttons do not fit, with the list-row label limit', () => {
+    const list = { ...caps, lists: true, maxListItems: 10, maxButtonLabelLength: 3, maxListItemLabelLength: 4 };
+    expect(lowerMessage({ text: 'Pick', choices }, list)).toEqual([
+      { text: 'Pick\n\n1. Alpha\n2. Beta\n3. Gamma\n4. Delta', choices: [{ id: 'a', label: 'Alp…' }, { id: 'b', label: 'Beta' }, { id: 'c', label: 'Gam…' }, { id: 'd', label: 'Del…' }] },
+    ]);
+  });
+  it('numbers cut labels that would otherwise read the same', () => {
+    const same = [{ id: 'x', label: 'Option one' }, { id: 'y', label: 'Option two' }];
+    expect(lowerMessage({ text: 'Pick', choices: same }, { ...caps, maxButtonLabelLength: 8 })[0]?.choices).toEqual([{ id: 'x', label: '1. Opti…' }, { id: 'y', label: '2. Opti…' }]);
+  });
+  it('leaves labels within the limit and their text alone', () => {
+    expect(lowerMessage({ text: 'Pick', choices: choices.slice(0, 3) }, { ...caps, maxButtonLabelLength: 5 })).toEqual([{ text: 'Pick', choices: choices.slice(0, 3) }]);
+  });
+  it('splits text with choices so the last part fits the interactive limit; plain text keeps the full limit', () => {
+    const text = `${'a'.repeat(30)}\n\n${'b'.repeat(30)}`;
+    const interactive = { ...caps, maxTextLength: 100, maxInteractiveTextLength: 40 };
+    expect(lowerMessage({ text, choices: choices.slice(0, 2) }, interactive)).toEqual([{ text: 'a'.repeat(30) }, { text: 'b'.repeat(30), choices: choices.slice(0, 2) }]);
+    expect(lowerMessage({ text }, interactive)).toEqual([{ text }]);
+  });
 });
 
 describe('splitText', () => {

@@ -19,6 +19,7 @@ import type { ChannelAdapter, Clock, EventBus, KeyedQueue, Logger, Scheduler, St
 import { compose, createTurnContext, type Middleware, type TurnContext } from './context.js';
 import type { Effect, OperatorNotificationKind } from './effects.js';
 import { fitInbound } from './fit-inbound.js';
+import { capabilitiesFor } from './lower.js';
 import { noopMetrics, type EngineMetrics } from './metrics.js';
 import type { OutboundDispatcher } from './outbound.js';
 import { EffectOutbox, type RetriableEffect } from './effect-outbox.js';
@@ -155,7 +156,7 @@ export class Engine {
       now: clock.now(),
       log: this.deps.log.child({ correlationId, conversationId: conversation.id }),
       message,
-      capabilities: adapter?.capabilities ?? DEFAULT_CAPABILITIES,
+      capabilities: adapter ? capabilitiesFor(adapter, conversation.ref) : DEFAULT_CAPABILITIES,
       conversation: structuredClone(conversation),
       candidate: structuredClone(candidate),
     });

@@ -12,7 +12,7 @@ import {
 import type { ChannelAdapter, Clock, EventBus, Logger, Store } from '../ports/index.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { InProcessKeyedQueue } from './keyed-queue.js';
-import { lowerMessage } from './lower.js';
+import { capabilitiesFor, lowerMessage } from './lower.js';
 import { decideOutbound } from './outbound-policy.js';
 import { noopMetrics, type EngineMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -123,7 +123,7 @@ export class OutboundDispatcher {
   /** Send every part not yet acknowledged, retrying with backoff; ends `sent` or `failed`. */
   private async sendWithRetries(message: Message, conversation: Conversation, adapter: ChannelAdapter): Promise<void> {
     const outbound: OutboundMessage = { text: message.text, ...(message.choices ? { choices: message.choices } : {}) };
-    const parts = lowerMessage(outbound, adapter.capabilities);
+    const parts = lowerMessage(outbound, capabilitiesFor(adapter, conversation.ref));
     const progress: SendProgress = { attempts: message.attempts, partsSent: message.partsSent ?? 0, ...(message.providerMessageId ? { providerMessageId: message.providerMessageId } : {}) };
     for (;;) {
       progress.attempts++;

@@ -8,6 +8,16 @@ export interface ChannelCapabilities {
   maxButtons: number;
   lists: boolean;
   maxListItems: number;
+  /**
+   * Longest text that can carry buttons or a list (WhatsApp interactive bodies: 1,024). Longer
+   * text is split: the earlier parts go as plain messages, the last part carries the choices.
+   * Default: `maxTextLength`.
+   */
+  maxInteractiveTextLength?: number;
+  /** Longest button label; a longer one is cut with an ellipsis and the full text goes in the body. */
+  maxButtonLabelLength?: number;
+  /** Longest list-row label, likewise. */
+  maxListItemLabelLength?: number;
   templates: boolean;
   /** Free-form messages only within this many hours of the candidate's last message. */
   messagingWindowHours?: number;
@@ -48,7 +58,14 @@ export interface FetchedMedia {
  */
 export interface ChannelAdapter {
   readonly id: ChannelId;
+  /** The channel's capabilities (for a channel with several providers: its default provider's). */
   readonly capabilities: ChannelCapabilities;
+  /**
+   * The capabilities of one conversation, for channels whose providers differ (WhatsApp through
+   * Meta has buttons, through Twilio or WhatsApp Web it has none): the provider in `ref.provider`.
+   * Absent: `capabilities` for every conversation.
+   */
+  capabilitiesFor?(ref: ConversationRef): ChannelCapabilities;
   send(ref: ConversationRef, message: OutboundMessage, ctx: SendContext): Promise<SendResult>;
   fetchMedia?(ref: ConversationRef, media: MediaRef): Promise<FetchedMedia>;
   /** Show "typing…" while a reply is prepared; best effort. */

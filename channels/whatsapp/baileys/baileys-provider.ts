@@ -149,9 +149,9 @@ export class BaileysProvider implements WhatsAppProvider {
     const sock = this.connected();
     await this.throttle();
     const jid = `${to.replace(/^\+/, '')}@s.whatsapp.net`;
-    const text = message.choices?.length ? `${message.text}\n\n${message.choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}` : message.text;
     try {
-      const sent = await sock.sendMessage(jid, { text });
+      // Choices arrive as numbered text: the core lowered them (this provider has no buttons).
+      const sent = await sock.sendMessage(jid, { text: message.text });
       await sock.sendPresenceUpdate('paused', jid).catch(() => undefined);
       return sent?.key.id ? { providerMessageId: sent.key.id } : {};
     } catch (cause) {

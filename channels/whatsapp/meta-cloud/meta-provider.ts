@@ -1,7 +1,7 @@
 import { ProviderError, type MediaRef, type OutboundMessage } from '../../../core/domain/index.js';
 import { parseRetryAfter } from '../../../core/engine/retry.js';
 import type { Clock, FetchedMedia, Logger, SendContext, SendResult } from '../../../core/ports/index.js';
-import { outsideWindow } from '../shared/capabilities.js';
+import { metaCapabilities, outsideWindow } from '../shared/capabilities.js';
 import type { WhatsAppProvider } from '../shared/provider.js';
 import { templateText, type TemplateConfig } from '../shared/window-template.js';
 
@@ -54,11 +54,13 @@ export class MetaCloudProvider implements WhatsAppProvider {
     const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: digits(to) };
     const choices = m.choices ?? [];
     if (choices.length === 0) return { ...base, type: 'text', text: { body: m.text, preview_url: false } };
-    const body = { text: m.text.slice(0, 1024) };
-    if (choices.length <= 3) {
-      return { ...base, type: 'interactive', interactive: { type: 'button', body, action: { buttons: choices.map((c) => ({ type: 'reply', reply: { id: c.id, title: c.label.slice(0, 20) } })) } } };
+    // The core lowered the message to Meta's limits (core/engine/lower.ts): body, labels and
+    // counts fit; nothing is cut here.
+    const body = { text: m.text };
+    if (choices.length <= metaCapabilities.maxButtons) {
+      return { ...base, type: 'interactive', interactive: { type: 'button', body, action: { buttons: choices.map((c) => ({ type: 'reply', reply: { id: c.id, title: c.label } })) } } };
     }
-    const rows = choices.map((c) => ({ id: c.id, title: c.label.slice(0, 24) }));
+    const rows = choices.map((c) => ({ id: c.id, title: c.label }));
     return { ...base, type: 'interactive', interactive: { type: 'list', body, action: { button: 'Choose', sections: [{ title: 'Options', rows }] } } };
   }
 

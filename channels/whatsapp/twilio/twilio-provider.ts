@@ -58,7 +58,7 @@ export class TwilioProvider implements WhatsAppProvider {
   async send(to: string, message: OutboundMessage, ctx: SendContext): Promise<SendResult> {
     if (this.config.template && outsideWindow(ctx.lastCandidateMessageAt, this.clock.now())) return this.sendTemplate(to, message);
     try {
-      return await this.create(to, { body: withChoices(message) });
+      return await this.create(to, { body: message.text });
     } catch (err) {
       if (err instanceof ProviderError && err.providerCode === String(OUTSIDE_WINDOW) && this.config.template) return this.sendTemplate(to, message);
       throw err;
@@ -95,12 +95,6 @@ export class TwilioProvider implements WhatsAppProvider {
     if (!res.ok) throw new ProviderError('twilio', `media download failed: ${res.status}`, { status: res.status });
     return { data: Buffer.from(await res.arrayBuffer()), mime: res.headers.get('content-type') ?? media.mime ?? 'application/octet-stream' };
   }
-}
-
-/** WhatsApp via Twilio has no free-form buttons: choices become numbered lines. */
-function withChoices(m: OutboundMessage): string {
-  if (!m.choices?.length) return m.text;
-  return `${m.text}\n\n${m.choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}`;
 }
 
 const whatsappAddress = (n: string) => (n.startsWith('whatsapp:') ? n : `whatsapp:${n}`);
