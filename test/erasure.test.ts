@@ -227,32 +227,39 @@ describe('candidate erasure', () => {
   });
 
   it('retention per stage: a candidate rejected more than RETENTION_REJECTED_DAYS ago is erased by the daily job, others are kept', async () => {
-    const clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
+    const clock = new ManualClock(new Date('2026-02-01T10:00:00Z'));
     const { t, key } = await boot(clock, { RETENTION_REJECTED_DAYS: '30' });
-    const old = await webchat(t, 'Dora Rejected');
-    const kept = await webchat(t, 'Eva Screening');
-    const oldId = (await t.parley.store.getConversation(old.conversationId))!.candidateId;
-    const keptId = (await t.parley.store.getConversation(kept.conversationId))!.candidateId;
-    expect((await publicApi(t, key, 'PATCH', `/candidates/${oldId}`, { stage: 'rejected' })).status).toBe(200);
-    expect((await publicApi(t, key, 'PATCH', `/candidates/${keptId}`, { stage: 'screening' })).status).toBe(200);
-    // Rejected 20 days later: not yet 30 days when Dora's period ends.
-    clock.set(new Date('2026-03-21T10:00:00Z'));
-    const recent = await webchat(t, 'Fay Recent');
-    const recentId = (await t.parley.store.getConversation(recent.conversationId))!.candidateId;
-    expect((await publicApi(t, key, 'PATCH', `/candidates/${recentId}`, { stage: 'rejected' })).status).toBe(200);
+    /** Move the clock past a day's 02:00 and wait for the clean-up that runs then (stamped with that time). */
+    const dailyRun = async (at: string) => {
+      clock.set(new Date(at));
+      await eventually(async () => (await t.parley.store.listEvents({ types: ['RetentionCleanup'] })).some((e) => e.at.getTime() === clock.now().getTime()), `the retention run at ${at}`, 20_000);
+    };
+    // Dora and Eva apply on 1 February; Dora is rejected a month later (the time that counts).
+    const dora = await webchat(t, 'Dora Rejected');
+    const eva = await webchat(t, 'Eva Screening');
+    const doraId = (await t.parley.store.getConversation(dora.conversationId))!.candidateId;
+    const evaId = (await t.parley.store.getConversation(eva.conversationId))!.candidateId;
+    await dailyRun('2026-03-01T02:00:00Z');
+    clock.set(new Date('2026-03-01T10:00:00Z'));
+    expect((await publicApi(t, key, 'PATCH', `/candidates/${doraId}`, { stage: 'rejected' })).status).toBe(200);
+    expect((await publicApi(t, key, 'PATCH', `/candidates/${evaId}`, { stage: 'screening' })).status).toBe(200);
+    // Fay applies and is rejected on 21 March (the 2 March clean-up runs late, then).
+    await dailyRun('2026-03-21T10:00:00Z');
+    const fay = await webchat(t, 'Fay Recent');
+    const fayId = (await t.parley.store.getConversation(fay.conversationId))!.candidateId;
+    expect((await publicApi(t, key, 'PATCH', `/candidates/${fayId}`, { stage: 'rejected' })).status).toBe(200);
 
-    // Day 30 at 02:00: Dora's rejection is not yet 30 days old (10:00 on 1 March).
-    clock.set(new Date('2026-03-31T02:00:00Z'));
-    await eventually(async () => (await t.parley.store.listEvents({ types: ['RetentionCleanup'] })).length === 1, 'the first retention run', 20_000);
-    expect(await events(t, oldId, 'ErasureRequested')).toHaveLength(0);
-    // Day 31: over 30 days.
-    clock.set(new Date(new Date('2026-04-01T02:00:00Z').getTime()));
-    await eventually(async () => (await t.parley.store.listEvents({ types: ['RetentionCleanup'] })).length === 2, 'the second retention run', 20_000);
-    expect(await events(t, oldId, 'ErasureCompleted')).toHaveLength(1);
-    expect((await events(t, oldId, 'ErasureRequested'))[0]?.actor).toBe('system:retention');
+    // 31 March 02:00: Dora's rejection (1 March 10:00) is not yet 30 days old, though she applied two months ago.
+    await dailyRun('2026-03-31T02:00:00Z');
+    expect(await events(t, doraId, 'ErasureRequested')).toHaveLength(0);
+    // 1 April 02:00: over 30 days.
+    await dailyRun('2026-04-01T02:00:00Z');
+    expect(await events(t, doraId, 'ErasureCompleted')).toHaveLength(1);
+    expect((await events(t, doraId, 'ErasureRequested'))[0]?.actor).toBe('system:retention');
     expect(await foundOnDisk(t, ['Dora Rejected', 'Eva Screening', 'Fay Recent'])).toEqual(['Eva Screening', 'Fay Recent']);
-    expect((await t.parley.store.getCandidate(keptId))?.name).toBe('Eva Screening');
-    expect((await t.parley.store.getCandidate(recentId))?.name).toBe('Fay Recent');
-    expect(await events(t, recentId, 'ErasureRequested')).toHaveLength(0);
+    expect((await t.parley.store.getCandidate(doraId))).toMatchObject({ stage: 'rejected', optedOut: true });
+    expect((await t.parley.store.getCandidate(evaId))?.name).toBe('Eva Screening');
+    expect((await t.parley.store.getCandidate(fayId))?.name).toBe('Fay Recent');
+    expect(await events(t, fayId, 'ErasureRequested')).toHaveLength(0);
   });
 });
