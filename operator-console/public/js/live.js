@@ -1,12 +1,19 @@
 // The live connection to the `/console` Socket.IO namespace (contract: operator-console/contract.ts).
-// Reconnects by itself; after a reconnect it asks for everything since the last server time it
-// saw (`sync`), so nothing missed while offline is lost.
+// Reconnects by itself. On every connect (the first one included) it asks for everything since
+// the last server time it saw (`sync`; the whole list on the first), so nothing missed while
+// offline or while the page loaded is lost, and the views then re-watch what they show.
+// Requests made before the socket is up wait for it (a reload on a deep link opens the
+// conversation before the socket has connected).
 import { expireSession } from './api.js';
 import { addNotification, publish, state, upsertConversation, upsertMessage } from './state.js';
 
 let socket = null;
 let cursor = null;
 let failures = 0;
+/** Resolvers waiting for the socket to connect (requests made while it was not yet up). */
+let waiting = [];
+/** How long a request waits for a connection before saying "Not connected". */
+const CONNECT_WAIT_MS = 20_000;
 
 function setStatus(status) {
   if (state.status === status) return;
@@ -25,7 +32,10 @@ export function connect(token, handlers) {
   socket.on('connect', () => {
     failures = 0;
     setStatus('live');
-    if (cursor) catchUp(handlers);
+    const ready = waiting;
+    waiting = [];
+    ready.forEach((resolve) => resolve(true));
+    void catchUp(handlers);
   });
   socket.on('hello', (p) => {
     state.unreadNotifications = p.unreadNotifications;
@@ -89,7 +99,7 @@ window.addEventListener('online', () => {
 });
 
 async function catchUp(handlers) {
-  const r = await request('sync', { since: cursor });
+  const r = await request('sync', cursor ? { since: cursor } : {});
   if (!r.ok) return;
   const data = r.data;
   cursor = data.serverTime;
@@ -107,12 +117,32 @@ async function catchUp(handlers) {
 
 /** Emit with an acknowledgement: resolves { ok, data } or { ok: false, error, code }. */
 export function request(event, payload) {
+  return connected().then(
+    (up) =>
+      new Promise((resolve) => {
+        if (!up || !socket || !socket.connected) {
+          resolve({ ok: false, code: 'OFFLINE', error: 'Not connected: wait for the connection to come back.' });
+          return;
+        }
+        socket.timeout(10_000).emit(event, payload, (err, ack) => resolve(err ? { ok: false, code: 'TIMEOUT', error: 'The server did not answer in time.' } : ack));
+      }),
+  );
+}
+
+/** Resolves true once the socket is connected (at once if it is), false after a while or without a socket. */
+function connected() {
+  if (!socket) return Promise.resolve(false);
+  if (socket.connected) return Promise.resolve(true);
   return new Promise((resolve) => {
-    if (!socket || !socket.connected) {
-      resolve({ ok: false, code: 'OFFLINE', error: 'Not connected: wait for the connection to come back.' });
-      return;
-    }
-    socket.timeout(10_000).emit(event, payload, (err, ack) => resolve(err ? { ok: false, code: 'TIMEOUT', error: 'The server did not answer in time.' } : ack));
+    const timer = setTimeout(() => {
+      waiting = waiting.filter((w) => w !== done);
+      resolve(false);
+    }, CONNECT_WAIT_MS);
+    const done = (up) => {
+      clearTimeout(timer);
+      resolve(up);
+    };
+    waiting.push(done);
   });
 }
 
@@ -121,6 +151,9 @@ export function send(event, payload) {
 }
 
 export function disconnect() {
+  const stranded = waiting;
+  waiting = [];
+  stranded.forEach((resolve) => resolve(false));
   if (socket) {
     socket.removeAllListeners();
     socket.close();

@@ -48,7 +48,8 @@ async function start(session) {
     onNotification: (n) => shell && shell.toast(n.title, n.kind === 'needs-human' || n.kind === 'at-risk' ? 'alert' : 'info', n.conversationId ? { label: 'Open', run: () => navigate('conversations', n.conversationId) } : undefined),
     onAtRisk: () => undefined,
     onReload: () => void loadAll(),
-    onCaughtUp: () => state.selectedId && conversationView && void conversationView.open(state.selectedId),
+    // Every connect ends with a catch-up (`sync`): then re-watch the open conversation.
+    onCaughtUp: () => conversationView && void conversationView.refresh(),
   });
   conversationView = renderConversation(panes.thread, { toast: (t, k) => shell && shell.toast(t, k) });
   renderList(panes.list, { onSelect: (id) => navigate('conversations', id) });

@@ -15,8 +15,25 @@ export function renderConversation(container, { toast }) {
   mount(container, h('div', { class: 'empty empty--pane' }, icon('chat', 40), h('p', {}, 'Select a conversation to see it live.')));
   const shown = new Map();
   let handingBack = false;
+  /** The conversation being opened and its promise: a second open of the same one joins it. */
+  let opening = null;
 
-  async function open(id) {
+  function open(id) {
+    if (opening && opening.id === id) return opening.promise;
+    const promise = load(id).finally(() => {
+      if (opening && opening.promise === promise) opening = null;
+    });
+    opening = { id, promise };
+    return promise;
+  }
+
+  /** After a (re)connect: watch the open conversation again and show it as it is now. */
+  function refresh() {
+    if (state.selectedId) return open(state.selectedId);
+    return Promise.resolve();
+  }
+
+  async function load(id) {
     if (state.selectedId && state.selectedId !== id) send('conversation:unwatch', { conversationId: state.selectedId });
     state.selectedId = id;
     state.detail = null;
@@ -217,7 +234,7 @@ export function renderConversation(container, { toast }) {
   on('selected-summary', () => renderControls());
   on('typing', renderTyping);
   document.addEventListener('visibilitychange', () => markRead());
-  return { open };
+  return { open, refresh };
 }
 
 function messageEl(m) {
