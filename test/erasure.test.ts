@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import type { DomainEvent } from '../core/domain/index.js';
 import { ManualClock } from '../core/ports/index.js';
+import { ERASED_TEXT } from '../jobs/policy/index.js';
 import { PUBLIC_API_BASE } from '../operator-console/index.js';
 import { api, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
@@ -196,7 +197,7 @@ describe('candidate erasure', () => {
     expect(afterBody).toMatchObject({ id: ana, stage: 'screening' });
     expect(afterBody['name']).toBeUndefined();
     expect(afterBody['email']).toBeUndefined();
-    expect((await t.parley.store.listMessages(anaConversation)).every((m) => m.text === '[erased]' && !m.media)).toBe(true);
+    expect((await t.parley.store.listMessages(anaConversation)).every((m) => m.text === ERASED_TEXT && !m.media)).toBe(true);
     // Her webhook delivery payloads and the recruiter's note are gone from the console and the log.
     expect(deliveriesAbout(ana)).toBe(0);
     expect((await api<{ notes: unknown[] }>(t.url, adminToken, `/conversations/${anaConversation}/notes`)).body.notes).toEqual([]);

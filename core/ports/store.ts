@@ -123,9 +123,10 @@ export interface Store {
 
   /**
    * Optional (the embedded store has it): remove a candidate's personal data from every table,
-   * keeping ids, stages and the audit trail. Returns stored media paths for the caller to delete.
+   * keeping ids, stages and the audit trail; message texts become `placeholder`. Returns stored
+   * media paths for the caller to delete.
    */
-  eraseCandidate?(candidateId: string, now: Date): Promise<{ counts: Record<string, number>; files: string[] }>;
+  eraseCandidate?(candidateId: string, now: Date, opts?: { placeholder?: string }): Promise<{ counts: Record<string, number>; files: string[] }>;
   /** Optional: reclaim free space so erased data leaves no copy on disk (VACUUM + WAL truncate). */
   compact?(): Promise<void>;
 

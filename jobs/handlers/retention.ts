@@ -145,7 +145,7 @@ export async function completeErasures(deps: JobsDeps): Promise<number> {
 async function eraseCandidate(deps: JobsDeps, candidateId: string): Promise<Counts> {
   if (deps.store.eraseCandidate) {
     // Every table of the file (see core/store/embedded/erase.ts), then the media files on disk.
-    const { counts, files } = await deps.store.eraseCandidate(candidateId, deps.clock.now());
+    const { counts, files } = await deps.store.eraseCandidate(candidateId, deps.clock.now(), { placeholder: ERASED_TEXT });
     let audioFiles = 0;
     for (const path of files) if (await deleteInside(deps.settings.dataDir, path, deps)) audioFiles++;
     return { ...counts, audioFiles };

@@ -44,7 +44,7 @@ export type ErasureCounts = Record<string, number>;
  * - candidate: name, phone, email and every other profile field dropped; opted out.
  * - conversations: state (intake and interview answers), operator names and the channel
  *   reference (a phone number, email address, chat or Teams id) replaced by `erased:<id>`.
- * - messages: text, media (transcripts, file paths), choices and errors gone; a placeholder stays.
+ * - messages: text, media (transcripts, file paths), choices and errors gone; `placeholder` stays.
  * - events: free text (feedback, reasons, summaries, notes, links) blanked; the erasure and
  *   export audit entries untouched.
  * - kv: entries whose key or value names the candidate, a conversation or a contact (email
@@ -54,7 +54,7 @@ export type ErasureCounts = Record<string, number>;
  *   or a contact deleted. New feature tables are covered without being listed here.
  * Returns the file paths of stored media (for the caller to delete) and counts.
  */
-export function eraseCandidateRows(db: Database.Database, candidateId: string, nowMs: number): { counts: ErasureCounts; files: string[] } {
+export function eraseCandidateRows(db: Database.Database, candidateId: string, nowMs: number, placeholder = ERASED): { counts: ErasureCounts; files: string[] } {
   const counts: ErasureCounts = { conversations: 0, messages: 0, events: 0, kv: 0, featureRows: 0 };
   const files: string[] = [];
   const row = db.prepare('SELECT doc FROM candidates WHERE id = ?').get(candidateId) as { doc: string } | undefined;
@@ -87,7 +87,7 @@ export function eraseCandidateRows(db: Database.Database, candidateId: string, n
       const mdoc = JSON.parse(m.doc) as Doc;
       const media = mdoc['media'] as { storedPath?: string } | undefined;
       if (media?.storedPath) files.push(media.storedPath);
-      updateMessage.run(JSON.stringify({ ...pick(mdoc, MESSAGE_KEEP), text: ERASED }), m.id);
+      updateMessage.run(JSON.stringify({ ...pick(mdoc, MESSAGE_KEEP), text: placeholder }), m.id);
       counts.messages = (counts.messages ?? 0) + 1;
     }
   }

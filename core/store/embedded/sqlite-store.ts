@@ -327,9 +327,9 @@ export class SqliteStore implements Store {
    * and what was removed. Freed space is zeroed (`secure_delete`); call `compact` afterwards so no
    * old copy survives in free pages or the WAL.
    */
-  async eraseCandidate(candidateId: string, now: Date): Promise<{ counts: ErasureCounts; files: string[] }> {
+  async eraseCandidate(candidateId: string, now: Date, opts: { placeholder?: string } = {}): Promise<{ counts: ErasureCounts; files: string[] }> {
     this.db.pragma('secure_delete = ON');
-    return this.writeNow(() => eraseCandidateRows(this.db, candidateId, now.getTime()));
+    return this.writeNow(() => eraseCandidateRows(this.db, candidateId, now.getTime(), opts.placeholder));
   }
 
   /**
