@@ -132,6 +132,9 @@ async function anaOnWhatsApp(t: TestParley): Promise<string> {
   await deliver(fixture('whatsapp/meta/voice.json'));
   await eventually(() => sent.some((s) => /Nice to meet you, Ana Lima!/.test(s)), 'the answer to the voice note', 15_000);
   const conversation = await t.parley.store.findConversationByRef({ channel: 'whatsapp', externalId: ANA.phone });
+  // Her feedback names her (stored as FeedbackReceived, sent to the candidate.feedback webhook).
+  await deliver(text(`/feedback Lovely chat! ${ANA.name} here, write to ${ANA.email}`));
+  await eventually(async () => (await t.parley.store.listEvents({ conversationId: conversation!.id, types: ['FeedbackReceived'] })).length === 1, 'her feedback');
   return conversation!.id;
 }
 
@@ -159,7 +162,7 @@ describe('candidate erasure', () => {
       });
     });
     await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r));
-    const hook = await publicApi(t, key, 'POST', '/webhooks', { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`, events: ['candidate.stage_changed'] });
+    const hook = await publicApi(t, key, 'POST', '/webhooks', { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`, events: ['candidate.stage_changed', 'candidate.feedback'] });
     expect(hook.status).toBe(201);
 
     const anaConversation = await anaOnWhatsApp(t);
@@ -174,6 +177,9 @@ describe('candidate erasure', () => {
     await eventually(() => got.some((b) => b.includes(ana) && b.includes('"to":"screening"')), 'the stage_changed webhook about her');
     const deliveriesAbout = (id: string) => (t.parley.store.database.prepare('SELECT COUNT(*) AS n FROM webhook_deliveries WHERE instr(body, ?) > 0').get(id) as { n: number }).n;
     expect(deliveriesAbout(ana)).toBeGreaterThan(0);
+    await eventually(() => got.some((b) => b.includes('candidate.feedback') && b.includes(ANA.email)), 'the feedback webhook');
+    const kvAbout = (id: string) => (t.parley.store.database.prepare('SELECT COUNT(*) AS n FROM kv WHERE instr(key, ?) > 0 OR instr(value, ?) > 0').get(id, id) as { n: number }).n;
+    await eventually(() => kvAbout(ana) > 0, 'her risk state');
 
     const bruno = await webchat(t, 'Bruno Costa');
     const carla = await webchat(t, CARLA.name);
@@ -200,6 +206,7 @@ describe('candidate erasure', () => {
     expect((await t.parley.store.listMessages(anaConversation)).every((m) => m.text === ERASED_TEXT && !m.media)).toBe(true);
     // Her webhook delivery payloads and the recruiter's note are gone from the console and the log.
     expect(deliveriesAbout(ana)).toBe(0);
+    expect(kvAbout(ana)).toBe(0);
     expect((await api<{ notes: unknown[] }>(t.url, adminToken, `/conversations/${anaConversation}/notes`)).body.notes).toEqual([]);
 
     // Carla asks for her own data to be deleted; the 02:00 clean-up completes it.
