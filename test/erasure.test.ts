@@ -209,6 +209,15 @@ describe('candidate erasure', () => {
     expect(kvAbout(ana)).toBe(0);
     expect((await api<{ notes: unknown[] }>(t.url, adminToken, `/conversations/${anaConversation}/notes`)).body.notes).toEqual([]);
 
+    // A recruiter erases Gil from the console (its Integrations view calls the API with the operator's token).
+    const gil = await webchat(t, 'Gil Moreira');
+    const gilId = (await t.parley.store.getConversation(gil.conversationId))!.candidateId;
+    expect(await foundOnDisk(t, ['Gil Moreira'])).toEqual(['Gil Moreira']);
+    expect((await publicApi(t, adminToken, 'DELETE', `/candidates/${gilId}`)).status).toBe(202);
+    await eventually(async () => (await events(t, gilId, 'ErasureCompleted')).length === 1, 'the console erasure to complete');
+    expect(await foundOnDisk(t, ['Gil Moreira'])).toEqual([]);
+    expect((await events(t, gilId, 'ErasureRequested'))[0]?.actor).toMatch(/^operator:/);
+
     // Carla asks for her own data to be deleted; the 02:00 clean-up completes it.
     await carla.ask('/delete', /delete your data/);
     await carla.ask('yes', /deletion request is recorded/);

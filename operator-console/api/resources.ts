@@ -249,7 +249,7 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
     method: 'delete',
     path: '/candidates/{id}',
     operationId: 'eraseCandidate',
-    summary: 'Erase a candidate\'s personal data (as their /delete does): requested now, completed by the retention job; the audit entry stays',
+    summary: 'Erase a candidate\'s personal data (as their /delete does): recorded, then carried out at once by the jobs (the daily retention run completes any left pending); the audit entry stays',
     tag: 'Candidates',
     scope: 'admin',
     params: IdParams,

@@ -244,7 +244,7 @@ export function renderIntegrations(container) {
               id.value.trim() &&
               window.confirm('Erase the personal data of ' + id.value.trim() + '? This cannot be undone.') &&
               call('/candidates/' + encodeURIComponent(id.value.trim()), { method: 'DELETE' })
-                .then(() => (done.textContent = 'Erasure requested: it completes with the next retention run.'))
+                .then(() => (done.textContent = 'Erasure requested: it is carried out now; the audit entry stays.'))
                 .catch(fail),
           },
           'Erase',
