@@ -3,6 +3,7 @@ import { consoleConfigShape } from './console.config.js';
 import { emailConfigShape } from './email.config.js';
 import { interviewConfigShape } from './interview.config.js';
 import { jobsConfigShape } from './jobs.config.js';
+import { schedulingConfigShape } from './scheduling.config.js';
 import { teamsConfigShape } from './teams.config.js';
 import { telegramConfigShape } from './telegram.config.js';
 import { whatsappConfigShape } from './whatsapp.config.js';
@@ -17,4 +18,5 @@ export const PLUGIN_CONFIG_SHAPES = {
   ...whatsappConfigShape,
   ...emailConfigShape,
   ...teamsConfigShape,
+  ...schedulingConfigShape,
 };

@@ -1,0 +1,5 @@
+export * from './availability.js';
+export * from './invites.js';
+export * from './routes.js';
+export * from './scheduling-service.js';
+export * from './scheduling-store.js';

@@ -1,0 +1,263 @@
+import { newId, NotFoundError, ValidationError, type OutboundMessage } from '../../core/domain/index.js';
+import type { Engine, Middleware, TurnContext } from '../../core/engine/index.js';
+import type { Clock, Logger } from '../../core/ports/index.js';
+import type { SqliteStore } from '../../core/store/embedded/index.js';
+import { formatLocal, isValidTimeZone, zoneOr } from '../policy/index.js';
+import { nextFreeSlots, type Slot, type SlotSettings } from './availability.js';
+import { inviteIcs } from './invites.js';
+import type { Booking, SchedulingStore } from './scheduling-store.js';
+
+export interface SchedulingSettings extends SlotSettings {
+  offerCount: number;
+  company: string;
+  defaultTimeZone: string;
+  /** A video link put in every invite (e.g. a team meeting room). */
+  videoLink: string | undefined;
+}
+
+/** One invite mail (the email plugin's SMTP transport sends it with the .ics). */
+export interface InviteMail {
+  to: string;
+  subject: string;
+  text: string;
+  ics: string;
+  method: 'REQUEST' | 'CANCEL';
+}
+
+export interface SchedulingDeps {
+  store: SchedulingStore;
+  core: SqliteStore;
+  engine: () => Engine;
+  clock: Clock;
+  log: Logger;
+  settings: SchedulingSettings;
+  scheduleInterview: () => ((conversationId: string, at: Date, opts: { link?: string; timeZone?: string; actor: string }) => Promise<void>) | undefined;
+  /** Undefined when email is not configured: invites are only stored (GET .../invite.ics). */
+  mail: ((m: InviteMail) => Promise<void>) | undefined;
+}
+
+/** "can we move it?", "I need to reschedule", "could we change the time". */
+const MOVE = /\b(reschedule|move (it|the interview|our interview|the call)|change the (time|date|slot)|another (time|slot|day))\b/i;
+const NONE = /^(none|neither|no|none of (these|them|those))\b/i;
+
+const T = {
+  askZone: 'Before I suggest times: which time zone are you in? Reply with a city or an IANA zone (for example Lisbon or America/New_York).',
+  unknownZone: (text: string) => `I don't know the time zone "${text.slice(0, 60)}". Please reply with a city (for example Lisbon) or an IANA zone such as Europe/Lisbon.`,
+  offer: (company: string, tz: string) => `Let's book your interview with ${company}. Here are the next free times (${tz}). Reply with the number of the one that suits you:`,
+  moveOffer: (company: string, tz: string) => `No problem, let's move your interview with ${company}. Here are the next free times (${tz}). Reply with the number of the one that suits you:`,
+  taken: (tz: string) => `Sorry, that time was just taken by someone else. Here are the next free times (${tz}):`,
+  noSlots: (company: string) => `There are no free interview times right now. The ${company} team will get back to you with a time.`,
+  pickPrompt: (n: number) => `Please reply with a number from 1 to ${n}, or "none" if none of these times work.`,
+  none: (company: string) => `Understood. The ${company} team will get back to you with other times.`,
+  booked: (when: string, link: string | undefined) => `You're booked: ${when}. A calendar invite is on its way.${link ? `\nJoin here: ${link}` : ''}`,
+  moved: (when: string, link: string | undefined) => `Done, your interview is moved to ${when}. An updated invite is on its way.${link ? `\nJoin here: ${link}` : ''}`,
+  cancelled: (company: string) => `Your interview with ${company} has been cancelled. The team will be in touch.`,
+};
+
+/** A reply naming a zone: an IANA name, or a city that is the last part of one ("Lisbon", "new york"). */
+export function resolveTimeZone(text: string): string | undefined {
+  const t = text.trim().replace(/[.!]+$/, '');
+  if (!t || t.length > 64) return undefined;
+  const zones = Intl.supportedValuesOf('timeZone');
+  const direct = zones.find((z) => z.toLowerCase() === t.toLowerCase());
+  if (direct) return direct;
+  if (/^(utc|gmt)$/i.test(t)) return 'UTC';
+  const city = t.toLowerCase().replace(/\s+/g, '_');
+  const byCity = zones.find((z) => z.toLowerCase().split('/').pop() === city);
+  if (byCity) return byCity;
+  return t.includes('/') && isValidTimeZone(t) ? t : undefined;
+}
+
+/**
+ * Scheduling by chat: offers the next free slots of the recruiters' published availability on the
+ * candidate's channel, in the candidate's time zone (asked once and kept on the candidate), holds
+ * the picked slot atomically (SchedulingStore), then schedules the interview (the jobs plugin's
+ * reminders follow) and sends both sides an .ics invite. Moving keeps the invite's UID with a
+ * higher SEQUENCE; cancelling sends METHOD:CANCEL.
+ */
+export class SchedulingService {
+  private readonly tasks = new Set<Promise<void>>();
+
+  constructor(private readonly deps: SchedulingDeps) {}
+
+  /** Resolves once every invite / scheduling task started so far has finished. */
+  async idle(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
+  freeSlots(count = this.deps.settings.offerCount): Slot[] {
+    return nextFreeSlots(this.deps.store.recruiters(), this.deps.clock.now(), this.deps.store.heldSlots(), this.deps.settings, count);
+  }
+
+  /** Offer slots outside a turn (a recruiter's call, or after a recommended screening). */
+  async offer(conversationId: string): Promise<'asked-zone' | 'offered' | 'no-slots'> {
+    const conversation = await this.deps.core.getConversation(conversationId);
+    const candidate = conversation && (await this.deps.core.getCandidate(conversation.candidateId));
+    if (!conversation || !candidate) throw new NotFoundError('Conversation', conversationId);
+    if (candidate.optedOut) throw new ValidationError('The candidate has opted out');
+    const now = this.deps.clock.now();
+    if (!candidate.timeZone || !isValidTimeZone(candidate.timeZone)) {
+      this.deps.store.putOffer({ conversationId, awaiting: 'zone', slots: [] }, now);
+      await this.deps.engine().send(conversationId, { text: T.askZone }, 'bot');
+      return 'asked-zone';
+    }
+    const { message, offered } = this.offerMessage(conversationId, candidate.timeZone, T.offer(this.deps.settings.company, candidate.timeZone));
+    await this.deps.engine().send(conversationId, message, 'bot');
+    return offered ? 'offered' : 'no-slots';
+  }
+
+  /** Stores the offer (or drops it when nothing is free) and returns what to say. */
+  private offerMessage(conversationId: string, timeZone: string, intro: string): { message: OutboundMessage; offered: boolean } {
+    const slots = this.freeSlots();
+    if (slots.length === 0) {
+      this.deps.store.dropOffer(conversationId);
+      return { message: { text: T.noSlots(this.deps.settings.company) }, offered: false };
+    }
+    this.deps.store.putOffer({ conversationId, awaiting: 'pick', slots }, this.deps.clock.now());
+    const labels = slots.map((s) => formatLocal(s.start, timeZone).replace(/ \([^)]*\)$/, ''));
+    return { message: { text: `${intro}\n${labels.map((l, i) => `${i + 1}. ${l}`).join('\n')}`, choices: labels.map((label, i) => ({ id: `slot-${i + 1}`, label })) }, offered: true };
+  }
+
+  private zoneOf(ctx: TurnContext): string {
+    return zoneOr(ctx.candidate.timeZone, this.deps.settings.defaultTimeZone);
+  }
+
+  /** `/reschedule`: offer new slots when an interview is booked or scheduled; false passes the turn on. */
+  rescheduleCommand(ctx: TurnContext): boolean {
+    if (!this.deps.store.activeBooking(ctx.conversation.id) && ctx.candidate.stage !== 'scheduled') return false;
+    this.startMove(ctx);
+    return true;
+  }
+
+  private startMove(ctx: TurnContext): void {
+    if (!ctx.candidate.timeZone) {
+      this.deps.store.putOffer({ conversationId: ctx.conversation.id, awaiting: 'zone', slots: [] }, ctx.now);
+      return ctx.reply(T.askZone);
+    }
+    ctx.reply(this.offerMessage(ctx.conversation.id, this.zoneOf(ctx), T.moveOffer(this.deps.settings.company, this.zoneOf(ctx))).message);
+  }
+
+  /** The turn middleware: time zone answers, picks, and "can we move it?" (after the commands). */
+  middleware(): Middleware {
+    return async (ctx, next) => {
+      if (ctx.conversation.mode === 'human' || ctx.message.kind !== 'text' || ctx.candidate.optedOut) return next();
+      const text = ctx.message.text.trim();
+      const offer = this.deps.store.offer(ctx.conversation.id);
+      if (!offer) {
+        if (MOVE.test(text) && (this.deps.store.activeBooking(ctx.conversation.id) || ctx.candidate.stage === 'scheduled')) return this.startMove(ctx);
+        return next();
+      }
+      if (offer.awaiting === 'zone') {
+        const zone = resolveTimeZone(text);
+        if (!zone) return ctx.reply(T.unknownZone(text));
+        ctx.candidate.timeZone = zone;
+        const intro = this.deps.store.activeBooking(ctx.conversation.id) ? T.moveOffer : T.offer;
+        return ctx.reply(this.offerMessage(ctx.conversation.id, zone, intro(this.deps.settings.company, zone)).message);
+      }
+      if (NONE.test(text)) {
+        this.deps.store.dropOffer(ctx.conversation.id);
+        ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: 'No interview time suits the candidate', body: 'They declined every offered slot: propose other times.' });
+        return ctx.reply(T.none(this.deps.settings.company));
+      }
+      const index = pickIndex(text, offer.slots.length, offer.slots, this.zoneOf(ctx));
+      if (index === undefined) return ctx.reply(T.pickPrompt(offer.slots.length));
+      this.hold(ctx, offer.slots[index]!);
+    };
+  }
+
+  private hold(ctx: TurnContext, slot: Slot): void {
+    const replacing = this.deps.store.activeBooking(ctx.conversation.id);
+    const booking = this.deps.store.hold(newId('intv'), slot, ctx.conversation.id, ctx.now, replacing);
+    const zone = this.zoneOf(ctx);
+    if (!booking) {
+      const { message } = this.offerMessage(ctx.conversation.id, zone, T.taken(zone));
+      return ctx.reply(message);
+    }
+    this.deps.store.dropOffer(ctx.conversation.id);
+    const when = formatLocal(slot.start, zone);
+    ctx.reply((replacing ? T.moved : T.booked)(when, this.deps.settings.videoLink));
+    const version = ctx.conversation.version;
+    this.track(async () => {
+      await this.committed(ctx.conversation.id, version);
+      await this.deps.scheduleInterview()?.(ctx.conversation.id, slot.start, { ...(this.deps.settings.videoLink ? { link: this.deps.settings.videoLink } : {}), timeZone: zone, actor: 'candidate' });
+      await this.sendInvites(booking, replacing ? 'updated' : 'new');
+    });
+  }
+
+  /** Cancel the booked interview: the slot is freed, both sides get a cancellation, the candidate is told. */
+  async cancel(conversationId: string, actor: string): Promise<Booking> {
+    const booking = this.deps.store.cancel(conversationId);
+    if (!booking) throw new NotFoundError('Interview for conversation', conversationId);
+    this.deps.store.dropOffer(conversationId);
+    await this.deps.engine().mutate(conversationId, ({ conversation }) => {
+      const { schedule: _dropped, ...state } = conversation.state;
+      return { conversation: { ...conversation, state }, events: [{ type: 'InterviewCancelled', reason: `cancelled by ${actor}` }], replies: [{ text: T.cancelled(this.deps.settings.company) }], actor };
+    });
+    await this.sendInvites(booking, 'cancelled');
+    return booking;
+  }
+
+  /** Waits until the turn that held a slot has committed (the conversation's version moved on). */
+  private async committed(conversationId: string, version: number): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const c = await this.deps.core.getConversation(conversationId);
+      if (!c || c.version > version) return;
+      if (Date.now() > deadline) throw new Error(`scheduling: the turn holding a slot for ${conversationId} did not commit`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private track(task: () => Promise<void>): void {
+    const p = task()
+      .catch((err: unknown) => this.deps.log.error({ err }, 'scheduling: booking follow-up failed'))
+      .finally(() => this.tasks.delete(p));
+    this.tasks.add(p);
+  }
+
+  /** Builds, stores and (with email configured) mails the .ics to the candidate and the recruiter. */
+  async sendInvites(booking: Booking, kind: 'new' | 'updated' | 'cancelled'): Promise<void> {
+    const conversation = await this.deps.core.getConversation(booking.conversationId);
+    const candidate = conversation && (await this.deps.core.getCandidate(conversation.candidateId));
+    const recruiter = this.deps.store.recruiter(booking.recruiterId);
+    if (!candidate || !recruiter) return;
+    const company = this.deps.settings.company;
+    const candidateName = candidate.name ?? 'Candidate';
+    const link = this.deps.settings.videoLink;
+    const ics = inviteIcs(booking, {
+      title: `Interview: ${candidateName} with ${company}`,
+      description: `Interview with ${recruiter.name} (${company}) for ${candidateName}.`,
+      organizer: { name: recruiter.name, email: recruiter.email },
+      attendee: { name: candidateName, email: candidate.email },
+      link,
+      now: this.deps.clock.now(),
+    });
+    this.deps.store.setIcs(booking.id, ics);
+    const mail = this.deps.mail;
+    if (!mail) return;
+    const prefix = kind === 'cancelled' ? 'Cancelled: ' : kind === 'updated' ? 'Updated: ' : '';
+    const method = kind === 'cancelled' ? 'CANCEL' : 'REQUEST';
+    const to = [
+      { email: candidate.email, zone: zoneOr(candidate.timeZone, this.deps.settings.defaultTimeZone) },
+      { email: recruiter.email, zone: recruiter.timeZone },
+    ];
+    for (const r of to) {
+      if (!r.email) continue;
+      const when = formatLocal(booking.start, r.zone);
+      const text = kind === 'cancelled' ? `The interview on ${when} (${candidateName} with ${recruiter.name}, ${company}) is cancelled.` : `Interview: ${candidateName} with ${recruiter.name} (${company}), ${when}.${link ? `\nJoin: ${link}` : ''}\nThe calendar invite is attached.`;
+      await mail({ to: r.email, subject: `${prefix}Interview with ${company}: ${when}`, text, ics, method });
+    }
+  }
+}
+
+/** "2", "slot-2", "#2", or the label of a choice (a button press on channels that send labels). */
+function pickIndex(text: string, n: number, slots: readonly Slot[], zone: string): number | undefined {
+  const m = /^(?:slot-|#|option\s*)?(\d{1,2})[.)]?$/i.exec(text);
+  if (m) {
+    const i = Number(m[1]) - 1;
+    return i >= 0 && i < n ? i : undefined;
+  }
+  const lower = text.toLowerCase();
+  const i = slots.findIndex((s) => formatLocal(s.start, zone).replace(/ \([^)]*\)$/, '').toLowerCase() === lower);
+  return i >= 0 ? i : undefined;
+}
