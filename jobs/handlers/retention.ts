@@ -124,8 +124,21 @@ export async function requestStageErasures(deps: JobsDeps, now: Date): Promise<n
   return requested;
 }
 
-/** Carry out every pending erasure request now (the daily run, or right after a request). */
-export async function completeErasures(deps: JobsDeps): Promise<number> {
+/** The erasure pass running per store: passes never overlap (a request erased once, audited once). */
+const passes = new WeakMap<object, Promise<number>>();
+
+/**
+ * Carry out every pending erasure request now (the daily run, or right after a request). A call
+ * while a pass runs waits for it, then runs its own (which finds what the first one left).
+ */
+export function completeErasures(deps: JobsDeps): Promise<number> {
+  const previous = passes.get(deps.store) ?? Promise.resolve(0);
+  const pass = previous.catch(() => 0).then(() => erasePending(deps));
+  passes.set(deps.store, pass);
+  return pass;
+}
+
+async function erasePending(deps: JobsDeps): Promise<number> {
   const requested = pendingErasures(await deps.store.listEvents({ types: ['ErasureRequested', 'ErasureCompleted'], limit: 1_000_000 }));
   for (const candidateId of requested) {
     const removed = await eraseCandidate(deps, candidateId);

@@ -117,17 +117,10 @@ export class JobsRuntime {
       if (RISK_TRIGGERS.has(e.type) && e.candidateId) await this.risk?.recompute(e.candidateId);
       // An operator's or integration's erasure (console, API) is carried out now; the candidate's
       // own /delete (mid-conversation) and stage retention are completed by the daily clean-up.
-      if (e.type === 'ErasureRequested' && e.actor !== 'candidate' && !e.actor.startsWith('system')) await this.eraseNow();
+      if (e.type === 'ErasureRequested' && e.actor !== 'candidate' && !e.actor.startsWith('system')) await completeErasures(this.deps);
     } catch (err) {
       this.deps.log.error({ err: errorMessage(err), eventType: e.type, eventId: e.id }, 'jobs: reacting to an event failed');
     }
-  }
-
-  /** One erasure pass at a time: requests made while one runs are picked up by the next. */
-  private erasing: Promise<unknown> = Promise.resolve();
-  private eraseNow(): Promise<unknown> {
-    this.erasing = this.erasing.catch(() => undefined).then(() => completeErasures(this.deps));
-    return this.erasing;
   }
 
   private async stopContact(e: DomainEvent): Promise<void> {
