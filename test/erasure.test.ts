@@ -243,6 +243,22 @@ describe('candidate erasure', () => {
     expect(JSON.stringify(await audit.json())).toMatch(/ErasureCompleted/);
   });
 
+  it('ERASURE_COMPACT=daily: an API erasure rewrites the rows at once and the 02:00 run compacts the file', async () => {
+    const clock = new ManualClock(new Date('2026-03-09T10:00:00Z'));
+    const { t, key } = await boot(clock, { ERASURE_COMPACT: 'daily' });
+    const hana = await webchat(t, 'Hana Nakamura');
+    const ivo = await webchat(t, 'Ivo Pereira');
+    const hanaId = (await t.parley.store.getConversation(hana.conversationId))!.candidateId;
+    expect((await publicApi(t, key, 'DELETE', `/candidates/${hanaId}`)).status).toBe(202);
+    await eventually(async () => (await events(t, hanaId, 'ErasureCompleted')).length === 1, 'the erasure to complete');
+    expect((await t.parley.store.getCandidate(hanaId))?.name).toBeUndefined();
+    expect((await t.parley.store.listMessages(hana.conversationId)).map((m) => m.text)).not.toContain('Hana Nakamura');
+    clock.set(new Date('2026-03-10T02:00:00Z'));
+    await eventually(async () => (await t.parley.store.listEvents({ types: ['RetentionCleanup'] })).length === 1, 'the retention run', 20_000);
+    expect(await foundOnDisk(t, ['Hana Nakamura', 'Ivo Pereira'])).toEqual(['Ivo Pereira']);
+    expect((await t.parley.store.getCandidate((await t.parley.store.getConversation(ivo.conversationId))!.candidateId))?.name).toBe('Ivo Pereira');
+  });
+
   it('retention per stage: a candidate rejected more than RETENTION_REJECTED_DAYS ago is erased by the daily job, others are kept', async () => {
     const clock = new ManualClock(new Date('2026-02-01T10:00:00Z'));
     const { t, key } = await boot(clock, { RETENTION_REJECTED_DAYS: '30' });

@@ -46,6 +46,8 @@ export const jobsConfigShape = {
   /** Rejected / withdrawn candidates are erased this many days after entering the stage (unset: kept). */
   RETENTION_REJECTED_DAYS: positiveInt('days').optional(),
   RETENTION_WITHDRAWN_DAYS: positiveInt('days').optional(),
+  /** After an at-once erasure, compact the SQLite file now (blocks ~9 ms per MB) or at the daily run. */
+  ERASURE_COMPACT: z.enum(['now', 'daily'], { error: 'expected now or daily' }).default('now'),
   DIGEST_AT: parsed(parseClock).prefault('08:00'),
   SLACK_WEBHOOK_URL: z.url({ error: 'expected the https URL of a Slack incoming webhook' }).optional(),
   SLACK_RETRY_BASE_MS: positiveInt('milliseconds').default(1000),

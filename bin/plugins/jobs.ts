@@ -98,6 +98,7 @@ function settingsFrom(config: Config): JobsSettings {
     abandonAfterMs: abandonAfterMin * 60_000,
     retentionDays: config.RETENTION_DAYS,
     retentionAtMinute: config.RETENTION_AT,
+    erasureCompact: config.ERASURE_COMPACT,
     retentionByStage: {
       ...(config.RETENTION_REJECTED_DAYS ? { rejected: config.RETENTION_REJECTED_DAYS } : {}),
       ...(config.RETENTION_WITHDRAWN_DAYS ? { withdrawn: config.RETENTION_WITHDRAWN_DAYS } : {}),

@@ -25,6 +25,8 @@ export interface JobsSettings {
   retentionDays: number;
   /** Candidates in these stages for longer than the days given are erased (unset stage: never). */
   retentionByStage?: Partial<Record<Stage, number>>;
+  /** When the file is compacted after an at-once erasure: right away (default) or at the daily run. */
+  erasureCompact?: 'now' | 'daily';
   /** Daily runs, minutes after midnight UTC. */
   retentionAtMinute: number;
   digestAtMinute: number;
