@@ -32,6 +32,22 @@ export const webchatConfigShape = {
     .refine((sources) => sources.every((s) => FRAME_SOURCE.test(s)), {
       error: "expected origins such as https://careers.example.com or https://*.example.com, separated by spaces ('self' and * allowed)",
     }),
+  /** The chat's name in its header and greeting; empty: PARLEY_COMPANY_NAME. */
+  WEBCHAT_COMPANY_NAME: z.string().max(80).default(''),
+  /** Logo or avatar shown in the chat header and on the bot's messages (an https URL or a path on this server); empty: initials. */
+  WEBCHAT_LOGO_URL: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^https:\/\/[^\s"'<>]+$/.test(v) || /^\/[^\s"'<>]*$/.test(v), { error: 'expected an https:// URL or a path such as /webchat/logo.png' }),
+  /** Accent colour of the launcher, header and candidate bubbles (#rgb or #rrggbb); white text must stay readable on it. */
+  WEBCHAT_ACCENT_COLOR: z
+    .string()
+    .default('#2f4ae0')
+    .refine((v) => /^#(?:[0-9a-fA-F]{3}){1,2}$/.test(v), { error: 'expected a colour such as #2f4ae0' }),
+  /** First words shown before the candidate writes; empty: a greeting naming the company. */
+  WEBCHAT_GREETING: z.string().max(500).default(''),
+  /** Availability line under the name in the header, e.g. "Recruiters reply Mon-Fri 9-17". */
+  WEBCHAT_AVAILABILITY: z.string().max(120).default('Usually replies in a few minutes'),
 } satisfies z.ZodRawShape;
 
 export type WebchatSettings = {

@@ -8,6 +8,19 @@ export interface WebchatMessage {
   text: string;
   createdAt: string;
   choices?: { id: string; label: string }[];
+  /** The recruiter's name on operator messages, when Parley knows it (from their join notice). */
+  authorName?: string;
+  /** Set on the takeover notices: a recruiter joined or left the chat. */
+  notice?: 'joined' | 'left';
+}
+
+/** How the chat presents itself (WEBCHAT_* branding settings), sent on every connection. */
+export interface WebchatBranding {
+  companyName: string;
+  logoUrl?: string;
+  accentColor: string;
+  greeting: string;
+  availability: string;
 }
 
 export type WebchatAck = { ok: true; id: string; duplicate?: boolean } | { ok: false; error: string };
@@ -28,10 +41,13 @@ export interface WebchatServerToClient {
   history: (messages: WebchatMessage[]) => void;
   message: (m: WebchatMessage) => void;
   typing: (p: { typing: boolean }) => void;
+  branding: (b: WebchatBranding) => void;
 }
 
 export interface WebchatClientToServer {
   message: (p: { text: string; clientMessageId: string }, ack: (r: WebchatAck) => void) => void;
+  /** The candidate is typing (true) or stopped (false); best effort, never stored. */
+  typing: (p: { typing: boolean }) => void;
 }
 
 export interface WebchatSocketData {

@@ -19,7 +19,7 @@ export function webchatSecurityHeaders(frameAncestors: readonly string[]): (req:
     "script-src 'self'",
     "style-src 'self'",
     "connect-src 'self'",
-    "img-src 'self' data:",
+    "img-src 'self' data: https:",
     "base-uri 'none'",
     "form-action 'none'",
     `frame-ancestors ${ancestors}`,

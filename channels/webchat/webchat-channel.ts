@@ -9,6 +9,7 @@ import {
   MAX_WEBCHAT_TEXT,
   WEBCHAT_NAMESPACE,
   type WebchatAck,
+  type WebchatBranding,
   type WebchatClientToServer,
   type WebchatMessage,
   type WebchatServerToClient,
@@ -47,7 +48,10 @@ export interface WebchatDeps {
   clock: Clock;
   log: Logger;
   sessions: WebchatSessionStore;
-  settings: Pick<WebchatSettings, 'WEBCHAT_RATE_LIMIT' | 'WEBCHAT_IP_RATE_LIMIT' | 'WEBCHAT_NEW_SESSIONS_PER_IP' | 'WEBCHAT_SESSION_TTL_DAYS'>;
+  settings: Pick<WebchatSettings, 'WEBCHAT_RATE_LIMIT' | 'WEBCHAT_IP_RATE_LIMIT' | 'WEBCHAT_NEW_SESSIONS_PER_IP' | 'WEBCHAT_SESSION_TTL_DAYS'> &
+    Partial<Pick<WebchatSettings, 'WEBCHAT_COMPANY_NAME' | 'WEBCHAT_LOGO_URL' | 'WEBCHAT_ACCENT_COLOR' | 'WEBCHAT_GREETING' | 'WEBCHAT_AVAILABILITY'>> & { PARLEY_COMPANY_NAME?: string };
+  /** Called when a candidate starts or stops typing in a stored conversation (the console may forward it). */
+  onCandidateTyping?: (conversationId: string, typing: boolean) => void;
   /** The client's address of a handshake, resolved under the app's `trust proxy` (default: the TCP peer). */
   clientAddress?: (req: IncomingMessage) => string;
 }
@@ -74,6 +78,9 @@ export class WebchatChannel implements ChannelAdapter {
   private nsp: WebchatNamespace | undefined;
   private deps: WebchatDeps | undefined;
   private limits: Limits | undefined;
+  private branding: WebchatBranding | undefined;
+  /** Recruiters' names by operator id, learnt from their join notices. */
+  private readonly operatorNames = new Map<string, string>();
 
   /** Register the namespace. Call once the engine exists. */
   attach(io: Server, deps: WebchatDeps): void {
@@ -83,6 +90,7 @@ export class WebchatChannel implements ChannelAdapter {
       perAddress: new SlidingWindowLimiter(deps.settings.WEBCHAT_IP_RATE_LIMIT, RATE_WINDOW_MS),
       newSessions: new SlidingWindowLimiter(deps.settings.WEBCHAT_NEW_SESSIONS_PER_IP, NEW_SESSION_WINDOW_MS),
     };
+    this.branding = brandingOf(deps.settings);
     void deps.sessions.deleteIdleSince(this.expiredBefore()).catch((err: unknown) => deps.log.warn({ err }, 'webchat: could not remove expired sessions'));
     this.nsp = io.of(WEBCHAT_NAMESPACE) as WebchatNamespace;
     this.nsp.on('connection', (socket) => {
@@ -94,13 +102,37 @@ export class WebchatChannel implements ChannelAdapter {
   }
 
   async send(ref: ConversationRef, message: OutboundMessage, ctx: SendContext): Promise<SendResult> {
-    const payload = toWire({ ...ctx.message, text: message.text, ...(message.choices ? { choices: message.choices } : {}) });
+    const payload = this.toWire({ ...ctx.message, text: message.text, ...(message.choices ? { choices: message.choices } : {}) });
     this.nsp?.to(room(ref.externalId)).emit('message', payload);
     return { providerMessageId: ctx.message.id };
   }
 
   async typing(ref: ConversationRef): Promise<void> {
     this.nsp?.to(room(ref.externalId)).emit('typing', { typing: true });
+  }
+
+  /** A message as the browser sees it, with the recruiter's name and the takeover notices marked. */
+  private toWire(m: Message): WebchatMessage {
+    let authorName: string | undefined;
+    let notice: WebchatMessage['notice'];
+    if (m.author === 'operator') {
+      const joined = JOINED.exec(m.text);
+      const left = LEFT.exec(m.text);
+      if (joined?.[1]) {
+        notice = 'joined';
+        if (m.authorId) this.operatorNames.set(m.authorId, joined[1]);
+      } else if (left) notice = 'left';
+      authorName = joined?.[1] ?? left?.[1] ?? (m.authorId ? this.operatorNames.get(m.authorId) : undefined);
+    }
+    return {
+      id: m.id,
+      author: m.author,
+      text: m.text,
+      createdAt: m.createdAt.toISOString(),
+      ...(m.choices?.length ? { choices: m.choices } : {}),
+      ...(authorName ? { authorName } : {}),
+      ...(notice ? { notice } : {}),
+    };
   }
 
   private expiredBefore(): Date {
@@ -120,9 +152,14 @@ export class WebchatChannel implements ChannelAdapter {
     socket.on('message', (payload, ack) => {
       void this.onMessage(socket, payload, typeof ack === 'function' ? ack : () => undefined);
     });
+    socket.on('typing', (p) => {
+      const conversationId = socket.data.conversationId;
+      if (conversationId && this.deps?.onCandidateTyping) this.deps.onCandidateTyping(conversationId, (p as { typing?: unknown } | undefined)?.typing === true);
+    });
+    socket.emit('branding', this.branding as WebchatBranding);
     socket.emit('session', { sessionId: data.secret, ...(data.conversationId ? { conversationId: data.conversationId } : {}) });
     const history = data.conversationId ? await deps.store.listMessages(data.conversationId, { limit: HISTORY_LIMIT }) : [];
-    socket.emit('history', history.filter(visible).map(toWire));
+    socket.emit('history', history.filter(visible).map((m) => this.toWire(m)));
   }
 
   /** The stored session for a secret, rotating a legacy secret; undefined when unknown or expired. */
@@ -222,12 +259,17 @@ function visible(m: Message): boolean {
   return m.direction === 'in' || (m.status !== 'failed' && m.status !== 'suppressed');
 }
 
-function toWire(m: Message): WebchatMessage {
+/** The takeover notices' texts (core/takeover/texts.ts): who joined, who left. */
+const JOINED = /^(.{1,80}) from the recruiting team has joined the chat\.$/;
+const LEFT = /^(.{1,80}) has left the chat\. /;
+
+function brandingOf(s: WebchatDeps['settings']): WebchatBranding {
+  const companyName = s.WEBCHAT_COMPANY_NAME || s.PARLEY_COMPANY_NAME || 'Parley';
   return {
-    id: m.id,
-    author: m.author,
-    text: m.text,
-    createdAt: m.createdAt.toISOString(),
-    ...(m.choices?.length ? { choices: m.choices } : {}),
+    companyName,
+    ...(s.WEBCHAT_LOGO_URL ? { logoUrl: s.WEBCHAT_LOGO_URL } : {}),
+    accentColor: s.WEBCHAT_ACCENT_COLOR ?? '#2f4ae0',
+    greeting: s.WEBCHAT_GREETING || `Hi! You are chatting with ${companyName}'s recruiting assistant. Ask about our jobs, or say hi to start.`,
+    availability: s.WEBCHAT_AVAILABILITY ?? '',
   };
 }

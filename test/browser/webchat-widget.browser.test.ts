@@ -50,7 +50,7 @@ describeBrowser('the web chat widget in a careers page', () => {
     const seen = watchPage(page);
     await page.goto(`http://localhost:${port(allowed)}/`);
     await page.click('button[aria-label="Chat with us about jobs"]');
-    const chat = page.frameLocator('iframe[title="Parley chat"]');
+    const chat = page.frameLocator('#parley-widget iframe');
     await chat.locator('#status', { hasText: 'Online' }).waitFor({ timeout: 15_000 });
     await chat.locator('#input').fill('hi');
     await chat.locator('#input').press('Enter');
@@ -67,7 +67,7 @@ describeBrowser('the web chat widget in a careers page', () => {
     });
     await page.goto(`http://127.0.0.1:${port(other)}/`);
     await page.click('button[aria-label="Chat with us about jobs"]');
-    const chat = page.frameLocator('iframe[title="Parley chat"]');
+    const chat = page.frameLocator('#parley-widget iframe');
     // Whichever comes first: the browser's refusal, or (the bug) a chat that loads in the frame.
     const framed = chat.locator('#status', { hasText: 'Online' }).waitFor({ timeout: 30_000 }).then(() => 'the chat loaded in the frame');
     expect(await Promise.race([refused, framed])).toMatch(/frame-ancestors.*(blocked|Refused)|Refused to frame/s);
