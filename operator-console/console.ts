@@ -22,6 +22,7 @@ import { Notifier } from './notifications/notifier.js';
 import { assessmentRoutes } from './rest/assessment-routes.js';
 import { authRoutes } from './rest/auth-routes.js';
 import { conversationRoutes } from './rest/conversation-routes.js';
+import type { SearchIndex } from './search/search-index.js';
 import { ReportLinks } from './rest/report-links.js';
 import { workspaceRoutes } from './rest/workspace-routes.js';
 import type { ConsoleStore, OperatorStore } from './store/types.js';
@@ -59,6 +60,8 @@ export interface ConsoleDeps {
   store: Store;
   operators: OperatorStore;
   consoleStore: ConsoleStore;
+  /** Full-text search of the inbox (`GET /api/v1/search`); without it the route answers 501. */
+  search?: SearchIndex;
   bus: EventBus;
   io: Server;
   app: Express;
@@ -139,7 +142,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   const guard = new SessionGuard({ nsp: () => nsp, auth, operators, recheckMs: s.sessionRecheckSec * 1000, log });
   const router = express.Router();
   authRoutes(router, { auth, log });
-  conversationRoutes(router, { auth, views, notes, store, dataDir: s.dataDir, log });
+  conversationRoutes(router, { auth, views, notes, store, dataDir: s.dataDir, log, ...(deps.search ? { search: deps.search } : {}) });
   const links = new ReportLinks(s.jwtSecret, s.reportLinkTtlSec ?? 600, clock, auth);
   assessmentRoutes(router, deps.app, { auth, assessments, audit, links, clock, log, operatorName, ...(s.companyName ? { companyName: s.companyName } : {}) });
   workspaceRoutes(router, { auth, inbox, canned, operators, log });

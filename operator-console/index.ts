@@ -5,6 +5,8 @@ export { CONSOLE_PUBLIC_DIR } from './ui.js';
 export type { ConsoleStore, Operator, OperatorStore } from './store/types.js';
 export { SqliteOperatorStore, normaliseEmail } from './store/sqlite-operator-store.js';
 export { SqliteConsoleStore } from './store/sqlite-console-store.js';
+export { SqliteSearchIndex } from './search/sqlite-search-index.js';
+export { ftsQuery, MATCH_END, MATCH_START, type SearchHit, type SearchIndex } from './search/search-index.js';
 export { addOperator, ensureFirstAdmin, setOperatorActive, setOperatorPassword, DEFAULT_ADMIN_EMAIL, type OperatorInput } from './auth/accounts.js';
 export { resolveJwtSecret, TokenService } from './auth/tokens.js';
 export { generatePassword, MIN_PASSWORD_LENGTH } from './auth/passwords.js';

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../core/domain/index.js';
-import { createConsole, ensureFirstAdmin, resolveJwtSecret, SqliteConsoleStore, SqliteOperatorStore } from '../../operator-console/index.js';
+import { createConsole, ensureFirstAdmin, resolveJwtSecret, SqliteConsoleStore, SqliteOperatorStore, SqliteSearchIndex } from '../../operator-console/index.js';
 import type { PluginModule } from './types.js';
 
 /**
@@ -21,6 +21,8 @@ export const consolePlugin: PluginModule = {
       store: ctx.store,
       operators,
       consoleStore,
+      // After SqliteConsoleStore: the index reads its notes table.
+      search: new SqliteSearchIndex(ctx.store.database),
       bus: ctx.bus,
       io: ctx.io,
       app: ctx.app,

@@ -9,6 +9,7 @@ import type { ConversationViews } from '../views/conversation-views.js';
 import { listFilter } from '../views/conversation-views.js';
 import type { Notes } from '../workspace/notes.js';
 import { authed, jsonBody, param } from './http.js';
+import type { SearchIndex } from '../search/search-index.js';
 
 export interface ConversationRouteDeps {
   auth: AuthService;
@@ -18,6 +19,7 @@ export interface ConversationRouteDeps {
   /** Stored voice notes must live under this folder. */
   dataDir: string;
   log: Logger;
+  search?: SearchIndex;
 }
 
 /**
@@ -31,6 +33,19 @@ export function conversationRoutes(router: Router, deps: ConversationRouteDeps):
     authed(auth, log, async (req, res, operator) => {
       const limit = Math.min(1000, Math.max(1, Number(req.query.limit) || 500));
       res.json({ conversations: await views.list(listFilter(req.query.filter), operator.id, limit) });
+    }),
+  );
+  // Full-text search: `?q=words` (each a prefix, all required), `?limit=` (default 50, max 200).
+  // Snippets mark matched words with U+0002 ... U+0003.
+  router.get(
+    '/search',
+    authed(auth, log, async (req, res) => {
+      if (!deps.search) {
+        res.status(501).json({ error: 'Search is not available with this store.' });
+        return;
+      }
+      const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
+      res.json({ results: await deps.search.search(q, { limit: Number(req.query.limit) || 50 }) });
     }),
   );
   router.get(

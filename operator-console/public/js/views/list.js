@@ -1,4 +1,5 @@
-import { h, mount } from '../dom.js';
+import { request } from '../api.js';
+import { debounce, h, mount } from '../dom.js';
 import { candidateLabel, channelIcon, icon, initials, riskBadge, shortTime, stageBadge } from '../format.js';
 import { byUrgency, matchesFilter, on, publish, state } from '../state.js';
 
@@ -21,10 +22,52 @@ export function renderList(container, { onSelect }) {
     oninput: () => {
       state.search = search.value.trim().toLowerCase();
       render();
+      findEverywhere();
     },
   });
+  // Matches anywhere (every message, names, emails, phones, notes), from the server's index.
+  const hits = h('ul', { class: 'hits', id: 'search-results', 'aria-label': 'Search matches', hidden: true });
+  /** Conversation ids the server found for the current search (shown even if their last message does not match). */
+  let hitIds = new Set();
+  let asked = 0;
+  const findEverywhere = debounce(async () => {
+    const q = state.search;
+    const mine = ++asked;
+    if (q.length < 2) {
+      hitIds = new Set();
+      hits.hidden = true;
+      hits.replaceChildren();
+      render();
+      return;
+    }
+    let results;
+    try {
+      results = (await request('/search?q=' + encodeURIComponent(q) + '&limit=30')).results;
+    } catch {
+      results = [];
+    }
+    if (mine !== asked) return;
+    hitIds = new Set(results.map((r) => r.conversationId));
+    hits.hidden = results.length === 0;
+    mount(hits, results.map(hitRow));
+    render();
+  }, 200);
+
+  function hitRow(r) {
+    const s = state.conversations.get(r.conversationId);
+    return h(
+      'li',
+      { class: 'hit', dataset: { id: r.conversationId, kind: r.kind } },
+      h(
+        'button',
+        { type: 'button', class: 'hit__btn', onclick: () => onSelect(r.conversationId) },
+        h('span', { class: 'hit__top' }, h('span', { class: 'hit__name' }, s ? candidateLabel(s) : 'Conversation'), h('span', { class: 'hit__kind' }, HIT_KINDS[r.kind] || r.kind)),
+        h('span', { class: 'hit__snippet' }, highlighted(r.snippet)),
+      ),
+    );
+  }
   const list = h('ul', { class: 'conv-list', id: 'conversation-list', 'aria-label': 'Conversations' });
-  mount(container, h('div', { class: 'list-head' }, h('h2', { class: 'pane-title' }, 'Conversations'), h('label', { class: 'search' }, icon('search', 16), search)), chips, list);
+  mount(container, h('div', { class: 'list-head' }, h('h2', { class: 'pane-title' }, 'Conversations'), h('label', { class: 'search' }, icon('search', 16), search), hits), chips, list);
 
   function render() {
     const all = [...state.conversations.values()];
@@ -40,7 +83,7 @@ export function renderList(container, { onSelect }) {
         );
       }),
     );
-    const rows = all.filter((s) => matchesFilter(s, state.filter) && matchesSearch(s)).sort(byUrgency);
+    const rows = all.filter((s) => matchesFilter(s, state.filter) && (matchesSearch(s) || hitIds.has(s.id))).sort(byUrgency);
     if (rows.length === 0) {
       mount(list, h('li', { class: 'empty' }, state.conversations.size === 0 ? 'No conversations yet. They appear here live as candidates write.' : 'No conversation matches this filter.'));
       return;
@@ -87,6 +130,20 @@ export function renderList(container, { onSelect }) {
   on('selected', render);
   render();
   setInterval(render, 60_000);
+}
+
+const HIT_KINDS = { message: 'Message', candidate: 'Candidate', note: 'Note' };
+
+/** A server snippet (matches between U+0002 and U+0003) as text nodes and <mark>s: never HTML. */
+function highlighted(snippet) {
+  return String(snippet)
+    .split('\u0002')
+    .flatMap((part, i) => {
+      if (i === 0) return [part];
+      const end = part.indexOf('\u0003');
+      return end < 0 ? [part] : [h('mark', {}, part.slice(0, end)), part.slice(end + 1)];
+    })
+    .filter((x) => x !== '');
 }
 
 function previewText(m) {
