@@ -158,6 +158,14 @@ describe('scheduling by chat', () => {
     expect(download.status).toBe(200);
     expect(field(String(download.body).replace(/\r\n[ \t]/g, ''), 'SEQUENCE')).toBe('1');
 
+    // /reschedule offers too; "none" leaves the booking as it is and tells the recruiters.
+    await c.ask('/reschedule', /let's move your interview/);
+    await c.ask('none of these', /team will get back to you/);
+    expect((await rest('GET', `/conversations/${c.conversationId}/invite.ics`)).status).toBe(200);
+    const other = await candidate('otto@example.com');
+    await other.ask('/reschedule', /nothing to move/);
+    other.close();
+
     expect((await rest('DELETE', `/conversations/${c.conversationId}/interview`)).status).toBe(204);
     await c.waitForBot(/has been cancelled/);
     const cancel = icsOf(await smtp.waitFor((m) => m.to.includes('maria@example.com') && /^Cancelled:/.test(m.parsed.subject ?? '')));

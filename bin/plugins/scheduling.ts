@@ -1,3 +1,4 @@
+import { commandTexts } from '../../bots/commands/index.js';
 import type { PluginModule } from './types.js';
 
 const RECOMMENDED = new Set(['strong-yes', 'yes']);
@@ -34,6 +35,7 @@ export const schedulingPlugin: PluginModule = {
         videoLink: c.SCHEDULING_VIDEO_LINK,
       },
       scheduleInterview: () => ctx.services.scheduleInterview,
+      nothingToReschedule: commandTexts.nothingToReschedule,
       mail: mail?.send,
     });
     ctx.app.use('/api/v1/scheduling', schedulingRouter({ store, service, clock: ctx.clock, log, isOperatorToken: () => ctx.services.isOperatorToken }));

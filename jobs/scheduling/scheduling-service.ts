@@ -32,6 +32,8 @@ export interface SchedulingDeps {
   log: Logger;
   settings: SchedulingSettings;
   scheduleInterview: () => ((conversationId: string, at: Date, opts: { link?: string; timeZone?: string; actor: string }) => Promise<void>) | undefined;
+  /** The built-in `/reschedule` answer when nothing is scheduled (the commands' wording). */
+  nothingToReschedule: string;
   /** Undefined when email is not configured: invites are only stored (GET .../invite.ics). */
   mail: ((m: InviteMail) => Promise<void>) | undefined;
 }
@@ -122,11 +124,10 @@ export class SchedulingService {
     return zoneOr(ctx.candidate.timeZone, this.deps.settings.defaultTimeZone);
   }
 
-  /** `/reschedule`: offer new slots when an interview is booked or scheduled; false passes the turn on. */
-  rescheduleCommand(ctx: TurnContext): boolean {
-    if (!this.deps.store.activeBooking(ctx.conversation.id) && ctx.candidate.stage !== 'scheduled') return false;
+  /** `/reschedule` (replaces the built-in one): offer new slots when an interview is booked or scheduled. */
+  rescheduleCommand(ctx: TurnContext): void {
+    if (!this.deps.store.activeBooking(ctx.conversation.id) && ctx.candidate.stage !== 'scheduled') return ctx.reply(this.deps.nothingToReschedule);
     this.startMove(ctx);
-    return true;
   }
 
   private startMove(ctx: TurnContext): void {
