@@ -1,4 +1,4 @@
-import { commandTexts } from '../../bots/commands/index.js';
+import { commandTexts, readSchedule, recordReschedule, writeCommandsState, type CommandHandler } from '../../bots/commands/index.js';
 import type { PluginModule } from './types.js';
 
 const RECOMMENDED = new Set(['strong-yes', 'yes']);
@@ -35,7 +35,6 @@ export const schedulingPlugin: PluginModule = {
         videoLink: c.SCHEDULING_VIDEO_LINK,
       },
       scheduleInterview: () => ctx.services.scheduleInterview,
-      nothingToReschedule: commandTexts.nothingToReschedule,
       mail: mail?.send,
     });
     ctx.app.use('/api/v1/scheduling', schedulingRouter({ store, service, clock: ctx.clock, log, isOperatorToken: () => ctx.services.isOperatorToken }));
@@ -46,7 +45,7 @@ export const schedulingPlugin: PluginModule = {
       // In the commands slot: after the takeover gate and the candidate commands, before intake and
       // the interview (which answer every message of a finished screening).
       middleware: { commands: [service.middleware()] },
-      candidateCommands: { reschedule: (turn) => service.rescheduleCommand(turn) },
+      candidateCommands: { reschedule: (turn, args) => (service.tryMove(turn) ? undefined : builtInReschedule(turn, args)) },
       async start() {
         if (c.SCHEDULING_AUTO_OFFER !== 'recommended') return;
         unsubscribe = ctx.bus.subscribe((e) => {
@@ -61,6 +60,14 @@ export const schedulingPlugin: PluginModule = {
       },
     };
   },
+};
+
+/** The built-in `/reschedule` (bots/commands): preferred times asked, stored and passed to the recruiters. */
+const builtInReschedule: CommandHandler = (ctx, { rest }) => {
+  if (ctx.candidate.stage !== 'scheduled' && !readSchedule(ctx.conversation)) return void ctx.reply(commandTexts.nothingToReschedule);
+  if (rest) return recordReschedule(ctx, rest);
+  writeCommandsState(ctx.conversation, { pending: 'reschedule' });
+  ctx.reply(commandTexts.askReschedule);
 };
 
 /** Invites go out through the same SMTP server as the email channel, with the .ics as a calendar part and an attachment. */

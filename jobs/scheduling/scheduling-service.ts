@@ -32,8 +32,6 @@ export interface SchedulingDeps {
   log: Logger;
   settings: SchedulingSettings;
   scheduleInterview: () => ((conversationId: string, at: Date, opts: { link?: string; timeZone?: string; actor: string }) => Promise<void>) | undefined;
-  /** The built-in `/reschedule` answer when nothing is scheduled (the commands' wording). */
-  nothingToReschedule: string;
   /** Undefined when email is not configured: invites are only stored (GET .../invite.ics). */
   mail: ((m: InviteMail) => Promise<void>) | undefined;
 }
@@ -124,10 +122,19 @@ export class SchedulingService {
     return zoneOr(ctx.candidate.timeZone, this.deps.settings.defaultTimeZone);
   }
 
-  /** `/reschedule` (replaces the built-in one): offer new slots when an interview is booked or scheduled. */
-  rescheduleCommand(ctx: TurnContext): void {
-    if (!this.deps.store.activeBooking(ctx.conversation.id) && ctx.candidate.stage !== 'scheduled') return ctx.reply(this.deps.nothingToReschedule);
+  /**
+   * `/reschedule`: offers new slots when the interview was booked here, or is scheduled (HR
+   * `/schedule`) and recruiters have free slots. False: not ours (the built-in request for
+   * preferred times answers).
+   */
+  tryMove(ctx: TurnContext): boolean {
+    if (!this.canMove(ctx)) return false;
     this.startMove(ctx);
+    return true;
+  }
+
+  private canMove(ctx: TurnContext): boolean {
+    return Boolean(this.deps.store.activeBooking(ctx.conversation.id)) || (ctx.candidate.stage === 'scheduled' && this.freeSlots(1).length > 0);
   }
 
   private startMove(ctx: TurnContext): void {
@@ -145,7 +152,7 @@ export class SchedulingService {
       const text = ctx.message.text.trim();
       const offer = this.deps.store.offer(ctx.conversation.id);
       if (!offer) {
-        if (MOVE.test(text) && (this.deps.store.activeBooking(ctx.conversation.id) || ctx.candidate.stage === 'scheduled')) return this.startMove(ctx);
+        if (MOVE.test(text) && this.canMove(ctx)) return this.startMove(ctx);
         return next();
       }
       if (offer.awaiting === 'zone') {
