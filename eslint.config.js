@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**', 'dist.*/**', 'test/.tmp/**', '.stryker-tmp/**', 'reports/**', '**/public/vendor/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**', 'dist.*/**', 'test/.tmp/**', '.stryker-tmp*/**', 'reports/**', '**/public/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,10 +16,10 @@ export default {
   // Sources import siblings as `./x.js` (NodeNext); map them back to the .ts file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/data/', '<rootDir>/dist', '<rootDir>/.stryker-tmp/'],
+  testPathIgnorePatterns: ['/node_modules/', '/data/', '<rootDir>/dist', '<rootDir>/.stryker-tmp'],
   // The build output (npm start) and the mutation run's sandboxes (npm run mutation) mirror the
   // sources: keep them out of module resolution.
-  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.stryker-tmp'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/support/after-env.ts'],
