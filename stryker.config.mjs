@@ -32,7 +32,7 @@ export default {
   reporters: ['clear-text', 'progress', 'html'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
-  ignorePatterns: ['dist', 'dist.*', 'data', 'coverage', 'reports', 'test/.tmp', 'bench', 'operator-console/public'],
+  ignorePatterns: ['dist', 'dist.*', 'data', 'coverage', 'reports', 'test/.tmp', 'bench', 'operator-console/public', '.stryker-tmp*'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };
