@@ -108,9 +108,20 @@ export function eraseCandidateRows(db: Database.Database, candidateId: string, n
   }
 
   const list = [...needles];
+  // SQL finds rows that contain a needle; each is then checked for it as a whole token, so another
+  // person's longer address that contains this one (xana@... for ana@...) is not a match.
+  const tokens = list.map((n) => new RegExp(`(?<![A-Za-z0-9._%+-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_%+-]|\\.[A-Za-z0-9])`, 'i'));
+  const named = (row: Record<string, unknown>) => Object.values(row).some((v) => typeof v === 'string' && tokens.some((t) => t.test(v)));
   const mentions = (cols: string[]) => cols.flatMap((col) => list.map(() => `instr(lower(CAST(${quote(col)} AS TEXT)), ?) > 0`)).join(' OR ');
   const args = (cols: string[]) => cols.flatMap(() => list.map((n) => n.toLowerCase()));
-  counts.kv = db.prepare(`DELETE FROM kv WHERE ${mentions(['key', 'value'])}`).run(...args(['key', 'value'])).changes;
+  const deleteNamed = (table: string, cols: string[]): number => {
+    const rows = db.prepare(`SELECT rowid AS __rowid, ${cols.map(quote).join(', ')} FROM ${quote(table)} WHERE ${mentions(cols)}`).all(...args(cols)) as Record<string, unknown>[];
+    const del = db.prepare(`DELETE FROM ${quote(table)} WHERE rowid = ?`);
+    let n = 0;
+    for (const row of rows) if (named(row)) n += del.run(row['__rowid']).changes;
+    return n;
+  };
+  counts.kv = deleteNamed('kv', ['key', 'value']);
 
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
   for (const { name } of tables) {
@@ -119,7 +130,7 @@ export function eraseCandidateRows(db: Database.Database, candidateId: string, n
       .filter((c) => c.type === '' || /TEXT|CHAR|CLOB|BLOB/i.test(c.type))
       .map((c) => c.name);
     if (!columns.length) continue;
-    counts.featureRows = (counts.featureRows ?? 0) + db.prepare(`DELETE FROM ${quote(name)} WHERE ${mentions(columns)}`).run(...args(columns)).changes;
+    counts.featureRows = (counts.featureRows ?? 0) + deleteNamed(name, columns);
   }
   return { counts, files };
 }
