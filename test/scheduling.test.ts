@@ -174,6 +174,14 @@ describe('scheduling by chat', () => {
     expect(field(cancel, 'UID')).toBe(field(first, 'UID'));
     expect(field(cancel, 'SEQUENCE')).toBe('2');
     expect((await app.parley.store.getConversation(c.conversationId))?.state.schedule).toBeUndefined();
+
+    // Erasure (public API, admin token) removes her bookings and invites with the rest.
+    const rows = () => (app.parley.store.database.prepare('SELECT count(*) AS n FROM scheduling_bookings WHERE conversation_id = ?').get(c.conversationId) as { n: number }).n;
+    expect(rows()).toBe(2); // the first booking (moved) and the second (cancelled)
+    const candidateId = (await app.parley.store.getConversation(c.conversationId))!.candidateId;
+    const erased = await fetch(`${app.url}/api/public/v1/candidates/${candidateId}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(erased.status).toBe(202);
+    await eventually(() => rows() === 0, 'her bookings to be erased');
     c.close();
   }, TIMEOUT);
 });
