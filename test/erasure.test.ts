@@ -233,7 +233,7 @@ describe('candidate erasure', () => {
     await carla.ask('yes', /deletion request is recorded/);
     expect(await foundOnDisk(t, [CARLA.name, CARLA.email])).toEqual([CARLA.email, CARLA.name].sort());
     clock.set(new Date('2026-03-10T02:00:00Z'));
-    await eventually(async () => (await events(t, carlaId, 'ErasureCompleted')).length === 1, 'the retention job to erase Carla', 20_000);
+    await eventually(async () => (await events(t, carlaId, 'ErasureCompleted')).length === 1, 'the retention job to erase Carla');
     await eventually(async () => (await t.parley.store.listEvents({ types: ['RetentionCleanup'] })).length === 1, 'the retention run to finish');
     expect(await foundOnDisk(t, [...terms, 'Bruno Costa'])).toEqual(['Bruno Costa']);
 
@@ -252,7 +252,7 @@ describe('candidate erasure', () => {
     const audit = await publicApi(t, key, 'GET', `/audit?candidateId=${ana}`);
     expect(audit.status).toBe(200);
     expect(JSON.stringify(await audit.json())).toMatch(/ErasureCompleted/);
-  });
+  }, 120_000);
 
   it('ERASURE_COMPACT=daily: an API erasure rewrites the rows at once and the 02:00 run compacts the file', async () => {
     const clock = new ManualClock(new Date('2026-03-09T10:00:00Z'));
@@ -265,10 +265,10 @@ describe('candidate erasure', () => {
     expect((await t.parley.store.getCandidate(hanaId))?.name).toBeUndefined();
     expect((await t.parley.store.listMessages(hana.conversationId)).map((m) => m.text)).not.toContain('Hana Nakamura');
     clock.set(new Date('2026-03-10T02:00:00Z'));
-    await eventually(async () => (await t.parley.store.listEvents({ types: ['RetentionCleanup'] })).length === 1, 'the retention run', 20_000);
+    await eventually(async () => (await t.parley.store.listEvents({ types: ['RetentionCleanup'] })).length === 1, 'the retention run');
     expect(await foundOnDisk(t, ['Hana Nakamura', 'Ivo Pereira'])).toEqual(['Ivo Pereira']);
     expect((await t.parley.store.getCandidate((await t.parley.store.getConversation(ivo.conversationId))!.candidateId))?.name).toBe('Ivo Pereira');
-  });
+  }, 120_000);
 
   it('retention per stage: a candidate rejected more than RETENTION_REJECTED_DAYS ago is erased by the daily job, others are kept', async () => {
     const clock = new ManualClock(new Date('2026-02-01T10:00:00Z'));
@@ -276,7 +276,7 @@ describe('candidate erasure', () => {
     /** Move the clock past a day's 02:00 and wait for the clean-up that runs then (stamped with that time). */
     const dailyRun = async (at: string) => {
       clock.set(new Date(at));
-      await eventually(async () => (await t.parley.store.listEvents({ types: ['RetentionCleanup'] })).some((e) => e.at.getTime() === clock.now().getTime()), `the retention run at ${at}`, 20_000);
+      await eventually(async () => (await t.parley.store.listEvents({ types: ['RetentionCleanup'] })).some((e) => e.at.getTime() === clock.now().getTime()), `the retention run at ${at}`);
     };
     // Dora and Eva apply on 1 February; Dora is rejected a month later (the time that counts).
     const dora = await webchat(t, 'Dora Rejected');
@@ -305,5 +305,5 @@ describe('candidate erasure', () => {
     expect((await t.parley.store.getCandidate(evaId))?.name).toBe('Eva Screening');
     expect((await t.parley.store.getCandidate(fayId))?.name).toBe('Fay Recent');
     expect(await events(t, fayId, 'ErasureRequested')).toHaveLength(0);
-  });
+  }, 120_000);
 });
