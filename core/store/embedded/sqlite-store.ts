@@ -328,8 +328,15 @@ export class SqliteStore implements Store {
    * old copy survives in free pages or the WAL.
    */
   async eraseCandidate(candidateId: string, now: Date, opts: { placeholder?: string } = {}): Promise<{ counts: ErasureCounts; files: string[] }> {
-    this.db.pragma('secure_delete = ON');
-    return this.writeNow(() => eraseCandidateRows(this.db, candidateId, now.getTime(), opts.placeholder));
+    return this.writeNow(() => {
+      // What the erasure frees is zeroed; other writes keep the default (no cost on the hot path).
+      this.db.pragma('secure_delete = ON');
+      try {
+        return eraseCandidateRows(this.db, candidateId, now.getTime(), opts.placeholder);
+      } finally {
+        this.db.pragma('secure_delete = OFF');
+      }
+    });
   }
 
   /**
