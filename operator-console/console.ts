@@ -23,6 +23,7 @@ import { assessmentRoutes } from './rest/assessment-routes.js';
 import { authRoutes } from './rest/auth-routes.js';
 import { conversationRoutes } from './rest/conversation-routes.js';
 import type { SearchIndex } from './search/search-index.js';
+import { ConversationStatuses } from './views/conversation-status.js';
 import { ReportLinks } from './rest/report-links.js';
 import { workspaceRoutes } from './rest/workspace-routes.js';
 import type { ConsoleStore, OperatorStore } from './store/types.js';
@@ -120,7 +121,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   });
   const operatorName = (id: string): Promise<string | undefined> => ConversationViews.operatorNameIn(operators, id);
   const assessments = new AssessmentViews({ store, banks: () => deps.banks?.(), operatorName });
-  const views = new ConversationViews({ store, consoleStore, operators, assessments });
+  const views = new ConversationViews({ store, consoleStore, operators, assessments, now: () => clock.now() });
   const notifier = new Notifier({ consoleStore, broadcaster, clock });
   const escalation = new Escalation({ store, engine: deps.engine, notifier, escalateFromRiskRank: riskRank(s.escalateRiskLevel), operatorName });
   const takeovers = new TakeoverService({ store, engine: deps.engine, audit, pendingPrompt: deps.pendingPrompt, operatorName });
@@ -142,7 +143,8 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   const guard = new SessionGuard({ nsp: () => nsp, auth, operators, recheckMs: s.sessionRecheckSec * 1000, log });
   const router = express.Router();
   authRoutes(router, { auth, log });
-  conversationRoutes(router, { auth, views, notes, store, dataDir: s.dataDir, log, ...(deps.search ? { search: deps.search } : {}) });
+  const statuses = new ConversationStatuses({ views, audit, broadcaster, clock });
+  conversationRoutes(router, { auth, views, notes, store, dataDir: s.dataDir, log, statuses, ...(deps.search ? { search: deps.search } : {}) });
   const links = new ReportLinks(s.jwtSecret, s.reportLinkTtlSec ?? 600, clock, auth);
   assessmentRoutes(router, deps.app, { auth, assessments, audit, links, clock, log, operatorName, ...(s.companyName ? { companyName: s.companyName } : {}) });
   workspaceRoutes(router, { auth, inbox, canned, operators, log });

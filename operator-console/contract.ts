@@ -47,6 +47,13 @@ export interface MessagePreview {
 }
 
 /** One row of the conversation list, pushed again whenever anything about it changes. */
+/**
+ * Where a conversation stands for the team: `open` (to handle), `pending` (waiting on the
+ * candidate or someone else), `resolved` (done), `snoozed` (hidden until `snoozedUntil`).
+ * A new candidate message reopens it; a snooze that has run out reads as `open`.
+ */
+export type ConversationStatus = 'open' | 'pending' | 'resolved' | 'snoozed';
+
 export interface ConversationSummary {
   id: string;
   candidateId: string;
@@ -64,6 +71,10 @@ export interface ConversationSummary {
   lastMessage?: MessagePreview;
   /** Higher is more urgent; the list sorts by it, then by last activity. */
   urgency: number;
+  /** Set by the console's views (absent from older producers: read as `open`). */
+  status?: ConversationStatus;
+  /** With `status: 'snoozed'`: when it comes back. */
+  snoozedUntil?: string;
   lastActivityAt: string;
   createdAt: string;
   updatedAt: string;

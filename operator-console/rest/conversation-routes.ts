@@ -10,6 +10,7 @@ import { listFilter } from '../views/conversation-views.js';
 import type { Notes } from '../workspace/notes.js';
 import { authed, jsonBody, param } from './http.js';
 import type { SearchIndex } from '../search/search-index.js';
+import type { ConversationStatuses } from '../views/conversation-status.js';
 
 export interface ConversationRouteDeps {
   auth: AuthService;
@@ -20,6 +21,7 @@ export interface ConversationRouteDeps {
   dataDir: string;
   log: Logger;
   search?: SearchIndex;
+  statuses?: ConversationStatuses;
 }
 
 /**
@@ -46,6 +48,18 @@ export function conversationRoutes(router: Router, deps: ConversationRouteDeps):
       }
       const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
       res.json({ results: await deps.search.search(q, { limit: Number(req.query.limit) || 50 }) });
+    }),
+  );
+  // The team status: `{ status: 'open' | 'pending' | 'resolved' | 'snoozed', snoozedUntil?: ISO }`; answers the summary.
+  router.post(
+    '/conversations/:id/status',
+    jsonBody(deps.log),
+    authed(auth, log, async (req, res, operator) => {
+      if (!deps.statuses) {
+        res.status(501).json({ error: 'Conversation status is not available.' });
+        return;
+      }
+      res.json(await deps.statuses.set(operator, param(req, 'id'), req.body));
     }),
   );
   router.get(

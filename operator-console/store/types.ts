@@ -1,4 +1,4 @@
-import type { MessagePreview, NotificationKind, OperatorProfile, OperatorRole, RiskSummary } from '../contract.js';
+import type { ConversationStatus, MessagePreview, NotificationKind, OperatorProfile, OperatorRole, RiskSummary } from '../contract.js';
 
 /** A console user. The password is kept only as a bcrypt hash. */
 export interface Operator extends OperatorProfile {
@@ -86,6 +86,9 @@ export interface ConversationMarks {
   needsHuman: boolean;
   lastMessage?: MessagePreview;
   risk?: RiskSummary;
+  /** Team status (absent: open); see `ConversationStatus`. */
+  status?: ConversationStatus;
+  snoozedUntil?: string;
 }
 
 export interface NotificationQuery {

@@ -1,7 +1,7 @@
 import type { Candidate, Conversation, Message } from '../../core/domain/index.js';
 import { NotFoundError } from '../../core/domain/index.js';
 import type { Store } from '../../core/ports/index.js';
-import { CONVERSATION_FILTERS, type ConversationDetail, type ConversationFilter, type ConversationSummary, type RiskSummary } from '../contract.js';
+import { CONVERSATION_FILTERS, type ConversationDetail, type ConversationFilter, type ConversationStatus, type ConversationSummary, type RiskSummary } from '../contract.js';
 import type { ConsoleStore, ConversationMarks, OperatorStore } from '../store/types.js';
 import { toCandidateProfile, toConsoleMessage, toPreview, toWireEvent, toWireNote } from '../wire.js';
 import type { AssessmentViews } from './assessment-view.js';
@@ -14,6 +14,8 @@ export interface ViewDeps {
   operators: OperatorStore;
   /** The interview panel's view model; without it the detail carries the raw snapshot only. */
   assessments?: Pick<AssessmentViews, 'forConversation'>;
+  /** For snoozes running out (default: the system clock). */
+  now?: () => Date;
 }
 
 const TRANSCRIPT_LIMIT = 500;
@@ -44,9 +46,28 @@ export class ConversationViews {
     return (await operators.findById(id))?.name ?? id;
   }
 
-  /** A new inbound message: one more unread, and the preview. */
+  /** A new inbound message: one more unread, and the preview; a resolved, pending or snoozed conversation reopens. */
   onInbound(m: Message): Promise<ConversationMarks | undefined> {
-    return this.updateMarks(m.conversationId, (marks, fresh) => ({ ...marks, unread: fresh ? marks.unread : marks.unread + 1, lastMessage: latest(marks, m) }));
+    return this.updateMarks(m.conversationId, (marks, fresh) => {
+      const { snoozedUntil: _woken, ...rest } = marks;
+      return { ...rest, status: 'open', unread: fresh ? marks.unread : marks.unread + 1, lastMessage: latest(marks, m) };
+    });
+  }
+
+  /** Set the team status (`snoozedUntil` with `snoozed` only); returns the marks as stored. */
+  setStatus(conversationId: string, status: ConversationStatus, snoozedUntil?: Date): Promise<ConversationMarks | undefined> {
+    return this.updateMarks(conversationId, (marks) => {
+      const { snoozedUntil: _previous, ...rest } = marks;
+      return status === 'snoozed' && snoozedUntil ? { ...rest, status, snoozedUntil: snoozedUntil.toISOString() } : { ...rest, status };
+    });
+  }
+
+  /** The status as it reads now: a snooze that has run out is open again. */
+  private effectiveStatus(marks: ConversationMarks): { status: ConversationStatus; snoozedUntil?: string } {
+    const status = marks.status ?? 'open';
+    if (status !== 'snoozed') return { status };
+    if (!marks.snoozedUntil || Date.parse(marks.snoozedUntil) <= (this.deps.now?.() ?? new Date()).getTime()) return { status: 'open' };
+    return { status, snoozedUntil: marks.snoozedUntil };
   }
 
   /** An outbound message was sent (or failed): the preview moves on. */
@@ -99,6 +120,7 @@ export class ConversationViews {
       ...(marks.risk ? { risk: marks.risk } : {}),
       unread: marks.unread,
       ...(marks.lastMessage ? { lastMessage: marks.lastMessage } : {}),
+      ...this.effectiveStatus(marks),
       lastActivityAt: conversation.lastActivityAt.toISOString(),
       createdAt: conversation.createdAt.toISOString(),
       updatedAt: conversation.updatedAt.toISOString(),

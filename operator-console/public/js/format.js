@@ -108,3 +108,12 @@ export function initials(name) {
 export function candidateLabel(s) {
   return s.candidateName || 'Candidate ' + s.candidateId.slice(-6);
 }
+
+export const STATUS_LABELS = { open: 'Open', pending: 'Pending', resolved: 'Resolved', snoozed: 'Snoozed' };
+
+/** A badge for a status other than open ("Snoozed until Tue 09:00"); null for open. */
+export function statusBadge(status, snoozedUntil) {
+  if (!status || status === 'open') return null;
+  const until = status === 'snoozed' && snoozedUntil ? ' until ' + new Date(snoozedUntil).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' }) : '';
+  return h('span', { class: 'badge badge--status badge--status-' + status, dataset: { status } }, STATUS_LABELS[status] + until);
+}

@@ -10,6 +10,8 @@ export const state = {
   detail: null,
   selectedId: null,
   filter: 'all',
+  /** Team status shown: 'any' or one of open / pending / resolved / snoozed. */
+  statusFilter: 'any',
   search: '',
   notifications: [],
   unreadNotifications: 0,
@@ -90,4 +92,15 @@ export function matchesFilter(s, filter) {
 /** Most urgent first (the server computes `urgency`), then most recent activity. */
 export function byUrgency(a, b) {
   return b.urgency - a.urgency || (b.lastActivityAt > a.lastActivityAt ? 1 : b.lastActivityAt < a.lastActivityAt ? -1 : 0);
+}
+
+/** The team status as it reads now: a snooze that has run out is open again (the server agrees). */
+export function statusOf(s) {
+  const status = s.status || 'open';
+  if (status === 'snoozed' && (!s.snoozedUntil || Date.parse(s.snoozedUntil) <= Date.now())) return 'open';
+  return status;
+}
+
+export function matchesStatus(s, statusFilter) {
+  return !statusFilter || statusFilter === 'any' || statusOf(s) === statusFilter;
 }

@@ -1,8 +1,8 @@
-import { audioObjectUrl } from '../api.js';
+import { audioObjectUrl, request as rest } from '../api.js';
 import { debounce, h, mount } from '../dom.js';
-import { candidateLabel, CHANNEL_LABELS, channelIcon, clockTime, fullTime, icon, riskBadge, stageBadge } from '../format.js';
+import { candidateLabel, CHANNEL_LABELS, channelIcon, clockTime, fullTime, icon, riskBadge, stageBadge, statusBadge } from '../format.js';
 import { request, send } from '../live.js';
-import { canAct, on, publish, state, upsertConversation, upsertMessage } from '../state.js';
+import { canAct, on, publish, state, statusOf, upsertConversation, upsertMessage } from '../state.js';
 
 const AUTHOR = { candidate: 'Candidate', bot: 'Parley bot', system: 'Parley', operator: 'Recruiter' };
 
@@ -115,9 +115,49 @@ export function renderConversation(container, { toast }) {
         h('div', { class: 'thread__meta' }, channelIcon(s.channel), h('span', {}, CHANNEL_LABELS[s.channel] || s.channel), stageBadge(s.stage), riskBadge(s.risk), s.needsHuman ? h('span', { class: 'badge badge--needs-human' }, 'Needs human') : null),
       ),
       h('div', { class: 'thread__mode mode--' + (s.mode === 'bot' ? 'bot' : mine ? 'mine' : 'human'), id: 'mode' }, modeText),
-      h('div', { class: 'thread__actions' }, actions),
+      h('div', { class: 'thread__actions' }, actions, statusControls(s)),
     );
     renderFooter(s, mine, heldByOther, holderName);
+  }
+
+  /** Resolve / reopen / pending / snooze (acting operators), with the current status as a badge. */
+  function statusControls(s) {
+    const status = statusOf(s);
+    const badge = statusBadge(status, s.snoozedUntil);
+    if (!canAct()) return badge;
+    const set = async (next, snoozedUntil) => {
+      try {
+        upsertConversation(await rest('/conversations/' + encodeURIComponent(s.id) + '/status', { method: 'POST', body: snoozedUntil ? { status: next, snoozedUntil } : { status: next } }));
+      } catch (err) {
+        toast(err.message, 'error');
+      }
+    };
+    const snooze = h(
+      'select',
+      {
+        class: 'snooze',
+        id: 'snooze',
+        'aria-label': 'Snooze until',
+        onchange: () => {
+          const until = snoozeTime(snooze.value);
+          snooze.value = '';
+          if (until) void set('snoozed', until.toISOString());
+        },
+      },
+      h('option', { value: '' }, 'Snooze…'),
+      h('option', { value: '1h' }, 'For 1 hour'),
+      h('option', { value: 'tomorrow' }, 'Until tomorrow 09:00'),
+      h('option', { value: 'week' }, 'For a week'),
+    );
+    return h(
+      'span',
+      { class: 'status-controls', id: 'status-controls', dataset: { status } },
+      badge,
+      status === 'open' ? null : h('button', { class: 'btn btn--ghost', type: 'button', id: 'reopen', onclick: () => void set('open') }, 'Reopen'),
+      status === 'pending' ? null : h('button', { class: 'btn btn--ghost', type: 'button', id: 'mark-pending', onclick: () => void set('pending') }, 'Pending'),
+      status === 'resolved' ? null : h('button', { class: 'btn', type: 'button', id: 'resolve', onclick: () => void set('resolved') }, 'Resolve'),
+      snooze,
+    );
   }
 
   function renderFooter(s, mine, heldByOther, holderName) {
@@ -277,4 +317,18 @@ function voiceEl(m) {
     player,
     transcript ? h('p', { class: 'msg__text voice__transcript' }, h('span', { class: 'voice__label' }, 'Transcript: '), transcript) : h('p', { class: 'muted' }, 'Not transcribed.'),
   );
+}
+
+/** When a snooze preset ends (local time). */
+function snoozeTime(preset) {
+  const now = new Date();
+  if (preset === '1h') return new Date(now.getTime() + 3600_000);
+  if (preset === 'week') return new Date(now.getTime() + 7 * 24 * 3600_000);
+  if (preset === 'tomorrow') {
+    const t = new Date(now);
+    t.setDate(t.getDate() + 1);
+    t.setHours(9, 0, 0, 0);
+    return t;
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 import { request } from '../api.js';
 import { debounce, h, mount } from '../dom.js';
-import { candidateLabel, channelIcon, icon, initials, riskBadge, shortTime, stageBadge } from '../format.js';
-import { byUrgency, matchesFilter, on, publish, state } from '../state.js';
+import { candidateLabel, channelIcon, icon, initials, riskBadge, shortTime, stageBadge, STATUS_LABELS, statusBadge } from '../format.js';
+import { byUrgency, matchesFilter, matchesStatus, on, publish, state, statusOf } from '../state.js';
 
 const FILTERS = [
   ['all', 'All'],
@@ -66,15 +66,22 @@ export function renderList(container, { onSelect }) {
       ),
     );
   }
+  const statusSelect = h(
+    'select',
+    { class: 'status-filter', id: 'status-filter', 'aria-label': 'Show conversations by status', onchange: () => ((state.statusFilter = statusSelect.value), render()) },
+    h('option', { value: 'any' }, 'Any status'),
+    Object.entries(STATUS_LABELS).map(([id, label]) => h('option', { value: id }, label)),
+  );
   const list = h('ul', { class: 'conv-list', id: 'conversation-list', 'aria-label': 'Conversations' });
   mount(container, h('div', { class: 'list-head' }, h('h2', { class: 'pane-title' }, 'Conversations'), h('label', { class: 'search' }, icon('search', 16), search), hits), chips, list);
 
   function render() {
     const all = [...state.conversations.values()];
+    const shown = all.filter((s) => matchesStatus(s, state.statusFilter));
     mount(
       chips,
       FILTERS.map(([id, label]) => {
-        const count = all.filter((s) => matchesFilter(s, id)).length;
+        const count = shown.filter((s) => matchesFilter(s, id)).length;
         return h(
           'button',
           { type: 'button', role: 'tab', class: 'chip' + (state.filter === id ? ' chip--active' : '') + (id === 'needs-human' && count ? ' chip--urgent' : ''), 'aria-selected': String(state.filter === id), dataset: { filter: id }, onclick: () => setFilter(id) },
@@ -82,8 +89,9 @@ export function renderList(container, { onSelect }) {
           h('span', { class: 'chip__count' }, String(count)),
         );
       }),
+      statusSelect,
     );
-    const rows = all.filter((s) => matchesFilter(s, state.filter) && (matchesSearch(s) || hitIds.has(s.id))).sort(byUrgency);
+    const rows = shown.filter((s) => matchesFilter(s, state.filter) && (matchesSearch(s) || hitIds.has(s.id))).sort(byUrgency);
     if (rows.length === 0) {
       mount(list, h('li', { class: 'empty' }, state.conversations.size === 0 ? 'No conversations yet. They appear here live as candidates write.' : 'No conversation matches this filter.'));
       return;
@@ -96,7 +104,7 @@ export function renderList(container, { onSelect }) {
     const holder = s.mode === 'human' ? (s.assignedOperatorId ? 'With ' + (s.assignedOperatorId === state.operator.id ? 'you' : s.assignedOperatorName || 'an operator') : 'Unassigned') : null;
     return h(
       'li',
-      { class: 'conv' + (s.id === state.selectedId ? ' conv--selected' : '') + (s.needsHuman ? ' conv--urgent' : ''), dataset: { id: s.id } },
+      { class: 'conv' + (s.id === state.selectedId ? ' conv--selected' : '') + (s.needsHuman ? ' conv--urgent' : ''), dataset: { id: s.id, status: statusOf(s) } },
       h(
         'button',
         { type: 'button', class: 'conv__btn', onclick: () => onSelect(s.id), 'aria-current': s.id === state.selectedId ? 'true' : undefined },
@@ -110,6 +118,7 @@ export function renderList(container, { onSelect }) {
             'span',
             { class: 'conv__badges' },
             stageBadge(s.stage),
+            statusBadge(statusOf(s), s.snoozedUntil),
             s.needsHuman ? h('span', { class: 'badge badge--needs-human' }, 'Needs human') : null,
             riskBadge(s.risk),
             holder ? h('span', { class: 'badge badge--human' }, holder) : null,
