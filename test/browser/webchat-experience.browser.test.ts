@@ -45,6 +45,8 @@ async function startParleyHere(): Promise<void> {
     INTERVIEW_ANSWER_QUIET_MS: '0',
     WEBCHAT_IP_RATE_LIMIT: '100000',
     WEBCHAT_NEW_SESSIONS_PER_IP: '100000',
+    // Low enough for the retry test to hit it; the other tests send at most two per session.
+    WEBCHAT_RATE_LIMIT: '3',
     PARLEY_ADMIN_EMAIL: EMAIL,
     PARLEY_ADMIN_PASSWORD: PASSWORD,
     WEBCHAT_FRAME_ANCESTORS: careersOrigin(),
@@ -233,6 +235,35 @@ describeBrowser('the candidate widget on a careers page', () => {
     await panel(page).waitFor({ state: 'hidden' });
     expect(await scan(page)).toEqual([]);
   }, 120_000);
+
+  it('marks a refused message "Not sent" with the reason and a Retry button that sends it once', async () => {
+    const { page, chat } = await careersPage();
+    await launcher(page).click();
+    for (const text of ['hi', 'one', 'two']) await say(chat, text);
+    await chat.locator('.msg--candidate', { hasText: 'two' }).locator('.msg__state', { hasText: 'Sent' }).waitFor({ timeout: 20_000 });
+    await say(chat, 'three, too fast');
+    const refused = chat.locator('.msg--candidate', { hasText: 'three, too fast' });
+    await refused.locator('.msg__state', { hasText: 'Not sent' }).waitFor({ timeout: 20_000 });
+    expect(await chat.locator('#error').textContent()).toBe('You are sending messages too quickly. Please wait a few seconds.');
+    const conversationId = latestWebchatConversation();
+    // The limit's window slides: Retry until it is taken (each refused try leaves it "Not sent").
+    const retry = refused.getByRole('button', { name: /^Retry sending/ });
+    await eventually(
+      async () => {
+        const state = await refused.getAttribute('data-state');
+        if (state === 'failed') {
+          await new Promise((r) => setTimeout(r, 250)); // pace the retries, not a wait for an outcome
+          await retry.click();
+        }
+        return state === 'sent';
+      },
+      'the retried message to be sent',
+      40_000,
+    );
+    const stored = (await parley!.store.listMessages(conversationId, { limit: 100 })).filter((m) => m.direction === 'in' && m.text === 'three, too fast');
+    expect(stored).toHaveLength(1);
+    expect(await refused.locator('.msg__retry').count()).toBe(0);
+  }, 90_000);
 
   it('queues a message typed while Parley is down and sends it once when Parley is back', async () => {
     const { page, chat } = await careersPage();
