@@ -201,7 +201,8 @@ describeBrowser('the candidate widget on a careers page', () => {
     expect(await preview.isVisible()).toBe(false);
     expect(await chat.locator('.notice').first().textContent()).toBe(`${name} from the recruiting team has joined the chat.`);
     const fromRecruiter = chat.locator('.msg--operator', { hasText: 'when can you talk?' });
-    expect(await fromRecruiter.locator('.msg__author').textContent()).toBe(`${name} · Recruiter`);
+    expect(await fromRecruiter.locator('.msg__author').innerText()).toMatch(new RegExp(`${name} · Recruiter$`));
+    expect(await fromRecruiter.locator('.msg__avatar').textContent()).toBe(name.split(/\s+/).map((w) => w[0]!.toUpperCase()).slice(0, 2).join(''));
   }, 90_000);
 
   it('takes the whole screen on a phone, and its close button brings the launcher back', async () => {

@@ -133,6 +133,14 @@
     var who = document.createElement('span');
     who.className = label ? 'msg__author' : 'visually-hidden';
     who.textContent = label || 'You';
+    if (m.author === 'operator') {
+      // The recruiter's initials as their avatar (the console has no profile pictures).
+      var face = document.createElement('span');
+      face.className = 'msg__avatar';
+      face.setAttribute('aria-hidden', 'true');
+      face.textContent = m.authorName ? initials(m.authorName) : 'R';
+      who.prepend(face);
+    }
     li.appendChild(who);
     var body = document.createElement('span');
     body.className = 'msg__text';
