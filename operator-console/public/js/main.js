@@ -3,7 +3,7 @@ import { currentSession, logout, onSessionExpired, request } from './api.js';
 import { h } from './dom.js';
 import { candidateLabel } from './format.js';
 import { connect, disconnect } from './live.js';
-import { publish, state, upsertConversation } from './state.js';
+import { on, publish, state, upsertConversation } from './state.js';
 import { renderConversation } from './views/conversation.js';
 import { renderDetails } from './views/details.js';
 import { renderFunnel } from './views/funnel.js';
@@ -22,6 +22,7 @@ let funnelView = null;
 let integrationsView = null;
 let stopPairing = null;
 const panes = {};
+let offDrawer = null;
 
 function showLogin(message) {
   disconnect();
@@ -52,6 +53,9 @@ async function start(session) {
     onCaughtUp: () => conversationView && void conversationView.refresh(),
   });
   conversationView = renderConversation(panes.thread, { toast: (t, k) => shell && shell.toast(t, k) });
+  // Under 1100 px the details panel is a drawer: toggled from the conversation header, closed by Escape.
+  offDrawer?.();
+  offDrawer = on('details-drawer', (open) => panes.details.classList.toggle('pane--drawer-open', open ?? !panes.details.classList.contains('pane--drawer-open')));
   renderList(panes.list, { onSelect: (id) => navigate('conversations', id) });
   renderDetails(panes.details);
   stopPairing = renderPairing(root);
@@ -102,6 +106,9 @@ function route() {
     return;
   }
   const id = match && match[2] ? decodeURIComponent(match[2]) : null;
+  // On a phone the list and the conversation take turns (CSS): a conversation link shows the conversation.
+  panes.conversations.classList.toggle('workspace--selected', Boolean(id));
+  if (!id) panes.details.classList.remove('pane--drawer-open');
   if (id && id !== state.selectedId) void conversationView.open(id);
   panes.details.hidden = !state.selectedId;
   const s = state.selectedId && state.conversations.get(state.selectedId);
@@ -117,6 +124,9 @@ function signOut() {
 }
 
 window.addEventListener('hashchange', route);
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && panes.details && panes.details.classList.contains('pane--drawer-open')) publish('details-drawer', false);
+});
 onSessionExpired((message) => showLogin(message || 'Your session has expired: sign in again.'));
 
 const session = currentSession();

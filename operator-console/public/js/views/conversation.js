@@ -108,6 +108,8 @@ export function renderConversation(container, { toast }) {
     const modeText = s.mode === 'bot' ? 'Bot is handling' : mine ? 'You are handling this' : s.assignedOperatorId ? holderName + ' is handling this' : 'Waiting for a human';
     mount(
       header,
+      // On a phone the list and the conversation take turns: back to the list.
+      h('button', { class: 'icon-btn back-btn', id: 'back-to-list', type: 'button', 'aria-label': 'Back to conversations', onclick: () => (location.hash = '#/conversations') }, '‹'),
       h(
         'div',
         { class: 'thread__who' },
@@ -115,7 +117,7 @@ export function renderConversation(container, { toast }) {
         h('div', { class: 'thread__meta' }, channelIcon(s.channel), h('span', {}, CHANNEL_LABELS[s.channel] || s.channel), stageBadge(s.stage), riskBadge(s.risk), s.needsHuman ? h('span', { class: 'badge badge--needs-human' }, 'Needs human') : null),
       ),
       h('div', { class: 'thread__mode mode--' + (s.mode === 'bot' ? 'bot' : mine ? 'mine' : 'human'), id: 'mode' }, modeText),
-      h('div', { class: 'thread__actions' }, actions, statusControls(s)),
+      h('div', { class: 'thread__actions' }, actions, statusControls(s), h('button', { class: 'btn btn--ghost details-toggle', id: 'details-toggle', type: 'button', onclick: () => publish('details-drawer') }, 'Details & notes')),
     );
     renderFooter(s, mine, heldByOther, holderName);
   }

@@ -2,7 +2,7 @@ import { request as api } from '../api.js';
 import { debounce, h, mount } from '../dom.js';
 import { CHANNEL_LABELS, fullTime, shortTime, STAGE_LABELS } from '../format.js';
 import { request } from '../live.js';
-import { canAct, on, state } from '../state.js';
+import { canAct, on, publish, state } from '../state.js';
 import { interviewPanel } from './interview-panel.js';
 
 const TABS = [
@@ -19,7 +19,9 @@ export function renderDetails(container) {
   let tab = 'interview';
   const body = h('div', { class: 'details__body' });
   const tabs = h('div', { class: 'tabs', role: 'tablist' });
-  mount(container, tabs, body);
+  // Under 1100 px the panel is a drawer (opened from the conversation header): this closes it.
+  const close = h('button', { class: 'icon-btn drawer-close', id: 'details-close', type: 'button', 'aria-label': 'Close the details panel', onclick: () => publish('details-drawer', false) }, '×');
+  mount(container, h('div', { class: 'details__bar' }, tabs, close), body);
 
   function render() {
     const detail = state.detail;
@@ -160,9 +162,14 @@ function notes(detail) {
           error.hidden = false;
           return;
         }
+        // The live `note` push may have re-rendered the panel (keeping the draft) before this
+        // answer came: clear whichever note box is on screen now, then redraw it.
         input.value = '';
+        const current = document.getElementById('note-input');
+        if (current) current.value = '';
         if (!detail.notes.some((x) => x.id === r.data.id)) detail.notes.push(r.data);
-        form.parentElement.replaceWith(notes(detail));
+        const shown = (current && current.closest('.note-form')) || form;
+        if (shown.parentElement) shown.parentElement.replaceWith(notes(detail));
       },
     },
     input,

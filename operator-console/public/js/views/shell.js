@@ -102,6 +102,12 @@ export function renderShell(root, { onNavigate, onSignOut }) {
     if (n.conversationId) onNavigate('conversations', n.conversationId);
   }
 
+  // Escape closes the notification panel (and gives focus back to the bell).
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || panel.hidden) return;
+    togglePanel(false);
+    bell.focus();
+  });
   document.addEventListener('click', (e) => {
     if (!panel.hidden && !panel.contains(e.target) && !bell.contains(e.target)) togglePanel(false);
   });

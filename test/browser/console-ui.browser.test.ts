@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
+import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
+
+const hasChromium = chromiumAvailable();
+const itBrowser = hasChromium ? it : it.skip;
+const EMAIL = 'admin@acme.test';
+const PASSWORD = 'correct-horse-battery';
+let app: TestParley;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  app = await startParley({ PARLEY_ADMIN_EMAIL: EMAIL, PARLEY_ADMIN_PASSWORD: PASSWORD });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function signIn(viewport: { width: number; height: number }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(`${app.url}/console`);
+  await page.fill('#email', EMAIL);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+  return page;
+}
+
+function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+for (const viewport of [
+  { width: 1366, height: 768 },
+  { width: 390, height: 844 },
+]) {
+  itBrowser(`Escape closes the notification panel, toasts never cover the composer, the note box is cleared after saving (${viewport.width}x${viewport.height})`, async () => {
+    const candidate = await ChatClient.connect(app.url);
+    await candidate.say('hello there');
+    await eventually(() => candidate.conversationId !== '', 'the conversation');
+    const page = await signIn(viewport);
+    const seen = watchPage(page);
+
+    await page.click('#notification-bell, button[aria-label^="Notifications"]');
+    await page.locator('#notification-panel').waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await page.locator('#notification-panel').waitFor({ state: 'hidden' });
+
+    await page.goto(`${app.url}/console#/conversations/${encodeURIComponent(candidate.conversationId)}`);
+    await page.locator('#transcript .msg--candidate', { hasText: 'hello there' }).waitFor();
+    await page.click('#takeover');
+    const toast = page.locator('.toast', { hasText: 'You are now handling this conversation' });
+    await toast.waitFor();
+    await page.locator('#composer-send').scrollIntoViewIfNeeded();
+    for (const target of ['#composer-send', '#composer-input']) {
+      const [t, c] = [await toast.boundingBox(), await page.locator(target).boundingBox()];
+      expect(t && c).toBeTruthy();
+      expect({ target, overlaps: overlaps(t!, c!) }).toEqual({ target, overlaps: false });
+    }
+
+    // The note panel (on a phone: opened from the conversation header).
+    const notesTab = page.locator('.tab[data-tab="notes"]');
+    if (!(await notesTab.isVisible())) await page.click('#details-toggle');
+    await notesTab.click();
+    await page.fill('#note-input', 'Prefers a call after 6pm');
+    await page.click('.note-form button[type=submit]');
+    await page.locator('#notes .note__text', { hasText: 'Prefers a call after 6pm' }).waitFor();
+    await expect(page.locator('#note-input').inputValue()).resolves.toBe('');
+    expect(seen.errors).toEqual([]);
+    candidate.socket.close();
+  }, 120_000);
+}
+
+for (const viewport of [
+  { width: 390, height: 844 },
+  { width: 360, height: 740 },
+]) {
+  itBrowser(`on a phone (${viewport.width}x${viewport.height}): no sideways scroll, Take over in view, the details panel reachable, back to the list`, async () => {
+    const candidate = await ChatClient.connect(app.url);
+    await candidate.say('hi from my phone');
+    await eventually(() => candidate.conversationId !== '', 'the conversation');
+    const page = await signIn(viewport);
+    const seen = watchPage(page);
+    const noSidewaysScroll = async (where: string) => {
+      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      expect({ where, fits: widths.scroll <= widths.client, ...widths }).toEqual(expect.objectContaining({ where, fits: true }));
+    };
+    const inView = async (selector: string) => {
+      const box = await page.locator(selector).boundingBox();
+      expect(box).toBeTruthy();
+      expect({ selector, inside: box!.x >= 0 && box!.y >= 0 && box!.x + box!.width <= viewport.width && box!.y + box!.height <= viewport.height }).toEqual({ selector, inside: true });
+    };
+
+    const row = page.locator(`.conv[data-id="${candidate.conversationId}"]`);
+    await row.waitFor();
+    await noSidewaysScroll('list');
+    await row.locator('button').click();
+    await page.locator('#transcript .msg--candidate', { hasText: 'hi from my phone' }).waitFor();
+    await expect(page.locator('#conversation-list').isVisible()).resolves.toBe(false);
+    await noSidewaysScroll('conversation');
+    await inView('#takeover');
+    await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/console-phone-${viewport.width}.png` });
+
+    await page.click('#details-toggle');
+    await page.locator('.tab[data-tab="notes"]').click();
+    await inView('#note-input');
+    await noSidewaysScroll('details');
+    await page.keyboard.press('Escape');
+    await page.locator('#note-input').waitFor({ state: 'hidden' });
+
+    await page.click('#takeover');
+    await page.locator('#mode', { hasText: 'You are handling this' }).waitFor();
+    await inView('#composer-send');
+    await noSidewaysScroll('composer');
+
+    await page.click('#back-to-list');
+    await row.waitFor({ state: 'visible' });
+    expect(seen.errors).toEqual([]);
+    candidate.socket.close();
+  }, 120_000);
+}
