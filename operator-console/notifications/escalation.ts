@@ -73,9 +73,19 @@ export class Escalation {
     });
   }
 
+  /** Named by what is known this early: the name, else the phone or email the channel gave. */
   async onConversationStarted(e: EventOf<'ConversationStarted'>): Promise<void> {
     if (!e.conversationId) return;
-    await this.deps.notifier.notify({ kind: 'new-candidate', title: 'New candidate', body: `A candidate started a conversation on ${e.channel}.`, conversationId: e.conversationId });
+    const found = await this.load(e.conversationId, e.candidateId);
+    const c = found?.candidate;
+    const named = c?.name ?? c?.phone ?? c?.email;
+    const channel = CHANNEL_NAMES[e.channel] ?? e.channel;
+    await this.deps.notifier.notify({
+      kind: 'new-candidate',
+      title: named ? `New candidate: ${named}` : `New candidate on ${channel}`,
+      body: `${named ?? 'A candidate'} started a conversation on ${channel}.`,
+      conversationId: e.conversationId,
+    });
   }
 
   /** An operator's reply could not be delivered: tell that operator. */
@@ -115,6 +125,8 @@ export class Escalation {
     return { conversation, candidate: await this.deps.store.getCandidate(conversation.candidateId) };
   }
 }
+
+const CHANNEL_NAMES: Record<string, string> = { webchat: 'web chat', telegram: 'Telegram', whatsapp: 'WhatsApp', email: 'email', teams: 'Teams' };
 
 function who(candidate: Candidate | undefined): string {
   return candidate?.name ?? 'A candidate';
