@@ -10,31 +10,35 @@ import { ftsQuery, MATCH_END, MATCH_START, type SearchHit, type SearchHitKind, t
  * the database file, so backups, VACUUM and the erasure scan of feature tables never see it.
  */
 export class SqliteSearchIndex implements SearchIndex {
-  private readonly query: Database.Statement<[string, string, string, number]>;
+  private readonly query: Database.Statement<[{ q: string; limit: number }]>;
 
   constructor(private readonly db: Database.Database) {
     build(db);
-    // One statement over the three tables; bm25 ranks (lower is better) are comparable enough
-    // across them for a short list, and people matches come first.
+    // One statement over the three tables, each cut to the best `limit` before snippets are
+    // made; bm25 ranks (lower is better) are comparable enough across them for a short list,
+    // and people matches come first.
     this.query = db.prepare(`
       SELECT kind, conversation_id, ref, snip FROM (
-        SELECT 'candidate' AS kind, (SELECT c.id FROM main.conversations c WHERE c.candidate_id = p.candidate_id ORDER BY c.last_activity_at DESC LIMIT 1) AS conversation_id,
-               NULL AS ref, snippet(console_search_people, 1, '${MATCH_START}', '${MATCH_END}', '…', 12) AS snip, bm25(console_search_people) - 100 AS score
-          FROM temp.console_search_people p WHERE console_search_people MATCH ?
+        SELECT * FROM (
+          SELECT 'candidate' AS kind, (SELECT c.id FROM main.conversations c WHERE c.candidate_id = p.candidate_id ORDER BY c.last_activity_at DESC LIMIT 1) AS conversation_id,
+                 NULL AS ref, snippet(console_search_people, 1, '${MATCH_START}', '${MATCH_END}', '…', 12) AS snip, rank - 100 AS score
+            FROM temp.console_search_people p WHERE console_search_people MATCH $q ORDER BY rank LIMIT $limit)
         UNION ALL
-        SELECT 'note', n.conversation_id, n.note_id, snippet(console_search_notes, 2, '${MATCH_START}', '${MATCH_END}', '…', 12), bm25(console_search_notes)
-          FROM temp.console_search_notes n WHERE console_search_notes MATCH ?
+        SELECT * FROM (
+          SELECT 'note', n.conversation_id, n.note_id, snippet(console_search_notes, 2, '${MATCH_START}', '${MATCH_END}', '…', 12), rank
+            FROM temp.console_search_notes n WHERE console_search_notes MATCH $q ORDER BY rank LIMIT $limit)
         UNION ALL
-        SELECT 'message', m.conversation_id, (SELECT id FROM main.messages WHERE seq = m.rowid), snippet(console_search_messages, 1, '${MATCH_START}', '${MATCH_END}', '…', 12), bm25(console_search_messages)
-          FROM temp.console_search_messages m WHERE console_search_messages MATCH ?
-      ) WHERE conversation_id IS NOT NULL ORDER BY score LIMIT ?`) as Database.Statement<[string, string, string, number]>;
+        SELECT * FROM (
+          SELECT 'message', m.conversation_id, (SELECT id FROM main.messages WHERE seq = m.rowid), snippet(console_search_messages, 1, '${MATCH_START}', '${MATCH_END}', '…', 12), rank
+            FROM temp.console_search_messages m WHERE console_search_messages MATCH $q ORDER BY rank LIMIT $limit)
+      ) WHERE conversation_id IS NOT NULL ORDER BY score LIMIT $limit`) as Database.Statement<[{ q: string; limit: number }]>;
   }
 
   search(text: string, opts: { limit?: number } = {}): Promise<SearchHit[]> {
     const q = ftsQuery(text);
     if (!q) return Promise.resolve([]);
     const limit = Math.min(200, Math.max(1, opts.limit ?? 50));
-    const rows = this.query.all(q, q, q, limit) as { kind: SearchHitKind; conversation_id: string; ref: string | null; snip: string }[];
+    const rows = this.query.all({ q, limit }) as { kind: SearchHitKind; conversation_id: string; ref: string | null; snip: string }[];
     return Promise.resolve(rows.map((r) => ({ kind: r.kind, conversationId: r.conversation_id, ...(r.ref ? { ref: r.ref } : {}), snippet: r.snip })));
   }
 }
