@@ -114,15 +114,12 @@ export class WebchatChannel implements ChannelAdapter {
   /** A message as the browser sees it, with the recruiter's name and the takeover notices marked. */
   private toWire(m: Message): WebchatMessage {
     let authorName: string | undefined;
-    let notice: WebchatMessage['notice'];
+    const notice: WebchatMessage['notice'] = m.purpose === 'takeover-joined' ? 'joined' : m.purpose === 'takeover-left' ? 'left' : undefined;
     if (m.author === 'operator') {
-      const joined = JOINED.exec(m.text);
-      const left = LEFT.exec(m.text);
-      if (joined?.[1]) {
-        notice = 'joined';
-        if (m.authorId) this.operatorNames.set(m.authorId, joined[1]);
-      } else if (left) notice = 'left';
-      authorName = joined?.[1] ?? left?.[1] ?? (m.authorId ? this.operatorNames.get(m.authorId) : undefined);
+      // The recruiter's name, learnt from their join notice (its text names them).
+      const joined = notice === 'joined' ? JOINED.exec(m.text)?.[1] : undefined;
+      if (joined && m.authorId) this.operatorNames.set(m.authorId, joined);
+      authorName = joined ?? (m.authorId ? this.operatorNames.get(m.authorId) : undefined);
     }
     return {
       id: m.id,
@@ -259,9 +256,8 @@ function visible(m: Message): boolean {
   return m.direction === 'in' || (m.status !== 'failed' && m.status !== 'suppressed');
 }
 
-/** The takeover notices' texts (core/takeover/texts.ts): who joined, who left. */
+/** The join notice's text (core/takeover/texts.ts), to learn the recruiter's name from it. */
 const JOINED = /^(.{1,80}) from the recruiting team has joined the chat\.$/;
-const LEFT = /^(.{1,80}) has left the chat\. /;
 
 function brandingOf(s: WebchatDeps['settings']): WebchatBranding {
   const companyName = s.WEBCHAT_COMPANY_NAME || s.PARLEY_COMPANY_NAME || 'Parley';

@@ -66,7 +66,11 @@ export type Choice = z.infer<typeof ChoiceSchema>;
  * Messages the outbound policy lets through where it would otherwise stop them.
  * `opt-out-confirmation`: the one message an opted-out candidate still receives (also in human mode).
  */
-export const OutboundPurposeSchema = z.enum(['opt-out-confirmation']);
+/**
+ * Why a message is sent, where someone treats it specially: the outbound policy lets the opt-out
+ * confirmation through; channels show the takeover notices (who joined, who left) as notices.
+ */
+export const OutboundPurposeSchema = z.enum(['opt-out-confirmation', 'takeover-joined', 'takeover-left']);
 export type OutboundPurpose = z.infer<typeof OutboundPurposeSchema>;
 
 /** Why the outbound policy kept a message from the provider (stored on the `suppressed` row). */

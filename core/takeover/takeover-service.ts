@@ -58,7 +58,7 @@ export class TakeoverService {
     }
     if (outcome.kind === 'unchanged') return { ok: true, conversation: saved, changed: false };
     // Authored by the operator: in human mode the outbound policy lets only their messages through.
-    await this.deps.engine().send(conversationId, { text: takeoverTexts.joined(actor.name) }, 'operator', actor.id);
+    await this.deps.engine().send(conversationId, { text: takeoverTexts.joined(actor.name), purpose: 'takeover-joined' }, 'operator', actor.id);
     return { ok: true, conversation: saved, changed: true, ...(outcome.previous ? { previous: outcome.previous } : {}) };
   }
 
@@ -83,7 +83,7 @@ export class TakeoverService {
       return {
         conversation: back,
         events: outcome.events,
-        replies: [{ text: takeoverTexts.left(outcome.leaving) }, ...(prompt ? [prompt] : [])],
+        replies: [{ text: takeoverTexts.left(outcome.leaving), purpose: 'takeover-left' }, ...(prompt ? [prompt] : [])],
         actor: `operator:${actor.id}`,
       };
     });

@@ -71,8 +71,8 @@ describeBrowser('operator console in Chromium', () => {
     await page.locator('#transcript .msg--candidate', { hasText: 'hi' }).first().waitFor();
     await page.click('#takeover');
     await page.locator('#mode', { hasText: 'You are handling this' }).waitFor();
-    // The candidate is told who joined (the operator's display name).
-    await chat.locator('.msg--operator', { hasText: 'from the recruiting team has joined the chat' }).waitFor();
+    // The candidate is told who joined (the operator's display name), as a notice in the chat.
+    await chat.locator('.notice', { hasText: 'Admin from the recruiting team has joined the chat.' }).waitFor();
     const botBefore = await chat.locator('.msg--bot').count();
 
     await say(chat, 'Is the salary negotiable?');
@@ -85,7 +85,8 @@ describeBrowser('operator console in Chromium', () => {
     await page.press('#composer-input', 'Enter');
     const relayed = chat.locator('.msg--operator', { hasText: 'Yes, we can talk about it on a call.' });
     await relayed.waitFor();
-    expect(await relayed.locator('.msg__author').textContent()).toBe('Recruiter');
+    // The recruiter's name and initials, written here (the first admin is named "Admin").
+    expect(await relayed.locator('.msg__author').textContent()).toBe('AAdmin · Recruiter');
     await page.locator('#transcript .msg--operator', { hasText: 'Yes, we can talk about it on a call.' }).locator('.msg__status', { hasText: 'sent' }).waitFor();
 
     await page.click('#handback');
@@ -93,9 +94,9 @@ describeBrowser('operator console in Chromium', () => {
     await page.click('#confirm-handback');
     await page.locator('#mode', { hasText: 'Bot is handling' }).waitFor();
     // Written here, not asked of the code under test: who left, then intake's pending question.
-    await chat.locator('.msg--bot', { hasText: 'has left the chat' }).waitFor();
+    await chat.locator('.notice', { hasText: "Admin has left the chat. I'll take it from here." }).waitFor();
     await chat.locator('.msg--bot', { hasText: 'What is your name?' }).nth(1).waitFor();
-    expect(await chat.locator('.msg--bot').count()).toBe(botBefore + 2);
+    expect(await chat.locator('.msg--bot').count()).toBe(botBefore + 1);
     await page.click('.tab[data-tab=timeline]');
     await page.locator('#timeline', { hasText: 'handed back to the bot: Salary question answered' }).waitFor();
 
