@@ -114,7 +114,8 @@ describe.each(jobBackends())('housekeeping jobs on %s', (backend) => {
     await abandonmentSweepRan(app, clock);
     expect(await app.store.listEvents({ types: ['RetentionCleanup'] })).toHaveLength(0);
     clock.set(new Date('2026-03-10T02:00:00Z'));
-    await eventually(async () => (await app.store.listEvents({ types: ['RetentionCleanup'] })).length === 1, 'the retention clean-up to run');
+    // Generous deadlines: a daily run erases and compacts the file, slow on a loaded 2-core machine.
+    await eventually(async () => (await app.store.listEvents({ types: ['RetentionCleanup'] })).length === 1, 'the retention clean-up to run', 90_000);
 
     expect(existsSync(oldFile)).toBe(false);
     expect(existsSync(orphanOld)).toBe(false);
@@ -140,12 +141,12 @@ describe.each(jobBackends())('housekeeping jobs on %s', (backend) => {
 
     // The next day's run finds nothing left to do.
     clock.set(new Date('2026-03-11T02:00:00Z'));
-    await eventually(async () => (await app.store.listEvents({ types: ['RetentionCleanup'] })).length === 2, 'the next day\'s clean-up');
+    await eventually(async () => (await app.store.listEvents({ types: ['RetentionCleanup'] })).length === 2, 'the next day\'s clean-up', 90_000);
     expect((await app.store.listEvents({ types: ['RetentionCleanup'] }))[1]).toMatchObject({ removed: { audioFiles: 0, transcripts: 0, erasedCandidates: 0 } });
     expect(await app.store.listEvents({ types: ['ErasureCompleted'] })).toHaveLength(1);
     c.close();
     d.close();
-  });
+  }, 240_000);
 
   it('marks an interview the candidate walked away from as abandoned', async () => {
     const clock = new ManualClock(new Date('2026-03-10T10:00:00Z'));
