@@ -28,8 +28,6 @@ export async function startParley(env: Record<string, string> = {}, opts: { cloc
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   // Each interview message is graded at once unless a test sets a quiet period to coalesce split answers.
   env = { INTERVIEW_ANSWER_QUIET_MS: '0', ...env };
-  // Each interview message is graded at once unless a test sets a quiet period to coalesce split answers.
-  env = { INTERVIEW_ANSWER_QUIET_MS: '0', ...env };
   // Every test client shares 127.0.0.1: per-address web chat limits stay out of the way unless a test sets them.
   const relaxed = { WEBCHAT_IP_RATE_LIMIT: '100000', WEBCHAT_NEW_SESSIONS_PER_IP: '100000' };
   const config = loadConfig({ PORT: '1', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PARLEY_COMPANY_NAME: 'Acme', METRICS_TOKEN: TEST_METRICS_TOKEN, ...relaxed, ...env });
