@@ -1,32 +1,15 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
-import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
+import { expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { watchPage } from '../support/browser.js';
+import { consoleBrowserSuite, signInConsole } from '../support/console-browser.js';
+import { ChatClient, eventually } from '../support/harness.js';
 
-const hasChromium = chromiumAvailable();
-const itBrowser = hasChromium ? it : it.skip;
-const EMAIL = 'admin@acme.test';
-const PASSWORD = 'correct-horse-battery';
-let app: TestParley;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  app = await startParley({ PARLEY_ADMIN_EMAIL: EMAIL, PARLEY_ADMIN_PASSWORD: PASSWORD });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const suite = consoleBrowserSuite();
+const itBrowser = suite.hasChromium ? it : it.skip;
 
 async function signIn(viewport: { width: number; height: number }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
-  await page.goto(`${app.url}/console`);
-  await page.fill('#email', EMAIL);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+  const page = await (await suite.browser.newContext({ viewport })).newPage();
+  await signInConsole(page, suite.app.url);
   return page;
 }
 
@@ -39,7 +22,7 @@ for (const viewport of [
   { width: 390, height: 844 },
 ]) {
   itBrowser(`Escape closes the notification panel, toasts never cover the composer, the note box is cleared after saving (${viewport.width}x${viewport.height})`, async () => {
-    const candidate = await ChatClient.connect(app.url);
+    const candidate = await ChatClient.connect(suite.app.url);
     await candidate.say('hello there');
     await eventually(() => candidate.conversationId !== '', 'the conversation');
     const page = await signIn(viewport);
@@ -50,7 +33,7 @@ for (const viewport of [
     await page.keyboard.press('Escape');
     await page.locator('#notification-panel').waitFor({ state: 'hidden' });
 
-    await page.goto(`${app.url}/console#/conversations/${encodeURIComponent(candidate.conversationId)}`);
+    await page.goto(`${suite.app.url}/console#/conversations/${encodeURIComponent(candidate.conversationId)}`);
     await page.locator('#transcript .msg--candidate', { hasText: 'hello there' }).waitFor();
     await page.click('#takeover');
     const toast = page.locator('.toast', { hasText: 'You are now handling this conversation' });
@@ -80,7 +63,7 @@ for (const viewport of [
   { width: 360, height: 740 },
 ]) {
   itBrowser(`on a phone (${viewport.width}x${viewport.height}): no sideways scroll, Take over in view, the details panel reachable, back to the list`, async () => {
-    const candidate = await ChatClient.connect(app.url);
+    const candidate = await ChatClient.connect(suite.app.url);
     await candidate.say('hi from my phone');
     await eventually(() => candidate.conversationId !== '', 'the conversation');
     const page = await signIn(viewport);

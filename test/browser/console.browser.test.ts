@@ -5,6 +5,7 @@ import { intakePrompt, type IntakeState } from '../../bots/intake/index.js';
 import { hashSecret, SqliteWebchatSessionStore } from '../../channels/webchat/index.js';
 import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
+import { signInConsole } from '../support/console-browser.js';
 
 const hasChromium = chromiumAvailable();
 const describeBrowser = hasChromium ? describe : describe.skip;
@@ -25,12 +26,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${app.url}/console`);
-  await page.fill('#email', EMAIL);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+function signIn(page: Page): Promise<void> {
+  return signInConsole(page, app.url, { email: EMAIL, password: PASSWORD });
 }
 
 /** The candidate's chat page in its own browser context; returns its conversation id. */
