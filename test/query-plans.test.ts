@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Database from 'better-sqlite3';
 import { SqliteStore } from '../core/store/embedded/index.js';
 import { SqliteJobRepository } from '../jobs/agenda/index.js';
+import { seedBusyInstall } from './support/busy-install.js';
 import { NUDGE_JOB, nudgeKey } from '../jobs/index.js';
 
 /**
@@ -70,22 +71,7 @@ beforeAll(async () => {
   candidateId = first.candidate.id;
   // 100,000 other conversations (one candidate each), a nudge and a received message for each,
   // and a waiting nudge job per conversation: what a busy install holds.
-  db.transaction(() => {
-    const conv = db.prepare(
-      "INSERT INTO conversations (id, channel, external_id, candidate_id, stage, mode, needs_human, version, last_activity_at, doc) VALUES (?, 'webchat', ?, ?, 'new', 'bot', 0, 1, ?, '{}')",
-    );
-    const cand = db.prepare("INSERT INTO candidates (id, phone, email, stage, created_at, doc) VALUES (?, NULL, NULL, 'new', ?, '{}')");
-    const event = db.prepare("INSERT INTO events (id, type, conversation_id, candidate_id, at, doc) VALUES (?, ?, ?, ?, ?, '{}')");
-    const job = db.prepare("INSERT INTO agenda_jobs (id, name, next_run_at, type, data) VALUES (?, ?, ?, 'normal', ?)");
-    for (let i = 1; i <= ROWS; i++) {
-      const [c, k, at] = [`conv_f${i}`, `cand_f${i}`, NOW - (i % 1000) * 60_000];
-      cand.run(k, at);
-      conv.run(c, `filler-${i}`, k, at);
-      event.run(`evt_m${i}`, 'MessageReceived', c, k, at);
-      event.run(`evt_n${i}`, 'NudgeSent', c, k, at + 1000);
-      job.run(`job_f${i}`, NUDGE_JOB, NOW + DAY + i, JSON.stringify({ conversationId: c, key: nudgeKey(c) }));
-    }
-  })();
+  seedBusyInstall(db, ROWS, NOW);
 }, 120_000);
 
 afterAll(async () => {
