@@ -223,6 +223,8 @@ describeBrowser('the candidate widget on a careers page', () => {
     await chat.locator('.msg--bot', { hasText: 'Do you agree to continue?' }).waitFor({ timeout: 20_000 });
     type Violation = { id: string; impact: string | null; nodes: { target: unknown }[] };
     const scan = async (where: Page | Frame): Promise<Violation[]> => {
+      // Contrast is judged on the settled page: a message still fading in (160 ms) is half transparent.
+      await where.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
       await where.evaluate(AXE_SOURCE);
       const result = await where.evaluate(async () => {
         const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: Violation[] }> } }).axe;
