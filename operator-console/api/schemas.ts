@@ -50,27 +50,22 @@ export const CandidateListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const CandidateCreateSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    email: z.email().optional(),
-    phone: z
-      .string()
-      .regex(/^\+?[0-9 ()-]{6,20}$/)
-      .optional(),
-    role: z.string().max(100).optional(),
-  })
-  .openapi('CandidateCreate');
+/** The candidate fields an integration may set: one definition for create and update. */
+const candidateFields = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{6,20}$/)
+    .optional(),
+  role: z.string().max(100).optional(),
+});
 
-export const CandidatePatchSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    email: z.email().optional(),
-    phone: z
-      .string()
-      .regex(/^\+?[0-9 ()-]{6,20}$/)
-      .optional(),
-    role: z.string().max(100).optional(),
+export const CandidateCreateSchema = candidateFields.openapi('CandidateCreate');
+
+export const CandidatePatchSchema = candidateFields
+  .partial()
+  .extend({
     stage: Stage.optional(),
   })
   .openapi('CandidatePatch');
