@@ -26,6 +26,7 @@ const SEND_PATH = '/v21.0/106540352242922/messages';
 type Sent = Record<string, unknown> & { type?: string; text?: { body: string }; status?: string; template?: { name: string } };
 let app: TestParley;
 let clock: ManualClock;
+const ADMIN = { PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: 'correct-horse-battery' };
 let sent: Sent[];
 let seq = 0;
 let reads: string[];
@@ -77,6 +78,16 @@ afterEach(async () => {
   await app.stop();
   nock.cleanAll();
 });
+
+/** A Parley with a console admin, where the candidate wrote once and the first reply was sent. */
+async function restartWithFirstReply() {
+  await app.stop();
+  app = await startParley({ ...env, ...ADMIN }, { clock });
+  graphAccepts();
+  await post(fixture('whatsapp/meta/text.json'));
+  await eventually(async () => (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))?.status === 'sent', 'first reply sent');
+  return (await conversation())!;
+}
 
 async function conversation() {
   return app.parley.store.findConversationByRef({ channel: 'whatsapp', externalId: '+4915112345678' });
@@ -229,8 +240,8 @@ describe('Meta sending', () => {
 
   it('shows a message Meta refused as failed, with the reason, in the operator console', async () => {
     await app.stop();
-    app = await startParley({ ...env, PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: 'correct-horse-battery' }, { clock });
-    const operator = await ConsoleClient.connect(app.url, (await login(app.url, 'admin@acme.test', 'correct-horse-battery')).token);
+    app = await startParley({ ...env, ...ADMIN }, { clock });
+    const operator = await ConsoleClient.connect(app.url, (await login(app.url, ADMIN.PARLEY_ADMIN_EMAIL, ADMIN.PARLEY_ADMIN_PASSWORD)).token);
     try {
       const conv = await contact();
       nock.cleanAll();
@@ -253,7 +264,6 @@ describe('Meta deliveries the core would refuse as they are (issue 10, items 2 a
   const message = (id: string, body: string, timestamp = '1767261600') => ({ from: '4915112345678', id, timestamp, text: { body }, type: 'text' });
   const batch = (...messages: Record<string, unknown>[]) => fixture<Batch>('whatsapp/meta/text.json', (j) => (j.entry[0]!.changes[0]!.value.messages = messages));
   const inbound = async () => (await app.parley.store.listMessages((await conversation())!.id)).filter((m) => m.direction === 'in');
-  const ADMIN = { PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: 'correct-horse-battery' };
 
   it('stores every message of a batch [ok, 20,000 characters, ok] with 200; the long one clipped and marked', async () => {
     graphAccepts();
@@ -312,12 +322,7 @@ describe('Meta deliveries the core would refuse as they are (issue 10, items 2 a
   });
 
   it('a status with timestamp "not-a-number" records the receipt time, and the console still shows the conversation', async () => {
-    await app.stop();
-    app = await startParley({ ...env, ...ADMIN }, { clock });
-    graphAccepts();
-    await post(fixture('whatsapp/meta/text.json'));
-    await eventually(async () => (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))?.status === 'sent', 'first reply sent');
-    const conv = (await conversation())!;
+    const conv = await restartWithFirstReply();
     clock.advance(60_000);
     const bad = fixture<Batch>('whatsapp/meta/statuses.json', (j) => (j.entry[0]!.changes[0]!.value.statuses![0]!.timestamp = 'not-a-number'));
     expect((await post(bad)).status).toBe(200);
@@ -335,12 +340,7 @@ describe('Meta deliveries the core would refuse as they are (issue 10, items 2 a
   });
 
   it('one bad row already in the database (null dates) does not break detail, messages, transcript, timeline or sync', async () => {
-    await app.stop();
-    app = await startParley({ ...env, ...ADMIN }, { clock });
-    graphAccepts();
-    await post(fixture('whatsapp/meta/text.json'));
-    await eventually(async () => (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))?.status === 'sent', 'first reply sent');
-    const conv = (await conversation())!;
+    const conv = await restartWithFirstReply();
     const reply = (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))!;
     // What the old status handler wrote: an Invalid Date serialised as null.
     const db = app.parley.store.database;
