@@ -6,4 +6,5 @@ export * from './channel-adapter.js';
 export * from './evaluator.js';
 export * from './transcriber.js';
 export * from './scheduler.js';
+export * from './key-value.js';
 export * from './store.js';

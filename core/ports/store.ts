@@ -12,6 +12,7 @@ import type {
   Sender,
   Stage,
 } from '../domain/index.js';
+import type { KeyValueStore } from './key-value.js';
 
 export interface EnsureConversationResult {
   conversation: Conversation;
@@ -78,7 +79,7 @@ export interface WriteOptions {
  * Persistence for the core. Embedded (SQLite) by default, MongoDB when distributed; both pass
  * the same contract suite (`core/store/contract.ts`).
  */
-export interface Store {
+export interface Store extends KeyValueStore {
   /** Find or create the conversation (and its candidate) for a reference. */
   ensureConversation(ref: ConversationRef, sender: Sender, now: Date): Promise<EnsureConversationResult>;
   /**
@@ -115,11 +116,7 @@ export interface Store {
   appendEvents(events: DomainEvent[]): Promise<void>;
   listEvents(query?: EventQuery): Promise<DomainEvent[]>;
 
-  /** Small key/value documents (adapter auth state, settings). Values are JSON. */
-  kvGet<T = unknown>(namespace: string, key: string): Promise<T | undefined>;
-  kvSet(namespace: string, key: string, value: unknown): Promise<void>;
-  kvDelete(namespace: string, key: string): Promise<void>;
-  kvList(namespace: string): Promise<{ key: string; value: unknown }[]>;
+  // Small key/value documents (adapter auth state, settings): see KeyValueStore (key-value.ts).
 
   /**
    * Optional (the embedded store has it): remove a candidate's personal data from every table,

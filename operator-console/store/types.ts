@@ -100,8 +100,11 @@ export interface NotificationQuery {
   limit?: number;
 }
 
-/** Notifications, notes, canned responses and list marks: the console's own data. */
-export interface ConsoleStore {
+/**
+ * The console workspace port: notifications and their read state, notes, canned responses and
+ * list marks (the console's own data). Adapters: `SqliteConsoleStore` (embedded), MongoDB.
+ */
+export interface ConsoleWorkspaceStore {
   /**
    * Persist a notification. With `dedupeSince`, nothing is written (false is returned) when the
    * same conversation already got a notification of the same kind since then.
@@ -122,3 +125,6 @@ export interface ConsoleStore {
   getMarks(conversationId: string): Promise<ConversationMarks | undefined>;
   saveMarks(marks: ConversationMarks): Promise<void>;
 }
+
+/** The workspace port under its first name (kept for existing imports). */
+export type ConsoleStore = ConsoleWorkspaceStore;
