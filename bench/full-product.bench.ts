@@ -16,7 +16,8 @@
  * is meant to be the product's own cost.
  *
  * Sizes: BENCH_FP_CLIENTS (web chat clients, 100), BENCH_FP_CHATS (Telegram chats, 50),
- * BENCH_FP_UPDATES (webhook ingress updates, 1000); BENCH_SQL_DETAIL=1 prints the hottest statements.
+ * BENCH_FP_UPDATES (webhook ingress updates, 1000); BENCH_SQL_DETAIL=1 prints the hottest statements
+ * (=callers: split by the code that ran them).
  */
 import Database from 'better-sqlite3';
 import express from 'express';
@@ -72,7 +73,7 @@ export async function run(): Promise<BenchResult[]> {
     const bare = await bareExpressIngress(join(dir, 'bare.db'), updates);
     const engine = await engineLoop(join(dir, 'engine.db'), clients, STEPS);
     telegramCapabilities.maxSendsPerSecond = Infinity;
-    installSqlCounter({ detail: process.env.BENCH_SQL_DETAIL === '1' });
+    installSqlCounter({ detail: !!process.env.BENCH_SQL_DETAIL, callers: process.env.BENCH_SQL_DETAIL === 'callers' });
     app = await startApp(join(dir, 'app'), fake);
     const webchat = await webchatLoad(app, clients, STEPS);
     const webchatLight = await webchatLoad(app, 4, 40);

@@ -15,18 +15,31 @@ export interface SqlCounts {
 const counts: SqlCounts = { statements: 0, prepares: 0, bySql: new Map() };
 let installed = false;
 let detailed = false;
+let withCaller = false;
 const restore: (() => void)[] = [];
 
 function note(sql: string): void {
   counts.statements++;
   if (!detailed) return;
-  const key = sql.replace(/\s+/g, ' ').slice(0, 80);
+  const key = sql.replace(/\s+/g, ' ').slice(0, 80) + (withCaller ? `  <- ${caller()}` : '');
   counts.bySql.set(key, (counts.bySql.get(key) ?? 0) + 1);
 }
 
-/** Patch the driver (once). `detail` also keeps executions per SQL text. */
-export function installSqlCounter(opts: { detail?: boolean } = {}): void {
+/** The first frames outside the driver, this file and the stores: who asked for the statement. */
+function caller(): string {
+  Error.stackTraceLimit = 40;
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  const ours = frames.filter((f) => !/node_modules|sql-counter|node:|core\/store\/embedded|agenda\/sqlite|<anonymous>/.test(f));
+  return ours.slice(0, 2).map((f) => f.trim().replace(/^at /, '').replace(/\(?file:\/\/[^)]*\/main\//, '').replace(/\)$/, '')).join(' < ') || '?';
+}
+
+/**
+ * Patch the driver (once). `detail` also keeps executions per SQL text; `callers` splits them by
+ * the code that asked (slow: a stack trace per statement).
+ */
+export function installSqlCounter(opts: { detail?: boolean; callers?: boolean } = {}): void {
   detailed = opts.detail ?? detailed;
+  withCaller = opts.callers ?? withCaller;
   if (installed) return;
   installed = true;
   const probe = new Database(':memory:');
@@ -70,7 +83,7 @@ export function sqlCounts(): { statements: number; prepares: number; bySql: Map<
 }
 
 /** The hottest statements between two snapshots, per `perMessage` inbound messages. */
-export function hottest(before: SqlCounts, after: SqlCounts, messages: number, top = 40): string[] {
+export function hottest(before: SqlCounts, after: SqlCounts, messages: number, top = withCaller ? 80 : 40): string[] {
   return [...after.bySql]
     .map(([sql, n]) => [sql, n - (before.bySql.get(sql) ?? 0)] as const)
     .filter(([, n]) => n > 0)
