@@ -6,10 +6,15 @@ import { nextEvery } from '../policy/index.js';
 import { recordEvents, type JobsDeps } from '../runtime/deps.js';
 import type { RiskJobs } from '../runtime/jobs-runtime.js';
 import { Coalescer } from './coalescer.js';
+import { RiskDebounce } from './debounce.js';
 import { RISK_STATE_NAMESPACE } from './risk-state.js';
 import { riskInput, type RiskView } from './risk-input.js';
 
 export const RISK_SWEEP_JOB = 'risk-sweep';
+/** The assessment a burst of a candidate's events waits for (key `risk:<candidateId>`). */
+export const RISK_RECOMPUTE_JOB = 'risk-recompute';
+/** Event-triggered assessments of one candidate: at most one per this much domain time, plus one at its end. */
+export const RISK_DEBOUNCE_MS = 30_000;
 
 interface StoredRisk extends RiskEpisodeState {
   score?: number;
@@ -20,11 +25,14 @@ const CLOSED = new Set(['hired', 'rejected', 'withdrawn']);
 
 /**
  * Risk scoring in the jobs: a sweep over every open candidate every `riskSweepEveryMs` (a
- * recurring job), and a recompute right after a candidate's events (in-process and coalesced:
- * the sweep catches up with anything a crash loses).
+ * recurring job), and a recompute after a candidate's events, debounced per candidate (see
+ * `RiskDebounce`): the first event after a quiet `debounceMs` assesses at once, later ones wait
+ * for one assessment at the window's end (a scheduled job, so a restart does not lose it).
+ * Assessments of one candidate never interleave (coalesced in-process).
  */
-export function createRiskJobs(deps: JobsDeps, config: RiskConfig): RiskJobs {
+export function createRiskJobs(deps: JobsDeps, config: RiskConfig, opts: { debounceMs?: number } = {}): RiskJobs {
   const runs = new Coalescer();
+  const debounce = new RiskDebounce(opts.debounceMs ?? RISK_DEBOUNCE_MS);
   const assess = (candidateId: string) => runs.run(candidateId, () => assessCandidate(deps, config, candidateId));
   return {
     recurring: [RISK_SWEEP_JOB],
@@ -38,8 +46,27 @@ export function createRiskJobs(deps: JobsDeps, config: RiskConfig): RiskJobs {
           for (const c of await deps.store.listCandidates()) if (engaged.has(c.id) && !CLOSED.has(c.stage)) await assess(c.id);
         },
       },
+      [RISK_RECOMPUTE_JOB]: {
+        async run(job) {
+          const candidateId = job.data.candidateId;
+          if (typeof candidateId !== 'string') return;
+          debounce.fired(candidateId, job.now);
+          await assess(candidateId);
+        },
+      },
     },
-    recompute: assess,
+    async recompute(candidateId) {
+      const admitted = debounce.admit(candidateId, deps.clock.now());
+      if (admitted.now) return assess(candidateId);
+      if (!admitted.at) return;
+      try {
+        await deps.scheduler.schedule({ name: RISK_RECOMPUTE_JOB, key: `risk:${candidateId}`, runAt: admitted.at, data: { candidateId } });
+      } catch (err) {
+        // Not waiting after all: the next event assesses at once (and the sweep catches up meanwhile).
+        debounce.fired(candidateId, new Date(0));
+        throw err;
+      }
+    },
   };
 }
 
