@@ -4,31 +4,31 @@ import type Database from 'better-sqlite3';
 export const ERASED = '[erased]';
 
 /** Tables of the core store, handled field by field; every other table is a feature table. */
-const CORE_TABLES = new Set(['candidates', 'conversations', 'messages', 'events', 'kv', 'schema_migrations', 'sqlite_sequence']);
+export const CORE_TABLES = new Set(['candidates', 'conversations', 'messages', 'events', 'kv', 'schema_migrations', 'sqlite_sequence']);
 /**
  * Feature tables never scanned: operators and API keys hold no candidate data, and scheduled
  * jobs carry ids only (a job for an erased candidate finds them opted out and sends nothing).
  */
-const KEEP_TABLES = new Set(['console_operators', 'api_keys', 'webhook_subscriptions', 'webhook_cursor', 'agenda_jobs']);
+export const KEEP_TABLES = new Set(['console_operators', 'api_keys', 'webhook_subscriptions', 'webhook_cursor', 'agenda_jobs']);
 
 /** Message fields kept on an erased message (what the console needs to draw a placeholder). */
-const MESSAGE_KEEP = ['id', 'conversationId', 'channel', 'direction', 'author', 'kind', 'status', 'attempts', 'providerMessageId', 'suppressedReason', 'partsSent', 'createdAt', 'updatedAt'];
+export const MESSAGE_KEEP = ['id', 'conversationId', 'channel', 'direction', 'author', 'kind', 'status', 'attempts', 'providerMessageId', 'suppressedReason', 'partsSent', 'createdAt', 'updatedAt'];
 /** Conversation fields kept (no state, no operator names, a reference that names nobody). */
-const CONVERSATION_KEEP = ['id', 'candidateId', 'stage', 'mode', 'version', 'lastActivityAt', 'createdAt', 'updatedAt'];
+export const CONVERSATION_KEEP = ['id', 'candidateId', 'stage', 'mode', 'version', 'lastActivityAt', 'createdAt', 'updatedAt'];
 /** Candidate fields kept: the pipeline facts, not who they are. */
-const CANDIDATE_KEEP = ['id', 'stage', 'role', 'createdAt', 'updatedAt'];
+export const CANDIDATE_KEEP = ['id', 'stage', 'role', 'createdAt', 'updatedAt'];
 /** Event fields that are ids, enums or numbers (everything else that is a string is free text). */
 const EVENT_KEEP = new Set([
   'id', 'type', 'at', 'actor', 'conversationId', 'candidateId', 'messageId', 'channel', 'from', 'to', 'status', 'level', 'role',
   'recommendation', 'kind', 'template', 'job', 'operatorId', 'action', 'timeZone', 'scheduledAt',
 ]);
 /** Audit events kept exactly as written: who asked for an export or erasure, and when. */
-const AUDIT_TYPES = new Set(['ErasureRequested', 'ErasureCompleted']);
-const AUDIT_ACTION = /erasure|export/i;
+export const AUDIT_TYPES = new Set(['ErasureRequested', 'ErasureCompleted']);
+export const AUDIT_ACTION = /erasure|export/i;
 
 type Doc = Record<string, unknown>;
 
-function pick(doc: Doc, keys: readonly string[]): Doc {
+export function pick(doc: Doc, keys: readonly string[]): Doc {
   const out: Doc = {};
   for (const k of keys) if (doc[k] !== undefined) out[k] = doc[k];
   return out;
@@ -110,7 +110,7 @@ export function eraseCandidateRows(db: Database.Database, candidateId: string, n
   const list = [...needles];
   // SQL finds rows that contain a needle; each is then checked for it as a whole token, so another
   // person's longer address that contains this one (xana@... for ana@...) is not a match.
-  const tokens = list.map((n) => new RegExp(`(?<![A-Za-z0-9._%+-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_%+-]|\\.[A-Za-z0-9])`, 'i'));
+  const tokens = wholeTokenMatchers(list);
   const named = (row: Record<string, unknown>) => Object.values(row).some((v) => typeof v === 'string' && tokens.some((t) => t.test(v)));
   const mentions = (cols: string[]) => cols.flatMap((col) => list.map(() => `instr(lower(CAST(${quote(col)} AS TEXT)), ?) > 0`)).join(' OR ');
   const args = (cols: string[]) => cols.flatMap(() => list.map((n) => n.toLowerCase()));
@@ -135,8 +135,13 @@ export function eraseCandidateRows(db: Database.Database, candidateId: string, n
   return { counts, files };
 }
 
+/** One matcher per needle: the needle as a whole token (not inside a longer address or id). */
+export function wholeTokenMatchers(needles: readonly string[]): RegExp[] {
+  return needles.map((n) => new RegExp(`(?<![A-Za-z0-9._%+-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_%+-]|\\.[A-Za-z0-9])`, 'i'));
+}
+
 /** An event with its free-text fields blanked (still a valid event of its type). */
-function scrubEvent(doc: Doc): Doc {
+export function scrubEvent(doc: Doc): Doc {
   const out: Doc = {};
   for (const [k, v] of Object.entries(doc)) {
     if (EVENT_KEEP.has(k) || typeof v === 'number' || typeof v === 'boolean') out[k] = v;

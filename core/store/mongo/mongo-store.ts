@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type mongo } from 'mongoose';
 import {
   ConcurrencyError,
   ErrorCodes,
@@ -15,70 +15,100 @@ import {
   type Stage,
 } from '../../domain/index.js';
 import type { ConversationQuery, EnsureConversationResult, EventQuery, MessagePatch, RecordInboundResult, Store, TurnCommit } from '../../ports/index.js';
-import { assertEventDates, assertMessageDates } from '../codec.js';
+import { assertCandidateDates, assertConversationDates, assertEventDates, assertMessageDates } from '../codec.js';
 import { inboundToMessage, newCandidate, newConversation } from '../factories.js';
+import {
+  DATE_FIELDS,
+  all,
+  candidateDocument,
+  candidateFrom,
+  conversationDocument,
+  conversationFrom,
+  decodeValue,
+  encodeValue,
+  eventDocument,
+  eventFrom,
+  messageDocument,
+  messageFrom,
+  toPlain,
+  type Stored,
+} from './documents.js';
+import type { MongoDoc } from './documents.js';
+import { eraseCandidateDocuments, type ErasureCounts } from './erase.js';
+import { CORE_INDEXES, ensureIndexes } from './indexes.js';
+import { inTransaction, isDuplicateKey, supportsTransactions } from './transactions.js';
 
-type Doc<T> = T & { _id: string };
-const DUPLICATE_KEY = 11000;
+type Session = mongo.ClientSession | undefined;
+type AnyDoc = MongoDoc;
+
+/** Hides the password of a connection string (for logs and errors). */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/[^@/]*@/, '//***@');
+}
 
 /**
- * The distributed store: MongoDB through mongoose. Entities are stored as documents keyed by
- * their id; ids are time-ordered, so `_id` order is creation order. Without a replica set there
- * are no multi-document transactions: `commitTurn` guards the conversation with its version and
- * writes messages and events with stable ids, so a re-run after a crash converges.
+ * The distributed store: MongoDB through mongoose (its connection and the driver's collections;
+ * entities are plain documents, see `documents.ts`). On a replica set a turn's writes (the
+ * conversation, candidate, replies, events, the inbound's status) commit in one transaction; the
+ * conversation is updated only at the version the turn read (`ConcurrencyError` otherwise, as in
+ * SQLite). On a standalone server (no transactions) the same writes run in sequence, each
+ * convergent, so re-running an interrupted turn repairs it: start-up logs which mode is on.
  *
  * @example
  * const store = await MongoStore.connect(process.env.MONGODB_URI!);
+ * store.transactions; // true on a replica set
  */
 export class MongoStore implements Store {
-  private constructor(private readonly conn: Connection) {}
+  private constructor(
+    /** The mongoose connection (feature adapters share it). */
+    readonly connection: Connection,
+    /** True when multi-document transactions are available (replica set or mongos). */
+    readonly transactions: boolean,
+  ) {}
 
   static async connect(uri: string, dbName?: string): Promise<MongoStore> {
     let conn: Connection;
     try {
       conn = await mongoose.createConnection(uri, { ...(dbName ? { dbName } : {}), serverSelectionTimeoutMS: 5000 }).asPromise();
     } catch (cause) {
-      throw new ParleyError(ErrorCodes.STORE, `Cannot connect to MongoDB at ${uri.replace(/\/\/[^@]*@/, '//***@')}`, { cause });
+      throw new ParleyError(ErrorCodes.STORE, `Cannot connect to MongoDB at ${redactUri(uri)}`, { cause });
     }
-    const store = new MongoStore(conn);
-    await store.ensureIndexes();
+    const store = new MongoStore(conn, await supportsTransactions(conn));
+    await ensureIndexes(conn, CORE_INDEXES);
     return store;
   }
 
-  private col<T extends object>(name: string) {
-    return this.conn.collection<Doc<T>>(name);
+  private col(name: string) {
+    return this.connection.collection<AnyDoc>(name);
   }
-  private get candidates() { return this.col<Candidate>('candidates'); }
-  private get conversations() { return this.col<Conversation>('conversations'); }
-  private get messages() { return this.col<Message>('messages'); }
-  private get events() { return this.col<DomainEvent>('events'); }
-  private get kv() { return this.col<{ namespace: string; key: string; value: unknown }>('kv'); }
+  private get candidates() { return this.col('candidates'); }
+  private get conversations() { return this.col('conversations'); }
+  private get messages() { return this.col('messages'); }
+  private get events() { return this.col('events'); }
+  private get kv() { return this.col('kv'); }
 
-  private async ensureIndexes(): Promise<void> {
-    await this.conversations.createIndex({ 'ref.channel': 1, 'ref.externalId': 1 }, { unique: true });
-    await this.conversations.createIndex({ lastActivityAt: -1 });
-    await this.candidates.createIndex({ phone: 1 }, { sparse: true });
-    await this.messages.createIndex({ channel: 1, providerMessageId: 1 }, { unique: true, partialFilterExpression: { direction: 'in', providerMessageId: { $type: 'string' } } });
-    await this.messages.createIndex({ conversationId: 1, _id: 1 });
-    await this.messages.createIndex({ direction: 1, status: 1 });
-    await this.events.createIndex({ conversationId: 1, _id: 1 });
-    await this.events.createIndex({ candidateId: 1, _id: 1 });
-    await this.events.createIndex({ type: 1, at: 1 });
-    await this.kv.createIndex({ namespace: 1, key: 1 }, { unique: true });
+  private tx<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    return inTransaction(this.connection, this.transactions, fn);
   }
 
   async ensureConversation(ref: ConversationRef, sender: Sender, now: Date): Promise<EnsureConversationResult> {
     const existing = await this.findConversationByRef(ref);
     if (existing) return { conversation: existing, candidate: await this.mustCandidate(existing.candidateId), created: false };
-    const byPhone = sender.phone ? strip(await this.candidates.findOne({ phone: sender.phone }, { sort: { _id: 1 } })) : undefined;
-    const candidate = byPhone ?? newCandidate(sender, now);
-    if (!byPhone) await this.candidates.insertOne(withId(candidate));
-    const conversation = { ...newConversation(ref, candidate.id, now), stage: candidate.stage };
+    // The same person on another provider/channel (same phone, or same email address) is the same candidate.
+    const known =
+      (sender.phone ? candidateFrom(await this.candidates.findOne({ phone: sender.phone }, { sort: { createdAt: 1, _id: 1 } })) : undefined) ??
+      (sender.email ? candidateFrom(await this.candidates.findOne({ email: sender.email }, { sort: { createdAt: 1, _id: 1 } })) : undefined);
+    const candidate = known ?? newCandidate(sender, now);
+    const conversation: Conversation = { ...newConversation(ref, candidate.id, now), stage: candidate.stage };
     try {
-      await this.conversations.insertOne(withId(conversation));
+      await this.tx(async (session) => {
+        if (!known) await this.candidates.insertOne(candidateDocument(candidate), { session });
+        await this.conversations.insertOne(conversationDocument(conversation), { session });
+      });
     } catch (err) {
-      // Another node created it first: use theirs.
-      if (isDuplicate(err)) return this.ensureConversation(ref, sender, now);
+      // Another node created the conversation first: use theirs (our candidate was rolled back,
+      // or, without transactions, is left unreferenced).
+      if (isDuplicateKey(err)) return this.ensureConversation(ref, sender, now);
       throw err;
     }
     return { conversation, candidate, created: true };
@@ -87,56 +117,68 @@ export class MongoStore implements Store {
   async recordInbound(inbound: InboundMessage, now: Date): Promise<RecordInboundResult> {
     const ensured = await this.ensureConversation(inbound.ref, inbound.sender, now);
     const message = inboundToMessage(inbound, ensured.conversation.id, now);
+    assertMessageDates(message);
     try {
-      await this.messages.insertOne(withId(message));
+      await this.tx(async (session) => {
+        await this.messages.insertOne(messageDocument(message), { session });
+        await this.conversations.updateOne({ _id: ensured.conversation.id }, { $max: { lastActivityAt: now, lastCandidateMessageAt: now } }, { session });
+      });
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
-      const dup = strip(await this.messages.findOne({ direction: 'in', channel: inbound.ref.channel, providerMessageId: inbound.providerMessageId }));
-      return { ...ensured, message: dup as Message, duplicate: true };
+      if (!isDuplicateKey(err)) throw err;
+      const dup = messageFrom(await this.messages.findOne({ direction: 'in', channel: inbound.ref.channel, providerMessageId: inbound.providerMessageId }));
+      if (!dup) throw err;
+      return { ...ensured, message: dup, duplicate: true };
     }
-    await this.conversations.updateOne({ _id: ensured.conversation.id }, { $max: { lastActivityAt: now, lastCandidateMessageAt: now } });
     const conversation = { ...ensured.conversation, lastActivityAt: now, lastCandidateMessageAt: now };
     return { ...ensured, conversation, message, duplicate: false };
   }
 
   async commitTurn(commit: TurnCommit): Promise<Conversation> {
-    const { conversation: c } = commit;
-    const { lastActivityAt, lastCandidateMessageAt, version, ...rest } = c;
-    const updated = await this.conversations.findOneAndUpdate(
-      { _id: c.id, version },
-      { $set: { ...rest, version: version + 1 }, $max: { lastActivityAt, ...(lastCandidateMessageAt ? { lastCandidateMessageAt } : {}) } },
-      { returnDocument: 'after' },
-    );
-    if (!updated) {
-      if (!(await this.conversations.findOne({ _id: c.id }))) throw new ParleyError(ErrorCodes.NOT_FOUND, `Conversation ${c.id} not found`);
-      throw new ConcurrencyError('Conversation', c.id, version);
-    }
-    if (commit.candidate) await this.saveCandidate(commit.candidate);
-    await insertIgnoringDuplicates(this.messages, commit.messages);
-    await insertIgnoringDuplicates(this.events, commit.events);
-    if (commit.inboundMessageId) await this.messages.updateOne({ _id: commit.inboundMessageId }, { $set: { status: 'processed', updatedAt: c.updatedAt } });
-    return strip(updated) as Conversation;
+    const c = commit.conversation;
+    assertConversationDates(c);
+    if (commit.candidate) assertCandidateDates(commit.candidate);
+    commit.messages.forEach(assertMessageDates);
+    commit.events.forEach(assertEventDates);
+    const { _id, lastActivityAt, lastCandidateMessageAt, version, ...rest } = conversationDocument(c);
+    return this.tx(async (session) => {
+      const updated = await this.conversations.findOneAndUpdate(
+        { _id: c.id, version },
+        // Activity stamps move forward only: an inbound may have landed while this turn ran.
+        { $set: { ...rest, version: version + 1 }, $max: { lastActivityAt, ...(lastCandidateMessageAt ? { lastCandidateMessageAt } : {}) } },
+        { returnDocument: 'after', session },
+      );
+      if (!updated) {
+        if (!(await this.conversations.findOne({ _id: c.id }, { session }))) throw new ParleyError(ErrorCodes.NOT_FOUND, `Conversation ${c.id} not found`);
+        throw new ConcurrencyError('Conversation', c.id, version);
+      }
+      if (commit.candidate) await this.candidates.replaceOne({ _id: commit.candidate.id }, candidateDocument(commit.candidate), { upsert: true, session });
+      await insertMissing(this.messages, commit.messages.map((m) => messageDocument(m)), session);
+      await insertMissing(this.events, commit.events.map((e) => eventDocument(e)), session);
+      if (commit.inboundMessageId) await this.messages.updateOne({ _id: commit.inboundMessageId }, { $set: { status: 'processed', updatedAt: c.updatedAt } }, { session });
+      return conversationFrom(updated) as Conversation;
+    });
   }
 
-  async getConversation(id: string) { return strip(await this.conversations.findOne({ _id: id })); }
+  async getConversation(id: string) { return conversationFrom(await this.conversations.findOne({ _id: id })); }
   async findConversationByRef(ref: ConversationRef) {
-    return strip(await this.conversations.findOne({ 'ref.channel': ref.channel, 'ref.externalId': ref.externalId }));
+    return conversationFrom(await this.conversations.findOne({ 'ref.channel': ref.channel, 'ref.externalId': ref.externalId }));
   }
   async listConversations(q: ConversationQuery = {}): Promise<Conversation[]> {
     const filter: Record<string, unknown> = defined({ stage: q.stage, mode: q.mode, needsHuman: q.needsHuman, 'ref.channel': q.channel, candidateId: q.candidateId });
     if (q.engaged) filter.$or = [{ version: { $gt: 0 } }, { lastCandidateMessageAt: { $type: 'date' } }];
     const docs = await this.conversations.find(filter).sort({ lastActivityAt: -1, _id: 1 }).skip(q.offset ?? 0).limit(q.limit ?? 1000).toArray();
-    return docs.map((d) => strip(d) as Conversation);
+    return all(docs, conversationFrom);
   }
   async countByStage(): Promise<Partial<Record<Stage, number>>> {
     const rows = await this.candidates.aggregate<{ _id: Stage; n: number }>([{ $group: { _id: '$stage', n: { $sum: 1 } } }]).toArray();
     return Object.fromEntries(rows.map((r) => [r._id, r.n]));
   }
 
-  async getCandidate(id: string) { return strip(await this.candidates.findOne({ _id: id })); }
-  async listCandidates() { return (await this.candidates.find().sort({ _id: 1 }).toArray()).map((d) => strip(d) as Candidate); }
+  async getCandidate(id: string) { return candidateFrom(await this.candidates.findOne({ _id: id })); }
+  async listCandidates() { return all(await this.candidates.find().sort({ createdAt: 1, _id: 1 }).toArray(), candidateFrom); }
   async saveCandidate(candidate: Candidate): Promise<void> {
-    await this.candidates.replaceOne({ _id: candidate.id }, withId(candidate), { upsert: true });
+    assertCandidateDates(candidate);
+    await this.candidates.replaceOne({ _id: candidate.id }, candidateDocument(candidate), { upsert: true });
   }
   private async mustCandidate(id: string): Promise<Candidate> {
     const c = await this.getCandidate(id);
@@ -144,28 +186,33 @@ export class MongoStore implements Store {
     return c;
   }
 
-  async getMessage(id: string) { return strip(await this.messages.findOne({ _id: id })); }
+  async getMessage(id: string) { return messageFrom(await this.messages.findOne({ _id: id })); }
   async findMessageByProviderId(channel: ChannelId, providerMessageId: string) {
-    return strip((await this.messages.findOne({ channel, providerMessageId, direction: 'in' })) ?? (await this.messages.findOne({ channel, providerMessageId, direction: 'out' }, { sort: { _id: -1 } })));
+    const inbound = await this.messages.findOne({ channel, providerMessageId, direction: 'in' });
+    return messageFrom(inbound ?? (await this.messages.findOne({ channel, providerMessageId, direction: 'out' }, { sort: { _seq: -1 } })));
   }
   async listMessages(conversationId: string, opts: { limit?: number } = {}): Promise<Message[]> {
-    const docs = await this.messages.find({ conversationId }).sort({ _id: -1 }).limit(opts.limit ?? 500).toArray();
-    return docs.reverse().map((d) => strip(d) as Message);
+    const docs = await this.messages.find({ conversationId }).sort({ _seq: -1 }).limit(opts.limit ?? 500).toArray();
+    return all(docs.reverse(), messageFrom);
   }
   async insertMessage(message: Message): Promise<void> {
     assertMessageDates(message);
-    await insertIgnoringDuplicates(this.messages, [message]);
+    await insertMissing(this.messages, [messageDocument(message)], undefined);
   }
   async updateMessage(id: string, patch: MessagePatch, now: Date, events: DomainEvent[] = []): Promise<Message | undefined> {
-    assertMessageDates({ id, createdAt: now, updatedAt: now } as Message);
+    // Only the patch is new: validate its dates (createdAt is not patchable, it stays as stored).
+    assertMessageDates({ createdAt: new Date(0), ...patch, updatedAt: now, id } as Message);
     events.forEach(assertEventDates);
-    const doc = await this.messages.findOneAndUpdate({ _id: id }, { $set: { ...patch, updatedAt: now } }, { returnDocument: 'after' });
-    if (doc) await insertIgnoringDuplicates(this.events, events);
-    return strip(doc);
+    const update = patchUpdate({ ...patch, updatedAt: now });
+    return this.tx(async (session) => {
+      const doc = await this.messages.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after', session });
+      if (doc) await insertMissing(this.events, events.map((e) => eventDocument(e)), session);
+      return messageFrom(doc);
+    });
   }
-  async listPendingInbound() { return (await this.messages.find({ direction: 'in', status: 'pending' }).sort({ _id: 1 }).toArray()).map((d) => strip(d) as Message); }
+  async listPendingInbound() { return all(await this.messages.find({ direction: 'in', status: 'pending' }).sort({ _seq: 1 }).toArray(), messageFrom); }
   async listUnsentOutbound() {
-    return (await this.messages.find({ direction: 'out', status: { $in: ['queued', 'sending'] } }).sort({ _id: 1 }).toArray()).map((d) => strip(d) as Message);
+    return all(await this.messages.find({ direction: 'out', status: { $in: ['queued', 'sending'] } }).sort({ _seq: 1 }).toArray(), messageFrom);
   }
   async statusCounts(direction: 'in' | 'out'): Promise<Partial<Record<MessageStatus, number>>> {
     const rows = await this.messages.aggregate<{ _id: MessageStatus; n: number }>([{ $match: { direction } }, { $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
@@ -173,65 +220,68 @@ export class MongoStore implements Store {
   }
 
   async appendEvents(events: DomainEvent[]): Promise<void> {
-    await insertIgnoringDuplicates(this.events, events);
+    events.forEach(assertEventDates);
+    await this.tx((session) => insertMissing(this.events, events.map((e) => eventDocument(e)), session));
   }
   async listEvents(q: EventQuery = {}): Promise<DomainEvent[]> {
     const filter = defined({ conversationId: q.conversationId, candidateId: q.candidateId, type: q.types?.length ? { $in: q.types } : undefined, at: q.after ? { $gt: q.after } : undefined });
-    const docs = await this.events.find(filter).sort({ _id: 1 }).limit(q.limit ?? 10_000).toArray();
-    return docs.map(({ _id, ...event }) => event as unknown as DomainEvent);
+    return all(await this.events.find(filter).sort({ _seq: 1 }).limit(q.limit ?? 10_000).toArray(), eventFrom);
   }
 
   async kvGet<T = unknown>(namespace: string, key: string): Promise<T | undefined> {
     const doc = await this.kv.findOne({ namespace, key });
-    return doc ? (doc.value as T) : undefined;
+    return doc ? decodeValue<T>(doc.value as string) : undefined;
   }
   async kvSet(namespace: string, key: string, value: unknown): Promise<void> {
-    await this.kv.updateOne({ namespace, key }, { $set: { value } }, { upsert: true });
+    await this.kv.updateOne({ namespace, key }, { $set: { value: encodeValue(value) } }, { upsert: true });
   }
   async kvDelete(namespace: string, key: string): Promise<void> {
     await this.kv.deleteOne({ namespace, key });
   }
   async kvList(namespace: string) {
-    return (await this.kv.find({ namespace }).sort({ key: 1 }).toArray()).map((d) => ({ key: d.key, value: d.value }));
+    return (await this.kv.find({ namespace }).sort({ key: 1 }).toArray()).map((d) => ({ key: d.key as string, value: decodeValue<unknown>(d.value as string) }));
+  }
+
+  /** Remove a candidate's personal data from every collection (see `eraseCandidateDocuments`). */
+  async eraseCandidate(candidateId: string, now: Date, opts: { placeholder?: string } = {}): Promise<{ counts: ErasureCounts; files: string[] }> {
+    return eraseCandidateDocuments(this.connection, candidateId, now, opts.placeholder);
   }
 
   async ping(): Promise<void> {
-    await this.conn.db?.admin().ping();
+    const db = this.connection.db;
+    if (!db) throw new ParleyError(ErrorCodes.STORE, 'MongoDB connection is not open');
+    await db.admin().ping();
   }
   async close(): Promise<void> {
-    await this.conn.close();
+    await this.connection.close();
   }
   /** Drop the whole database (tests). */
   async dropDatabase(): Promise<void> {
-    await this.conn.dropDatabase();
+    await this.connection.dropDatabase();
   }
-}
-
-function withId<T extends { id: string }>(entity: T): Doc<T> {
-  return { _id: entity.id, ...entity };
-}
-
-function strip<T>(doc: (T & { _id?: unknown }) | null | undefined): T | undefined {
-  if (!doc) return undefined;
-  const { _id, ...rest } = doc;
-  return rest as T;
 }
 
 function defined(filter: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
 }
 
-function isDuplicate(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === DUPLICATE_KEY;
+/** A message patch as an update: set fields in JSON form (dates as dates), unset `undefined` ones. */
+export function patchUpdate(patch: Record<string, unknown>): { $set: Record<string, unknown>; $unset?: Record<string, ""> } {
+  const set = toPlain(Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), DATE_FIELDS.message);
+  const unset = Object.keys(patch).filter((k) => patch[k] === undefined);
+  return { $set: set, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, '' as const])) } : {}) };
 }
 
-async function insertIgnoringDuplicates<T extends { id: string }>(col: { insertMany(docs: Doc<T>[], opts: { ordered: boolean }): Promise<unknown> }, items: T[]): Promise<void> {
-  if (items.length === 0) return;
-  try {
-    await col.insertMany(items.map(withId), { ordered: false });
-  } catch (err) {
-    const writeErrors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
-    if (isDuplicate(err) && (!writeErrors || writeErrors.every((e) => e.code === DUPLICATE_KEY))) return;
-    throw err;
-  }
+/**
+ * Insert documents whose `_id` is not stored yet; existing ones are left as they are (a re-run
+ * turn, a redelivered send). Upserts with `$setOnInsert`, not "insert and ignore 11000": inside a
+ * transaction a duplicate-key error would abort the whole transaction.
+ */
+async function insertMissing(col: { bulkWrite(ops: mongo.AnyBulkWriteOperation<AnyDoc>[], opts: mongo.BulkWriteOptions): Promise<unknown> }, docs: Stored<object>[], session: Session): Promise<void> {
+  if (docs.length === 0) return;
+  await col.bulkWrite(
+    // The upsert takes `_id` from the filter; `$setOnInsert` sets the rest.
+    docs.map(({ _id, ...rest }) => ({ updateOne: { filter: { _id }, update: { $setOnInsert: rest }, upsert: true } })),
+    { ordered: true, ...(session ? { session } : {}) },
+  );
 }
