@@ -71,7 +71,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const webchat = new WebchatChannel();
   const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);
   // Read lazily (on scrape), after the engine exists.
-  const metrics = createMetrics(() => engine.queueDepth());
+  const metrics = createMetrics(() => engine.queueDepth(), { node: (config as { PARLEY_NODE_NAME?: string }).PARLEY_NODE_NAME });
   errors.subscribe((r) => metrics.errors(r.source, r.outcome ?? 'recorded'));
   const plugins: Plugin[] = [];
   const app = createHttpApp({
@@ -122,6 +122,8 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     notifyOperators: (n) => services.notifyOperators?.(n) ?? Promise.resolve(),
     ...(opts.crashHook ? { crashHook: opts.crashHook } : {}),
   });
+  // Product and operations metrics (interviews, takeovers, alerts, delays, store and Redis up) from the bus and on scrape.
+  const stopMetrics = metrics.observe({ bus, store, clock, log, redisUrl: config.REDIS_URL });
   const sessions = new SqliteWebchatSessionStore(store.database, clock.now());
   if (sessions.legacy) log.info(sessions.legacy, 'web chat: conversations moved to public ids (old session ids kept only hashed), empty ones removed');
   webchat.attach(io, { engine, store, clock, log, sessions, settings: config, clientAddress: clientAddressOf(app) });
@@ -161,6 +163,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
       });
       await engine.drain();
       for (const p of [...plugins].reverse()) await p.stop?.();
+      await stopMetrics();
       await store.close();
     },
   };

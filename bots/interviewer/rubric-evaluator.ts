@@ -4,6 +4,7 @@ import { measure } from './grading/features.js';
 import { contentStems } from './grading/lexicon.js';
 import { matchStem } from './grading/match.js';
 import { profileOf, type QuestionProfile } from './grading/profile.js';
+import { contradiction } from './grading/question-rules.js';
 import { statedRedFlags } from './grading/red-flags.js';
 import { calibratedAccuracy } from './grading/score.js';
 import { overlap, stems, tokenize } from './text-analysis.js';
@@ -51,8 +52,11 @@ export function gradeAnswer(question: Question, answer: string): AnswerEvaluatio
     return { ...base, quality: 'poor', technicalAccuracy: 0.05, clarity: 0.3, missedConcepts: allMissed, unparseable: false, rationale: 'the answer repeats the question' };
   }
   const features = measure(profile, text);
-  const flags = statedRedFlags(text, question.rubric.redFlags);
-  const accuracy = clamp(calibratedAccuracy(features) + specificityBonus(text) - 0.25 * flags.length);
+  const misconceptions = statedRedFlags(text, question.rubric.redFlags);
+  // Taking the other side of the question's choice is a misconception too, priced by the score itself.
+  const wrongSide = contradiction(profile, text);
+  const flags = wrongSide ? [...misconceptions, wrongSide] : misconceptions;
+  const accuracy = clamp(calibratedAccuracy(features, wrongSide !== undefined) + specificityBonus(text) - 0.25 * misconceptions.length);
   const clarity = clarityScore(text, tokens);
   const quality = toQuality(accuracy, clarity, tokens.length >= EXPECTED_WORDS[question.level] / 3, flags.length);
   const names = question.rubric.keyConcepts.map((k) => k.concept);

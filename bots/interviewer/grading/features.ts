@@ -11,7 +11,10 @@ export interface AnswerFeatures {
   referenceRecall: number;
   /** Graded coverage of each key concept, 0..1, in rubric order. */
   perConcept: number[];
-  /** Weighted mean of `perConcept`. */
+  /**
+   * Weighted mean of `perConcept`; when the question asks for fewer items than the rubric lists
+   * ("name two of..."), of the best-covered that many.
+   */
   conceptCoverage: number;
   /** IDF-weighted cosine between the answer's and the reference's stems. */
   cosine: number;
@@ -21,6 +24,8 @@ export interface AnswerFeatures {
   words: number;
   /** Content words in the answer per content word of the reference answer (how much of a complete answer's length it has). */
   lengthRatio: number;
+  /** Content words in the reference answer. */
+  referenceWords: number;
 }
 
 /**
@@ -33,16 +38,27 @@ export function measure(profile: QuestionProfile, answer: string): AnswerFeature
   // Rubric phrases keep words like "once" and "after" that the content-word list drops.
   const phraseIndex = indexStems(rubricStems(answer));
   const perConcept = profile.concepts.map((c) => Math.max(0, ...c.phrases.map((p) => phraseCoverage(p, phraseIndex))));
-  const totalWeight = profile.concepts.reduce((s, c) => s + c.weight, 0);
   return {
     referenceRecall: covered(profile.reference, index),
     perConcept,
-    conceptCoverage: totalWeight ? profile.concepts.reduce((s, c, i) => s + c.weight * (perConcept[i] as number), 0) / totalWeight : 0,
+    conceptCoverage: coverageOfBest(profile, perConcept),
     cosine: cosine(profile, stems),
     echoShare: stems.length ? stems.filter((s) => profile.question.has(s)).length / stems.length : 0,
     words: stems.length,
     lengthRatio: profile.referenceLength ? stems.length / profile.referenceLength : 1,
+    referenceWords: profile.referenceLength,
   };
+}
+
+/**
+ * The weighted mean coverage of the concepts a full answer needs: all of them, or the
+ * `askedItems` best-covered when the question asks for fewer than the rubric lists.
+ */
+function coverageOfBest(profile: QuestionProfile, perConcept: readonly number[]): number {
+  const scored = profile.concepts.map((c, i) => ({ weight: c.weight, coverage: perConcept[i] as number }));
+  const needed = profile.askedItems > 0 && profile.askedItems < scored.length ? scored.sort((a, b) => b.coverage - a.coverage).slice(0, profile.askedItems) : scored;
+  const total = needed.reduce((s, c) => s + c.weight, 0);
+  return total ? needed.reduce((s, c) => s + c.weight * c.coverage, 0) / total : 0;
 }
 
 /** Weighted share of `terms` the answer has, with tolerant matching. */

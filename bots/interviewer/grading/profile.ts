@@ -7,6 +7,7 @@
 import type { Question } from '../../../core/interview/types.js';
 import { contentStems, rubricStems } from './lexicon.js';
 import { indexStems, type StemIndex } from './match.js';
+import { askedCount, choicesOf, polarityOf, type Choice } from './question-rules.js';
 
 /** Weight left to a term that the question already contains. */
 export const ECHO_WEIGHT = 0.25;
@@ -32,6 +33,11 @@ export interface QuestionProfile {
   /** Count of content words in the reference: how much a complete answer says. */
   referenceLength: number;
   concepts: ConceptProfile[];
+  /** Items the question asks for ("name two"), 0 when it names no number (question-rules.ts). */
+  askedItems: number;
+  /** Choices the question offers whose side the reference answer takes, and its yes/no. */
+  choices: Choice[];
+  polarity: 'yes' | 'no' | undefined;
   /** Everything the bank says about this question: a word outside it is the candidate's own. */
   vocabulary: ReadonlySet<string>;
   vocabularyIndex: StemIndex;
@@ -96,6 +102,9 @@ function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfil
     reference: [...new Set(refStems)].map(term),
     referenceLength: refStems.length,
     concepts,
+    askedItems: askedCount(q.text),
+    choices: q.referenceAnswer ? choicesOf(q.text, q.referenceAnswer) : [],
+    polarity: q.referenceAnswer ? polarityOf(q.text, q.referenceAnswer) : undefined,
     vocabulary,
     vocabularyIndex: indexStems([...vocabulary]),
     domainIndex: stats?.domain ?? indexStems([...vocabulary]),

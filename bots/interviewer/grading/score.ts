@@ -24,15 +24,27 @@ export const BLEND = { concepts: 0.5, recall: 0.25, cosine: 0.25, echo: -0.5 } a
 export const CALIBRATION = { zeroAt: 0, oneAt: 0.85 } as const;
 
 /**
- * An answer with less than COMPLETENESS.fullAt of the reference's length (in content words) loses
- * accuracy in proportion, down to COMPLETENESS.floor of it: a ten-word answer to a question whose
- * complete answer takes sixty cannot be fully right, however well chosen its words. On the
- * benchmark this raises Pearson on all three splits (train .319 -> .323, unseen answers .320 ->
- * .328, unseen questions .622 -> .627); on the shipped banks it keeps one-line answers ("We had
- * Jenkins, it ran something when we pushed") below good: their scripted strong answers are 0.8
- * to 1.2 times the reference's length, the weak ones 0.1 to 0.3.
+ * How complete an answer's length is: its content words over what a complete answer needs, which
+ * is COMPLETENESS.fullAt of the reference answer's content words but never more than
+ * COMPLETENESS.capWords (a long reference lists alternatives; nobody has to name them all). Two
+ * uses: an answer of complete length that touches at least one key concept earns
+ * COMPLETENESS.share of the accuracy by itself, the content the rest (so length alone stays
+ * under the fair line, 0.4); and a shorter
+ * answer keeps only part of its accuracy, down to COMPLETENESS.floor of it: a ten-word answer to a
+ * question whose complete answer takes sixty cannot be fully right, however well chosen its words.
+ * SAF's graders give most on-topic answers of a normal length most of the marks, even when they
+ * share few words with the reference; a one-liner rarely. Chosen on the benchmark's train split
+ * (share 0.3, fullAt 0.5, cap 40 words; leave-questions-out on train keeps the gain) among the
+ * settings that keep the scripted weak candidate under the weak-answer accuracy.
  */
-export const COMPLETENESS = { fullAt: 0.2, floor: 0.3 } as const;
+export const COMPLETENESS = { fullAt: 0.5, capWords: 40, floor: 0.3, share: 0.3 } as const;
+
+/**
+ * What an answer that takes the other side of the question's choice keeps of its accuracy
+ * ("connection-oriented" where the reference says "connectionless"; "no" where it says "yes").
+ * On SAF such answers got 0.3 of the marks on average.
+ */
+export const WRONG_SIDE_KEEPS = 0.3;
 
 /** The uncalibrated blend, about -0.5..1. */
 export function blend(f: AnswerFeatures): number {
@@ -44,8 +56,18 @@ export function blend(f: AnswerFeatures): number {
   );
 }
 
+/** Share of a complete answer's length the answer has, 0..1. */
+export function completeness(f: AnswerFeatures): number {
+  const needed = Math.min(COMPLETENESS.fullAt * f.referenceWords, COMPLETENESS.capWords);
+  return needed > 0 ? Math.min(1, f.words / needed) : 1;
+}
+
 /** technicalAccuracy before red flags and bonuses, 0..1. */
-export function calibratedAccuracy(f: AnswerFeatures): number {
-  const completeness = COMPLETENESS.floor + (1 - COMPLETENESS.floor) * Math.min(1, f.lengthRatio / COMPLETENESS.fullAt);
-  return Math.max(0, Math.min(1, (blend(f) - CALIBRATION.zeroAt) / (CALIBRATION.oneAt - CALIBRATION.zeroAt))) * completeness;
+export function calibratedAccuracy(f: AnswerFeatures, wrongSide = false): number {
+  const content = Math.max(0, Math.min(1, (blend(f) - CALIBRATION.zeroAt) / (CALIBRATION.oneAt - CALIBRATION.zeroAt)));
+  const c = completeness(f);
+  // Length earns credit only for an answer that says something of a key concept: "It sets the CSS class" is not an attempt.
+  const attempt = f.conceptCoverage > 0 ? c : 0;
+  const accuracy = ((1 - COMPLETENESS.share) * content + COMPLETENESS.share * attempt) * (COMPLETENESS.floor + (1 - COMPLETENESS.floor) * c);
+  return wrongSide ? WRONG_SIDE_KEEPS * accuracy : accuracy;
 }
