@@ -41,7 +41,7 @@ describe('/health and /metrics', () => {
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect(await res.text()).not.toMatch(/parley_/);
     }
-    expect(await (await opsGet(`${app.url}/metrics`)).text()).toMatch(/parley_queue_depth \d+/);
+    expect(await (await opsGet(`${app.url}/metrics`)).text()).toMatch(/parley_queue_depth\{node="[^"]+"\} \d+/);
     const { token } = await login(app.url, 'admin@acme.test', PASSWORD);
     expect((await get('/metrics', token)).status).toBe(200);
   });

@@ -53,6 +53,6 @@ describe('an HR command that fails', () => {
     expect(recruiter.replies.slice(before).filter((r) => /did not work/.test(r.text))).toHaveLength(1);
     // Operations see it too.
     const metrics = await (await opsGet(`${app.url}/metrics`)).text();
-    expect(metrics).toMatch(/^parley_errors_total\{source="staff-command",outcome="told-user"\} 1$/m);
+    expect(metrics).toMatch(/^parley_errors_total\{source="staff-command",outcome="told-user",node="[^"]+"\} 1$/m);
   });
 });

@@ -111,9 +111,9 @@ describe('operations endpoints', () => {
     expect(typeof health.uptimeSec).toBe('number');
     expect(await (await fetch(`${app.url}/ready`)).json()).toEqual({ ready: true });
     const metrics = await (await opsGet(`${app.url}/metrics`)).text();
-    expect(metrics).toMatch(/parley_inbound_messages_total\{channel="webchat",outcome="accepted"\} \d+/);
+    expect(metrics).toMatch(/parley_inbound_messages_total\{channel="webchat",outcome="accepted",node="[^"]+"\} \d+/);
     expect(metrics).toMatch(/parley_turn_duration_seconds_bucket/);
-    expect(metrics).toMatch(/parley_queue_depth \d+/);
+    expect(metrics).toMatch(/parley_queue_depth\{node="[^"]+"\} \d+/);
   });
 
   it('serves the chat page and the embeddable widget', async () => {
