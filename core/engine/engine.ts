@@ -25,6 +25,7 @@ import type { OutboundDispatcher } from './outbound.js';
 import { EffectOutbox, type RetriableEffect } from './effect-outbox.js';
 import { COMMIT_RETRY, retry } from './retry.js';
 import { TurnErrorSink } from './turn-errors.js';
+import { TurnSnapshots } from './turn-snapshots.js';
 
 export interface EngineDeps {
   store: Store;
@@ -74,6 +75,8 @@ export class Engine {
   /** After-commit effects that failed, kept in the store and retried until they succeed. */
   readonly outbox: EffectOutbox;
   private accepting = true;
+  /** What `receive()` stored, handed to the turn so it does not read it back. */
+  private readonly snapshots = new TurnSnapshots();
   private outboxTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: EngineDeps) {
@@ -125,7 +128,9 @@ export class Engine {
     }
     this.metrics.inbound(inbound.ref.channel, 'accepted');
     this.deps.crashHook?.('after-persist');
-    if (this.accepting) await this.deps.queue.add(recorded.conversation.id, { messageId: recorded.message.id });
+    if (!this.accepting) return result;
+    this.snapshots.keep({ message: recorded.message, conversation: recorded.conversation, candidate: recorded.candidate });
+    await this.deps.queue.add(recorded.conversation.id, { messageId: recorded.message.id });
     return result;
   }
 
@@ -144,10 +149,12 @@ export class Engine {
 
   private async tryTurn(messageId: string): Promise<boolean> {
     const { store, clock } = this.deps;
-    const message = await store.getMessage(messageId);
+    // Loaded once per turn: from what receive() stored, else (a retry, a re-driven turn) from the store.
+    const snapshot = this.snapshots.take(messageId);
+    const message = snapshot?.message ?? (await store.getMessage(messageId));
     if (!message || message.status !== 'pending') return false;
-    const conversation = await store.getConversation(message.conversationId);
-    const candidate = conversation && (await store.getCandidate(conversation.candidateId));
+    const conversation = snapshot?.conversation ?? (await store.getConversation(message.conversationId));
+    const candidate = snapshot?.candidate ?? (conversation && (await store.getCandidate(conversation.candidateId)));
     if (!conversation || !candidate) throw new NotFoundError('conversation of message', messageId);
     const adapter = this.deps.adapters.get(conversation.ref.channel);
     const correlationId = newId('turn');
@@ -191,7 +198,7 @@ export class Engine {
     if (ctx.candidate.unreachable) ctx.candidate.unreachable = false;
     const candidateChanged = JSON.stringify(ctx.candidate) !== JSON.stringify(beforeCandidate);
     const candidate = candidateChanged ? { ...ctx.candidate, updatedAt: now } : undefined;
-    await this.deps.store.commitTurn({ inboundMessageId: inbound.id, conversation, ...(candidate ? { candidate } : {}), messages, events });
+    this.snapshots.changed(await this.deps.store.commitTurn({ inboundMessageId: inbound.id, conversation, ...(candidate ? { candidate } : {}), messages, events }));
     this.deps.crashHook?.('after-commit');
     await this.runEffects(ctx.effects, before.id, messages, events);
   }
@@ -265,6 +272,7 @@ export class Engine {
       const events = (result.events ?? []).map((e) => stamp(e, now, e.actor ?? actor, conversation));
       const messages = (result.replies ?? []).map((r) => outboundRow(newId('msg'), conversation, r, 'bot', now));
       const saved = await this.deps.store.commitTurn({ conversation: { ...result.conversation, version: conversation.version, updatedAt: now }, ...(result.candidate ? { candidate: { ...result.candidate, updatedAt: now } } : {}), messages, events });
+      this.snapshots.changed(saved);
       await this.runEffects([], conversationId, messages, events);
       return saved;
     }, onConflict);
