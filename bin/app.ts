@@ -11,6 +11,7 @@ import { onDateRepair } from '../core/store/codec.js';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { takeoverGate } from '../core/takeover/index.js';
 import { CONSOLE_NAMESPACE } from '../operator-console/index.js';
+import { attachSocketFanout } from './cluster-fanout.js';
 import type { Config } from './config.js';
 import { secureDataDir } from './data-dir.js';
 import { clientAddressOf, createHttpApp, httpServerOptions } from './http.js';
@@ -92,6 +93,8 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   // instead of silently dropping the connection.
   const io = new SocketServer(http, { maxHttpBufferSize: 2e6, serveClient: true, allowRequest: limits.allowRequest });
   limits.attach(io, CONSOLE_NAMESPACE);
+  // Cluster mode: Socket.IO rooms shared across nodes; domain reactions stay on the producing node.
+  const closeFanout = config.REDIS_URL ? await attachSocketFanout(io, config.REDIS_URL, log) : undefined;
 
   const services: PluginServices = {};
   const ctx: PluginContext = { config, log, clock, store, bus, io, app, engine: () => engine, services };
@@ -161,6 +164,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
         void io.close(() => resolve());
         for (const s of sockets) s.destroy();
       });
+      await closeFanout?.();
       await engine.drain();
       for (const p of [...plugins].reverse()) await p.stop?.();
       await stopMetrics();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HrDesk, parseHrUsers } from '../../bots/hr-commands/index.js';
 import { ValidationError } from '../../core/domain/index.js';
+import { nodeName, singleton, type Singleton } from '../cluster-fanout.js';
 import type { Plugin, PluginContext, PluginModule } from './types.js';
 import { registerVoiceChannel } from './voice.js';
 
@@ -19,6 +20,9 @@ export const telegramPlugin: PluginModule = {
     const telegram = await createTelegram(ctx, ctx.config.TELEGRAM_BOT_TOKEN);
     registerVoiceChannel(ctx, telegram.channel);
     let unsubscribe: (() => void) | undefined;
+    // Cluster mode: one node long-polls (Telegram answers a second poller with 409), chosen by a
+    // Redis lease; sends go straight to the Bot API from any node. Webhook mode needs no lease.
+    const polling = telegram.mode === 'polling' && ctx.config.REDIS_URL ? await pollingLease(ctx, ctx.config.REDIS_URL, telegram.channel) : undefined;
     const plugin: Plugin = {
       name: 'telegram',
       summary: `on (${telegram.mode}, ${telegram.hrUsers} HR user${telegram.hrUsers === 1 ? '' : 's'})`,
@@ -27,17 +31,24 @@ export const telegramPlugin: PluginModule = {
         const desk = telegram.desk;
         // Returned, not voided: the bus waits for the relay in `idle()` and reports its failure.
         if (desk) unsubscribe = ctx.bus.subscribe((event) => desk.onEvent(event));
-        await telegram.channel.start();
+        if (polling) polling.start();
+        else await telegram.channel.start();
       },
       async stop() {
         unsubscribe?.();
-        await telegram.channel.stop();
+        if (polling) await polling.stop();
+        else await telegram.channel.stop();
       },
-      health: () => ({ telegram: { mode: telegram.mode, hrUsers: telegram.hrUsers } }),
+      health: () => ({ telegram: { mode: telegram.mode, hrUsers: telegram.hrUsers, ...(polling ? { polling: polling.isHolder ? 'this node' : 'another node' } : {}) } }),
     };
     return plugin;
   },
 };
+
+function pollingLease(ctx: PluginContext, url: string, channel: { start(): Promise<void>; stop(): Promise<void> }): Promise<Singleton> {
+  const log = ctx.log.child({ channel: 'telegram' });
+  return singleton({ url, node: nodeName(ctx.config), log, name: 'telegram-polling', what: 'Telegram long polling', start: () => channel.start(), stop: () => channel.stop() });
+}
 
 async function createTelegram(ctx: PluginContext, token: string) {
   const { config } = ctx;
