@@ -12,6 +12,7 @@ import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { takeoverGate } from '../core/takeover/index.js';
 import { CONSOLE_NAMESPACE } from '../operator-console/index.js';
 import { attachSocketFanout } from './cluster-fanout.js';
+import { createClusterQueues, redactedRedisUrl } from './cluster.js';
 import type { Config } from './config.js';
 import { secureDataDir } from './data-dir.js';
 import { clientAddressOf, createHttpApp, httpServerOptions } from './http.js';
@@ -69,6 +70,9 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   // The one error sink: the turn queue, the bus and the engine's effects report here.
   const errors = new TurnErrorSink(log);
   const bus = new InProcessEventBus(log, errors.for('event-bus'));
+  // Cluster mode (REDIS_URL set): turns and sends on BullMQ, rate limits in Redis (docs/scale-out.md).
+  const cluster = config.REDIS_URL ? await createClusterQueues({ ...config, REDIS_URL: config.REDIS_URL }, { store, log, onError: errors.for('queue') }) : undefined;
+  if (cluster && config.REDIS_URL) log.info({ node: cluster.node, redis: redactedRedisUrl(config.REDIS_URL) }, `cluster mode: node ${cluster.node}, turns and sends on BullMQ`);
   const webchat = new WebchatChannel();
   const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);
   // Read lazily (on scrape), after the engine exists.
@@ -78,14 +82,14 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const app = createHttpApp({
     store,
     registry: metrics.registry,
-    mode: 'embedded',
+    mode: cluster ? 'cluster' : 'embedded',
     version: VERSION,
     startedAt: Date.now(),
     webchatPublicDir: WEBCHAT_PUBLIC_DIR,
     trustProxy: config.TRUST_PROXY,
     metricsToken: config.METRICS_TOKEN,
     isOperatorToken: (token) => services.isOperatorToken?.(token) ?? Promise.resolve(false),
-    details: () => Object.assign({ channels: [...adapters.keys()], queueDepth: engine.queueDepth(), unauthenticatedSockets: limits.counted() }, ...plugins.map((p) => p.health?.() ?? {})),
+    details: () => Object.assign({ channels: [...adapters.keys()], queueDepth: engine.queueDepth(), unauthenticatedSockets: limits.counted() }, cluster?.health() ?? {}, ...plugins.map((p) => p.health?.() ?? {})),
   });
   const http = createServer(httpServerOptions(config.HTTP_REQUEST_TIMEOUT_SEC), app);
   const limits = socketLimits(config.SOCKET_MAX_CONNECTIONS_PER_IP, clientAddressOf(app));
@@ -109,10 +113,10 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     log.info({ plugin: plugin.name }, `${plugin.name}: ${plugin.summary ?? 'on'}`);
   }
 
-  const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine, onError: errors.for('queue') });
+  const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine, onError: errors.for('queue'), ...(cluster ? { queue: cluster.outbound, rateLimiter: cluster.rateLimiter } : {}) });
   const engine = new Engine({
     store,
-    queue: new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log, onError: errors.for('queue') }),
+    queue: cluster?.turns ?? new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log, onError: errors.for('queue') }),
     errors,
     outbound,
     adapters,
@@ -169,6 +173,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
       for (const p of [...plugins].reverse()) await p.stop?.();
       await stopMetrics();
       await store.close();
+      await cluster?.close();
     },
   };
 }

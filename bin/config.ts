@@ -5,6 +5,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ErrorCodes, ParleyError } from '../core/domain/index.js';
 import { webchatConfigShape } from '../channels/webchat/config.js';
+import { clusterConfigShape } from './cluster.js';
 import { PLUGIN_CONFIG_SHAPES } from './plugins/config-shapes.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,6 +56,7 @@ export const ConfigSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (e.g. the output of: openssl rand -hex 24)').optional(),
   ...webchatConfigShape,
   ...PLUGIN_CONFIG_SHAPES,
+  ...clusterConfigShape,
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { publicUrl: string; dataDir: string };

@@ -7,7 +7,7 @@ import type { Store } from '../core/ports/index.js';
 export interface HttpDeps {
   store: Store;
   registry: Registry;
-  mode: 'embedded' | 'distributed';
+  mode: 'embedded' | 'distributed' | 'cluster';
   version: string;
   startedAt: number;
   webchatPublicDir: string;

@@ -9,7 +9,7 @@ import {
   type OutboundMessage,
   type SuppressionReason,
 } from '../domain/index.js';
-import type { ChannelAdapter, Clock, EventBus, Logger, Store } from '../ports/index.js';
+import type { ChannelAdapter, Clock, EventBus, KeyedQueue, Logger, Store } from '../ports/index.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { InProcessKeyedQueue } from './keyed-queue.js';
 import { capabilitiesFor, lowerMessage } from './lower.js';
@@ -30,6 +30,10 @@ export interface OutboundDeps {
   random?: () => number;
   /** Where an uncaught delivery error goes (the engine's `TurnErrorSink`); logged by default. */
   onError?: (err: unknown, detail: { what: string }) => void;
+  /** The send queue (key: conversation id, payload: message id); in-process by default, BullMQ in cluster mode. */
+  queue?: KeyedQueue<string>;
+  /** A provider account's rate limiter; in-process by default, shared through Redis in cluster mode. */
+  rateLimiter?: (channel: ChannelId, perSecond: number) => { take(): Promise<void> };
 }
 
 interface SendProgress {
@@ -53,9 +57,9 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * whether they are resent (`inFlightAfterCrash`).
  */
 export class OutboundDispatcher {
-  private readonly queue: InProcessKeyedQueue<string>;
-  private readonly limiters = new Map<ChannelId, RateLimiter>();
-  private readonly deps: Required<Omit<OutboundDeps, 'backoff' | 'onError'>> & { backoff: BackoffPolicy };
+  private readonly queue: KeyedQueue<string>;
+  private readonly limiters = new Map<ChannelId, { take(): Promise<void> }>();
+  private readonly deps: Required<Omit<OutboundDeps, 'backoff' | 'onError' | 'queue' | 'rateLimiter'>> & Pick<OutboundDeps, 'rateLimiter'> & { backoff: BackoffPolicy };
 
   constructor(deps: OutboundDeps) {
     this.deps = {
@@ -65,7 +69,7 @@ export class OutboundDispatcher {
       ...deps,
       backoff: deps.backoff ?? DEFAULT_BACKOFF,
     };
-    this.queue = new InProcessKeyedQueue<string>({ concurrency: 64, log: deps.log, ...(deps.onError ? { onError: deps.onError } : {}) });
+    this.queue = deps.queue ?? new InProcessKeyedQueue<string>({ concurrency: 64, log: deps.log, ...(deps.onError ? { onError: deps.onError } : {}) });
     this.queue.process((messageId) => this.deliver(messageId));
   }
 
@@ -88,10 +92,10 @@ export class OutboundDispatcher {
     return this.queue.close();
   }
 
-  private limiter(channel: ChannelId, perSecond: number): RateLimiter {
+  private limiter(channel: ChannelId, perSecond: number): { take(): Promise<void> } {
     let limiter = this.limiters.get(channel);
     if (!limiter) {
-      limiter = new RateLimiter(perSecond, this.deps.sleep);
+      limiter = this.deps.rateLimiter?.(channel, perSecond) ?? new RateLimiter(perSecond, this.deps.sleep);
       this.limiters.set(channel, limiter);
     }
     return limiter;

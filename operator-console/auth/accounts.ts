@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../core/domain/index.js';
 import type { Logger } from '../../core/ports/index.js';
 import { OPERATOR_ROLES } from '../contract.js';
+import { ConsoleError } from '../errors.js';
 import type { Operator, OperatorStore } from '../store/types.js';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 
@@ -63,7 +64,14 @@ export async function ensureFirstAdmin(operators: OperatorStore, opts: FirstAdmi
   const email = opts.email ?? DEFAULT_ADMIN_EMAIL;
   const generated = opts.password === undefined;
   const password = opts.password ?? generatePassword();
-  const admin = await addOperator(operators, { email, name: 'Admin', role: 'admin', password }, opts.now);
+  let admin: Operator;
+  try {
+    admin = await addOperator(operators, { email, name: 'Admin', role: 'admin', password }, opts.now);
+  } catch (err) {
+    // Two nodes starting on one store at once: the other one created it first.
+    if (err instanceof ConsoleError && err.code === 'CONFLICT' && (await operators.count()) > 0) return undefined;
+    throw err;
+  }
   if (generated) {
     opts.log.warn(
       { consoleUrl: opts.consoleUrl, adminLogin: email, generatedPassword: password },

@@ -12,6 +12,8 @@ export interface RecordedCall {
   status: number;
   /** What a successful call returned. */
   result?: unknown;
+  /** When the fake answered (ms since the epoch): sends-per-second checks. */
+  at?: number;
 }
 
 export interface ScriptedError {
@@ -185,7 +187,7 @@ export class FakeTelegramBotApi {
   }
 
   private answer(res: ServerResponse, method: string, payload: Record<string, unknown>, status: number, body: { ok: boolean; result?: unknown; [key: string]: unknown }): void {
-    this.calls.push({ method, payload, status, ...(body.ok ? { result: body.result } : {}) });
+    this.calls.push({ method, payload, status, at: Date.now(), ...(body.ok ? { result: body.result } : {}) });
     send(res, status, body);
   }
 }

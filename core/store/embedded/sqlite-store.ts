@@ -73,10 +73,12 @@ export class SqliteStore implements Store {
     } catch (cause) {
       throw new ParleyError(ErrorCodes.STORE, `Cannot open the SQLite store at ${path}`, { cause });
     }
+    // First: a second process opening the same file (two nodes on one host) waits for the other's
+    // locks instead of failing at once (switching to WAL and migrating both take the write lock).
+    db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode is durable across process crashes (not power loss) and much faster.
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrateModule(db, 'core', MIGRATIONS);
     return new SqliteStore(db);
@@ -503,12 +505,16 @@ function maxDate(a: Date | undefined, b: Date | undefined): Date | undefined {
  */
 export function migrateModule(db: Database.Database, module: string, migrations: readonly Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL, PRIMARY KEY (module, version))');
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations WHERE module = ?').all(module) as { version: number }[]).map((r) => r.version));
-  for (const m of migrations) {
-    if (applied.has(m.version)) continue;
-    db.transaction(() => {
+  const applied = () => new Set((db.prepare('SELECT version FROM schema_migrations WHERE module = ?').all(module) as { version: number }[]).map((r) => r.version));
+  if (migrations.every((m) => applied().has(m.version))) return;
+  // IMMEDIATE, and the applied set read again inside: two processes starting on one file at once
+  // migrate one after the other, and the second finds nothing left to do.
+  db.transaction(() => {
+    const done = applied();
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)').run(module, m.version, m.name, Date.now());
-    })();
-  }
+    }
+  }).immediate();
 }
