@@ -4,7 +4,7 @@ import { Server as SocketServer } from 'socket.io';
 import { candidateCommands, type CommandHandler } from '../bots/commands/index.js';
 import { intakeMiddleware, screeningFallback, type RoleOption } from '../bots/intake/index.js';
 import { SqliteWebchatSessionStore, WebchatChannel, webchatSecurityHeaders, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js';
-import type { ChannelId } from '../core/domain/index.js';
+import { onMalformedSlice, type ChannelId } from '../core/domain/index.js';
 import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, TurnErrorSink, type Middleware, type TurnJob } from '../core/engine/index.js';
 import { systemClock, type ChannelAdapter, type Clock, type Logger } from '../core/ports/index.js';
 import { onDateRepair } from '../core/store/codec.js';
@@ -67,6 +67,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const dbPath = secureDataDir(config.dataDir);
   const store = SqliteStore.open(opts.storePath ?? dbPath);
   onDateRepair((repair) => log.warn(repair, 'a stored row had an unreadable date: repaired on read'));
+  onMalformedSlice((report) => log.warn(report, 'a stored conversation state slice did not parse: read as absent until its owner writes it again'));
   // The one error sink: the turn queue, the bus and the engine's effects report here.
   const errors = new TurnErrorSink(log);
   const bus = new InProcessEventBus(log, errors.for('event-bus'));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_ROLES } from '../bin/app.js';
-import { intakePrompt, type IntakeState } from '../bots/intake/index.js';
-import { addOperator, SqliteOperatorStore } from '../operator-console/index.js';
+import { intakePrompt, intakeSlice } from '../bots/intake/index.js';
+import { addOperator } from '../operator-console/index.js';
 import { ConsoleClient, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 
@@ -15,9 +15,9 @@ beforeAll(async () => {
   // Until the interview plugin provides it, the pending question comes from intake (the real one).
   if (!app.parley.services.pendingPrompt) {
     stubbedPrompt = true;
-    app.parley.services.pendingPrompt = (c) => intakePrompt(c.state.intake as IntakeState | undefined, DEFAULT_ROLES);
+    app.parley.services.pendingPrompt = (c) => intakePrompt(intakeSlice.read(c), DEFAULT_ROLES);
   }
-  const operators = new SqliteOperatorStore(app.parley.store.database);
+  const operators = app.parley.ports.operators;
   const now = new Date();
   await addOperator(operators, { email: 'ana@acme.test', name: 'Ana Recruiter', role: 'recruiter', password: PASSWORD }, now);
   await addOperator(operators, { email: 'bo@acme.test', name: 'Bo Recruiter', role: 'recruiter', password: PASSWORD }, now);

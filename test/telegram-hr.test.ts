@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PluginModule } from '../bin/plugins/index.js';
 import { telegramPlugin } from '../bin/plugins/telegram.js';
 import { newId, type Conversation, type DomainEvent } from '../core/domain/index.js';
+import { interviewSlice, startInterview } from '../core/interview/index.js';
+import { syntheticBank } from '../core/interview/test-bank.js';
 import { FakeTelegramBotApi, TelegramChat, startParleyWith } from './fakes/telegram-bot-api.js';
 import { ChatClient, eventually, type TestParley } from './support/harness.js';
 
@@ -88,7 +90,7 @@ beforeAll(async () => {
   };
   await store().appendEvents([risk, { ...risk, id: newId('evt'), candidateId: await candidateId(ana), conversationId: (await conversationOf(ana)).id, score: 0.2, level: 'low' }]);
   await app.parley.engine.mutate((await conversationOf(bruno)).id, ({ conversation }) => ({
-    conversation: { ...conversation, state: { ...conversation.state, interview: { status: 'active', currentLevel: 'intermediate', askedQuestionIds: ['q1', 'q2', 'q3', 'q4'] } } },
+    conversation: { ...conversation, state: interviewSlice.write(conversation.state, { ...startInterview({ role: 'react', skills: syntheticBank().skills }, syntheticBank(), Date.now())[0], level: 'intermediate', askedQuestionIds: ['q1', 'q2', 'q3', 'q4'] }) },
   }));
 });
 afterAll(async () => {
@@ -124,7 +126,7 @@ describe('HR commands (allowlisted Telegram users)', () => {
     expect(text).toContain('Stage: screening (screening: waiting for the technical interview)');
     expect(text).toContain('Risk: high (0.82): no reply for 3 days (0.40), interview abandoned (0.30), negative sentiment (0.12)');
     expect(text).toMatch(/Last activity: (just now|\d+ min ago) \(\d{4}-/);
-    expect(text).toContain('Interview: active, level intermediate, 4 questions asked');
+    expect(text).toContain('Interview: in-progress, level intermediate, 4 questions asked');
   });
 
   it('a candidate can be named by id or phone too; no match says so', async () => {

@@ -1,9 +1,9 @@
-import { intakePrompt, type IntakeState } from '../../bots/intake/index.js';
+import { intakePrompt, intakeSlice } from '../../bots/intake/index.js';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../../bots/interviewer/bank-loader.js';
 import { interviewMiddleware, interviewPrompt, type InterviewMiddlewareOptions } from '../../bots/interviewer/interview-middleware.js';
 import { InterviewTimers } from '../../bots/interviewer/interview-timers.js';
 import { RubricEvaluator } from '../../bots/interviewer/rubric-evaluator.js';
-import { DEFAULT_INTERVIEW_CONFIG, type InterviewConfig, type RoleBank } from '../../core/interview/index.js';
+import { DEFAULT_INTERVIEW_CONFIG, interviewSlice, type InterviewConfig, type RoleBank } from '../../core/interview/index.js';
 import type { Choice } from '../../core/domain/index.js';
 import type { Evaluator } from '../../core/ports/index.js';
 import type { Config } from '../config.js';
@@ -53,8 +53,9 @@ export const interviewPlugin: PluginModule = {
     if (roles.length) ctx.services.roles = () => roles;
     else ctx.log.warn('no question banks found: intake offers the default roles and no interview runs');
     ctx.services.pendingPrompt = (conversation) => {
-      const bank: RoleBank | undefined = banks.get(String(conversation.state.interview ? (conversation.state.interview as { role?: string }).role ?? '' : ''));
-      return interviewPrompt(conversation.state, bank ?? findBankFor(conversation.state, banks), conversation.needsHuman) ?? intakePrompt(conversation.state.intake as IntakeState | undefined, roles);
+      const session = interviewSlice.read(conversation);
+      const bank = (session && banks.get(session.role)) ?? findBankFor(session?.pending?.questionId, banks);
+      return interviewPrompt(conversation, bank, conversation.needsHuman) ?? intakePrompt(intakeSlice.read(conversation), roles);
     };
     ctx.log.info({ roles: roles.map((r) => r.id), questions: [...banks.values()].reduce((n, b) => n + b.questions.length, 0), evaluator: evaluator.name }, 'interview ready');
     const questions = [...banks.values()].reduce((n, b) => n + b.questions.length, 0);
@@ -69,8 +70,7 @@ export const interviewPlugin: PluginModule = {
   },
 };
 
-function findBankFor(state: Record<string, unknown>, banks: ReadonlyMap<string, RoleBank>): RoleBank | undefined {
-  const pending = (state.interview as { pending?: { questionId?: string } } | undefined)?.pending?.questionId;
+function findBankFor(pending: string | undefined, banks: ReadonlyMap<string, RoleBank>): RoleBank | undefined {
   return pending ? [...banks.values()].find((b) => b.questions.some((q) => q.id === pending)) : undefined;
 }
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { StageSchema, type Conversation } from '../../core/domain/index.js';
+import { defineSlice, scheduleSlice, StageSchema, type Conversation } from '../../core/domain/index.js';
 
 /** A question a command asked and is waiting on. */
 export const PendingSchema = z.enum(['feedback', 'reschedule', 'delete', 'withdraw']);
 export type Pending = z.infer<typeof PendingSchema>;
 
-/** What candidate commands keep in `conversation.state.commands`. */
+/** What candidate commands keep in `conversation.state.commands` (owner: bots/commands). */
 export const CommandsStateSchema = z.object({
   pending: PendingSchema.optional(),
   /** Restored when the candidate opts back in. */
@@ -14,26 +14,19 @@ export const CommandsStateSchema = z.object({
 });
 export type CommandsState = z.infer<typeof CommandsStateSchema>;
 
-/** The snapshot is stored JSON: read it defensively (an unreadable one counts as empty). */
-export function readCommandsState(conversation: Pick<Conversation, 'state'>): CommandsState {
-  const parsed = CommandsStateSchema.safeParse(conversation.state.commands ?? {});
-  return parsed.success ? parsed.data : {};
+export const commandsSlice = defineSlice('commands', CommandsStateSchema);
+
+/** The commands' state (an absent or unreadable one counts as empty). */
+export function readCommandsState(conversation: Pick<Conversation, 'id' | 'state'>): CommandsState {
+  return commandsSlice.read(conversation) ?? {};
 }
 
 /** Merge a patch into `conversation.state.commands`; `undefined` fields are removed. */
 export function writeCommandsState(conversation: Conversation, patch: Partial<CommandsState>): void {
-  const next: Record<string, unknown> = { ...readCommandsState(conversation), ...patch };
-  for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-  conversation.state = { ...conversation.state, commands: next };
+  const next = { ...readCommandsState(conversation), ...patch };
+  for (const key of Object.keys(next) as (keyof CommandsState)[]) if (next[key] === undefined) delete next[key];
+  conversation.state = commandsSlice.write(conversation.state, next);
 }
-
-/** An interview with the team, as the scheduling feature stores it in `conversation.state.schedule`. */
-const ScheduleSchema = z.object({
-  at: z.coerce.date().optional(),
-  scheduledAt: z.coerce.date().optional(),
-  link: z.string().optional(),
-  timeZone: z.string().optional(),
-});
 
 export interface ScheduledInterview {
   at: Date;
@@ -41,13 +34,11 @@ export interface ScheduledInterview {
   timeZone?: string;
 }
 
-/** The scheduled interview with the team, if the snapshot has a readable one. */
-export function readSchedule(conversation: Pick<Conversation, 'state'>): ScheduledInterview | undefined {
-  const parsed = ScheduleSchema.safeParse(conversation.state.schedule);
-  if (!parsed.success) return undefined;
-  const at = parsed.data.at ?? parsed.data.scheduledAt;
-  if (!at || Number.isNaN(at.getTime())) return undefined;
-  return { at, ...(parsed.data.link ? { link: parsed.data.link } : {}), ...(parsed.data.timeZone ? { timeZone: parsed.data.timeZone } : {}) };
+/** The scheduled interview with the team (`scheduleSlice`, written by the jobs' scheduling), if any. */
+export function readSchedule(conversation: Pick<Conversation, 'id' | 'state'>): ScheduledInterview | undefined {
+  const schedule = scheduleSlice.read(conversation);
+  if (!schedule) return undefined;
+  return { at: new Date(schedule.at), ...(schedule.link ? { link: schedule.link } : {}), ...(schedule.timeZone ? { timeZone: schedule.timeZone } : {}) };
 }
 
 /** "Friday, 1 May 2026 at 10:00 (Europe/Lisbon)"; an unknown zone falls back to UTC. */

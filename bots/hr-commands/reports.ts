@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { STAGES, STAGE_LABELS, type Candidate, type Conversation, type Stage } from '../../core/domain/index.js';
+import { interviewSlice } from '../../core/interview/index.js';
 import type { RiskAssessment } from './lookup.js';
 
 // Pure formatting of what HR commands report. Time comes in as `now`.
@@ -32,7 +32,7 @@ export function candidateReport({ candidate: c, conversation, risk, now }: Candi
     `Risk: ${risk ? riskText(risk) : 'not assessed yet'}`,
     `Last activity: ${conversation ? `${ago(conversation.lastActivityAt, now)} (${conversation.lastActivityAt.toISOString()})` : 'none'}`,
   ];
-  const interview = conversation && interviewProgress(conversation.state.interview);
+  const interview = conversation && interviewProgress(conversation);
   if (interview) lines.push(`Interview: ${interview}`);
   if (conversation?.mode === 'human') lines.push(`Handled by: ${conversation.assignedOperatorId ?? 'an operator'}`);
   if (conversation?.needsHuman) lines.push('Needs a human: yes');
@@ -48,24 +48,11 @@ export function riskText(risk: RiskAssessment): string {
   return `${risk.level} (${risk.score.toFixed(2)})${factors ? `: ${factors}` : ''}`;
 }
 
-/** The interview snapshot is the interview feature's; read only what is recognisable. */
-const InterviewSnapshotSchema = z.looseObject({
-  status: z.string().optional(),
-  level: z.string().optional(),
-  currentLevel: z.string().optional(),
-  askedQuestionIds: z.array(z.unknown()).optional(),
-});
-
-/** "active, level intermediate, 4 questions asked" from the interview snapshot, if readable. */
-export function interviewProgress(snapshot: unknown): string | undefined {
-  const parsed = InterviewSnapshotSchema.safeParse(snapshot);
-  if (!parsed.success || snapshot === undefined) return undefined;
-  const s = parsed.data;
-  const parts = [s.status ?? 'in progress'];
-  const level = s.currentLevel ?? s.level;
-  if (level) parts.push(`level ${level}`);
-  if (s.askedQuestionIds) parts.push(`${s.askedQuestionIds.length} question${s.askedQuestionIds.length === 1 ? '' : 's'} asked`);
-  return parts.join(', ');
+/** "in-progress, level intermediate, 4 questions asked" from the conversation's interview, if readable. */
+export function interviewProgress(conversation: Pick<Conversation, 'id' | 'state'>): string | undefined {
+  const s = interviewSlice.read(conversation);
+  if (!s) return undefined;
+  return [s.status, `level ${s.level}`, `${s.askedQuestionIds.length} question${s.askedQuestionIds.length === 1 ? '' : 's'} asked`].join(', ');
 }
 
 export interface Stats {

@@ -1,5 +1,6 @@
 import type { Middleware } from '../../core/engine/index.js';
-import { intakeTransition, type IntakeState, type RoleOption } from './intake.js';
+import { intakeTransition, type RoleOption } from './intake.js';
+import { intakeSlice } from './state.js';
 import { texts } from './texts.js';
 
 export interface IntakeOptions {
@@ -16,9 +17,9 @@ export function intakeMiddleware(opts: IntakeOptions): Middleware {
   return async (ctx, next) => {
     const { candidate, conversation } = ctx;
     if (candidate.stage !== 'new' && candidate.stage !== 'intake') return next();
-    const state = conversation.state.intake as IntakeState | undefined;
-    const outcome = intakeTransition(state, { text: ctx.message.text, candidate, roles: opts.roles(), companyName: opts.companyName });
-    conversation.state = { ...conversation.state, intake: outcome.state };
+    // A stored intake that does not parse reads as absent: intake starts over instead of failing the turn.
+    const outcome = intakeTransition(intakeSlice.read(conversation), { text: ctx.message.text, candidate, roles: opts.roles(), companyName: opts.companyName });
+    conversation.state = intakeSlice.write(conversation.state, outcome.state);
     Object.assign(candidate, outcome.candidate);
     if (outcome.consented === true) candidate.consentAt = ctx.now;
     candidate.stage = outcome.completed ? 'screening' : 'intake';

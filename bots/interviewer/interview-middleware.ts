@@ -1,9 +1,11 @@
-import type { Choice, OutboundMessage, Stage } from '../../core/domain/index.js';
+import type { Choice, Conversation, OutboundMessage, Stage } from '../../core/domain/index.js';
 import type { Middleware, TurnContext } from '../../core/engine/index.js';
 import {
+  abandonNoticeSlice,
   answerQuestion,
+  assessmentSlice,
   buildAssessment,
-  InterviewSessionSchema,
+  interviewSlice,
   isAbandoned,
   markAbandoned,
   restartInterview,
@@ -15,6 +17,7 @@ import {
   type RoleBank,
 } from '../../core/interview/index.js';
 import type { Evaluator } from '../../core/ports/index.js';
+import { unparseableStreakSlice, usageSlice } from './state.js';
 import { interviewTexts, questionMessage } from './texts.js';
 
 export interface InterviewMiddlewareOptions {
@@ -36,11 +39,7 @@ export interface InterviewMiddlewareOptions {
   timers?: { arm(conversationId: string, dueAt: number): void };
 }
 
-/** Spend so far on LLM evaluation for this interview (kept beside the session). */
-interface Usage {
-  tokens: number;
-  usd: number;
-}
+const NO_USAGE = { tokens: 0, usd: 0 };
 
 const AFTER_INTERVIEW = new Set<Stage>(['assessed', 'scheduled', 'hired', 'rejected']);
 const CONTINUE = /^(1|continue|resume|yes|go on)\b/;
@@ -78,24 +77,20 @@ async function afterInterview(ctx: TurnContext, next: () => Promise<void>): Prom
   if (!ctx.effects.some((e) => e.type === 'send')) ctx.reply(interviewTexts.afterInterview(ctx.candidate.stage));
 }
 
+/** The stored session; an unreadable one is reported once (the slice) and a new interview starts. */
 function readSession(ctx: TurnContext): InterviewSession | undefined {
-  const raw = ctx.conversation.state.interview;
-  if (raw === undefined) return undefined;
-  const parsed = InterviewSessionSchema.safeParse(raw);
-  if (!parsed.success) {
-    ctx.log.error({ issues: parsed.error.issues.slice(0, 3) }, 'stored interview session is unreadable; starting a new one');
-    return undefined;
-  }
-  return parsed.data;
+  return interviewSlice.read(ctx.conversation);
 }
 
-function save(ctx: TurnContext, session: InterviewSession, extra: Record<string, unknown> = {}): void {
-  ctx.conversation.state = { ...ctx.conversation.state, interview: session, ...extra };
+/** Store the session (and the evaluation spend, when it changed). */
+function save(ctx: TurnContext, session: InterviewSession, usage?: { tokens: number; usd: number }): void {
+  const state = interviewSlice.write(ctx.conversation.state, session);
+  ctx.conversation.state = usage ? usageSlice.write(state, usage) : state;
 }
 
 async function start(ctx: TurnContext, bank: RoleBank, opts: InterviewMiddlewareOptions): Promise<void> {
   const [session, actions] = startInterview({ role: bank.role, skills: bank.skills }, bank, ctx.now.getTime(), opts.config);
-  save(ctx, session, { interviewUsage: { tokens: 0, usd: 0 } });
+  save(ctx, session, NO_USAGE);
   ctx.candidate.stage = 'interviewing';
   ctx.emit({ type: 'InterviewStarted', role: bank.role, actor: 'bot' });
   ctx.reply(interviewTexts.intro(bank.title, opts.config.maxQuestions));
@@ -111,14 +106,14 @@ async function onReturn(ctx: TurnContext, session: InterviewSession, bank: RoleB
   }
   if (/^(2|start over|restart|start again|new)\b/.test(text)) {
     const [fresh, actions] = restartInterview(session, bank, ctx.now.getTime(), opts.config);
-    save(ctx, fresh, { interviewUsage: { tokens: 0, usd: 0 } });
+    save(ctx, fresh, NO_USAGE);
     ctx.reply(interviewTexts.intro(bank.title, opts.config.maxQuestions));
     return perform(ctx, fresh, actions, bank, opts);
   }
   if (session.status !== 'abandoned') return;
   save(ctx, session);
-  if (ctx.conversation.state.interviewAbandonNoticeAt === undefined) ctx.emit({ type: 'InterviewAbandoned', questionsAsked: session.askedQuestionIds.length, actor: 'system' });
-  ctx.conversation.state = { ...ctx.conversation.state, interviewAbandonNoticeAt: ctx.now.toISOString() };
+  if (abandonNoticeSlice.read(ctx.conversation) === undefined) ctx.emit({ type: 'InterviewAbandoned', questionsAsked: session.askedQuestionIds.length, actor: 'system' });
+  ctx.conversation.state = abandonNoticeSlice.write(ctx.conversation.state, ctx.now.toISOString());
   ctx.reply(interviewTexts.abandoned());
 }
 
@@ -204,7 +199,7 @@ async function grade(ctx: TurnContext, session: InterviewSession, answer: { text
   const pending = session.pending;
   const question = pending && bank.questions.find((q) => q.id === pending.questionId);
   if (!pending || !question) return;
-  const usage = (ctx.conversation.state.interviewUsage as Usage | undefined) ?? { tokens: 0, usd: 0 };
+  const usage = usageSlice.read(ctx.conversation) ?? NO_USAGE;
   const evaluation = await opts.evaluator.evaluate({
     role: bank.role,
     question,
@@ -222,14 +217,14 @@ async function grade(ctx: TurnContext, session: InterviewSession, answer: { text
     actions = actions.filter((a) => a.type !== 'ask');
     opts.timers?.arm(ctx.conversation.id, next.hold!.until);
   }
-  save(ctx, next, { interviewUsage: spent });
+  save(ctx, next, spent);
   await perform(ctx, next, actions, bank, opts);
 }
 
 /** Counts unreadable answers in a row; at the limit asks a recruiter in. True when it did now. */
 function escalateIfUnreadable(ctx: TurnContext, unparseable: boolean, limit: number): boolean {
-  const streak = unparseable ? Number(ctx.conversation.state.unparseableStreak ?? 0) + 1 : 0;
-  ctx.conversation.state = { ...ctx.conversation.state, unparseableStreak: streak };
+  const streak = unparseable ? (unparseableStreakSlice.read(ctx.conversation) ?? 0) + 1 : 0;
+  ctx.conversation.state = unparseableStreakSlice.write(ctx.conversation.state, streak);
   if (streak < limit || ctx.conversation.needsHuman) return false;
   ctx.conversation.needsHuman = true;
   ctx.emit({ type: 'HumanRequested', reason: `${streak} answers in a row could not be understood`, actor: 'bot' });
@@ -256,7 +251,7 @@ async function phrase(evaluator: Evaluator, question: Parameters<NonNullable<Eva
 
 function complete(ctx: TurnContext, session: InterviewSession, bank: RoleBank): void {
   const assessment = buildAssessment(session, bank);
-  ctx.conversation.state = { ...ctx.conversation.state, assessment };
+  ctx.conversation.state = assessmentSlice.write(ctx.conversation.state, assessment);
   ctx.candidate.stage = 'assessed';
   ctx.emit({ type: 'InterviewCompleted', overallScore: assessment.overallScore, recommendation: assessment.recommendation, actor: 'bot' });
   ctx.effects.push({
@@ -272,11 +267,11 @@ function complete(ctx: TurnContext, session: InterviewSession, bank: RoleBank): 
  * What to re-ask after a handback or a return: the pending question; while the interview still
  * waits for a recruiter (`needsHuman`), that it is paused (a nudge must not ask the next question).
  */
-export function interviewPrompt(state: Record<string, unknown>, bank: RoleBank | undefined, needsHuman = false): OutboundMessage | undefined {
-  const parsed = InterviewSessionSchema.safeParse(state.interview);
-  if (!parsed.success || !bank || parsed.data.status === 'completed') return undefined;
-  if (parsed.data.hold && needsHuman) return { text: interviewTexts.holdWaiting };
-  const pending = parsed.data.pending;
+export function interviewPrompt(conversation: Pick<Conversation, 'id' | 'state'>, bank: RoleBank | undefined, needsHuman = false): OutboundMessage | undefined {
+  const session = interviewSlice.read(conversation);
+  if (!session || !bank || session.status === 'completed') return undefined;
+  if (session.hold && needsHuman) return { text: interviewTexts.holdWaiting };
+  const pending = session.pending;
   const question = pending && bank.questions.find((q) => q.id === pending.questionId);
-  return question ? { text: interviewTexts.resumeQuestion(parsed.data.askedQuestionIds.length, question.text) } : undefined;
+  return question ? { text: interviewTexts.resumeQuestion(session.askedQuestionIds.length, question.text) } : undefined;
 }

@@ -1,6 +1,6 @@
 import { ConcurrencyError, type Conversation, type Message, type NewDomainEvent, type OutboundMessage } from '../../core/domain/index.js';
 import { COMMIT_RETRY, createTurnContext, retry, type Engine, type OperatorNotificationKind, type TurnContext } from '../../core/engine/index.js';
-import { InterviewSessionSchema } from '../../core/interview/index.js';
+import { interviewSlice } from '../../core/interview/index.js';
 import type { ChannelCapabilities, Clock, Logger, Store } from '../../core/ports/index.js';
 import { expireHold, settleDraft, type InterviewMiddlewareOptions } from './interview-middleware.js';
 
@@ -134,10 +134,10 @@ export class InterviewTimers {
 }
 
 /** The next due time stored in a conversation's interview: a draft's quiet period, a recruiter wait. */
-export function dueTime(conversation: Pick<Conversation, 'state'>): number | undefined {
-  const parsed = InterviewSessionSchema.safeParse(conversation.state.interview);
-  if (!parsed.success || parsed.data.status !== 'in-progress') return undefined;
-  const { draft, hold } = parsed.data;
+export function dueTime(conversation: Pick<Conversation, 'state'> & { id?: string }): number | undefined {
+  const session = interviewSlice.read(conversation);
+  if (!session || session.status !== 'in-progress') return undefined;
+  const { draft, hold } = session;
   const times = [draft?.dueAt, hold && hold.expiredNoticeAt === undefined ? hold.until : undefined].filter((t): t is number => t !== undefined);
   return times.length ? Math.min(...times) : undefined;
 }

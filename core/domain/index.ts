@@ -5,3 +5,5 @@ export * from './conversation.js';
 export * from './events.js';
 export * from './errors.js';
 export * from './ids.js';
+export * from './state-slices.js';
+export * from './schedule-slice.js';

@@ -5,3 +5,4 @@ export * from './machine.js';
 export * from './integrity.js';
 export * from './assessment.js';
 export * from './memory.js';
+export * from './state.js';

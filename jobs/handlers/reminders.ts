@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError, type NewDomainEvent } from '../../core/domain/index.js';
+import { NotFoundError, scheduleSlice, ValidationError, type Conversation, type NewDomainEvent } from '../../core/domain/index.js';
 import { isValidTimeZone, reminderKey, reminderPlan, reminderText, shouldSendReminder, zoneOr } from '../policy/index.js';
 import { recordEvents, type JobsDeps } from '../runtime/deps.js';
 import type { JobSpec } from '../scheduler/agenda-scheduler.js';
@@ -12,12 +12,10 @@ export interface InterviewSchedule {
   timeZone: string | undefined;
 }
 
-/** The scheduled interview on a conversation, read defensively (undefined when none). */
-export function readSchedule(state: Record<string, unknown>): InterviewSchedule | undefined {
-  const raw = state.schedule as { at?: unknown; link?: unknown; timeZone?: unknown } | undefined;
-  const at = typeof raw?.at === 'string' || raw?.at instanceof Date ? new Date(raw.at) : undefined;
-  if (!at || Number.isNaN(at.getTime())) return undefined;
-  return { at, link: typeof raw?.link === 'string' ? raw.link : undefined, timeZone: typeof raw?.timeZone === 'string' ? raw.timeZone : undefined };
+/** The scheduled interview on a conversation (`scheduleSlice`), undefined when none or unreadable. */
+export function readSchedule(conversation: Pick<Conversation, 'id' | 'state'>): InterviewSchedule | undefined {
+  const schedule = scheduleSlice.read(conversation);
+  return schedule && { at: new Date(schedule.at), link: schedule.link, timeZone: schedule.timeZone };
 }
 
 /**
@@ -36,7 +34,7 @@ export async function scheduleInterview(deps: JobsDeps, conversationId: string, 
   const saved = await deps.engine().mutate(conversationId, ({ conversation, candidate }) => {
     if (candidate.optedOut) throw new ValidationError('The candidate has opted out: no interview can be scheduled');
     const timeZone = zoneOr(opts.timeZone ?? candidate.timeZone, deps.settings.defaultTimeZone);
-    conversation.state = { ...conversation.state, schedule: { at: at.toISOString(), timeZone, ...(opts.link ? { link: opts.link } : {}) } };
+    conversation.state = scheduleSlice.write(conversation.state, { at: at.toISOString(), timeZone, ...(opts.link ? { link: opts.link } : {}) });
     const events: NewDomainEvent[] = [{ type: 'InterviewScheduled', scheduledAt: at, timeZone, ...(opts.link ? { link: opts.link } : {}) }];
     if (candidate.stage !== 'scheduled') {
       events.push({ type: 'CandidateStateChanged', from: candidate.stage, to: 'scheduled' });
@@ -76,7 +74,7 @@ export function reminderJob(deps: JobsDeps): JobSpec {
       const kind = String(data.kind);
       const conversation = await deps.store.getConversation(conversationId);
       const candidate = conversation && (await deps.store.getCandidate(conversation.candidateId));
-      const schedule = conversation && readSchedule(conversation.state);
+      const schedule = conversation && readSchedule(conversation);
       if (!conversation || !candidate || !schedule || schedule.at.toISOString() !== data.at) return;
       if (!shouldSendReminder(kind, schedule.at, now, deps.settings.reminderLeads)) return;
       if (await alreadySent(deps, conversationId, kind)) return;

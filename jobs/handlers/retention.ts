@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { errorMessage, type Candidate, type DomainEvent, type Message } from '../../core/domain/index.js';
+import { erasedState, errorMessage, type Candidate, type DomainEvent, type Message } from '../../core/domain/index.js';
 import { ERASED_TEXT, isPastRetention, nextDailyAt, TRANSCRIPT_REMOVED } from '../policy/index.js';
 import { recordEvents, type JobsDeps } from '../runtime/deps.js';
 import type { JobSpec } from '../scheduler/agenda-scheduler.js';
@@ -183,7 +183,7 @@ async function eraseCandidate(deps: JobsDeps, candidateId: string): Promise<Coun
       await deps.store.updateMessage(m.id, { text: ERASED_TEXT, media: undefined }, deps.clock.now());
       removed.messages = (removed.messages ?? 0) + 1;
     }
-    await deps.engine().mutate(conversation.id, ({ conversation: c, candidate: current }) => ({ conversation: { ...c, state: { erasedAt: deps.clock.now().toISOString() } }, candidate: anonymise(current) }));
+    await deps.engine().mutate(conversation.id, ({ conversation: c, candidate: current }) => ({ conversation: { ...c, state: erasedState(deps.clock.now()) }, candidate: anonymise(current) }));
     removed.conversations = (removed.conversations ?? 0) + 1;
   }
   if (!removed.conversations) await deps.store.saveCandidate({ ...anonymise(candidate), updatedAt: deps.clock.now() });

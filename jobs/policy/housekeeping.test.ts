@@ -1,7 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { startInterview, type InterviewSession } from '../../core/interview/index.js';
-import { syntheticBank } from '../../core/interview/test-bank.js';
-import { abandonStaleInterview, readInterview } from './abandonment.js';
 import { admitAlert, atRiskText, describeFactors, factorLabel, needsHumanText } from './alerts.js';
 import { digestText } from './digest.js';
 import { nextDailyAt, nextEvery } from './recurrence.js';
@@ -39,33 +36,6 @@ describe('retention', () => {
   });
   it('cuts off whole days back', () => {
     expect(retentionCutoff(t('2026-05-01T12:00:00Z'), 30).toISOString()).toBe('2026-04-01T12:00:00.000Z');
-  });
-});
-
-describe('stale interview sessions (the interview machine\'s own rule)', () => {
-  const MIN = 60_000;
-  const bank = syntheticBank();
-  const askedAt = Date.parse('2026-05-03T11:00:00Z');
-  const [session] = startInterview({ role: 'test', skills: bank.skills }, bank, askedAt);
-  const at = (minutes: number) => new Date(askedAt + minutes * MIN);
-  it.each<[string, unknown, number, boolean]>([
-    ['pending question unanswered for 31 minutes', session, 31, true],
-    ['unanswered for 29 minutes', session, 29, false],
-    ['waiting for a recruiter (on hold)', { ...session, hold: { reason: 'answers could not be understood', at: askedAt, until: askedAt + 10 * MIN } }, 120, false],
-    ['completed', { ...session, status: 'completed' }, 120, false],
-    ['already abandoned', { ...session, status: 'abandoned' }, 120, false],
-    ['no session', undefined, 120, false],
-    ['not a session', { status: 'in-progress', foo: 1 }, 120, false],
-  ])('%s -> %s', (_what, state, minutes, abandoned) => {
-    const result = abandonStaleInterview(state, at(minutes), 30 * MIN);
-    expect(result?.status).toBe(abandoned ? 'abandoned' : undefined);
-  });
-  it('changes only the status (the pure transition): the pending question is kept for "continue"', () => {
-    const result = abandonStaleInterview(session, at(31), 30 * MIN) as InterviewSession;
-    expect(result).toEqual({ ...session, status: 'abandoned' });
-  });
-  it('reads status and progress for risk scoring', () => {
-    expect(readInterview({ status: 'in-progress', askedQuestionIds: ['q1', 'q2'], pending: { questionId: 'q3', askedAt } })).toEqual({ status: 'in-progress', questionsAsked: 2, pendingSince: askedAt });
   });
 });
 

@@ -1,4 +1,3 @@
-export * from './abandonment.js';
 export * from './alerts.js';
 export * from './digest.js';
 export * from './durations.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Candidate, Conversation, Message } from '../../core/domain/index.js';
+import { startInterview, type AnswerRecord, type InterviewSession } from '../../core/interview/index.js';
+import { syntheticBank } from '../../core/interview/test-bank.js';
 import { assessRisk, DEFAULT_RISK_CONFIG } from '../../core/risk/index.js';
 import { answerComposites, responseLatencies, riskInput, type RiskView } from './risk-input.js';
 
@@ -22,6 +24,9 @@ const conversation: Conversation = {
   createdAt: T0,
   updatedAt: at(1),
 };
+const [session] = startInterview({ role: 'test', skills: syntheticBank().skills }, syntheticBank(), T0.getTime());
+const answer = (composite: number): AnswerRecord => ({ questionId: 'q', skill: 'alpha', level: 'warmup', quality: 'good', accuracy: composite, clarity: composite, composite, text: 'a', askedAt: 0, answeredAt: 1, covered: [], missed: [], redFlags: [], unparseable: false });
+const withInterview = (over: Partial<InterviewSession> | string): Partial<RiskView> => ({ conversation: { ...conversation, state: { interview: typeof over === 'string' ? over : { ...session, ...over } } } });
 let seq = 0;
 const msg = (direction: 'in' | 'out', minute: number, text = 'x', kind: Message['kind'] = 'text'): Message => ({
   id: `msg_${++seq}`,
@@ -60,11 +65,12 @@ describe('riskInput', () => {
 
   it.each<[string, Partial<RiskView>, Partial<ReturnType<typeof riskInput>>]>([
     ['nudges without an answer', { unansweredNudges: 2 }, { unansweredNudges: 2 }],
-    ['an interview in progress', { conversation: { ...conversation, state: { interview: { status: 'in-progress', answers: [{ composite: 0.8 }, { composite: 0.4 }, { composite: 'x' }] } } } }, { interview: 'in-progress', answerComposites: [0.8, 0.4] }],
-    ['an abandoned interview', { conversation: { ...conversation, state: { interview: { status: 'abandoned' } } } }, { interview: 'abandoned' }],
-    ['an interview waiting for a recruiter is paused', { conversation: { ...conversation, state: { interview: { status: 'in-progress', hold: { reason: 'x', at: 0, until: 1 } } } } }, { interview: 'paused' }],
-    ['an unknown interview status counts as in progress', { conversation: { ...conversation, state: { interview: { status: 'thinking' } } } }, { interview: 'in-progress' }],
-    ['an unreadable interview is none', { conversation: { ...conversation, state: { interview: 'garbage' } } }, { interview: 'none' }],
+    ['an interview in progress', withInterview({ answers: [answer(0.8), answer(0.4)] }), { interview: 'in-progress', answerComposites: [0.8, 0.4] }],
+    ['an abandoned interview', withInterview({ status: 'abandoned' }), { interview: 'abandoned' }],
+    ['an interview waiting for a recruiter is paused', withInterview({ hold: { reason: 'x', at: 0, until: 1 } }), { interview: 'paused' }],
+    ['an unknown interview status is unreadable: none', withInterview({ status: 'thinking' as InterviewSession['status'] }), { interview: 'none' }],
+    ['an unreadable interview is none', withInterview('garbage'), { interview: 'none' }],
+    ['a half-written interview is unreadable: none', { conversation: { ...conversation, state: { interview: { status: 'in-progress', answers: [{ composite: 0.8 }] } } } }, { interview: 'none', answerComposites: [] }],
     ['opted out, in human mode', { candidate: { ...candidate, optedOut: true }, conversation: { ...conversation, mode: 'human' } }, { optedOut: true, mode: 'human' }],
     ['still "scheduled" a day after the interview: missed', { candidate: { ...candidate, stage: 'scheduled' }, conversation: { ...conversation, state: { schedule: { at: at(0).toISOString() } } } }, { missedInterview: true }],
     ['scheduled interview only just passed: not (yet) missed', { candidate: { ...candidate, stage: 'scheduled' }, conversation: { ...conversation, state: { schedule: { at: at(25 * H).toISOString() } } } }, { missedInterview: false }],
@@ -84,9 +90,8 @@ describe('riskInput', () => {
     expect(riskInput(view({ messages }), at(10)).recentCandidateMessages).toEqual(['m4', 'm5', 'm6', 'm7', 'I found another job']);
   });
 
-  it('measures replies to the bot in seconds, and reads answer composites defensively', () => {
+  it('measures replies to the bot in seconds; no interview has no answer composites', () => {
     expect(responseLatencies([msg('out', 0), msg('in', 2), msg('in', 3), msg('out', 4), msg('in', 4.5)])).toEqual([120, 30]);
     expect(answerComposites(undefined)).toEqual([]);
-    expect(answerComposites({ answers: 'no' })).toEqual([]);
   });
 });

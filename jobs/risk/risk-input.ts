@@ -1,6 +1,6 @@
-import type { Candidate, Conversation, Message } from '../../core/domain/index.js';
+import { scheduleSlice, type Candidate, type Conversation, type Message } from '../../core/domain/index.js';
+import { interviewSlice, type InterviewSession } from '../../core/interview/index.js';
 import type { RiskInput } from '../../core/risk/index.js';
-import { readInterview } from '../policy/index.js';
 
 /** What the store says about a candidate, as risk scoring needs it. */
 export interface RiskView {
@@ -19,7 +19,7 @@ export const MISSED_INTERVIEW_AFTER_MS = 24 * HOUR;
 
 /**
  * Build risk scoring's input from stored facts. Pure: `now` comes in. Reads the interview
- * session defensively (it belongs to the interview plugin).
+ * session through its slice (an unreadable one counts as no interview).
  *
  * @example
  * assessRisk(riskInput(view, clock.now()), config)
@@ -28,6 +28,7 @@ export function riskInput(view: RiskView, now: Date): RiskInput {
   const { candidate, conversation, messages } = view;
   const fromCandidate = messages.filter((m) => m.direction === 'in');
   const lastBot = messages.findLast((m) => m.direction === 'out');
+  const session = interviewSlice.read(conversation);
   const lastCandidateAt = conversation.lastCandidateMessageAt ?? fromCandidate.at(-1)?.createdAt;
   return {
     stage: candidate.stage,
@@ -35,9 +36,9 @@ export function riskInput(view: RiskView, now: Date): RiskInput {
     ...(lastCandidateAt ? { lastCandidateMessageAt: lastCandidateAt.getTime() } : {}),
     ...(lastBot ? { lastBotMessageAt: lastBot.createdAt.getTime() } : {}),
     unansweredNudges: view.unansweredNudges,
-    interview: interviewState(conversation.state.interview),
+    interview: interviewState(session),
     responseLatenciesSec: responseLatencies(messages).slice(-20),
-    answerComposites: answerComposites(conversation.state.interview).slice(-20),
+    answerComposites: answerComposites(session).slice(-20),
     recentCandidateMessages: fromCandidate
       .filter((m) => m.kind === 'text' || m.kind === 'voice')
       .map((m) => m.text)
@@ -49,12 +50,10 @@ export function riskInput(view: RiskView, now: Date): RiskInput {
   };
 }
 
-function interviewState(state: unknown): NonNullable<RiskInput['interview']> {
+function interviewState(session: InterviewSession | undefined): NonNullable<RiskInput['interview']> {
+  if (!session) return 'none';
   // Waiting for a recruiter the bot called in: the candidate is not drifting away, the interview is paused.
-  if ((state as { status?: unknown; hold?: unknown } | undefined)?.status === 'in-progress' && (state as { hold?: unknown }).hold) return 'paused';
-  const status = readInterview(state)?.status;
-  if (status === 'in-progress' || status === 'paused' || status === 'abandoned' || status === 'completed') return status;
-  return status ? 'in-progress' : 'none';
+  return session.status === 'in-progress' && session.hold ? 'paused' : session.status;
 }
 
 /** Seconds from each bot message to the candidate's reply that followed it, oldest first. */
@@ -67,16 +66,13 @@ export function responseLatencies(messages: readonly Message[]): number[] {
   return out;
 }
 
-/** Interview answer composites (0..1), oldest first, from the session if it has any. */
-export function answerComposites(state: unknown): number[] {
-  const answers = (state as { answers?: unknown } | undefined)?.answers;
-  if (!Array.isArray(answers)) return [];
-  return answers.map((a) => (a as { composite?: unknown }).composite).filter((c): c is number => typeof c === 'number' && Number.isFinite(c));
+/** Interview answer composites (0..1), oldest first. */
+export function answerComposites(session: InterviewSession | undefined): number[] {
+  return (session?.answers ?? []).map((a) => a.composite).filter((c) => Number.isFinite(c));
 }
 
 function missedInterview(candidate: Candidate, conversation: Conversation, now: Date): boolean {
-  const schedule = conversation.state.schedule as { at?: unknown; missed?: unknown } | undefined;
-  if (schedule?.missed === true) return true;
-  const at = typeof schedule?.at === 'string' ? Date.parse(schedule.at) : NaN;
-  return candidate.stage === 'scheduled' && Number.isFinite(at) && now.getTime() - at > MISSED_INTERVIEW_AFTER_MS;
+  const schedule = scheduleSlice.read(conversation);
+  if (!schedule) return false;
+  return schedule.missed === true || (candidate.stage === 'scheduled' && now.getTime() - Date.parse(schedule.at) > MISSED_INTERVIEW_AFTER_MS);
 }

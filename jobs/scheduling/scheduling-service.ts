@@ -1,4 +1,4 @@
-import { newId, NotFoundError, ValidationError, type OutboundMessage } from '../../core/domain/index.js';
+import { newId, NotFoundError, scheduleSlice, ValidationError, type OutboundMessage } from '../../core/domain/index.js';
 import type { Engine, Middleware, TurnContext } from '../../core/engine/index.js';
 import type { Clock, Logger } from '../../core/ports/index.js';
 import type { SqliteStore } from '../../core/store/embedded/index.js';
@@ -198,8 +198,7 @@ export class SchedulingService {
     if (!booking) throw new NotFoundError('Interview for conversation', conversationId);
     this.deps.store.dropOffer(conversationId);
     await this.deps.engine().mutate(conversationId, ({ conversation }) => {
-      const { schedule: _dropped, ...state } = conversation.state;
-      return { conversation: { ...conversation, state }, events: [{ type: 'InterviewCancelled', reason: `cancelled by ${actor}` }], replies: [{ text: T.cancelled(this.deps.settings.company) }], actor };
+      return { conversation: { ...conversation, state: scheduleSlice.write(conversation.state, undefined) }, events: [{ type: 'InterviewCancelled', reason: `cancelled by ${actor}` }], replies: [{ text: T.cancelled(this.deps.settings.company) }], actor };
     });
     await this.sendInvites(booking, 'cancelled');
     return booking;

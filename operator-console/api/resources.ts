@@ -1,17 +1,16 @@
-import type Database from 'better-sqlite3';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { newId, NotFoundError, type Candidate, type Conversation, type DomainEvent, type Message } from '../../core/domain/index.js';
+import { newId, NotFoundError, scheduleSlice, type Candidate, type Conversation, type DomainEvent, type Message } from '../../core/domain/index.js';
 import type { RoleBank } from '../../core/interview/index.js';
 import type { Clock, EventBus, Store } from '../../core/ports/index.js';
-import { reviveCandidate, reviveEvent } from '../../core/store/index.js';
 import type { AuditTrail } from '../audit.js';
 import type { OperatorStore } from '../store/types.js';
 import type { TakeoverService } from '../takeover/takeover-service.js';
 import type { AssessmentViews } from '../views/assessment-view.js';
-import type { ApiKey, ApiKeyStore } from './keys.js';
+import type { ApiKey, ApiKeys } from './keys.js';
+import type { PublicApiQueries } from './ports.js';
 import { ApiError } from './problem.js';
 import type { ApiRouter, Principal } from './router.js';
 import {
@@ -34,8 +33,8 @@ import {
 
 export interface ResourceDeps {
   store: Store;
-  db: Database.Database;
-  keys: ApiKeyStore;
+  queries: PublicApiQueries;
+  keys: ApiKeys;
   operators: OperatorStore;
   audit: AuditTrail;
   bus: EventBus;
@@ -139,7 +138,7 @@ function operatorOf(p: Principal): { id: string; email: string; name: string; ro
 
 /** Every resource of API v1 except webhooks (see webhooks-routes.ts). */
 export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
-  const { store, db, clock } = deps;
+  const { store, queries, clock } = deps;
 
   async function candidateOr404(id: string): Promise<Candidate> {
     const c = await store.getCandidate(id);
@@ -157,28 +156,16 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
     query: CandidateListQuery,
     responses: { 200: { description: 'A page of candidates; pass nextCursor as cursor for the next', schema: CandidatePageSchema } },
     handler: async ({ query }) => {
-      const where = ['id > ?'];
-      const args: unknown[] = [decodeCursor(query.cursor)];
-      const add = (clause: string, ...values: unknown[]) => {
-        where.push(clause);
-        args.push(...values);
+      const filter = {
+        ...(query.stage ? { stage: query.stage } : {}),
+        ...(query.role ? { role: query.role } : {}),
+        ...(query.updatedSince ? { updatedSince: new Date(query.updatedSince) } : {}),
+        ...(query.channel ? { channel: query.channel } : {}),
+        ...(query.risk ? { risk: query.risk } : {}),
+        ...(query.q ? { q: query.q } : {}),
       };
-      if (query.stage) add('stage = ?', query.stage);
-      if (query.role) add("json_extract(doc, '$.role') = ?", query.role);
-      if (query.updatedSince) add("json_extract(doc, '$.updatedAt') >= ?", new Date(query.updatedSince).toISOString());
-      if (query.channel) add("id IN (SELECT candidate_id FROM conversations WHERE channel = ?)", query.channel);
-      if (query.risk) {
-        const marks = "SELECT c.candidate_id FROM conversations c JOIN console_conversation_marks m ON m.conversation_id = c.id WHERE ";
-        if (query.risk === 'at-risk') add(`id IN (${marks}json_extract(m.doc, '$.risk.atRisk') = 1)`);
-        else add(`id IN (${marks}json_extract(m.doc, '$.risk.level') = ?)`, query.risk);
-      }
-      if (query.q) {
-        where.push("(json_extract(doc, '$.name') LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR phone LIKE ? ESCAPE '\\')");
-        const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        args.push(like, like, like);
-      }
-      const rows = db.prepare(`SELECT id, doc FROM candidates WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...args, query.limit + 1) as { id: string; doc: string }[];
-      const page = rows.slice(0, query.limit).map((r) => reviveCandidate(r.doc));
+      const rows = await queries.listCandidates(filter, decodeCursor(query.cursor), query.limit + 1);
+      const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       return { status: 200, body: { data: page.map(candidateJson), nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null } };
     },
@@ -429,10 +416,10 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
       const until = query.until ? Date.parse(query.until) : Infinity;
       const rows: z.infer<typeof ScheduledInterviewSchema>[] = [];
       for (const c of await store.listConversations({ stage: 'scheduled', limit: 10_000 })) {
-        const s = c.state['schedule'] as { at?: unknown; link?: unknown; timeZone?: unknown } | undefined;
-        const at = typeof s?.at === 'string' ? Date.parse(s.at) : NaN;
-        if (Number.isNaN(at) || at < from || at > until) continue;
-        rows.push({ conversationId: c.id, candidateId: c.candidateId, at: new Date(at).toISOString(), ...(typeof s?.link === 'string' ? { link: s.link } : {}), ...(typeof s?.timeZone === 'string' ? { timeZone: s.timeZone } : {}) });
+        const s = scheduleSlice.read(c);
+        const at = s ? Date.parse(s.at) : NaN;
+        if (!s || at < from || at > until) continue;
+        rows.push({ conversationId: c.id, candidateId: c.candidateId, at: new Date(at).toISOString(), ...(s.link ? { link: s.link } : {}), ...(s.timeZone ? { timeZone: s.timeZone } : {}) });
       }
       rows.sort((a, b) => a.at.localeCompare(b.at));
       return { status: 200, body: { data: rows } };
@@ -464,7 +451,7 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
     tag: 'API keys',
     scope: 'admin',
     responses: { 200: { description: 'Keys', schema: z.object({ data: z.array(ApiKeySchema) }) } },
-    handler: async () => ({ status: 200, body: { data: deps.keys.list().map(keyJson) } }),
+    handler: async () => ({ status: 200, body: { data: (await deps.keys.list()).map(keyJson) } }),
   });
 
   api.add({
@@ -477,7 +464,7 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
     body: ApiKeyCreateSchema,
     responses: { 201: { description: 'Created', schema: ApiKeyCreatedSchema } },
     handler: async ({ body, principal }) => {
-      const { key, apiKey } = deps.keys.create({ name: body.name, scope: body.scope, createdBy: principal.actor }, clock.now());
+      const { key, apiKey } = await deps.keys.create({ name: body.name, scope: body.scope, createdBy: principal.actor }, clock.now());
       await auditAs(deps, principal, 'api-key-created', { keyId: apiKey.id, name: apiKey.name, scope: apiKey.scope });
       return { status: 201, body: { ...keyJson(apiKey), key } };
     },
@@ -493,7 +480,7 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
     params: IdParams,
     responses: { 204: { description: 'Revoked' } },
     handler: async ({ params, principal }) => {
-      if (!deps.keys.revoke(params.id, clock.now())) throw new NotFoundError('API key', params.id);
+      if (!(await deps.keys.revoke(params.id, clock.now()))) throw new NotFoundError('API key', params.id);
       await auditAs(deps, principal, 'api-key-revoked', { keyId: params.id });
       return { status: 204 };
     },
@@ -509,19 +496,15 @@ export function registerResources(api: ApiRouter, deps: ResourceDeps): void {
     query: AuditQuery,
     responses: { 200: { description: 'Entries', schema: z.object({ data: z.array(AuditEntrySchema) }) } },
     handler: async ({ query }) => {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      const add = (clause: string, ...values: unknown[]) => {
-        where.push(clause);
-        args.push(...values);
+      const filter = {
+        ...(query.candidateId ? { candidateId: query.candidateId } : {}),
+        ...(query.type ? { type: query.type } : {}),
+        ...(query.since ? { since: new Date(query.since) } : {}),
+        ...(query.until ? { until: new Date(query.until) } : {}),
+        ...(query.actor ? { actor: query.actor } : {}),
       };
-      if (query.candidateId) add('candidate_id = ?', query.candidateId);
-      if (query.type) add('type = ?', query.type);
-      if (query.since) add('at >= ?', new Date(query.since).getTime());
-      if (query.until) add('at <= ?', new Date(query.until).getTime());
-      if (query.actor) add("json_extract(doc, '$.actor') = ?", query.actor);
-      const rows = db.prepare(`SELECT doc FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`).all(...args, query.limit) as { doc: string }[];
-      return { status: 200, body: { data: rows.map((r) => auditJson(reviveEvent(r.doc))) } };
+      const events = await queries.listAudit(filter, query.limit);
+      return { status: 200, body: { data: events.map(auditJson) } };
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { Candidate, Conversation, DomainEvent, Message } from '../../core/domain/index.js';
 import { NotFoundError } from '../../core/domain/index.js';
-import { answerScore, AssessmentSchema, InterviewSessionSchema, type Assessment, type InterviewSession, type RoleBank } from '../../core/interview/index.js';
+import { answerScore, assessmentSlice, interviewSlice, type Assessment, type InterviewSession, type RoleBank } from '../../core/interview/index.js';
 import type { Store } from '../../core/ports/index.js';
 import type { AssessmentView, EvidenceView, IntegrityFlagView, Recommendation, RecommendationOverride, SkillView } from '../contract.js';
 import { RECOMMENDATIONS } from '../contract.js';
@@ -51,10 +51,8 @@ export class AssessmentViews {
 
   /** The view of one conversation's interview, or undefined when it has none (yet). */
   async forConversation(conversation: Conversation, candidate: Candidate): Promise<AssessmentView | undefined> {
-    const parsedSession = InterviewSessionSchema.safeParse(conversation.state.interview);
-    const parsedAssessment = AssessmentSchema.safeParse(conversation.state.assessment);
-    const session = parsedSession.success ? parsedSession.data : undefined;
-    const assessment = parsedAssessment.success ? parsedAssessment.data : undefined;
+    const session = interviewSlice.read(conversation);
+    const assessment = assessmentSlice.read(conversation);
     if (!session && !assessment) return undefined;
     const roleId = assessment?.role ?? session?.role ?? '';
     const bank = this.deps.banks()?.get(roleId);

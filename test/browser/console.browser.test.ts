@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_ROLES } from '../../bin/app.js';
-import { intakePrompt, type IntakeState } from '../../bots/intake/index.js';
-import { hashSecret, SqliteWebchatSessionStore } from '../../channels/webchat/index.js';
+import { intakePrompt, intakeSlice } from '../../bots/intake/index.js';
+import { hashSecret } from '../../channels/webchat/index.js';
 import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
 import { signInConsole } from '../support/console-browser.js';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   if (!hasChromium) return;
   app = await startParley({ PARLEY_ADMIN_EMAIL: EMAIL, PARLEY_ADMIN_PASSWORD: PASSWORD });
   // Until the interview plugin provides it, the pending question comes from intake (the real one).
-  app.parley.services.pendingPrompt ??= (c) => intakePrompt(c.state.intake as IntakeState | undefined, DEFAULT_ROLES);
+  app.parley.services.pendingPrompt ??= (c) => intakePrompt(intakeSlice.read(c), DEFAULT_ROLES);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -40,7 +40,7 @@ async function openChat(first: string): Promise<{ chat: Page; conversationId: st
   await say(chat, first);
   let secret: string | null = null;
   await eventually(async () => (secret = await chat.evaluate(() => localStorage.getItem('parley.webchat.sessionId'))) !== null, 'the chat session');
-  const session = await new SqliteWebchatSessionStore(app.parley.store.database).find(hashSecret(secret!));
+  const session = await app.parley.ports.webchatSessions.find(hashSecret(secret!));
   const conversation = await app.parley.store.findConversationByRef({ channel: 'webchat', externalId: session!.publicId });
   return { chat, conversationId: conversation!.id, seen };
 }
