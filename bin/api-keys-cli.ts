@@ -11,10 +11,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
-import { API_SCOPES, ApiKeyStore, type ApiScope } from '../operator-console/index.js';
+import { API_SCOPES, ApiKeys, type ApiScope } from '../operator-console/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import type { CliIo } from './operators-cli.js';
+import { openPersistence, type Persistence } from './persistence.js';
 
 export const API_KEYS_USAGE = `Usage: npm run parley -- api-keys <command>
 
@@ -40,7 +40,7 @@ export async function runApiKeysCli(args: readonly string[], io: CliIo): Promise
     io.err(API_KEYS_USAGE);
     return command === 'help' ? 0 : 64;
   }
-  let store: SqliteStore | undefined;
+  let store: Persistence | undefined;
   try {
     const config = loadConfig(io.env);
     const dbPath = join(config.dataDir, 'parley.db');
@@ -48,12 +48,12 @@ export async function runApiKeysCli(args: readonly string[], io: CliIo): Promise
       io.err(`No Parley database at ${dbPath}: run this where Parley runs, or set PARLEY_DATA_DIR.\n`);
       return 1;
     }
-    store = SqliteStore.open(dbPath);
-    const keys = new ApiKeyStore(store.database);
     const now = io.now?.() ?? new Date();
+    store = await openPersistence({ sqlitePath: dbPath, mongodbUri: (config as { MONGODB_URI?: string }).MONGODB_URI, now });
+    const keys = new ApiKeys(store.ports.publicApi.keys);
     switch (command) {
       case 'list': {
-        const all = keys.list();
+        const all = await keys.list();
         if (all.length === 0) io.out('No API keys yet.\n');
         for (const k of all) {
           io.out(`${k.id}\t${k.name}\t${k.scope}\t${k.prefix}…\tcreated ${k.createdAt.toISOString()}\t${k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : 'never used'}${k.revokedAt ? `\trevoked ${k.revokedAt.toISOString()}` : ''}\n`);
@@ -66,12 +66,12 @@ export async function runApiKeysCli(args: readonly string[], io: CliIo): Promise
           io.err(`create needs --name and --scope (${API_SCOPES.join(' | ')})\n\n${API_KEYS_USAGE}`);
           return 64;
         }
-        const { key, apiKey } = keys.create({ name: name.trim(), scope: scope as ApiScope, createdBy: 'cli' }, now);
+        const { key, apiKey } = await keys.create({ name: name.trim(), scope: scope as ApiScope, createdBy: 'cli' }, now);
         io.out(`Created ${apiKey.scope} key ${apiKey.id} (${apiKey.name}).\nKey (shown only this once): ${key}\n`);
         return 0;
       }
       case 'revoke': {
-        if (!keys.revoke(id as string, now)) {
+        if (!(await keys.revoke(id as string, now))) {
           io.err(`No active API key ${id}\n`);
           return 1;
         }

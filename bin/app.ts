@@ -3,12 +3,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { candidateCommands, type CommandHandler } from '../bots/commands/index.js';
 import { intakeMiddleware, screeningFallback, type RoleOption } from '../bots/intake/index.js';
-import { SqliteWebchatSessionStore, WebchatChannel, webchatSecurityHeaders, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js';
+import { WebchatChannel, webchatSecurityHeaders, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js';
 import { onMalformedSlice, type ChannelId } from '../core/domain/index.js';
 import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, TurnErrorSink, type Middleware, type TurnJob } from '../core/engine/index.js';
-import { systemClock, type ChannelAdapter, type Clock, type Logger } from '../core/ports/index.js';
+import { systemClock, type ChannelAdapter, type Clock, type Logger, type Store } from '../core/ports/index.js';
 import { onDateRepair } from '../core/store/codec.js';
-import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
+import type { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { takeoverGate } from '../core/takeover/index.js';
 import { CONSOLE_NAMESPACE } from '../operator-console/index.js';
 import { attachSocketFanout } from './cluster-fanout.js';
@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import { secureDataDir } from './data-dir.js';
 import { clientAddressOf, createHttpApp, httpServerOptions } from './http.js';
 import { createMetrics } from './metrics.js';
+import { openPersistence, type Ports } from './persistence.js';
 import { MIDDLEWARE_SLOTS, PLUGINS, type Plugin, type PluginContext, type PluginModule, type PluginServices } from './plugins/index.js';
 import { socketLimits } from './socket-limits.js';
 import { VERSION } from './version.js';
@@ -43,7 +44,12 @@ export interface ParleyOptions {
 export interface Parley {
   readonly url: string;
   readonly engine: Engine;
-  readonly store: SqliteStore;
+  /** The core store port. */
+  readonly store: Store;
+  /** Every feature's state behind its port. */
+  readonly ports: Ports;
+  /** Embedded mode only: the SQLite store (tests and diagnostics; plugins never get it). */
+  readonly embedded: SqliteStore | undefined;
   readonly io: SocketServer;
   readonly http: HttpServer;
   readonly plugins: readonly Plugin[];
@@ -65,7 +71,8 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const clock = opts.clock ?? systemClock;
   // The data folder 0700 and its files 0600 (created so, or tightened), before anything is written.
   const dbPath = secureDataDir(config.dataDir);
-  const store = SqliteStore.open(opts.storePath ?? dbPath);
+  const persistence = await openPersistence({ sqlitePath: opts.storePath ?? dbPath, mongodbUri: (config as { MONGODB_URI?: string }).MONGODB_URI, now: clock.now(), log });
+  const { store, ports } = persistence;
   onDateRepair((repair) => log.warn(repair, 'a stored row had an unreadable date: repaired on read'));
   onMalformedSlice((report) => log.warn(report, 'a stored conversation state slice did not parse: read as absent until its owner writes it again'));
   // The one error sink: the turn queue, the bus and the engine's effects report here.
@@ -102,7 +109,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const closeFanout = config.REDIS_URL ? await attachSocketFanout(io, config.REDIS_URL, log) : undefined;
 
   const services: PluginServices = {};
-  const ctx: PluginContext = { config, log, clock, store, bus, io, app, engine: () => engine, services };
+  const ctx: PluginContext = { config, log, clock, store, ports, bus, io, app, engine: () => engine, services };
   for (const module of opts.plugins ?? PLUGINS) {
     const plugin = await module.create(ctx);
     if (!plugin) {
@@ -132,8 +139,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   });
   // Product and operations metrics (interviews, takeovers, alerts, delays, store and Redis up) from the bus and on scrape.
   const stopMetrics = metrics.observe({ bus, store, clock, log, redisUrl: config.REDIS_URL });
-  const sessions = new SqliteWebchatSessionStore(store.database, clock.now());
-  if (sessions.legacy) log.info(sessions.legacy, 'web chat: conversations moved to public ids (old session ids kept only hashed), empty ones removed');
+  const sessions = ports.webchatSessions;
   webchat.attach(io, { engine, store, clock, log, sessions, settings: config, clientAddress: clientAddressOf(app) });
   // CSP, nosniff and the frame policy for /chat and its assets, before any route answers.
   http.prependListener('request', webchatSecurityHeaders(config.WEBCHAT_FRAME_ANCESTORS));
@@ -151,6 +157,8 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     },
     engine,
     store,
+    ports,
+    embedded: persistence.embedded,
     io,
     http,
     plugins,
@@ -173,7 +181,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
       await engine.drain();
       for (const p of [...plugins].reverse()) await p.stop?.();
       await stopMetrics();
-      await store.close();
+      await persistence.close();
       await cluster?.close();
     },
   };

@@ -14,10 +14,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ParleyError, ValidationError } from '../core/domain/index.js';
-import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
-import { addOperator, ConsoleError, generatePassword, OPERATOR_ROLES, setOperatorActive, setOperatorPassword, SqliteOperatorStore, type OperatorRole } from '../operator-console/index.js';
+import { addOperator, ConsoleError, generatePassword, OPERATOR_ROLES, setOperatorActive, setOperatorPassword, type OperatorRole } from '../operator-console/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { secureDataDir } from './data-dir.js';
+import { openPersistence, type Persistence } from './persistence.js';
 
 export const OPERATORS_USAGE = `Usage: npm run parley -- operators <command>
 
@@ -60,7 +60,7 @@ export async function runOperatorsCli(args: readonly string[], io: CliIo): Promi
     io.err(OPERATORS_USAGE);
     return command === 'help' ? 0 : 64;
   }
-  let store: SqliteStore | undefined;
+  let store: Persistence | undefined;
   try {
     const config = loadConfig(io.env);
     const dbPath = join(config.dataDir, 'parley.db');
@@ -73,9 +73,9 @@ export async function runOperatorsCli(args: readonly string[], io: CliIo): Promi
     io.err(`${creating ? 'Creating a new database' : 'Database'}: ${dbPath}\n`);
     // A new one private from the start, as the server makes it (the server also tightens old ones).
     if (creating) secureDataDir(config.dataDir);
-    store = SqliteStore.open(dbPath);
-    const operators = new SqliteOperatorStore(store.database);
     const now = io.now?.() ?? new Date();
+    store = await openPersistence({ sqlitePath: dbPath, mongodbUri: (config as { MONGODB_URI?: string }).MONGODB_URI, now });
+    const { operators } = store.ports;
     const { name, role, password } = parsed.values;
     switch (command) {
       case 'list': {

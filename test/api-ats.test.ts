@@ -6,8 +6,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { ApiKeyStore, PUBLIC_API_BASE } from '../operator-console/index.js';
+import { ApiKeys, PUBLIC_API_BASE } from '../operator-console/index.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
+import { embeddedDb } from './support/embedded.js';
 
 const GRAPH = 'http://graph.test';
 const SEND_PATH = '/v21.0/106540352242922/messages';
@@ -53,7 +54,7 @@ const applied = (id: string, atsId: string, name: string, phone: string) => ({ i
 async function candidatesNamed(name: string) {
   return (await app.parley.store.listCandidates()).filter((c) => c.name === name);
 }
-const atsEvents = () => (app.parley.store.database.prepare('SELECT COUNT(*) AS n FROM ats_events').get() as { n: number }).n;
+const atsEvents = () => (embeddedDb(app.parley).prepare('SELECT COUNT(*) AS n FROM ats_events').get() as { n: number }).n;
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -99,7 +100,7 @@ describe('ATS webhooks in (generic)', () => {
     expect(scheduled.status).toBe(200);
     expect((await app.parley.store.getCandidate(lena!.id))?.stage).toBe('scheduled');
     await eventually(() => JSON.stringify(sent).includes('https://meet.example.test/lena'), 'the scheduling message');
-    const { key } = new ApiKeyStore(app.parley.store.database).create({ name: 'reader', scope: 'read', createdBy: 'test' }, new Date());
+    const { key } = await new ApiKeys(app.parley.ports.publicApi.keys).create({ name: 'reader', scope: 'read', createdBy: 'test' }, new Date());
     const listed = (await (await fetch(`${app.url}${PUBLIC_API_BASE}/scheduled-interviews`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { candidateId: string; at: string; link?: string }[] };
     expect(listed.data).toEqual([{ conversationId: conv?.id, candidateId: lena?.id, at, link: 'https://meet.example.test/lena', timeZone: expect.any(String) }]);
 

@@ -3,7 +3,7 @@ import { unzipSync } from 'fflate';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newId, type Candidate } from '../core/domain/index.js';
-import { addOperator, PUBLIC_API_BASE, SqliteConsoleStore, SqliteOperatorStore } from '../operator-console/index.js';
+import { addOperator, PUBLIC_API_BASE } from '../operator-console/index.js';
 import { login } from '../operator-console/testing.js';
 import { apiClient, ContractChecker, validateSpec, type ApiAnswer } from './support/api-contract.js';
 import { CHILD_TEST_TIMEOUT_MS, runParleyCli } from './support/child.js';
@@ -22,7 +22,7 @@ type Problem = { type: string; title: string; status: number; detail: string; co
 
 beforeAll(async () => {
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
-  await addOperator(new SqliteOperatorStore(app.parley.store.database), { email: 'vic@acme.test', name: 'Vic', role: 'viewer', password: PASSWORD }, new Date());
+  await addOperator(app.parley.ports.operators, { email: 'vic@acme.test', name: 'Vic', role: 'viewer', password: PASSWORD }, new Date());
   admin = (await login(app.url, 'admin@acme.test', PASSWORD)).token;
   viewer = (await login(app.url, 'vic@acme.test', PASSWORD)).token;
   spec = (await (await fetch(`${app.url}/api/v1/openapi.json`)).json()) as Record<string, unknown>;
@@ -146,7 +146,7 @@ describe('candidates', () => {
     await chat.ask('hi', /agree to continue/);
     chat.close();
     const risky = (await app.parley.store.getConversation(chat.conversationId))!;
-    await new SqliteConsoleStore(app.parley.store.database).saveMarks({ conversationId: risky.id, unread: 0, needsHuman: false, risk: { level: 'high', score: 0.9, at: new Date().toISOString(), atRisk: true } });
+    await app.parley.ports.workspace.saveMarks({ conversationId: risky.id, unread: 0, needsHuman: false, risk: { level: 'high', score: 0.9, at: new Date().toISOString(), atRisk: true } });
     for (const risk of ['high', 'at-risk']) expect((await call<Page>(key.key, 'GET', `/candidates?risk=${risk}`)).body.data.map((c) => c.id)).toEqual([risky.candidateId]);
     expect((await call<Page>(key.key, 'GET', '/candidates?risk=low')).body.data).toEqual([]);
     expect((await call<Page>(key.key, 'GET', '/candidates?channel=webchat&q=Bulk')).body.data).toEqual([]);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../bots/interviewer/bank-loader.js';
 import type { Assessment, RoleBank } from '../core/interview/index.js';
-import { addOperator, SqliteOperatorStore, type AssessmentView, type ConversationDetail, type ReportLink } from '../operator-console/index.js';
+import { addOperator, type AssessmentView, type ConversationDetail, type ReportLink } from '../operator-console/index.js';
 import { api, login } from '../operator-console/testing.js';
 import { ChatClient, startParley, type TestParley } from './support/harness.js';
 import { runScriptedInterview } from './support/scripted-interview.js';
@@ -28,7 +28,7 @@ let candidateWords: string;
 
 beforeAll(async () => {
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
-  const operators = new SqliteOperatorStore(app.parley.store.database);
+  const operators = app.parley.ports.operators;
   await addOperator(operators, { email: 'ana@acme.test', name: 'Ana Recruiter', role: 'recruiter', password: PASSWORD }, new Date());
   await addOperator(operators, { email: 'vic@acme.test', name: 'Vic Viewer', role: 'viewer', password: PASSWORD }, new Date());
   ana = (await login(app.url, 'ana@acme.test', PASSWORD)).token;

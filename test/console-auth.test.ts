@@ -6,19 +6,19 @@ import { join } from 'node:path';
 import { createParley } from '../bin/app.js';
 import { loadConfig } from '../bin/config.js';
 import { ManualClock, silentLogger, type Logger } from '../core/ports/index.js';
-import { addOperator, setOperatorActive, setOperatorPassword, SqliteOperatorStore } from '../operator-console/index.js';
+import { addOperator, setOperatorActive, setOperatorPassword, type OperatorStore } from '../operator-console/index.js';
 import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { startParley, type TestParley } from './support/harness.js';
 
 const PASSWORD = 'correct-horse-battery';
 const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
 let app: TestParley;
-let operators: SqliteOperatorStore;
+let operators: OperatorStore;
 
 beforeAll(async () => {
   // Re-checks are an hour apart here: whatever closes a socket in this file is the in-process signal.
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, CONSOLE_TOKEN_TTL_SEC: '3600', CONSOLE_SESSION_RECHECK_SEC: '3600' }, { clock });
-  operators = new SqliteOperatorStore(app.parley.store.database);
+  operators = app.parley.ports.operators;
   await addOperator(operators, { email: 'ana@acme.test', name: 'Ana', role: 'recruiter', password: PASSWORD }, clock.now());
 });
 afterAll(async () => {

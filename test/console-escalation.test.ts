@@ -6,7 +6,6 @@ import { createParley, type Parley } from '../bin/app.js';
 import { loadConfig } from '../bin/config.js';
 import { PLUGINS, type PluginModule } from '../bin/plugins/index.js';
 import { silentLogger } from '../core/ports/index.js';
-import { SqliteConsoleStore } from '../operator-console/index.js';
 import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { ChatClient, eventually } from './support/harness.js';
 
@@ -59,7 +58,7 @@ afterAll(async () => {
 
 async function notificationsFor(conversationId: string, kind: string) {
   const operatorId = ana.all('hello')[0]!.operator.id;
-  return (await new SqliteConsoleStore(parley.store.database).listNotifications(operatorId)).filter((n) => n.conversationId === conversationId && n.kind === kind);
+  return (await parley.ports.workspace.listNotifications(operatorId)).filter((n) => n.conversationId === conversationId && n.kind === kind);
 }
 
 describe('auto-escalation to a human', () => {

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { api, login } from '../operator-console/testing.js';
 import { SqliteSearchIndex, type SearchHit } from '../operator-console/index.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
+import { embeddedDb } from './support/embedded.js';
 
 const EMAIL = 'admin@acme.test';
 const PASSWORD = 'correct-horse-battery';
@@ -58,7 +59,7 @@ describe('console full-text search (GET /api/v1/search)', () => {
     expect(await search('thursday')).toEqual([expect.objectContaining({ kind: 'note', conversationId, snippet: expect.stringContaining('\u0002Thursday\u0003') })]);
 
     // The index is built from the file on start: a fresh connection finds the same.
-    const db = new Database(app.parley.store.database.name, { readonly: true });
+    const db = new Database(embeddedDb(app.parley).name, { readonly: true });
     try {
       expect((await new SqliteSearchIndex(db).search('salary flexible')).map((h) => h.conversationId)).toEqual([conversationId]);
     } finally {

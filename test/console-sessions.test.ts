@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { addOperator, SqliteOperatorStore } from '../operator-console/index.js';
+import { addOperator } from '../operator-console/index.js';
 import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { ROOT } from './support/child.js';
 import { startParley, type TestParley } from './support/harness.js';
@@ -15,7 +15,7 @@ let app: TestParley;
 
 beforeAll(async () => {
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, CONSOLE_SESSION_RECHECK_SEC: '0.2' });
-  const operators = new SqliteOperatorStore(app.parley.store.database);
+  const operators = app.parley.ports.operators;
   for (const [email, name] of [['cy@acme.test', 'Cy'], ['dee@acme.test', 'Dee'], ['eli@acme.test', 'Eli']] as const) {
     await addOperator(operators, { email, name, role: 'recruiter', password: PASSWORD }, new Date());
   }

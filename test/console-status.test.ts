@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ConversationSummary } from '../operator-console/contract.js';
-import { addOperator, SqliteOperatorStore } from '../operator-console/index.js';
+import { addOperator } from '../operator-console/index.js';
 import { api, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 
@@ -12,7 +12,7 @@ let candidate: ChatClient;
 
 beforeAll(async () => {
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
-  await addOperator(new SqliteOperatorStore(app.parley.store.database), { email: 'vic@acme.test', name: 'Vic Viewer', role: 'viewer', password: PASSWORD }, new Date());
+  await addOperator(app.parley.ports.operators, { email: 'vic@acme.test', name: 'Vic Viewer', role: 'viewer', password: PASSWORD }, new Date());
   admin = (await login(app.url, 'admin@acme.test', PASSWORD)).token;
   viewer = (await login(app.url, 'vic@acme.test', PASSWORD)).token;
   candidate = await ChatClient.connect(app.url);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newId } from '../core/domain/index.js';
-import { addOperator, SqliteOperatorStore, type CannedResponse, type ConsoleNotification, type ConversationSummary } from '../operator-console/index.js';
+import { addOperator, type CannedResponse, type ConsoleNotification, type ConversationSummary } from '../operator-console/index.js';
 import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 
@@ -14,7 +14,7 @@ let vic: string;
 
 beforeAll(async () => {
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
-  const operators = new SqliteOperatorStore(app.parley.store.database);
+  const operators = app.parley.ports.operators;
   await addOperator(operators, { email: 'ana@acme.test', name: 'Ana', role: 'recruiter', password: PASSWORD }, new Date());
   await addOperator(operators, { email: 'bo@acme.test', name: 'Bo', role: 'recruiter', password: PASSWORD }, new Date());
   await addOperator(operators, { email: 'vic@acme.test', name: 'Vic', role: 'viewer', password: PASSWORD }, new Date());

@@ -19,6 +19,7 @@ import { PUBLIC_API_BASE } from '../operator-console/index.js';
 import { api, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
+import { embeddedDb } from './support/embedded.js';
 
 const PASSWORD = 'correct-horse-battery';
 const OGG = readFileSync(new URL('./__fixtures__/audio/my-name-is.ogg', import.meta.url));
@@ -54,8 +55,8 @@ function filesUnder(dir: string): string[] {
 /** The terms found in the bytes of any file under the data folder, after a WAL checkpoint. */
 async function foundOnDisk(t: TestParley, terms: string[]): Promise<string[]> {
   // Between group commits (a checkpoint cannot run inside the store's open write group).
-  await eventually(() => !t.parley.store.database.inTransaction, 'the store to commit');
-  t.parley.store.database.pragma('wal_checkpoint(TRUNCATE)');
+  await eventually(() => !embeddedDb(t.parley).inTransaction, 'the store to commit');
+  embeddedDb(t.parley).pragma('wal_checkpoint(TRUNCATE)');
   const files = filesUnder(t.dataDir);
   expect(files.some((f) => f.endsWith('.db'))).toBe(true);
   const found = new Set<string>();
@@ -177,10 +178,10 @@ describe('candidate erasure', () => {
     expect((await publicApi(t, key, 'PATCH', `/candidates/${ana}`, { email: ANA.email, stage: 'screening' })).status).toBe(200);
     expect((await api(t.url, adminToken, `/conversations/${anaConversation}/notes`, { method: 'POST', body: { text: `${ANA.name} prefers email: ${ANA.email}` } })).status).toBe(201);
     await eventually(() => got.some((b) => b.includes(ana) && b.includes('"to":"screening"')), 'the stage_changed webhook about her');
-    const deliveriesAbout = (id: string) => (t.parley.store.database.prepare('SELECT COUNT(*) AS n FROM webhook_deliveries WHERE instr(body, ?) > 0').get(id) as { n: number }).n;
+    const deliveriesAbout = (id: string) => (embeddedDb(t.parley).prepare('SELECT COUNT(*) AS n FROM webhook_deliveries WHERE instr(body, ?) > 0').get(id) as { n: number }).n;
     expect(deliveriesAbout(ana)).toBeGreaterThan(0);
     await eventually(() => got.some((b) => b.includes('candidate.feedback') && b.includes(ANA.email)), 'the feedback webhook');
-    const kvAbout = (id: string) => (t.parley.store.database.prepare('SELECT COUNT(*) AS n FROM kv WHERE instr(key, ?) > 0 OR instr(value, ?) > 0').get(id, id) as { n: number }).n;
+    const kvAbout = (id: string) => (embeddedDb(t.parley).prepare('SELECT COUNT(*) AS n FROM kv WHERE instr(key, ?) > 0 OR instr(value, ?) > 0').get(id, id) as { n: number }).n;
     await eventually(() => kvAbout(ana) > 0, 'her risk state');
 
     const bruno = await webchat(t, 'Bruno Costa');

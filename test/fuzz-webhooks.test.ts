@@ -14,6 +14,7 @@ import twilio from 'twilio';
 import { FakeTelegramBotApi, TelegramChat } from './fakes/telegram-bot-api.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
+import { embeddedDb } from './support/embedded.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
 const CASES_PER_PROVIDER = 100;
@@ -257,7 +258,7 @@ async function postTelegram(rng: Rng, body: Buffer, signed: boolean): Promise<nu
 
 /** What a forged request must not change: inbound rows, conversations, delivery-status events. */
 function footprint(): string {
-  const db = app.parley.store.database;
+  const db = embeddedDb(app.parley);
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   return [
     count("SELECT COUNT(*) AS n FROM messages WHERE direction = 'in'"),

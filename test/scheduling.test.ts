@@ -8,6 +8,7 @@ import { ManualClock } from '../core/ports/index.js';
 import { login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 import { startSmtpCapture, type CapturedMail, type TestSmtp } from './support/mail-servers.js';
+import { embeddedDb } from './support/embedded.js';
 
 const PASSWORD = 'correct-horse-battery';
 const TIMEOUT = 60_000;
@@ -176,7 +177,7 @@ describe('scheduling by chat', () => {
     expect((await app.parley.store.getConversation(c.conversationId))?.state.schedule).toBeUndefined();
 
     // Erasure (public API, admin token) removes her bookings and invites with the rest.
-    const rows = () => (app.parley.store.database.prepare('SELECT count(*) AS n FROM scheduling_bookings WHERE conversation_id = ?').get(c.conversationId) as { n: number }).n;
+    const rows = () => (embeddedDb(app.parley).prepare('SELECT count(*) AS n FROM scheduling_bookings WHERE conversation_id = ?').get(c.conversationId) as { n: number }).n;
     expect(rows()).toBe(2); // the first booking (moved) and the second (cancelled)
     const candidateId = (await app.parley.store.getConversation(c.conversationId))!.candidateId;
     const erased = await fetch(`${app.url}/api/public/v1/candidates/${candidateId}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });

@@ -3,9 +3,10 @@ import { io } from 'socket.io-client';
 import { loadConfig } from '../bin/config.js';
 import type { WebchatAck } from '../channels/webchat/index.js';
 import { ManualClock } from '../core/ports/index.js';
-import { addOperator, SqliteOperatorStore, type ConversationDetail, type ConversationSummary, type FunnelReport } from '../operator-console/index.js';
+import { addOperator, type ConversationDetail, type ConversationSummary, type FunnelReport } from '../operator-console/index.js';
 import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
+import { embeddedDb } from './support/embedded.js';
 
 const PASSWORD = 'correct-horse-battery';
 const ADMIN = { PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD };
@@ -117,7 +118,7 @@ describe('web chat: the session secret never leaves the browser', () => {
   it("nothing a viewer reads from the console connects as the candidate, and the secret is stored only hashed", async () => {
     app = await startParley(ADMIN);
     const { url } = app;
-    const operators = new SqliteOperatorStore(app.parley.store.database);
+    const operators = app.parley.ports.operators;
     await addOperator(operators, { email: 'vic@acme.test', name: 'Vic', role: 'viewer', password: PASSWORD }, new Date());
     await addOperator(operators, { email: 'ana@acme.test', name: 'Ana', role: 'recruiter', password: PASSWORD }, new Date());
     const vic = (await login(url, 'vic@acme.test', PASSWORD)).token;
@@ -166,7 +167,7 @@ describe('web chat: the session secret never leaves the browser', () => {
     intruder.close();
 
     // The database holds the secret only as a hash.
-    const db = app.parley.store.database;
+    const db = embeddedDb(app.parley);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
     for (const table of tables) {
       const rows = db.prepare(`SELECT * FROM "${table}"`).all();

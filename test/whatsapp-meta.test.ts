@@ -10,6 +10,7 @@ import { ManualClock } from '../core/ports/index.js';
 import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
+import { embeddedDb } from './support/embedded.js';
 
 const GRAPH = 'http://graph.test';
 const SECRET = 'meta-app-secret';
@@ -329,7 +330,7 @@ describe('Meta deliveries the core would refuse as they are (issue 10, items 2 a
     const row = (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))!;
     expect(row.status).toBe('delivered');
     expect(row.updatedAt.toISOString()).toBe('2026-01-01T10:01:00.000Z');
-    const raw = app.parley.store.database.prepare('SELECT doc FROM messages WHERE id = ?').get(row.id) as { doc: string };
+    const raw = embeddedDb(app.parley).prepare('SELECT doc FROM messages WHERE id = ?').get(row.id) as { doc: string };
     expect((JSON.parse(raw.doc) as { updatedAt: unknown }).updatedAt).toBe('2026-01-01T10:01:00.000Z');
     const changed = await app.parley.store.listEvents({ conversationId: conv.id, types: ['MessageStatusChanged'] });
     expect(changed.map((e) => e.at.toISOString())).toEqual(['2026-01-01T10:01:00.000Z']);
@@ -343,7 +344,7 @@ describe('Meta deliveries the core would refuse as they are (issue 10, items 2 a
     const conv = await restartWithFirstReply();
     const reply = (await app.parley.store.findMessageByProviderId('whatsapp', 'wamid.out.1'))!;
     // What the old status handler wrote: an Invalid Date serialised as null.
-    const db = app.parley.store.database;
+    const db = embeddedDb(app.parley);
     db.prepare("UPDATE messages SET doc = json_set(doc, '$.updatedAt', json('null')) WHERE id = ?").run(reply.id);
     const event = (await app.parley.store.listEvents({ conversationId: conv.id }))[0]!;
     db.prepare("UPDATE events SET doc = json_set(doc, '$.at', json('null')) WHERE id = ?").run(event.id);

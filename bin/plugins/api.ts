@@ -1,4 +1,4 @@
-import { createPublicApi, resolveJwtSecret, SqliteOperatorStore } from '../../operator-console/index.js';
+import { createPublicApi, resolveJwtSecret } from '../../operator-console/index.js';
 import type { PluginModule } from './types.js';
 
 /**
@@ -13,7 +13,8 @@ export const apiPlugin: PluginModule = {
     const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
     const api = createPublicApi({
       store: ctx.store,
-      operators: new SqliteOperatorStore(ctx.store.database),
+      persistence: ctx.ports.publicApi,
+      operators: ctx.ports.operators,
       bus: ctx.bus,
       app: ctx.app,
       clock: ctx.clock,

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../core/domain/index.js';
-import { createConsole, ensureFirstAdmin, resolveJwtSecret, SqliteConsoleStore, SqliteOperatorStore, SqliteSearchIndex } from '../../operator-console/index.js';
+import { createConsole, ensureFirstAdmin, resolveJwtSecret } from '../../operator-console/index.js';
 import type { PluginModule } from './types.js';
 
 /**
@@ -14,15 +14,13 @@ export const consolePlugin: PluginModule = {
     if (Boolean(config.PARLEY_ADMIN_EMAIL) !== Boolean(config.PARLEY_ADMIN_PASSWORD)) {
       throw new ValidationError('PARLEY_ADMIN_EMAIL and PARLEY_ADMIN_PASSWORD go together: set both (or neither, to get a generated password in the log)');
     }
-    const operators = new SqliteOperatorStore(ctx.store.database);
-    const consoleStore = new SqliteConsoleStore(ctx.store.database);
+    const { operators, workspace: consoleStore } = ctx.ports;
     const jwtSecret = await resolveJwtSecret(config.CONSOLE_JWT_SECRET, config.dataDir, ctx.store);
     const console = createConsole({
       store: ctx.store,
       operators,
       consoleStore,
-      // After SqliteConsoleStore: the index reads its notes table.
-      search: new SqliteSearchIndex(ctx.store.database),
+      search: ctx.ports.search,
       bus: ctx.bus,
       io: ctx.io,
       app: ctx.app,

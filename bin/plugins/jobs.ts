@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { AgendaBackend } from 'agenda';
-import { Alerter, JobsRuntime, SlackWebhook, SqliteAgendaBackend, AgendaScheduler, type JobsDeps, type JobsSettings } from '../../jobs/index.js';
+import { Alerter, JobsRuntime, SlackWebhook, AgendaScheduler, type JobsDeps, type JobsSettings } from '../../jobs/index.js';
 import { resolveRiskConfig, type RiskConfig } from '../../core/risk/index.js';
 import { createRiskJobs } from '../../jobs/risk/index.js';
 import { ConfigError, type Config } from '../config.js';
@@ -22,7 +22,7 @@ export const jobsPlugin: PluginModule = {
     const scheduler = new AgendaScheduler({
       backend: await backendFor(ctx),
       clock: ctx.clock,
-      skewStore: { get: () => ctx.store.kvGet<number>('jobs', 'clock-skew-ms'), set: (v) => ctx.store.kvSet('jobs', 'clock-skew-ms', v) },
+      skewStore: { get: () => ctx.ports.kv.kvGet<number>('jobs', 'clock-skew-ms'), set: (v) => ctx.ports.kv.kvSet('jobs', 'clock-skew-ms', v) },
       log: log.child({ feature: 'jobs' }),
       name: `parley@${hostname()}:${process.pid}`,
       processEveryMs: config.JOBS_PROCESS_EVERY_MS,
@@ -72,7 +72,7 @@ export const jobsPlugin: PluginModule = {
 
 async function backendFor(ctx: PluginContext): Promise<AgendaBackend> {
   const { REDIS_URL, JOBS_REDIS_PREFIX } = ctx.config;
-  if (!REDIS_URL) return new SqliteAgendaBackend(ctx.store.database);
+  if (!REDIS_URL) return ctx.ports.jobs;
   // ioredis and the Agenda Redis backend are loaded only when REDIS_URL asks for them.
   const { createRedisBackend } = await import('../../jobs/agenda/redis-backend.js');
   return createRedisBackend(REDIS_URL, JOBS_REDIS_PREFIX, ctx.log);

@@ -14,9 +14,9 @@ export const schedulingPlugin: PluginModule = {
   name: 'scheduling',
   async create(ctx) {
     const c = ctx.config;
-    const { SchedulingService, SchedulingStore, schedulingRouter } = await import('../../jobs/scheduling/index.js');
+    const { SchedulingService, schedulingRouter } = await import('../../jobs/scheduling/index.js');
     const log = ctx.log.child({ feature: 'scheduling' });
-    const store = new SchedulingStore(ctx.store.database);
+    const store = ctx.ports.scheduling;
     const mailOn = Boolean(c.EMAIL_FROM && (c.SMTP_URL || c.SMTP_HOST));
     const mail = mailOn ? await inviteMailer(ctx.config) : undefined;
     const service = new SchedulingService({
@@ -45,7 +45,7 @@ export const schedulingPlugin: PluginModule = {
       // In the commands slot: after the takeover gate and the candidate commands, before intake and
       // the interview (which answer every message of a finished screening).
       middleware: { commands: [service.middleware()] },
-      candidateCommands: { reschedule: (turn, args) => (service.tryMove(turn) ? undefined : builtInReschedule(turn, args)) },
+      candidateCommands: { reschedule: async (turn, args) => ((await service.tryMove(turn)) ? undefined : builtInReschedule(turn, args)) },
       async start() {
         if (c.SCHEDULING_AUTO_OFFER !== 'recommended') return;
         unsubscribe = ctx.bus.subscribe((e) => {

@@ -5,9 +5,9 @@ import type { RoleOption } from '../../bots/intake/index.js';
 import type { Engine, Middleware, OperatorNotificationKind } from '../../core/engine/index.js';
 import type { Conversation, OutboundMessage } from '../../core/domain/index.js';
 import type { RoleBank } from '../../core/interview/index.js';
-import type { ChannelAdapter, Clock, EventBus, Logger, Scheduler, Transcriber } from '../../core/ports/index.js';
-import type { SqliteStore } from '../../core/store/embedded/index.js';
+import type { ChannelAdapter, Clock, EventBus, Logger, Scheduler, Store, Transcriber } from '../../core/ports/index.js';
 import type { Config } from '../config.js';
+import type { Ports } from '../persistence.js';
 
 /** Where a plugin's middleware runs in the turn chain, in this order. */
 export const MIDDLEWARE_SLOTS = ['preprocess', 'beforeGate', 'commands', 'conversation', 'fallback'] as const;
@@ -18,8 +18,10 @@ export interface PluginContext {
   config: Config;
   log: Logger;
   clock: Clock;
-  /** The embedded store; feature tables use `store.database` + `migrateModule`. */
-  store: SqliteStore;
+  /** The core store port (SQLite embedded, MongoDB distributed). */
+  store: Store;
+  /** Every feature's state, each behind its port (bin/persistence.ts); never a database handle. */
+  ports: Ports;
   bus: EventBus;
   io: SocketServer;
   app: Express;

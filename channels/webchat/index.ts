@@ -4,6 +4,7 @@ export * from './definition.js';
 export * from './http-headers.js';
 export * from './limits.js';
 export * from './sessions.js';
+export * from './sqlite-sessions.js';
 export * from './webchat-channel.js';
 import { fileURLToPath } from 'node:url';
 

@@ -1,5 +1,5 @@
 import { createEvent, type EventAttributes } from 'ics';
-import type { Booking } from './scheduling-store.js';
+import type { Booking } from './ports.js';
 
 export interface InviteParty {
   name: string;

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../core/domain/index.js';
 import type { Clock, Logger } from '../../core/ports/index.js';
 import type { SchedulingService } from './scheduling-service.js';
-import type { SchedulingStore } from './scheduling-store.js';
+import type { SchedulingRepository } from './ports.js';
 
 export interface SchedulingRouteDeps {
-  store: SchedulingStore;
+  store: SchedulingRepository;
   service: SchedulingService;
   clock: Clock;
   log: Logger;
@@ -50,27 +50,27 @@ export function schedulingRouter(deps: SchedulingRouteDeps): Router {
     return v;
   };
   router.use(express.json({ limit: '256kb' }));
-  router.get('/recruiters', route((_req, res) => void res.json({ recruiters: deps.store.recruiters() })));
-  router.put('/recruiters/:id', route((req, res) => void res.json(deps.store.putRecruiter(id(req, 'id'), req.body, deps.clock.now()))));
+  router.get('/recruiters', route(async (_req, res) => void res.json({ recruiters: await deps.store.recruiters() })));
+  router.put('/recruiters/:id', route(async (req, res) => void res.json(await deps.store.putRecruiter(id(req, 'id'), req.body, deps.clock.now()))));
   router.delete(
     '/recruiters/:id',
-    route((req, res) => {
-      if (!deps.store.deleteRecruiter(id(req, 'id'))) throw new NotFoundError('Recruiter', id(req, 'id'));
+    route(async (req, res) => {
+      if (!(await deps.store.deleteRecruiter(id(req, 'id')))) throw new NotFoundError('Recruiter', id(req, 'id'));
       res.status(204).end();
     }),
   );
   router.get(
     '/slots',
-    route((req, res) => {
+    route(async (req, res) => {
       const count = Math.min(50, Math.max(1, Number(req.query.count) || 10));
-      res.json({ slots: deps.service.freeSlots(count).map((s) => ({ recruiterId: s.recruiterId, start: s.start.toISOString(), end: s.end.toISOString() })) });
+      res.json({ slots: (await deps.service.freeSlots(count)).map((s) => ({ recruiterId: s.recruiterId, start: s.start.toISOString(), end: s.end.toISOString() })) });
     }),
   );
   router.get(
     '/interviews',
-    route((req, res) => {
+    route(async (req, res) => {
       const recruiterId = typeof req.query.recruiterId === 'string' ? req.query.recruiterId : undefined;
-      res.json({ interviews: deps.store.upcoming(deps.clock.now(), recruiterId).map((b) => ({ id: b.id, uid: b.uid, sequence: b.sequence, recruiterId: b.recruiterId, conversationId: b.conversationId, start: b.start.toISOString(), end: b.end.toISOString() })) });
+      res.json({ interviews: (await deps.store.upcoming(deps.clock.now(), recruiterId)).map((b) => ({ id: b.id, uid: b.uid, sequence: b.sequence, recruiterId: b.recruiterId, conversationId: b.conversationId, start: b.start.toISOString(), end: b.end.toISOString() })) });
     }),
   );
   router.post('/conversations/:id/offer', route(async (req, res) => void res.json({ result: await deps.service.offer(id(req, 'id')) })));
@@ -83,8 +83,8 @@ export function schedulingRouter(deps: SchedulingRouteDeps): Router {
   );
   router.get(
     '/conversations/:id/invite.ics',
-    route((req, res) => {
-      const booking = deps.store.activeBooking(id(req, 'id'));
+    route(async (req, res) => {
+      const booking = await deps.store.activeBooking(id(req, 'id'));
       if (!booking?.ics) throw new NotFoundError('Invite for conversation', id(req, 'id'));
       res.type('text/calendar').setHeader('content-disposition', 'attachment; filename="interview.ics"').send(booking.ics);
     }),

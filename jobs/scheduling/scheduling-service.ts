@@ -1,11 +1,10 @@
 import { newId, NotFoundError, scheduleSlice, ValidationError, type OutboundMessage } from '../../core/domain/index.js';
 import type { Engine, Middleware, TurnContext } from '../../core/engine/index.js';
-import type { Clock, Logger } from '../../core/ports/index.js';
-import type { SqliteStore } from '../../core/store/embedded/index.js';
+import type { Clock, Logger, Store } from '../../core/ports/index.js';
 import { formatLocal, isValidTimeZone, zoneOr } from '../policy/index.js';
 import { nextFreeSlots, type Slot, type SlotSettings } from './availability.js';
 import { inviteIcs } from './invites.js';
-import type { Booking, SchedulingStore } from './scheduling-store.js';
+import type { Booking, SchedulingRepository } from './ports.js';
 
 export interface SchedulingSettings extends SlotSettings {
   offerCount: number;
@@ -25,8 +24,8 @@ export interface InviteMail {
 }
 
 export interface SchedulingDeps {
-  store: SchedulingStore;
-  core: SqliteStore;
+  store: SchedulingRepository;
+  core: Store;
   engine: () => Engine;
   clock: Clock;
   log: Logger;
@@ -85,8 +84,8 @@ export class SchedulingService {
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
   }
 
-  freeSlots(count = this.deps.settings.offerCount): Slot[] {
-    return nextFreeSlots(this.deps.store.recruiters(), this.deps.clock.now(), this.deps.store.heldSlots(), this.deps.settings, count);
+  async freeSlots(count = this.deps.settings.offerCount): Promise<Slot[]> {
+    return nextFreeSlots(await this.deps.store.recruiters(), this.deps.clock.now(), await this.deps.store.heldSlots(), this.deps.settings, count);
   }
 
   /** Offer slots outside a turn (a recruiter's call, or after a recommended screening). */
@@ -97,23 +96,23 @@ export class SchedulingService {
     if (candidate.optedOut) throw new ValidationError('The candidate has opted out');
     const now = this.deps.clock.now();
     if (!candidate.timeZone || !isValidTimeZone(candidate.timeZone)) {
-      this.deps.store.putOffer({ conversationId, awaiting: 'zone', slots: [] }, now);
+      await this.deps.store.putOffer({ conversationId, awaiting: 'zone', slots: [] }, now);
       await this.deps.engine().send(conversationId, { text: T.askZone }, 'bot');
       return 'asked-zone';
     }
-    const { message, offered } = this.offerMessage(conversationId, candidate.timeZone, T.offer(this.deps.settings.company, candidate.timeZone));
+    const { message, offered } = await this.offerMessage(conversationId, candidate.timeZone, T.offer(this.deps.settings.company, candidate.timeZone));
     await this.deps.engine().send(conversationId, message, 'bot');
     return offered ? 'offered' : 'no-slots';
   }
 
   /** Stores the offer (or drops it when nothing is free) and returns what to say. */
-  private offerMessage(conversationId: string, timeZone: string, intro: string): { message: OutboundMessage; offered: boolean } {
-    const slots = this.freeSlots();
+  private async offerMessage(conversationId: string, timeZone: string, intro: string): Promise<{ message: OutboundMessage; offered: boolean }> {
+    const slots = await this.freeSlots();
     if (slots.length === 0) {
-      this.deps.store.dropOffer(conversationId);
+      await this.deps.store.dropOffer(conversationId);
       return { message: { text: T.noSlots(this.deps.settings.company) }, offered: false };
     }
-    this.deps.store.putOffer({ conversationId, awaiting: 'pick', slots }, this.deps.clock.now());
+    await this.deps.store.putOffer({ conversationId, awaiting: 'pick', slots }, this.deps.clock.now());
     const labels = slots.map((s) => formatLocal(s.start, timeZone).replace(/ \([^)]*\)$/, ''));
     return { message: { text: `${intro}\n${labels.map((l, i) => `${i + 1}. ${l}`).join('\n')}`, choices: labels.map((label, i) => ({ id: `slot-${i + 1}`, label })) }, offered: true };
   }
@@ -127,22 +126,22 @@ export class SchedulingService {
    * `/schedule`) and recruiters have free slots. False: not ours (the built-in request for
    * preferred times answers).
    */
-  tryMove(ctx: TurnContext): boolean {
-    if (!this.canMove(ctx)) return false;
-    this.startMove(ctx);
+  async tryMove(ctx: TurnContext): Promise<boolean> {
+    if (!(await this.canMove(ctx))) return false;
+    await this.startMove(ctx);
     return true;
   }
 
-  private canMove(ctx: TurnContext): boolean {
-    return Boolean(this.deps.store.activeBooking(ctx.conversation.id)) || (ctx.candidate.stage === 'scheduled' && this.freeSlots(1).length > 0);
+  private async canMove(ctx: TurnContext): Promise<boolean> {
+    return Boolean(await this.deps.store.activeBooking(ctx.conversation.id)) || (ctx.candidate.stage === 'scheduled' && (await this.freeSlots(1)).length > 0);
   }
 
-  private startMove(ctx: TurnContext): void {
+  private async startMove(ctx: TurnContext): Promise<void> {
     if (!ctx.candidate.timeZone) {
-      this.deps.store.putOffer({ conversationId: ctx.conversation.id, awaiting: 'zone', slots: [] }, ctx.now);
+      await this.deps.store.putOffer({ conversationId: ctx.conversation.id, awaiting: 'zone', slots: [] }, ctx.now);
       return ctx.reply(T.askZone);
     }
-    ctx.reply(this.offerMessage(ctx.conversation.id, this.zoneOf(ctx), T.moveOffer(this.deps.settings.company, this.zoneOf(ctx))).message);
+    ctx.reply((await this.offerMessage(ctx.conversation.id, this.zoneOf(ctx), T.moveOffer(this.deps.settings.company, this.zoneOf(ctx)))).message);
   }
 
   /** The turn middleware: time zone answers, picks, and "can we move it?" (after the commands). */
@@ -150,38 +149,38 @@ export class SchedulingService {
     return async (ctx, next) => {
       if (ctx.conversation.mode === 'human' || ctx.message.kind !== 'text' || ctx.candidate.optedOut) return next();
       const text = ctx.message.text.trim();
-      const offer = this.deps.store.offer(ctx.conversation.id);
+      const offer = await this.deps.store.offer(ctx.conversation.id);
       if (!offer) {
-        if (MOVE.test(text) && this.canMove(ctx)) return this.startMove(ctx);
+        if (MOVE.test(text) && (await this.canMove(ctx))) return this.startMove(ctx);
         return next();
       }
       if (offer.awaiting === 'zone') {
         const zone = resolveTimeZone(text);
         if (!zone) return ctx.reply(T.unknownZone(text));
         ctx.candidate.timeZone = zone;
-        const intro = this.deps.store.activeBooking(ctx.conversation.id) ? T.moveOffer : T.offer;
-        return ctx.reply(this.offerMessage(ctx.conversation.id, zone, intro(this.deps.settings.company, zone)).message);
+        const intro = (await this.deps.store.activeBooking(ctx.conversation.id)) ? T.moveOffer : T.offer;
+        return ctx.reply((await this.offerMessage(ctx.conversation.id, zone, intro(this.deps.settings.company, zone))).message);
       }
       if (NONE.test(text)) {
-        this.deps.store.dropOffer(ctx.conversation.id);
+        await this.deps.store.dropOffer(ctx.conversation.id);
         ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: 'No interview time suits the candidate', body: 'They declined every offered slot: propose other times.' });
         return ctx.reply(T.none(this.deps.settings.company));
       }
       const index = pickIndex(text, offer.slots.length, offer.slots, this.zoneOf(ctx));
       if (index === undefined) return ctx.reply(T.pickPrompt(offer.slots.length));
-      this.hold(ctx, offer.slots[index]!);
+      await this.hold(ctx, offer.slots[index]!);
     };
   }
 
-  private hold(ctx: TurnContext, slot: Slot): void {
-    const replacing = this.deps.store.activeBooking(ctx.conversation.id);
-    const booking = this.deps.store.hold(newId('intv'), slot, ctx.conversation.id, ctx.now, replacing);
+  private async hold(ctx: TurnContext, slot: Slot): Promise<void> {
+    const replacing = await this.deps.store.activeBooking(ctx.conversation.id);
+    const booking = await this.deps.store.hold(newId('intv'), slot, ctx.conversation.id, ctx.now, replacing);
     const zone = this.zoneOf(ctx);
     if (!booking) {
-      const { message } = this.offerMessage(ctx.conversation.id, zone, T.taken(zone));
+      const { message } = await this.offerMessage(ctx.conversation.id, zone, T.taken(zone));
       return ctx.reply(message);
     }
-    this.deps.store.dropOffer(ctx.conversation.id);
+    await this.deps.store.dropOffer(ctx.conversation.id);
     const when = formatLocal(slot.start, zone);
     ctx.reply((replacing ? T.moved : T.booked)(when, this.deps.settings.videoLink));
     const version = ctx.conversation.version;
@@ -194,9 +193,9 @@ export class SchedulingService {
 
   /** Cancel the booked interview: the slot is freed, both sides get a cancellation, the candidate is told. */
   async cancel(conversationId: string, actor: string): Promise<Booking> {
-    const booking = this.deps.store.cancel(conversationId);
+    const booking = await this.deps.store.cancel(conversationId);
     if (!booking) throw new NotFoundError('Interview for conversation', conversationId);
-    this.deps.store.dropOffer(conversationId);
+    await this.deps.store.dropOffer(conversationId);
     await this.deps.engine().mutate(conversationId, ({ conversation }) => {
       return { conversation: { ...conversation, state: scheduleSlice.write(conversation.state, undefined) }, events: [{ type: 'InterviewCancelled', reason: `cancelled by ${actor}` }], replies: [{ text: T.cancelled(this.deps.settings.company) }], actor };
     });
@@ -226,7 +225,7 @@ export class SchedulingService {
   async sendInvites(booking: Booking, kind: 'new' | 'updated' | 'cancelled'): Promise<void> {
     const conversation = await this.deps.core.getConversation(booking.conversationId);
     const candidate = conversation && (await this.deps.core.getCandidate(conversation.candidateId));
-    const recruiter = this.deps.store.recruiter(booking.recruiterId);
+    const recruiter = await this.deps.store.recruiter(booking.recruiterId);
     if (!candidate || !recruiter) return;
     const company = this.deps.settings.company;
     const candidateName = candidate.name ?? 'Candidate';
@@ -239,7 +238,7 @@ export class SchedulingService {
       link,
       now: this.deps.clock.now(),
     });
-    this.deps.store.setIcs(booking.id, ics);
+    await this.deps.store.setIcs(booking.id, ics);
     const mail = this.deps.mail;
     if (!mail) return;
     const prefix = kind === 'cancelled' ? 'Cancelled: ' : kind === 'updated' ? 'Updated: ' : '';

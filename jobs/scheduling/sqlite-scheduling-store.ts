@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from '../../core/store/embedded/index.js';
 import { AvailabilitySchema, type Availability, type Recruiter, type Slot } from './availability.js';
+import type { Booking, Offer, SchedulingRepository } from './ports.js';
 
 const MIGRATIONS = [
   {
@@ -21,24 +22,6 @@ const MIGRATIONS = [
   },
 ];
 
-export interface Booking {
-  id: string;
-  uid: string;
-  sequence: number;
-  recruiterId: string;
-  conversationId: string;
-  start: Date;
-  end: Date;
-  status: 'booked' | 'moved' | 'cancelled';
-  ics: string | undefined;
-}
-
-export interface Offer {
-  conversationId: string;
-  awaiting: 'zone' | 'pick';
-  slots: Slot[];
-}
-
 interface BookingRow {
   id: string;
   uid: string;
@@ -54,35 +37,35 @@ interface BookingRow {
 const toBooking = (r: BookingRow): Booking => ({ id: r.id, uid: r.uid, sequence: r.sequence, recruiterId: r.recruiter_id, conversationId: r.conversation_id, start: new Date(r.start_ms), end: new Date(r.end_ms), status: r.status, ics: r.ics ?? undefined });
 
 /**
- * Availability, bookings and open slot offers in the embedded SQLite file. A slot is held by a
+ * The scheduling port in the embedded SQLite file: availability, bookings and open slot offers. A slot is held by a
  * partial unique index (one `booked` row per recruiter and start), so two candidates, or two
  * nodes sharing the file, cannot hold the same slot: the second insert fails and gets `taken`.
  */
-export class SchedulingStore {
+export class SqliteSchedulingStore implements SchedulingRepository {
   constructor(private readonly db: Database.Database) {
     migrateModule(db, 'scheduling', MIGRATIONS);
   }
 
-  putRecruiter(id: string, availability: Availability, now: Date): Recruiter {
+  async putRecruiter(id: string, availability: Availability, now: Date): Promise<Recruiter> {
     const parsed = AvailabilitySchema.parse(availability);
     this.db.prepare('INSERT INTO scheduling_recruiters (id, availability, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET availability = excluded.availability, updated_at = excluded.updated_at').run(id, JSON.stringify(parsed), now.getTime());
     return { id, ...parsed };
   }
 
-  deleteRecruiter(id: string): boolean {
+  async deleteRecruiter(id: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM scheduling_recruiters WHERE id = ?').run(id).changes > 0;
   }
 
-  recruiters(): Recruiter[] {
+  async recruiters(): Promise<Recruiter[]> {
     return (this.db.prepare('SELECT id, availability FROM scheduling_recruiters ORDER BY id').all() as { id: string; availability: string }[]).map((r) => ({ id: r.id, ...(JSON.parse(r.availability) as Availability) }));
   }
 
-  recruiter(id: string): Recruiter | undefined {
-    return this.recruiters().find((r) => r.id === id);
+  async recruiter(id: string): Promise<Recruiter | undefined> {
+    return (await this.recruiters()).find((r) => r.id === id);
   }
 
   /** `recruiterId@startMs` of every held slot. */
-  heldSlots(): Set<string> {
+  async heldSlots(): Promise<Set<string>> {
     return new Set((this.db.prepare("SELECT recruiter_id, start_ms FROM scheduling_bookings WHERE status = 'booked'").all() as { recruiter_id: string; start_ms: number }[]).map((r) => `${r.recruiter_id}@${r.start_ms}`));
   }
 
@@ -91,7 +74,7 @@ export class SchedulingStore {
    * booking is marked `moved` in the same transaction and the new one keeps its UID with the next
    * SEQUENCE. Returns undefined when someone else holds the slot.
    */
-  hold(id: string, slot: Slot, conversationId: string, now: Date, replacing?: Booking): Booking | undefined {
+  async hold(id: string, slot: Slot, conversationId: string, now: Date, replacing?: Booking): Promise<Booking | undefined> {
     const uid = replacing?.uid ?? `${id}@parley`;
     const sequence = replacing ? replacing.sequence + 1 : 0;
     try {
@@ -109,47 +92,47 @@ export class SchedulingStore {
   }
 
   /** Cancel the conversation's booking; the cancelled row keeps the UID with the next SEQUENCE. */
-  cancel(conversationId: string): Booking | undefined {
-    const current = this.activeBooking(conversationId);
+  async cancel(conversationId: string): Promise<Booking | undefined> {
+    const current = await this.activeBooking(conversationId);
     if (!current) return undefined;
     this.db.prepare("UPDATE scheduling_bookings SET status = 'cancelled', sequence = sequence + 1 WHERE id = ?").run(current.id);
     return { ...current, status: 'cancelled', sequence: current.sequence + 1 };
   }
 
-  setIcs(bookingId: string, ics: string): void {
+  async setIcs(bookingId: string, ics: string): Promise<void> {
     this.db.prepare('UPDATE scheduling_bookings SET ics = ? WHERE id = ?').run(ics, bookingId);
   }
 
-  activeBooking(conversationId: string): Booking | undefined {
+  async activeBooking(conversationId: string): Promise<Booking | undefined> {
     const row = this.db.prepare("SELECT * FROM scheduling_bookings WHERE conversation_id = ? AND status = 'booked'").get(conversationId) as BookingRow | undefined;
     return row && toBooking(row);
   }
 
-  booking(id: string): Booking | undefined {
+  async booking(id: string): Promise<Booking | undefined> {
     const row = this.db.prepare('SELECT * FROM scheduling_bookings WHERE id = ?').get(id) as BookingRow | undefined;
     return row && toBooking(row);
   }
 
   /** Booked interviews from `from` on, earliest first (optionally one recruiter's). */
-  upcoming(from: Date, recruiterId?: string): Booking[] {
+  async upcoming(from: Date, recruiterId?: string): Promise<Booking[]> {
     const rows = recruiterId
       ? this.db.prepare("SELECT * FROM scheduling_bookings WHERE status = 'booked' AND end_ms > ? AND recruiter_id = ? ORDER BY start_ms").all(from.getTime(), recruiterId)
       : this.db.prepare("SELECT * FROM scheduling_bookings WHERE status = 'booked' AND end_ms > ? ORDER BY start_ms").all(from.getTime());
     return (rows as BookingRow[]).map(toBooking);
   }
 
-  offer(conversationId: string): Offer | undefined {
+  async offer(conversationId: string): Promise<Offer | undefined> {
     const row = this.db.prepare('SELECT awaiting, slots FROM scheduling_offers WHERE conversation_id = ?').get(conversationId) as { awaiting: Offer['awaiting']; slots: string } | undefined;
     if (!row) return undefined;
     const slots = (JSON.parse(row.slots) as { recruiterId: string; start: string; end: string }[]).map((s) => ({ recruiterId: s.recruiterId, start: new Date(s.start), end: new Date(s.end) }));
     return { conversationId, awaiting: row.awaiting, slots };
   }
 
-  putOffer(offer: Offer, now: Date): void {
+  async putOffer(offer: Offer, now: Date): Promise<void> {
     this.db.prepare('INSERT INTO scheduling_offers (conversation_id, awaiting, slots, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET awaiting = excluded.awaiting, slots = excluded.slots, created_at = excluded.created_at').run(offer.conversationId, offer.awaiting, JSON.stringify(offer.slots), now.getTime());
   }
 
-  dropOffer(conversationId: string): void {
+  async dropOffer(conversationId: string): Promise<void> {
     this.db.prepare('DELETE FROM scheduling_offers WHERE conversation_id = ?').run(conversationId);
   }
 }

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import express, { type Express, type Request, type Response } from 'express';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import type { Engine } from '../../core/engine/index.js';
 import type { RoleBank } from '../../core/interview/index.js';
 import type { Clock, Logger, Store } from '../../core/ports/index.js';
 import { ApiError, sendProblem } from './problem.js';
+import type { AtsStore } from './ports.js';
 
 /** The events an ATS sends Parley (generic format; Greenhouse's are mapped onto them). */
 export const ATS_EVENTS = ['candidate.applied', 'candidate.shortlisted', 'interview.scheduled', 'candidate.feedback', 'offer.extended', 'candidate.rejected'] as const;
@@ -128,7 +128,7 @@ export interface AtsSettings {
 }
 
 export interface AtsDeps {
-  db: Database.Database;
+  ats: AtsStore;
   store: Store;
   engine: () => Pick<Engine, 'mutate'>;
   /** Channels Parley can reach a candidate on, best first (a channel whose plugin is on). */
@@ -196,7 +196,7 @@ export class AtsInbound {
         res.status(202).json({ status: 'ignored', reason: 'not an event Parley acts on' });
         return;
       }
-      if (!this.claim(source, event)) {
+      if (!(await this.deps.ats.claimEvent(source, event.id, event.type, this.deps.clock.now()))) {
         res.status(200).json({ status: 'duplicate', id: event.id });
         return;
       }
@@ -204,24 +204,14 @@ export class AtsInbound {
         await this.apply(source, event);
       } catch (err) {
         // Not done: let the ATS retry it.
-        this.deps.db.prepare('DELETE FROM ats_events WHERE source = ? AND event_id = ?').run(source, event.id);
+        await this.deps.ats.releaseEvent(source, event.id);
         throw err;
       }
-      this.deps.db.prepare("UPDATE ats_events SET status = 'done' WHERE source = ? AND event_id = ?").run(source, event.id);
+      await this.deps.ats.finishEvent(source, event.id);
       res.status(200).json({ status: 'processed', id: event.id });
     } catch (err) {
       sendProblem(res, err, log);
     }
-  }
-
-  /** True the first time an event id is seen from this source. */
-  private claim(source: string, event: AtsEvent): boolean {
-    const { db } = this.deps;
-    let changes = 0;
-    db.transaction(() => {
-      changes = db.prepare("INSERT OR IGNORE INTO ats_events (source, event_id, type, status, received_at) VALUES (?, ?, ?, 'processing', ?)").run(source, event.id, event.type, this.deps.clock.now().getTime()).changes;
-    })();
-    return changes > 0;
   }
 
   private roleOf(title: string | undefined): { id?: string; title?: string } {
@@ -234,29 +224,29 @@ export class AtsInbound {
   }
 
   private async apply(source: string, event: AtsEvent): Promise<void> {
-    const { db, store } = this.deps;
+    const { ats, store } = this.deps;
     const c = event.data.candidate;
-    const mapped = db.prepare('SELECT candidate_id, conversation_id FROM ats_candidates WHERE source = ? AND ats_id = ?').get(source, c.id) as { candidate_id: string; conversation_id: string | null } | undefined;
+    const mapped = await ats.findCandidate(source, c.id);
     if (event.type === 'candidate.applied') {
       if (mapped) {
-        const existing = await store.getCandidate(mapped.candidate_id);
+        const existing = await store.getCandidate(mapped.candidateId);
         if (existing) await store.saveCandidate({ ...existing, ...this.fields(c), updatedAt: this.deps.clock.now() });
         return;
       }
       await this.start(source, c);
       return;
     }
-    if (!mapped?.conversation_id) throw new ApiError(404, `No candidate from this ATS with id ${c.id}: send candidate.applied first`);
+    if (!mapped?.conversationId) throw new ApiError(404, `No candidate from this ATS with id ${c.id}: send candidate.applied first`);
     const text = this.message(event);
     const schedule = this.deps.scheduleInterview();
     if (event.type === 'interview.scheduled' && event.data.scheduledAt && schedule) {
       // Recorded as the console and /schedule do it: stage, event and reminders.
-      await schedule(mapped.conversation_id, new Date(event.data.scheduledAt), { ...(event.data.link ? { link: event.data.link } : {}), actor: `ats:${source}` });
-      await this.deps.engine().mutate(mapped.conversation_id, ({ conversation }) => ({ conversation, replies: text ? [{ text }] : [], actor: `ats:${source}` }));
+      await schedule(mapped.conversationId, new Date(event.data.scheduledAt), { ...(event.data.link ? { link: event.data.link } : {}), actor: `ats:${source}` });
+      await this.deps.engine().mutate(mapped.conversationId, ({ conversation }) => ({ conversation, replies: text ? [{ text }] : [], actor: `ats:${source}` }));
       return;
     }
     const stage = STAGE_OF[event.type];
-    await this.deps.engine().mutate(mapped.conversation_id, ({ conversation, candidate }) => {
+    await this.deps.engine().mutate(mapped.conversationId, ({ conversation, candidate }) => {
       const events: NewDomainEvent[] = stage && stage !== candidate.stage ? [{ type: 'CandidateStateChanged', from: candidate.stage, to: stage }] : [];
       if (event.type === 'interview.scheduled' && event.data.scheduledAt) {
         events.push({ type: 'InterviewScheduled', scheduledAt: new Date(event.data.scheduledAt), ...(event.data.link ? { link: event.data.link } : {}) });
@@ -279,7 +269,7 @@ export class AtsInbound {
 
   /** Create the candidate and open the conversation on their best channel with a first message. */
   private async start(source: string, c: AtsCandidate): Promise<void> {
-    const { store, db } = this.deps;
+    const { store, ats } = this.deps;
     const now = this.deps.clock.now();
     const phone = digitsPhone(c.phone);
     const channels = this.deps.channels();
@@ -293,7 +283,7 @@ export class AtsInbound {
       // No channel to reach them on: the candidate is kept for the team, no message goes out.
       const id = `cand_ats_${createHash('sha256').update(`${source}:${c.id}`).digest('hex').slice(0, 20)}`;
       await store.saveCandidate({ id, stage: 'new', optedOut: false, unreachable: true, createdAt: now, updatedAt: now, ...this.fields(c) });
-      db.prepare('INSERT OR IGNORE INTO ats_candidates (source, ats_id, candidate_id, conversation_id) VALUES (?, ?, ?, NULL)').run(source, c.id, id);
+      await ats.linkCandidate(source, c.id, { candidateId: id });
       this.deps.log.warn({ source, atsId: c.id }, 'ats: candidate has no reachable channel (WhatsApp or email): stored, nothing sent');
       return;
     }
@@ -307,7 +297,7 @@ export class AtsInbound {
       const prompt = this.deps.pendingPrompt()?.(conv);
       return { conversation: conv, candidate: { ...candidate, ...this.fields(c) }, replies: [{ text: hello }, ...(prompt ? [prompt] : [])], actor: `ats:${source}` };
     });
-    db.prepare('INSERT OR IGNORE INTO ats_candidates (source, ats_id, candidate_id, conversation_id) VALUES (?, ?, ?, ?)').run(source, c.id, conversation.candidateId, conversation.id);
+    await ats.linkCandidate(source, c.id, { candidateId: conversation.candidateId, conversationId: conversation.id });
   }
 
   private message(event: AtsEvent): string | undefined {

@@ -5,8 +5,7 @@ import { dirname, join } from 'node:path';
 import type { ChannelId, Conversation, OutboundMessage } from '../../core/domain/index.js';
 import type { Engine } from '../../core/engine/index.js';
 import type { RoleBank } from '../../core/interview/index.js';
-import type { Clock, EventBus, Logger } from '../../core/ports/index.js';
-import type { SqliteStore } from '../../core/store/embedded/index.js';
+import type { Clock, EventBus, Logger, Store } from '../../core/ports/index.js';
 import { AuditTrail } from '../audit.js';
 import { AuthService } from '../auth/auth-service.js';
 import { AccountBackoff, LoginRateLimiter } from '../auth/rate-limit.js';
@@ -16,7 +15,8 @@ import { TakeoverService } from '../takeover/takeover-service.js';
 import { AssessmentViews } from '../views/assessment-view.js';
 import { ConversationViews } from '../views/conversation-views.js';
 import { AtsInbound, type AtsSettings } from './ats.js';
-import { ApiKeyStore } from './keys.js';
+import { ApiKeys } from './keys.js';
+import type { PublicApiStore } from './ports.js';
 import { registerResources } from './resources.js';
 import { ApiRouter, KeyRateLimiter } from './router.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
@@ -24,7 +24,9 @@ import { Webhooks, type WebhookSettings } from './webhooks.js';
 
 export { ATS_EVENTS, verifyGreenhouseSignature, verifyParleySignature } from './ats.js';
 export { signWebhook, assertPublicTarget, Webhooks, type WebhookSettings } from './webhooks.js';
-export { API_SCOPES, ApiKeyStore, scopeCovers, type ApiKey, type ApiScope } from './keys.js';
+export { API_SCOPES, ApiKeys, hashKey, scopeCovers, type ApiKey, type ApiScope } from './keys.js';
+export type * from './ports.js';
+export { sqlitePublicApiStore, SqliteApiKeyRepository } from './sqlite-api-store.js';
 
 /** Where the public API's resources live (the console's private REST surface keeps /api/v1). */
 export const PUBLIC_API_BASE = '/api/public/v1';
@@ -41,7 +43,9 @@ export interface PublicApiSettings {
 }
 
 export interface PublicApiDeps {
-  store: SqliteStore;
+  store: Store;
+  /** The public API's own state (keys, idempotency, webhooks, ATS, list queries). */
+  persistence: PublicApiStore;
   operators: OperatorStore;
   bus: EventBus;
   app: Express;
@@ -57,7 +61,7 @@ export interface PublicApiDeps {
 }
 
 export interface PublicApi {
-  keys: ApiKeyStore;
+  keys: ApiKeys;
   webhooks: Webhooks;
   /** The generated OpenAPI 3.1 document. */
   spec(): Record<string, unknown>;
@@ -74,8 +78,7 @@ export interface PublicApi {
 export function createPublicApi(deps: PublicApiDeps): PublicApi {
   const { store, clock } = deps;
   const log = deps.log.child({ module: 'api' });
-  const db = store.database;
-  const keys = new ApiKeyStore(db);
+  const keys = new ApiKeys(deps.persistence.keys);
   const audit = new AuditTrail({ store, bus: deps.bus, clock });
   const auth = new AuthService({
     operators: deps.operators,
@@ -91,11 +94,11 @@ export function createPublicApi(deps: PublicApiDeps): PublicApi {
   const operatorName = (id: string): Promise<string | undefined> => ConversationViews.operatorNameIn(deps.operators, id);
   const assessments = new AssessmentViews({ store, banks: deps.banks, operatorName });
   const takeovers = new TakeoverService({ store, engine: deps.engine, audit, pendingPrompt: deps.pendingPrompt, operatorName });
-  const api = new ApiRouter({ keys, auth, db, limiter: new KeyRateLimiter(deps.settings.rateLimitPerMin), clock, log });
-  registerResources(api, { store, db, keys, operators: deps.operators, audit, bus: deps.bus, clock, takeovers, assessments, banks: deps.banks, dataDir: deps.settings.dataDir });
-  const webhooks = new Webhooks({ db, store, bus: deps.bus, clock, log, assessments, settings: deps.settings.webhooks });
+  const api = new ApiRouter({ keys, auth, idempotency: deps.persistence.idempotency, limiter: new KeyRateLimiter(deps.settings.rateLimitPerMin), clock, log });
+  registerResources(api, { store, queries: deps.persistence.queries, keys, operators: deps.operators, audit, bus: deps.bus, clock, takeovers, assessments, banks: deps.banks, dataDir: deps.settings.dataDir });
+  const webhooks = new Webhooks({ webhooks: deps.persistence.webhooks, store, bus: deps.bus, clock, log, assessments, settings: deps.settings.webhooks });
   registerWebhookRoutes(api, webhooks);
-  new AtsInbound({ db, store, engine: deps.engine, channels: deps.channels, banks: deps.banks, pendingPrompt: deps.pendingPrompt, scheduleInterview: deps.scheduleInterview, clock, log, settings: deps.settings.ats }).mount(deps.app);
+  new AtsInbound({ ats: deps.persistence.ats, store, engine: deps.engine, channels: deps.channels, banks: deps.banks, pendingPrompt: deps.pendingPrompt, scheduleInterview: deps.scheduleInterview, clock, log, settings: deps.settings.ats }).mount(deps.app);
 
   let doc: Record<string, unknown> | undefined;
   const spec = (): Record<string, unknown> =>

@@ -1,8 +1,6 @@
-import type Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../../core/domain/index.js';
-import { migrateModule } from '../../core/store/embedded/index.js';
-import { API_MIGRATIONS } from './migrations.js';
+import type { ApiKeyRepository } from './ports.js';
 
 /** What a key (or an operator's role) may do: read < write < admin. */
 export const API_SCOPES = ['read', 'write', 'admin'] as const;
@@ -25,93 +23,57 @@ export interface ApiKey {
   revokedAt?: Date;
 }
 
-interface KeyRow {
-  id: string;
-  name: string;
-  scope: ApiScope;
-  prefix: string;
-  hash: string;
-  created_by: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
-
 const KEY_PREFIX = 'pk_';
 
-function hashKey(key: string): string {
+/** The SHA-256 (hex) a key is stored and found by. */
+export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
 /**
- * API keys for integrations, in the embedded SQLite file. A key is `pk_<id>_<secret>`, shown once
- * at creation; only its SHA-256 is stored (keys are 256-bit random, so a fast hash is enough).
+ * API keys for integrations, over the `ApiKeyRepository` port. A key is `pk_<id>_<secret>`, shown
+ * once at creation; only its SHA-256 is stored (keys are 256-bit random, so a fast hash is enough).
  *
  * @example
- * const keys = new ApiKeyStore(store.database);
- * const { key, apiKey } = keys.create({ name: 'ATS sync', scope: 'write', createdBy: 'cli' }, new Date());
- * keys.verify(key, new Date())?.scope === 'write';
+ * const keys = new ApiKeys(ports.publicApi.keys);
+ * const { key } = await keys.create({ name: 'ATS sync', scope: 'write', createdBy: 'cli' }, new Date());
+ * (await keys.verify(key, new Date()))?.scope === 'write';
  */
-export class ApiKeyStore {
-  constructor(private readonly db: Database.Database) {
-    migrateModule(db, 'api', API_MIGRATIONS);
-  }
+export class ApiKeys {
+  constructor(private readonly repo: ApiKeyRepository) {}
 
-  create(input: { name: string; scope: ApiScope; createdBy: string }, now: Date): { key: string; apiKey: ApiKey } {
+  async create(input: { name: string; scope: ApiScope; createdBy: string }, now: Date): Promise<{ key: string; apiKey: ApiKey }> {
     const id = newId('key');
     const key = `${KEY_PREFIX}${id.replace(/[^a-zA-Z0-9]/g, '')}_${randomBytes(32).toString('base64url')}`;
-    const prefix = key.slice(0, KEY_PREFIX.length + 10);
-    this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO api_keys (id, name, scope, prefix, hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(id, input.name, input.scope, prefix, hashKey(key), input.createdBy, now.getTime());
-    })();
-    return { key, apiKey: this.get(id) as ApiKey };
+    const apiKey: ApiKey = { id, name: input.name, scope: input.scope, prefix: key.slice(0, KEY_PREFIX.length + 10), createdBy: input.createdBy, createdAt: now };
+    await this.repo.insert(apiKey, hashKey(key));
+    return { key, apiKey };
   }
 
-  get(id: string): ApiKey | undefined {
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as KeyRow | undefined;
-    return row && revive(row);
+  get(id: string): Promise<ApiKey | undefined> {
+    return this.repo.get(id);
   }
 
-  list(): ApiKey[] {
-    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as KeyRow[]).map(revive);
+  /** Oldest first. */
+  list(): Promise<ApiKey[]> {
+    return this.repo.list();
   }
 
   /** Revoke at once; false when there is no such key or it was already revoked. */
-  revoke(id: string, now: Date): boolean {
-    let changed = 0;
-    this.db.transaction(() => {
-      changed = this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.getTime(), id).changes;
-    })();
-    return changed > 0;
+  revoke(id: string, now: Date): Promise<boolean> {
+    return this.repo.revoke(id, now);
   }
 
   /** The key's record when `key` is a current (not revoked) key; its last-used time is updated. */
-  verify(key: string, now: Date): ApiKey | undefined {
+  async verify(key: string, now: Date): Promise<ApiKey | undefined> {
     if (!key.startsWith(KEY_PREFIX)) return undefined;
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE hash = ?').get(hashKey(key)) as KeyRow | undefined;
-    if (!row || row.revoked_at !== null) return undefined;
+    const found = await this.repo.findByHash(hashKey(key));
+    if (!found || found.revokedAt) return undefined;
     // At most one write a second per key.
-    if (row.last_used_at === null || now.getTime() - row.last_used_at >= 1000) {
-      this.db.transaction(() => {
-        this.db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now.getTime(), row.id);
-      })();
-      row.last_used_at = now.getTime();
+    if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() >= 1000) {
+      await this.repo.touch(found.id, now);
+      return { ...found, lastUsedAt: now };
     }
-    return revive(row);
+    return found;
   }
-}
-
-function revive(row: KeyRow): ApiKey {
-  return {
-    id: row.id,
-    name: row.name,
-    scope: row.scope,
-    prefix: row.prefix,
-    createdBy: row.created_by,
-    createdAt: new Date(row.created_at),
-    ...(row.last_used_at !== null ? { lastUsedAt: new Date(row.last_used_at) } : {}),
-    ...(row.revoked_at !== null ? { revokedAt: new Date(row.revoked_at) } : {}),
-  };
 }

@@ -1,5 +1,4 @@
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import type Database from 'better-sqlite3';
 import express, { type Request, type Response, type Router } from 'express';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -8,7 +7,8 @@ import type { Clock, Logger } from '../../core/ports/index.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { OperatorRole } from '../contract.js';
 import { bearerToken } from '../rest/http.js';
-import { scopeCovers, type ApiKeyStore, type ApiScope } from './keys.js';
+import { scopeCovers, type ApiKeys, type ApiScope } from './keys.js';
+import type { IdempotencyStore } from './ports.js';
 import { ApiError, sendProblem } from './problem.js';
 import { ProblemSchema } from './schemas.js';
 
@@ -45,9 +45,9 @@ export class KeyRateLimiter {
 }
 
 export interface ApiRouterDeps {
-  keys: ApiKeyStore;
+  keys: ApiKeys;
   auth: AuthService;
-  db: Database.Database;
+  idempotency: IdempotencyStore;
   limiter: KeyRateLimiter;
   clock: Clock;
   log: Logger;
@@ -182,7 +182,7 @@ export class ApiRouter {
     const now = this.deps.clock.now();
     let principal: Principal;
     if (token.startsWith('pk_')) {
-      const key = this.deps.keys.verify(token, now);
+      const key = await this.deps.keys.verify(token, now);
       if (!key) throw new ApiError(401, 'Unknown or revoked API key');
       principal = { kind: 'key', id: key.id, scope: key.scope, actor: `apikey:${key.id}` };
     } else {
@@ -201,8 +201,8 @@ export class ApiRouter {
     if (key.length > 200) throw new ValidationError('Idempotency-Key is at most 200 characters');
     const who = `${principal.kind}:${principal.id}`;
     const fingerprint = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
-    const { db } = this.deps;
-    const stored = db.prepare('SELECT fingerprint, status, body FROM api_idempotency WHERE principal = ? AND key = ?').get(who, key) as { fingerprint: string; status: number; body: string } | undefined;
+    const { idempotency } = this.deps;
+    const stored = await idempotency.get(who, key);
     if (stored) {
       if (stored.fingerprint !== fingerprint) throw new ApiError(422, 'This Idempotency-Key was already used with a different request');
       return { status: stored.status, ...(stored.body ? { body: JSON.parse(stored.body) as unknown } : {}), headers: { 'Idempotent-Replayed': 'true' } };
@@ -213,16 +213,7 @@ export class ApiRouter {
     try {
       const result = await run();
       if (result.status < 500) {
-        db.transaction(() => {
-          db.prepare('INSERT OR REPLACE INTO api_idempotency (principal, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-            who,
-            key,
-            fingerprint,
-            result.status,
-            result.body === undefined ? '' : JSON.stringify(result.body),
-            this.deps.clock.now().getTime(),
-          );
-        })();
+        await idempotency.put(who, key, { fingerprint, status: result.status, body: result.body === undefined ? '' : JSON.stringify(result.body), createdAt: this.deps.clock.now() });
       }
       return result;
     } finally {

@@ -50,8 +50,8 @@ export function registerWebhookRoutes(api: ApiRouter, webhooks: Webhooks): void 
       responses: { 200: { description: 'Any 2xx acknowledges; anything else is retried with backoff for up to WEBHOOK_RETRY_HOURS' } },
     });
   }
-  const subOr404 = (id: string) => {
-    const s = webhooks.getSubscription(id);
+  const subOr404 = async (id: string) => {
+    const s = await webhooks.getSubscription(id);
     if (!s) throw new NotFoundError('Webhook subscription', id);
     return s;
   };
@@ -63,7 +63,7 @@ export function registerWebhookRoutes(api: ApiRouter, webhooks: Webhooks): void 
     tag: 'Webhooks',
     scope: 'admin',
     responses: { 200: { description: 'Subscriptions', schema: z.object({ data: z.array(SubscriptionSchema) }) } },
-    handler: async () => ({ status: 200, body: { data: webhooks.listSubscriptions().map(subJson) } }),
+    handler: async () => ({ status: 200, body: { data: (await webhooks.listSubscriptions()).map(subJson) } }),
   });
   api.add({
     method: 'post',
@@ -88,7 +88,7 @@ export function registerWebhookRoutes(api: ApiRouter, webhooks: Webhooks): void 
     scope: 'admin',
     params: IdParams,
     responses: { 200: { description: 'The subscription', schema: SubscriptionSchema } },
-    handler: async ({ params }) => ({ status: 200, body: subJson(subOr404(params.id)) }),
+    handler: async ({ params }) => ({ status: 200, body: subJson(await subOr404(params.id)) }),
   });
   api.add({
     method: 'patch',
@@ -101,10 +101,10 @@ export function registerWebhookRoutes(api: ApiRouter, webhooks: Webhooks): void 
     body: SubscriptionPatchSchema,
     responses: { 200: { description: 'Updated', schema: SubscriptionSchema } },
     handler: async ({ params, body }) => {
-      subOr404(params.id);
+      await subOr404(params.id);
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
       const s = await webhooks.updateSubscription(params.id, patch);
-      return { status: 200, body: subJson(s ?? subOr404(params.id)) };
+      return { status: 200, body: subJson(s ?? (await subOr404(params.id))) };
     },
   });
   api.add({
@@ -117,7 +117,7 @@ export function registerWebhookRoutes(api: ApiRouter, webhooks: Webhooks): void 
     params: IdParams,
     responses: { 204: { description: 'Deleted' } },
     handler: async ({ params }) => {
-      if (!webhooks.deleteSubscription(params.id)) throw new NotFoundError('Webhook subscription', params.id);
+      if (!(await webhooks.deleteSubscription(params.id))) throw new NotFoundError('Webhook subscription', params.id);
       return { status: 204 };
     },
   });
@@ -131,8 +131,8 @@ export function registerWebhookRoutes(api: ApiRouter, webhooks: Webhooks): void 
     params: IdParams,
     responses: { 200: { description: 'Deliveries', schema: z.object({ data: z.array(DeliverySchema) }) } },
     handler: async ({ params }) => {
-      subOr404(params.id);
-      return { status: 200, body: { data: webhooks.listDeliveries(params.id).map(deliveryJson) } };
+      await subOr404(params.id);
+      return { status: 200, body: { data: (await webhooks.listDeliveries(params.id)).map(deliveryJson) } };
     },
   });
   api.add({
@@ -145,9 +145,9 @@ export function registerWebhookRoutes(api: ApiRouter, webhooks: Webhooks): void 
     params: IdParams.extend({ deliveryId: z.string().min(1).max(100) }),
     responses: { 202: { description: 'Queued', schema: DeliverySchema } },
     handler: async ({ params }) => {
-      const d = webhooks.getDelivery(params.deliveryId);
+      const d = await webhooks.getDelivery(params.deliveryId);
       if (!d || d.subscriptionId !== params.id) throw new NotFoundError('Webhook delivery', params.deliveryId);
-      return { status: 202, body: deliveryJson(webhooks.resend(d.id) ?? d) };
+      return { status: 202, body: deliveryJson((await webhooks.resend(d.id)) ?? d) };
     },
   });
 }

@@ -1,13 +1,12 @@
-import type Database from 'better-sqlite3';
 import { createHmac, randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { newId, ValidationError, type DomainEvent } from '../../core/domain/index.js';
 import { backoffDelay, parseRetryAfter } from '../../core/engine/index.js';
 import type { Clock, EventBus, Logger, Store } from '../../core/ports/index.js';
-import { reviveEvent } from '../../core/store/index.js';
 import type { AssessmentViews } from '../views/assessment-view.js';
-import { WEBHOOK_EVENTS, type WebhookEventType } from './schemas.js';
+import type { NewDelivery, WebhookStore } from './ports.js';
+import type { WebhookEventType } from './schemas.js';
 
 export interface WebhookSubscription {
   id: string;
@@ -33,31 +32,6 @@ export interface WebhookDelivery {
   lastError?: string;
   createdAt: Date;
   deliveredAt?: Date;
-}
-
-interface SubRow {
-  id: string;
-  url: string;
-  events: string;
-  secret: string;
-  active: number;
-  description: string | null;
-  created_at: number;
-  updated_at: number;
-}
-interface DeliveryRow {
-  id: string;
-  subscription_id: string;
-  event_id: string;
-  event_type: string;
-  body: string;
-  status: WebhookDelivery['status'];
-  attempts: number;
-  next_attempt_at: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  created_at: number;
-  delivered_at: number | null;
 }
 
 /** `Parley-Signature: t=<unix>,v1=<hex>`: HMAC-SHA256 over `t + "." + body`. */
@@ -154,7 +128,7 @@ export interface WebhookSettings {
 }
 
 export interface WebhookDeps {
-  db: Database.Database;
+  webhooks: WebhookStore;
   store: Store;
   bus: EventBus;
   clock: Clock;
@@ -177,6 +151,7 @@ export class Webhooks {
   private again = false;
   private stopped = true;
   private unsubscribe: (() => void) | undefined;
+  private counts: Record<string, number> = {};
 
   constructor(private readonly deps: WebhookDeps) {}
 
@@ -184,80 +159,53 @@ export class Webhooks {
 
   async createSubscription(input: { url: string; events: WebhookEventType[]; description?: string; active: boolean }): Promise<WebhookSubscription> {
     await assertPublicTarget(input.url, this.deps.settings.allowedHosts);
-    const now = this.deps.clock.now().getTime();
-    const id = newId('whs');
-    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-    const { db } = this.deps;
-    db.transaction(() => {
-      db.prepare('INSERT INTO webhook_subscriptions (id, url, events, secret, active, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        id,
-        input.url,
-        JSON.stringify([...new Set(input.events)]),
-        secret,
-        input.active ? 1 : 0,
-        input.description ?? null,
-        now,
-        now,
-      );
-    })();
-    return this.getSubscription(id) as WebhookSubscription;
+    const now = this.deps.clock.now();
+    const sub: WebhookSubscription = {
+      id: newId('whs'),
+      url: input.url,
+      events: [...new Set(input.events)],
+      secret: `whsec_${randomBytes(32).toString('base64url')}`,
+      active: input.active,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.deps.webhooks.insertSubscription(sub);
+    return sub;
   }
 
   async updateSubscription(id: string, patch: { url?: string; events?: WebhookEventType[]; description?: string; active?: boolean }): Promise<WebhookSubscription | undefined> {
-    const current = this.getSubscription(id);
+    const current = await this.getSubscription(id);
     if (!current) return undefined;
     if (patch.url) await assertPublicTarget(patch.url, this.deps.settings.allowedHosts);
-    const next = { ...current, ...patch };
-    const { db } = this.deps;
-    db.transaction(() => {
-      db.prepare('UPDATE webhook_subscriptions SET url = ?, events = ?, active = ?, description = ?, updated_at = ? WHERE id = ?').run(
-        next.url,
-        JSON.stringify([...new Set(next.events)]),
-        next.active ? 1 : 0,
-        next.description ?? null,
-        this.deps.clock.now().getTime(),
-        id,
-      );
-    })();
+    const next = { ...current, ...patch, updatedAt: this.deps.clock.now() };
+    if (!(await this.deps.webhooks.updateSubscription(next))) return undefined;
     return this.getSubscription(id);
   }
 
-  deleteSubscription(id: string): boolean {
-    let changes = 0;
-    const { db } = this.deps;
-    db.transaction(() => {
-      changes = db.prepare('DELETE FROM webhook_subscriptions WHERE id = ?').run(id).changes;
-      db.prepare("UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted' WHERE subscription_id = ? AND status = 'pending'").run(id);
-    })();
-    return changes > 0;
+  deleteSubscription(id: string): Promise<boolean> {
+    return this.deps.webhooks.deleteSubscription(id);
   }
 
-  getSubscription(id: string): WebhookSubscription | undefined {
-    const row = this.deps.db.prepare('SELECT * FROM webhook_subscriptions WHERE id = ?').get(id) as SubRow | undefined;
-    return row && reviveSub(row);
+  getSubscription(id: string): Promise<WebhookSubscription | undefined> {
+    return this.deps.webhooks.getSubscription(id);
   }
 
-  listSubscriptions(): WebhookSubscription[] {
-    return (this.deps.db.prepare('SELECT * FROM webhook_subscriptions ORDER BY created_at, id').all() as SubRow[]).map(reviveSub);
+  listSubscriptions(): Promise<WebhookSubscription[]> {
+    return this.deps.webhooks.listSubscriptions();
   }
 
-  listDeliveries(subscriptionId: string, limit = 100): WebhookDelivery[] {
-    return (this.deps.db.prepare('SELECT * FROM webhook_deliveries WHERE subscription_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(subscriptionId, limit) as DeliveryRow[]).map(reviveDelivery);
+  listDeliveries(subscriptionId: string, limit = 100): Promise<WebhookDelivery[]> {
+    return this.deps.webhooks.listDeliveries(subscriptionId, limit);
   }
 
-  getDelivery(id: string): WebhookDelivery | undefined {
-    const row = this.deps.db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
-    return row && reviveDelivery(row);
+  getDelivery(id: string): Promise<WebhookDelivery | undefined> {
+    return this.deps.webhooks.getDelivery(id);
   }
 
   /** Send a delivery again (same event id and body), now. */
-  resend(id: string): WebhookDelivery | undefined {
-    const { db } = this.deps;
-    let changes = 0;
-    db.transaction(() => {
-      changes = db.prepare("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, created_at = ? WHERE id = ?").run(this.deps.clock.now().getTime(), this.deps.clock.now().getTime(), id).changes;
-    })();
-    if (changes === 0) return undefined;
+  async resend(id: string): Promise<WebhookDelivery | undefined> {
+    if (!(await this.deps.webhooks.resendDelivery(id, this.deps.clock.now()))) return undefined;
     this.kick();
     return this.getDelivery(id);
   }
@@ -287,9 +235,9 @@ export class Webhooks {
     }
   }
 
+  /** Deliveries per status, as of the last pass (for /health, which is synchronous). */
   health(): Record<string, unknown> {
-    const counts = this.deps.db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status').all() as { status: string; n: number }[];
-    return Object.fromEntries(counts.map((c) => [c.status, c.n]));
+    return { ...this.counts };
   }
 
   /** Run a pass now (or right after the current one). */
@@ -322,41 +270,23 @@ export class Webhooks {
 
   /** Turn the next committed events into deliveries; true when there may be more. */
   private async collect(): Promise<boolean> {
-    const { db } = this.deps;
-    // Inside an open group commit this connection would see uncommitted rows: wait for it.
-    for (let i = 0; db.inTransaction; i++) {
-      if (i > 100) return false;
-      await new Promise((r) => setImmediate(r));
-    }
-    const cursorRow = db.prepare('SELECT seq FROM webhook_cursor WHERE id = 1').get() as { seq: number } | undefined;
-    if (!cursorRow) {
-      // First start: history before webhooks existed is not replayed.
-      const max = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM events').get() as { m: number }).m;
-      db.transaction(() => db.prepare('INSERT OR IGNORE INTO webhook_cursor (id, seq) VALUES (1, ?)').run(max))();
-      return true;
-    }
-    const rows = db.prepare(`SELECT seq, doc FROM events WHERE seq > ? AND type IN (${SOURCE_TYPES.map(() => '?').join(',')}) ORDER BY seq LIMIT 200`).all(cursorRow.seq, ...SOURCE_TYPES) as { seq: number; doc: string }[];
+    const { webhooks } = this.deps;
+    const from = await webhooks.cursor();
+    const rows = await webhooks.eventsAfter(from, SOURCE_TYPES, 200);
     if (rows.length === 0) return false;
-    const subs = this.listSubscriptions().filter((s) => s.active);
-    const planned: { sub: WebhookSubscription; event: DomainEvent; type: WebhookEventType; body: string }[] = [];
-    for (const row of rows) {
-      const event = reviveEvent(row.doc);
+    const subs = (await this.listSubscriptions()).filter((s) => s.active);
+    const now = this.deps.clock.now();
+    const planned: NewDelivery[] = [];
+    for (const { event } of rows) {
       const type = webhookTypeOf(event);
       if (!type) continue;
       const targets = subs.filter((s) => s.events.includes(type) && s.createdAt.getTime() <= event.at.getTime());
       if (targets.length === 0) continue;
       const body = JSON.stringify({ id: event.id, type, createdAt: event.at.toISOString(), data: await this.payload(event) });
-      for (const sub of targets) planned.push({ sub, event, type, body });
+      for (const sub of targets) planned.push({ id: newId('whd'), subscriptionId: sub.id, eventId: event.id, eventType: type, body, createdAt: now });
     }
-    const last = rows[rows.length - 1]?.seq as number;
-    const now = this.deps.clock.now().getTime();
-    db.transaction(() => {
-      // Another pass (another process on the same file) moved the cursor: its deliveries stand.
-      const moved = db.prepare('UPDATE webhook_cursor SET seq = ? WHERE id = 1 AND seq = ?').run(last, cursorRow.seq).changes === 0;
-      if (moved) return;
-      const insert = db.prepare("INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
-      for (const p of planned) insert.run(newId('whd'), p.sub.id, p.event.id, p.type, p.body, now, now);
-    })();
+    // False: another pass (another process) moved the cursor first; its deliveries stand.
+    await webhooks.advance(from, rows[rows.length - 1]!.cursor, planned);
     return rows.length === 200;
   }
 
@@ -376,14 +306,14 @@ export class Webhooks {
   }
 
   private async deliverDue(): Promise<void> {
-    const { db } = this.deps;
-    const due = db.prepare("SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 50").all(this.deps.clock.now().getTime()) as DeliveryRow[];
-    await Promise.all(due.map((row) => this.attempt(reviveDelivery(row))));
+    const due = await this.deps.webhooks.dueDeliveries(this.deps.clock.now(), 50);
+    await Promise.all(due.map((d) => this.attempt(d)));
+    this.counts = await this.deps.webhooks.deliveryCounts();
   }
 
   private async attempt(d: WebhookDelivery): Promise<void> {
-    const sub = this.getSubscription(d.subscriptionId);
-    const { db, clock, settings } = this.deps;
+    const sub = await this.getSubscription(d.subscriptionId);
+    const { webhooks, clock, settings } = this.deps;
     if (!sub) return;
     let code: number | undefined;
     let error: string | undefined;
@@ -414,53 +344,14 @@ export class Webhooks {
     }
     const now = clock.now().getTime();
     const attempts = d.attempts + 1;
-    db.transaction(() => {
-      if (!error) {
-        db.prepare("UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, last_status_code = ?, last_error = NULL, delivered_at = ? WHERE id = ?").run(attempts, code ?? null, now, d.id);
-        return;
-      }
+    if (!error) {
+      await webhooks.recordAttempt(d.id, { status: 'delivered', attempts, ...(code !== undefined ? { lastStatusCode: code } : {}), deliveredAt: new Date(now) });
+    } else {
       // The one backoff formula; a receiver's Retry-After wins when it is longer.
       const next = now + backoffDelay(attempts, { maxAttempts: Infinity, baseMs: settings.retryBaseMs, maxMs: 3_600_000 }, Math.random(), retryAfter);
       const expired = next - d.createdAt.getTime() > settings.retryHours * 3_600_000;
-      db.prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(
-        expired ? 'failed' : 'pending',
-        attempts,
-        code ?? null,
-        error.slice(0, 500),
-        Math.round(next),
-        d.id,
-      );
-    })();
+      await webhooks.recordAttempt(d.id, { status: expired ? 'failed' : 'pending', attempts, ...(code !== undefined ? { lastStatusCode: code } : {}), lastError: error.slice(0, 500), nextAttemptAt: new Date(Math.round(next)) });
+    }
     if (error) this.deps.log.warn({ deliveryId: d.id, subscriptionId: sub.id, attempts, error }, 'webhooks: delivery attempt failed');
   }
-}
-
-function reviveSub(row: SubRow): WebhookSubscription {
-  return {
-    id: row.id,
-    url: row.url,
-    events: (JSON.parse(row.events) as string[]).filter((e): e is WebhookEventType => (WEBHOOK_EVENTS as readonly string[]).includes(e)),
-    secret: row.secret,
-    active: row.active === 1,
-    ...(row.description !== null ? { description: row.description } : {}),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
-
-function reviveDelivery(row: DeliveryRow): WebhookDelivery {
-  return {
-    id: row.id,
-    subscriptionId: row.subscription_id,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    body: row.body,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: new Date(row.next_attempt_at),
-    ...(row.last_status_code !== null ? { lastStatusCode: row.last_status_code } : {}),
-    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
-    createdAt: new Date(row.created_at),
-    ...(row.delivered_at !== null ? { deliveredAt: new Date(row.delivered_at) } : {}),
-  };
 }

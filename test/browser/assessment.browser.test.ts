@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Assessment } from '../../core/interview/index.js';
-import { addOperator, SqliteOperatorStore } from '../../operator-console/index.js';
+import { addOperator } from '../../operator-console/index.js';
 import { startParley, type TestParley } from '../support/harness.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
 import { runScriptedInterview } from '../support/scripted-interview.js';
@@ -33,7 +33,7 @@ let stored: Assessment;
 beforeAll(async () => {
   if (!hasChromium) return;
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
-  await addOperator(new SqliteOperatorStore(app.parley.store.database), { email: 'rita@acme.test', name: 'Rita Recruiter', role: 'recruiter', password: PASSWORD }, new Date());
+  await addOperator(app.parley.ports.operators, { email: 'rita@acme.test', name: 'Rita Recruiter', role: 'recruiter', password: PASSWORD }, new Date());
   const chat = await runScriptedInterview(app.url, { name: 'Mixed Max', roleTitle: 'Python Developer', policy: 'strong', answer: weakTesting });
   chat.close();
   conversationId = chat.conversationId;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { addOperator, SqliteOperatorStore } from '../../operator-console/index.js';
+import { addOperator } from '../../operator-console/index.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
 import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
 
@@ -13,7 +13,7 @@ let browser: Browser;
 beforeAll(async () => {
   if (!hasChromium) return;
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
-  await addOperator(new SqliteOperatorStore(app.parley.store.database), { email: 'rita@acme.test', name: 'Rita Recruiter', role: 'recruiter', password: PASSWORD }, new Date());
+  await addOperator(app.parley.ports.operators, { email: 'rita@acme.test', name: 'Rita Recruiter', role: 'recruiter', password: PASSWORD }, new Date());
   browser = await launchChromium();
 });
 afterAll(async () => {

@@ -17,6 +17,7 @@ import { loadConfig } from '../../bin/config.js';
 import { silentLogger } from '../../core/ports/index.js';
 import { eventually, TEST_METRICS_TOKEN } from '../support/harness.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
+import { embeddedDb } from '../support/embedded.js';
 
 const hasChromium = chromiumAvailable();
 const describeBrowser = hasChromium ? describe : describe.skip;
@@ -111,7 +112,7 @@ async function say(chat: Frame, text: string): Promise<void> {
  * talks at a time in this file).
  */
 function latestWebchatConversation(): string {
-  const row = parley!.store.database.prepare("SELECT conversation_id AS id FROM messages WHERE channel = 'webchat' ORDER BY seq DESC LIMIT 1").get() as { id: string };
+  const row = embeddedDb(parley!).prepare("SELECT conversation_id AS id FROM messages WHERE channel = 'webchat' ORDER BY seq DESC LIMIT 1").get() as { id: string };
   return row.id;
 }
 
