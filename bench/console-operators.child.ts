@@ -7,17 +7,21 @@
 import { io, type Socket } from 'socket.io-client';
 
 type FromParent = { type: 'report' };
-export type FromChild = { type: 'ready'; connected: number; failed: number } | { type: 'lags'; lags: number[] };
+/** `received`: pushes one operator got, per event name. */
+export type FromChild = { type: 'ready'; connected: number; failed: number } | { type: 'lags'; lags: number[]; received: Record<string, number> };
 
 const url = process.env.FP_URL as string;
 const token = process.env.FP_TOKEN as string;
 const operators = Number(process.env.FP_OPERATORS ?? 1000);
 const lags: number[] = [];
 const sockets: Socket[] = [];
+const received: Record<string, number> = {};
 let failed = 0;
 
 function connect(): Promise<void> {
   const socket = io(`${url}/console`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  // What every operator receives, counted on the first one.
+  if (!sockets.length) socket.onAny((event: string) => void (received[event] = (received[event] ?? 0) + 1));
   sockets.push(socket);
   socket.on('message', (m: { author?: string; createdAt?: string }) => {
     if (m.author === 'candidate' && m.createdAt) lags.push(Date.now() - Date.parse(m.createdAt));
@@ -44,5 +48,5 @@ process.send?.({ type: 'ready', connected: operators - failed, failed } satisfie
 process.on('message', (m: FromParent) => {
   if (m.type !== 'report') return;
   sockets.forEach((s) => s.close());
-  process.send?.({ type: 'lags', lags } satisfies FromChild, () => process.exit(0));
+  process.send?.({ type: 'lags', lags, received } satisfies FromChild, () => process.exit(0));
 });

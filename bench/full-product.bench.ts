@@ -113,6 +113,7 @@ export async function run(): Promise<BenchResult[]> {
           'push p50 ms': percentile(online.lags, 0.5).toFixed(1),
           'push p99 ms': percentile(online.lags, 0.99).toFixed(1),
           pushes: online.lags.length,
+          'pushes/msg per operator': perMessage(online.received, online.window.messages),
         },
       },
       {
@@ -128,6 +129,14 @@ export async function run(): Promise<BenchResult[]> {
     await fake.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `message=2.4 conversation:upsert=1.9`: pushes per inbound message, by event. */
+function perMessage(counts: Record<string, number>, messages: number): string {
+  return Object.entries(counts)
+    .filter(([event]) => event !== 'hello')
+    .map(([event, n]) => `${event}=${(n / messages).toFixed(1)}`)
+    .join(' ');
 }
 
 function ratio(a: number, b: number): string {
@@ -340,7 +349,7 @@ async function bareExpressIngress(file: string, total: number): Promise<number> 
  * chat clients talk. Each candidate message's push is timed from its stored time to its receipt
  * by every operator.
  */
-async function webchatWithOperators(app: Parley, operators: number, clients: number, steps: number): Promise<{ window: Window; lags: number[]; connected: number }> {
+async function webchatWithOperators(app: Parley, operators: number, clients: number, steps: number): Promise<{ window: Window; lags: number[]; received: Record<string, number>; connected: number }> {
   const res = await fetch(`${app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
   const { token } = (await res.json()) as { token: string };
   const child = fork(fileURLToPath(new URL('./console-operators.child.ts', import.meta.url)), [], {
@@ -364,8 +373,8 @@ async function webchatWithOperators(app: Parley, operators: number, clients: num
     const window = await webchatLoad(app, clients, steps);
     const reported = next('lags');
     child.send({ type: 'report' });
-    const { lags } = await reported;
-    return { window, lags: lags.sort((a, b) => a - b), connected: ready.connected };
+    const { lags, received } = await reported;
+    return { window, lags: lags.sort((a, b) => a - b), received, connected: ready.connected };
   } finally {
     if (child.exitCode === null) child.kill();
   }
