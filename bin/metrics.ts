@@ -115,15 +115,30 @@ function observe(registry: Registry, deps: ObserveDeps): () => Promise<void> {
 
 /** `parley_store_up` (pinged on each scrape), ping failures, and the funnel's stage counts. */
 function observeStore(registers: Registry[], deps: ObserveDeps): void {
-  const failures = new Counter({ name: METRIC.storeFailures, help: 'Store pings that failed or timed out (one per scrape while it is down)', registers });
+  // A scrape collects every metric at once: the gauge and the counter share one ping per scrape,
+  // so the failure it finds is counted in the same scrape.
+  let inFlight: Promise<boolean> | undefined;
+  const probe = () =>
+    (inFlight ??= pingWithin(() => deps.store.ping())
+      .then((ok) => {
+        if (!ok) failures.inc();
+        return ok;
+      })
+      .finally(() => (inFlight = undefined)));
+  const failures = new Counter({
+    name: METRIC.storeFailures,
+    help: 'Store pings that failed or timed out (one per scrape while it is down)',
+    registers,
+    async collect() {
+      await probe();
+    },
+  });
   new Gauge({
     name: METRIC.storeUp,
     help: '1 when the store answered a ping during this scrape, else 0',
     registers,
     async collect() {
-      const ok = await pingWithin(() => deps.store.ping());
-      if (!ok) failures.inc();
-      this.set(ok ? 1 : 0);
+      this.set((await probe()) ? 1 : 0);
     },
   });
   new Gauge({
@@ -144,7 +159,7 @@ function observeRedis(registers: Registry[], url: string, log: Logger): () => Pr
   const connectionErrors = new Counter({ name: METRIC.redisErrors, help: 'Errors on the Redis connection (refused, reset, timed out)', registers });
   // Loaded only when REDIS_URL is set, like the jobs' Redis backend (start-up time).
   const client = import('ioredis').then(({ Redis }) => {
-    const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: PING_TIMEOUT_MS });
+    const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: PING_TIMEOUT_MS, disconnectTimeout: 0 });
     redis.on('error', (err: Error) => {
       connectionErrors.inc();
       log.debug({ err: err.message }, 'metrics: redis probe connection error');
@@ -161,6 +176,7 @@ function observeRedis(registers: Registry[], url: string, log: Logger): () => Pr
       this.set((await pingWithin(() => redis.ping())) ? 1 : 0);
     },
   });
+  // A probe has nothing to flush: its socket is dropped at once on stop (no 2 s wait for a dead server).
   return async () => {
     (await client).disconnect();
   };
