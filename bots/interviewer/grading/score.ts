@@ -27,17 +27,19 @@ export const CALIBRATION = { zeroAt: 0, oneAt: 0.85 } as const;
  * How complete an answer's length is: its content words over what a complete answer needs, which
  * is COMPLETENESS.fullAt of the reference answer's content words but never more than
  * COMPLETENESS.capWords (a long reference lists alternatives; nobody has to name them all). Two
- * uses: an answer of complete length that touches at least one key concept earns
- * COMPLETENESS.share of the accuracy by itself, the content the rest (so length alone stays
- * under the fair line, 0.4); and a shorter
+ * uses: an answer of complete length earns COMPLETENESS.share of the accuracy by itself, the
+ * content the rest, in proportion to its key-concept coverage up to COMPLETENESS.attemptAt (a long
+ * answer that names nothing of the rubric is no attempt; one that grazes it earns a little, so
+ * rambling stays poor); and a shorter
  * answer keeps only part of its accuracy, down to COMPLETENESS.floor of it: a ten-word answer to a
  * question whose complete answer takes sixty cannot be fully right, however well chosen its words.
  * SAF's graders give most on-topic answers of a normal length most of the marks, even when they
  * share few words with the reference; a one-liner rarely. Chosen on the benchmark's train split
- * (share 0.3, fullAt 0.5, cap 40 words; leave-questions-out on train keeps the gain) among the
+ * (share 0.3, fullAt 0.5, cap 40 words, attemptAt 0.1; cross-validated by leaving questions out
+ * of train) among the
  * settings that keep the scripted weak candidate under the weak-answer accuracy.
  */
-export const COMPLETENESS = { fullAt: 0.5, capWords: 40, floor: 0.3, share: 0.3 } as const;
+export const COMPLETENESS = { fullAt: 0.5, capWords: 40, floor: 0.3, share: 0.3, attemptAt: 0.1 } as const;
 
 /**
  * What an answer that takes the other side of the question's choice keeps of its accuracy
@@ -57,7 +59,7 @@ export function blend(f: AnswerFeatures): number {
 }
 
 /** Share of a complete answer's length the answer has, 0..1. */
-export function completeness(f: AnswerFeatures): number {
+export function completeness(f: Pick<AnswerFeatures, 'words' | 'referenceWords'>): number {
   const needed = Math.min(COMPLETENESS.fullAt * f.referenceWords, COMPLETENESS.capWords);
   return needed > 0 ? Math.min(1, f.words / needed) : 1;
 }
@@ -66,8 +68,8 @@ export function completeness(f: AnswerFeatures): number {
 export function calibratedAccuracy(f: AnswerFeatures, wrongSide = false): number {
   const content = Math.max(0, Math.min(1, (blend(f) - CALIBRATION.zeroAt) / (CALIBRATION.oneAt - CALIBRATION.zeroAt)));
   const c = completeness(f);
-  // Length earns credit only for an answer that says something of a key concept: "It sets the CSS class" is not an attempt.
-  const attempt = f.conceptCoverage > 0 ? c : 0;
+  // Length earns credit only as far as the answer says something of the key concepts: "It sets the CSS class" is no attempt.
+  const attempt = c * Math.min(1, f.conceptCoverage / COMPLETENESS.attemptAt);
   const accuracy = ((1 - COMPLETENESS.share) * content + COMPLETENESS.share * attempt) * (COMPLETENESS.floor + (1 - COMPLETENESS.floor) * c);
   return wrongSide ? WRONG_SIDE_KEEPS * accuracy : accuracy;
 }

@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Question } from '../../../core/interview/index.js';
+import { gradeAnswer } from '../rubric-evaluator.js';
+import { askedCount } from './question-rules.js';
+import { rubricFromReference } from './reference-rubric.js';
+import { COMPLETENESS, completeness } from './score.js';
+
+const question = (id: string, text: string, referenceAnswer: string): Question => ({
+  id,
+  skill: 'networks',
+  level: 'intermediate',
+  text,
+  readingTimeSec: 30,
+  referenceAnswer,
+  rubric: rubricFromReference(text, referenceAnswer),
+});
+
+describe('how many items a question asks for', () => {
+  it.each([
+    ['Name the 3 service classes the Data Link Layer offers and explain the differences.', 3],
+    ['Which technique should be used? Give two reasons for your answer in 2-4 sentences.', 2],
+    ['Describe two benefits and two drawbacks in 1-2 sentences each.', 4],
+    ['Name the two modes of control plane distribution and name one downside for each of them.', 3],
+    ['Discuss 3 methods (each with at least one advantage and disadvantage) that address duplicates.', 3],
+    ['State at least 4 of the differences between the UDP and TCP headers.', 4],
+    ['Is it better to use a connection-oriented service? Explain your answer in 1-4 sentences.', 0],
+    ['Summarize their respective functions in one sentence each.', 0],
+    ['What is the Dynamic Host Configuration Protocol used for?', 0],
+  ])('%s -> %d', (text, count) => {
+    expect(askedCount(text)).toBe(count);
+  });
+
+  it('grades an answer naming two of four listed advantages higher when the question asks for two', () => {
+    const reference =
+      'Possible advantages: Replication keeps a standby copy, so a failure does not stop the network. Partitioning spreads the load over several controllers. A hierarchy keeps local decisions close to the switches. Logging every change makes audits easy.';
+    const answer = 'Replication keeps a standby copy of the controller, so a failure does not stop the network, and partitioning spreads the load over several controllers.';
+    const askedTwo = gradeAnswer(question('asked-two', 'Name two advantages of distributing the SDN control plane.', reference), answer);
+    const askedAll = gradeAnswer(question('asked-all', 'What are the advantages of distributing the SDN control plane?', reference), answer);
+    expect(askedTwo.technicalAccuracy).toBeGreaterThan(askedAll.technicalAccuracy);
+  });
+});
+
+describe('an answer that takes the other side of the question', () => {
+  const choice = question(
+    'choice',
+    'You browse many websites briefly. Is it better to use a connection-oriented or connectionless service here? Explain in 1-2 sentences.',
+    'Connectionless, because each exchange with a website is short, and setting up and tearing down a connection for every website costs more than the data itself.',
+  );
+
+  it('is poor and says which side it took, though it shares most words with the reference', () => {
+    const wrong = gradeAnswer(choice, 'Connection-oriented, because every exchange with a website is short, and setting up a connection for each one costs little compared to the data itself.');
+    const right = gradeAnswer(choice, 'Connectionless: every exchange with a website is short, so setting up and tearing down a connection for each one would cost more than the data itself.');
+    expect(wrong.quality).toBe('poor');
+    expect(wrong.redFlags).toEqual(['chose "oriented" where the reference answer says "connectionless"']);
+    expect(right.redFlags).toEqual([]);
+    expect(right.quality).toBe('excellent');
+  });
+
+  it('is not one when the answer names the right side first and the other to reject it', () => {
+    const e = gradeAnswer(choice, 'Connectionless is better than connection-oriented here: each exchange is short and a connection setup per website costs more than the data.');
+    expect(e.redFlags).toEqual([]);
+    expect(['good', 'excellent']).toContain(e.quality);
+  });
+
+  it('opens with the other yes or no to a yes/no question', () => {
+    const yesNo = question(
+      'yes-no',
+      'We modelled arrivals as independent in each interval. Does this assumption hold for real internet traffic?',
+      'No. Real internet traffic comes in bursts, so an arrival makes further arrivals more likely and the intervals are not independent.',
+    );
+    const wrong = gradeAnswer(yesNo, 'Yes, internet traffic comes in bursts, arrivals in one interval are independent of the others.');
+    expect(wrong.redFlags).toEqual(['answered "yes" where the reference answer says "no"']);
+    expect(wrong.quality).toBe('poor');
+    expect(gradeAnswer(yesNo, 'No, internet traffic comes in bursts: one arrival makes more arrivals likely, so intervals are not independent.').redFlags).toEqual([]);
+  });
+
+  it('is not read into a reference that does not open with its side', () => {
+    const q = question('no-side', 'Is caching or batching the better fix for slow lookups?', 'Both help, but caching is usually the better fix because lookups repeat.');
+    expect(gradeAnswer(q, 'Batching helps when lookups arrive together, and caching is the usual fix since lookups repeat.').redFlags).toEqual([]);
+  });
+
+  it('is not read into questions about the candidate or open questions', () => {
+    const taste = question('taste', 'Do you prefer REST or GraphQL for a public API?', 'REST for a public API: caching and tooling are simpler.');
+    expect(gradeAnswer(taste, 'GraphQL, because clients pick the fields they need and caching can be handled per query.').redFlags).toEqual([]);
+    const open = question('open', 'REST or GraphQL - when would you choose each?', 'REST when caching and simple tooling matter; GraphQL when clients need flexible queries.');
+    expect(gradeAnswer(open, 'GraphQL when many clients need different fields, REST when HTTP caching matters.').redFlags).toEqual([]);
+  });
+});
+
+describe('how complete an answer is by its length', () => {
+  it('needs half the reference answer, but never more than 40 content words', () => {
+    expect(COMPLETENESS).toMatchObject({ fullAt: 0.5, capWords: 40 });
+    expect(completeness({ words: 10, referenceWords: 40 })).toBe(0.5);
+    expect(completeness({ words: 40, referenceWords: 200 })).toBe(1);
+    expect(completeness({ words: 10, referenceWords: 200 })).toBe(0.25);
+    expect(completeness({ words: 3, referenceWords: 0 })).toBe(1);
+  });
+
+  it('gives a long answer no credit for its length when it names nothing of the rubric, and keeps one that grazes it poor', () => {
+    const q = question('length-alone', 'What does a bridge table hold?', 'It maps each station address to the LAN port it was last seen on; entries age out after a few minutes.');
+    const rambling = 'Tables are important in many systems and there are lots of different kinds of them, which is why engineers always think carefully about';
+    expect(gradeAnswer(q, `${rambling} them before they build anything at all in a network.`).technicalAccuracy).toBeLessThan(0.1);
+    expect(gradeAnswer(q, `${rambling} every port before they build anything at all in a network.`).quality).toBe('poor');
+  });
+});
