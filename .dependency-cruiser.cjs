@@ -16,6 +16,14 @@ module.exports = {
       to: { path: '^(channels|bots|jobs|operator-console|bin)/', pathNot: '^$1/' },
     },
     {
+      name: 'features-use-ports',
+      comment:
+        'plugins, channels, jobs, the console and bots get state through ports (bin/persistence.ts), never the embedded store: only SQLite adapters (sqlite-*.ts) and their migrations import core/store/embedded',
+      severity: 'error',
+      from: { path: '^(bin/plugins|channels|jobs|operator-console|bots)/', pathNot: '(^|/)(sqlite-[^/]*|migrations)\\.ts$' },
+      to: { path: '^core/store/embedded/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

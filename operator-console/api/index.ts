@@ -15,7 +15,7 @@ import { TakeoverService } from '../takeover/takeover-service.js';
 import { AssessmentViews } from '../views/assessment-view.js';
 import { ConversationViews } from '../views/conversation-views.js';
 import { AtsInbound, type AtsSettings } from './ats.js';
-import { ApiKeys } from './keys.js';
+import { ApiKeys } from './api-keys.js';
 import type { PublicApiStore } from './ports.js';
 import { registerResources } from './resources.js';
 import { ApiRouter, KeyRateLimiter } from './router.js';
@@ -24,7 +24,8 @@ import { Webhooks, type WebhookSettings } from './webhooks.js';
 
 export { ATS_EVENTS, verifyGreenhouseSignature, verifyParleySignature } from './ats.js';
 export { signWebhook, assertPublicTarget, Webhooks, type WebhookSettings } from './webhooks.js';
-export { API_SCOPES, ApiKeys, hashKey, scopeCovers, type ApiKey, type ApiScope } from './keys.js';
+export { ApiKeys } from './api-keys.js';
+export { API_SCOPES, hashKey, scopeCovers, type ApiKey, type ApiScope } from './keys.js';
 export type * from './ports.js';
 export { sqlitePublicApiStore, SqliteApiKeyRepository } from './sqlite-api-store.js';
 

@@ -1,12 +1,39 @@
 import type { Candidate, DomainEvent } from '../../core/domain/index.js';
 import type { ApiKey } from './keys.js';
 import type { WebhookEventType } from './schemas.js';
-import type { WebhookDelivery, WebhookSubscription } from './webhooks.js';
 
 /**
  * The public API's state, one port per concern. Embedded adapters: `sqlite-api-store.ts` (SQLite
  * tables of module `api`); a MongoDB adapter implements the same interfaces. Dates are `Date`.
  */
+
+/** A webhook subscription: where to POST which events, signed with `secret`. */
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  secret: string;
+  active: boolean;
+  description?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One event for one subscription: the outbox row, retried with backoff until delivered or failed. */
+export interface WebhookDelivery {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: Date;
+  lastStatusCode?: number;
+  lastError?: string;
+  createdAt: Date;
+  deliveredAt?: Date;
+}
 
 /** API keys by id and by the SHA-256 of the key (the key itself is never stored). */
 export interface ApiKeyRepository {

@@ -5,34 +5,11 @@ import { newId, ValidationError, type DomainEvent } from '../../core/domain/inde
 import { backoffDelay, parseRetryAfter } from '../../core/engine/index.js';
 import type { Clock, EventBus, Logger, Store } from '../../core/ports/index.js';
 import type { AssessmentViews } from '../views/assessment-view.js';
-import type { NewDelivery, WebhookStore } from './ports.js';
+import type { NewDelivery, WebhookDelivery, WebhookStore, WebhookSubscription } from './ports.js';
 import type { WebhookEventType } from './schemas.js';
 
-export interface WebhookSubscription {
-  id: string;
-  url: string;
-  events: WebhookEventType[];
-  secret: string;
-  active: boolean;
-  description?: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { WebhookDelivery, WebhookSubscription } from './ports.js';
 
-export interface WebhookDelivery {
-  id: string;
-  subscriptionId: string;
-  eventId: string;
-  eventType: string;
-  body: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  nextAttemptAt: Date;
-  lastStatusCode?: number;
-  lastError?: string;
-  createdAt: Date;
-  deliveredAt?: Date;
-}
 
 /** `Parley-Signature: t=<unix>,v1=<hex>`: HMAC-SHA256 over `t + "." + body`. */
 export function signWebhook(secret: string, body: string, unixSec: number): string {
