@@ -1,0 +1,154 @@
+import type { Connection } from 'mongoose';
+import { ensureIndexes, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
+import type { ConsoleWorkspaceStore, ConversationMarks, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
+
+const C = {
+  notifications: 'console_notifications',
+  reads: 'console_notification_reads',
+  dedupe: 'console_notification_dedupe',
+  notes: 'console_notes',
+  canned: 'console_canned_responses',
+  marks: 'console_conversation_marks',
+} as const;
+
+export const WORKSPACE_INDEXES: readonly IndexSpec[] = [
+  { collection: C.notifications, keys: { createdAt: -1, _id: -1 } },
+  { collection: C.notifications, keys: { conversationId: 1, kind: 1, createdAt: -1 } },
+  { collection: C.reads, keys: { operatorId: 1, notificationId: 1 }, options: { unique: true, name: 'read_once' } },
+  { collection: C.notes, keys: { conversationId: 1, createdAt: 1, _id: 1 } },
+];
+
+type NotificationDoc = Omit<StoredNotification, 'id'> & { _id: string };
+type ReadDoc = { _id: string; notificationId: string; operatorId: string; readAt: Date };
+type DedupeDoc = { _id: string; at: Date };
+type NoteDoc = Omit<StoredNote, 'id'> & { _id: string };
+type CannedDoc = Omit<StoredCannedResponse, 'id'> & { _id: string };
+type MarksDoc = { _id: string; doc: string };
+
+/**
+ * The console workspace in MongoDB: notifications (+ per-operator read marks), notes, canned
+ * responses and list marks. Same behaviour as `SqliteConsoleStore`. The notification dedupe
+ * ("at most one of a kind per conversation since T") holds across nodes: a marker document per
+ * (conversation, kind) is moved forward only when it is older than T, and the losing node's
+ * upsert hits the `_id` index (duplicate key), so exactly one node writes the notification.
+ */
+export class MongoWorkspaceStore implements ConsoleWorkspaceStore {
+  private constructor(private readonly conn: Connection) {}
+
+  static async open(conn: Connection): Promise<MongoWorkspaceStore> {
+    await ensureIndexes(conn, WORKSPACE_INDEXES);
+    return new MongoWorkspaceStore(conn);
+  }
+
+  private get notifications() { return this.conn.collection<NotificationDoc>(C.notifications); }
+  private get reads() { return this.conn.collection<ReadDoc>(C.reads); }
+  private get dedupe() { return this.conn.collection<DedupeDoc>(C.dedupe); }
+  private get notes() { return this.conn.collection<NoteDoc>(C.notes); }
+  private get canned() { return this.conn.collection<CannedDoc>(C.canned); }
+  private get marks() { return this.conn.collection<MarksDoc>(C.marks); }
+
+  async addNotification(n: StoredNotification, dedupeSince?: Date): Promise<boolean> {
+    if (dedupeSince && n.conversationId) {
+      try {
+        await this.dedupe.updateOne({ _id: `${n.conversationId}:${n.kind}`, at: { $lt: dedupeSince } }, { $set: { at: n.createdAt } }, { upsert: true });
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    }
+    const { id, ...rest } = n;
+    await this.notifications.insertOne({ _id: id, ...withoutUndefined(rest) });
+    return true;
+  }
+
+  async listNotifications(operatorId: string, query: NotificationQuery = {}): Promise<(StoredNotification & { read: boolean })[]> {
+    const rows = await this.notifications
+      .aggregate<NotificationDoc & { reads: unknown[] }>([
+        { $match: visible(operatorId, query.visibleFrom, query.after) },
+        { $sort: { createdAt: -1, _id: -1 } },
+        { $lookup: { from: C.reads, let: { id: '$_id' }, pipeline: [{ $match: { $expr: { $and: [{ $eq: ['$notificationId', '$$id'] }, { $eq: ['$operatorId', operatorId] }] } } }], as: 'reads' } },
+        ...(query.unreadOnly ? [{ $match: { reads: { $size: 0 } } }] : []),
+        { $limit: query.limit ?? 100 },
+      ])
+      .toArray();
+    return rows.map(({ _id, reads, ...rest }) => ({ id: _id, ...rest, read: reads.length > 0 }));
+  }
+
+  async countUnreadNotifications(operatorId: string, visibleFrom?: Date): Promise<number> {
+    const [row] = await this.notifications
+      .aggregate<{ n: number }>([
+        { $match: visible(operatorId, visibleFrom) },
+        { $lookup: { from: C.reads, let: { id: '$_id' }, pipeline: [{ $match: { $expr: { $and: [{ $eq: ['$notificationId', '$$id'] }, { $eq: ['$operatorId', operatorId] }] } } }], as: 'reads' } },
+        { $match: { reads: { $size: 0 } } },
+        { $count: 'n' },
+      ])
+      .toArray();
+    return row?.n ?? 0;
+  }
+
+  async markNotificationsRead(operatorId: string, ids: readonly string[] | 'all', now: Date): Promise<void> {
+    const targets = ids === 'all' ? (await this.notifications.find(visible(operatorId), { projection: { _id: 1 } }).toArray()).map((d) => d._id) : [...ids];
+    if (!targets.length) return;
+    // First read wins (as INSERT OR IGNORE): an upsert that only sets on insert.
+    await this.reads.bulkWrite(
+      targets.map((id) => ({ updateOne: { filter: { _id: `${id}:${operatorId}` }, update: { $setOnInsert: { notificationId: id, operatorId, readAt: now } }, upsert: true } })),
+      { ordered: false },
+    );
+  }
+
+  async addNote(note: StoredNote): Promise<void> {
+    const { id, ...rest } = note;
+    await this.notes.insertOne({ _id: id, ...rest });
+  }
+
+  async listNotes(conversationId: string): Promise<StoredNote[]> {
+    return (await this.notes.find({ conversationId }).sort({ createdAt: 1, _id: 1 }).toArray()).map(({ _id, ...rest }) => ({ id: _id, ...rest }));
+  }
+
+  async listCannedResponses(): Promise<StoredCannedResponse[]> {
+    const all = (await this.canned.find().toArray()).map(cannedFrom);
+    // As SQLite's `ORDER BY title COLLATE NOCASE, id`: ASCII case folded only.
+    const fold = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+    return all.sort((a, b) => (fold(a.title) < fold(b.title) ? -1 : fold(a.title) > fold(b.title) ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async getCannedResponse(id: string): Promise<StoredCannedResponse | undefined> {
+    const doc = await this.canned.findOne({ _id: id });
+    return doc ? cannedFrom(doc) : undefined;
+  }
+
+  async saveCannedResponse(c: StoredCannedResponse): Promise<void> {
+    // An edit keeps who created it and when (as the SQLite upsert does).
+    await this.canned.updateOne({ _id: c.id }, { $set: { title: c.title, text: c.text, updatedAt: c.updatedAt }, $setOnInsert: { createdBy: c.createdBy, createdAt: c.createdAt } }, { upsert: true });
+  }
+
+  async deleteCannedResponse(id: string): Promise<boolean> {
+    return (await this.canned.deleteOne({ _id: id })).deletedCount > 0;
+  }
+
+  async getMarks(conversationId: string): Promise<ConversationMarks | undefined> {
+    const doc = await this.marks.findOne({ _id: conversationId });
+    return doc ? (JSON.parse(doc.doc) as ConversationMarks) : undefined;
+  }
+
+  async saveMarks(marks: ConversationMarks): Promise<void> {
+    // JSON text, as in SQLite: marks hold previews and risk factors whose shape the console owns.
+    await this.marks.replaceOne({ _id: marks.conversationId }, { doc: JSON.stringify(marks) }, { upsert: true });
+  }
+}
+
+/** Notifications an operator sees: everyone's and their own, created at/after `from` and after `after`. */
+function visible(operatorId: string, from?: Date, after?: Date): Record<string, unknown> {
+  const createdAt: Record<string, Date> = {};
+  if (from) createdAt.$gte = from;
+  if (after) createdAt.$gt = after;
+  return { $or: [{ operatorId: { $exists: false } }, { operatorId }], ...(from || after ? { createdAt } : {}) };
+}
+
+function cannedFrom({ _id, ...rest }: CannedDoc): StoredCannedResponse {
+  return { id: _id, ...rest };
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
