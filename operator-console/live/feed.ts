@@ -32,6 +32,8 @@ export class LiveFeed {
   private readonly needsHumanSynced = new Map<string, { value: boolean; at: number }>();
   /** Events that end in a list row push, received and not yet handled, per conversation. */
   private readonly queued = new Map<string, number>();
+  /** Conversations whose queued burst already notified about needs-human (a HumanRequested among them). */
+  private readonly flagHandledInBurst = new Set<string>();
 
   constructor(private readonly deps: FeedDeps) {}
 
@@ -70,15 +72,21 @@ export class LiveFeed {
     const flagHandled = await this.react(e);
     const conversationId = e.conversationId ?? (e.candidateId && isRiskEvent(e) ? await this.latestConversationOf(e.candidateId) : undefined);
     if (!conversationId || NO_SUMMARY_CHANGE.has(e.type)) return;
+    // With more of this conversation's events queued (a turn's events arrive together), the last of
+    // them reads the conversation once, syncs the needs-human mark and sends the list row (one push
+    // to every operator per burst, not one per event).
+    if (laterOfSame && conversationId === e.conversationId) {
+      if (flagHandled) this.flagHandledInBurst.add(conversationId);
+      return;
+    }
+    const burstHandledFlag = this.flagHandledInBurst.delete(conversationId);
     const conversation = await this.deps.store.getConversation(conversationId);
     if (!conversation) return;
     const turnedOn = await this.syncNeedsHuman(conversation);
     // Queued behind the rest of the turn's events: a HumanRequested among them says it better.
-    if (turnedOn && !flagHandled) this.enqueue('needs-human', () => this.deps.escalation.onFlagged(conversation));
-    // The list row is for the operators online: with none connected there is no one to build it for;
-    // with more of this conversation's events queued, the last of them sends the row (one push to
-    // every operator per burst, not one per event).
-    if (!laterOfSame && broadcaster.listening()) broadcaster.toAll('conversation:upsert', await this.deps.views.summary(conversation));
+    if (turnedOn && !flagHandled && !burstHandledFlag) this.enqueue('needs-human', () => this.deps.escalation.onFlagged(conversation));
+    // The list row is for the operators online: with none connected there is no one to build it for.
+    if (broadcaster.listening()) broadcaster.toAll('conversation:upsert', await this.deps.views.summary(conversation));
   }
 
   /** Count `conversationId`'s event as handled; true when more of its events are still queued. */
