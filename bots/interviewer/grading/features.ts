@@ -28,6 +28,8 @@ export interface AnswerFeatures {
   referenceWords: number;
 }
 
+const SENTENCE = /(?<=[.!?;])\s+|\n+/;
+
 /**
  * @example
  * measure(profileOf(question), 'An empty array runs the effect once, after mount.').conceptCoverage; // 0..1
@@ -35,9 +37,10 @@ export interface AnswerFeatures {
 export function measure(profile: QuestionProfile, answer: string): AnswerFeatures {
   const stems = contentStems(answer);
   const index = indexStems(stems);
-  // Rubric phrases keep words like "once" and "after" that the content-word list drops.
-  const phraseIndex = indexStems(rubricStems(answer));
-  const perConcept = profile.concepts.map((c) => Math.max(0, ...c.phrases.map((p) => phraseCoverage(p, phraseIndex))));
+  // Rubric phrases keep words like "once" and "after" that the content-word list drops. A concept
+  // is said in one sentence: its words scattered over the answer say less (SAF: Pearson +.007).
+  const sentences = answer.split(SENTENCE).filter((s) => s.trim()).map((s) => indexStems(rubricStems(s)));
+  const perConcept = profile.concepts.map((c) => Math.max(0, ...sentences.flatMap((s) => c.phrases.map((p) => phraseCoverage(p, s)))));
   return {
     referenceRecall: covered(profile.reference, index),
     perConcept,

@@ -63,3 +63,13 @@ describe('weights from the bank', () => {
     expect(rare).toBeGreaterThan(common);
   });
 });
+
+describe('concept coverage', () => {
+  it('counts a concept said in one sentence, not its words scattered over the answer', () => {
+    const q = question('one-sentence', 'What does an empty dependency array do?', 'An empty array runs the effect once, after mount.');
+    const said = measure(profileOf(q), 'An empty array runs the effect once, after mount.').perConcept[0] as number;
+    const scattered = measure(profileOf(q), 'The effect runs after mount. Once the array is empty, nothing else happens.').perConcept[0] as number;
+    expect(said).toBe(1);
+    expect(scattered).toBeLessThan(0.8);
+  });
+});
