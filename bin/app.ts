@@ -12,7 +12,7 @@ import type { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { takeoverGate } from '../core/takeover/index.js';
 import { CONSOLE_NAMESPACE } from '../operator-console/index.js';
 import { attachSocketFanout } from './cluster-fanout.js';
-import { createClusterQueues, redactedRedisUrl } from './cluster.js';
+import { createClusterQueues, nodeName, redactedRedisUrl } from './cluster.js';
 import type { Config } from './config.js';
 import { secureDataDir } from './data-dir.js';
 import { clientAddressOf, createHttpApp, httpServerOptions } from './http.js';
@@ -84,7 +84,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const webchat = new WebchatChannel();
   const adapters = new Map<ChannelId, ChannelAdapter>([['webchat', webchat]]);
   // Read lazily (on scrape), after the engine exists.
-  const metrics = createMetrics(() => engine.queueDepth(), { node: (config as { PARLEY_NODE_NAME?: string }).PARLEY_NODE_NAME });
+  const metrics = createMetrics(() => engine.queueDepth(), { node: nodeName(config) });
   errors.subscribe((r) => metrics.errors(r.source, r.outcome ?? 'recorded'));
   const plugins: Plugin[] = [];
   const app = createHttpApp({

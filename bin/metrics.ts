@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { hostname, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { STAGES, type DomainEvent } from '../core/domain/index.js';
 import type { EngineMetrics } from '../core/engine/index.js';
 import type { Clock, EventBus, Logger, Store } from '../core/ports/index.js';
+import { nodeName } from './cluster.js';
 
 /**
  * Every metric name Parley exports, in one place: the Prometheus rules and the Grafana dashboard
@@ -58,15 +59,8 @@ export interface ObserveDeps {
 }
 
 /**
- * The node name every metric carries (label `node`): PARLEY_NODE_NAME, else `<hostname>-<pid>`,
- * so two processes on one host are still told apart.
- */
-export function metricsNodeName(configured?: string): string {
-  return configured?.trim() || `${hostname()}-${process.pid}`;
-}
-
-/**
- * Prometheus metrics for `GET /metrics`. Every series carries the label `node`.
+ * Prometheus metrics for `GET /metrics`. Every series carries the label `node`: the node's name
+ * (PARLEY_NODE_NAME, else `<hostname>-<pid>`, so two processes on one host are told apart).
  *
  * @example
  * const metrics = createMetrics(() => engine.queueDepth(), { node: 'node-a' });
@@ -74,7 +68,7 @@ export function metricsNodeName(configured?: string): string {
  */
 export function createMetrics(queueDepth: () => number, opts: { node?: string | undefined } = {}): ParleyMetrics {
   const registry = new Registry();
-  registry.setDefaultLabels({ node: metricsNodeName(opts.node) });
+  registry.setDefaultLabels({ node: opts.node ?? nodeName({}) });
   collectDefaultMetrics({ register: registry, prefix: 'parley_' });
   const registers = [registry];
   const inbound = new Counter({ name: METRIC.inbound, help: 'Inbound messages by channel and outcome', labelNames: ['channel', 'outcome'], registers });
