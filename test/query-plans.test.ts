@@ -4,6 +4,7 @@ import { SqliteStore } from '../core/store/embedded/index.js';
 import { SqliteJobRepository } from '../jobs/agenda/index.js';
 import { seedBusyInstall } from './support/busy-install.js';
 import { NUDGE_JOB, nudgeKey } from '../jobs/index.js';
+import { loadRiskView, RISK_RECOMPUTE_JOB } from '../jobs/risk/index.js';
 
 /**
  * The periodic and per-message queries keep their plans at 100,000 rows: each statement the real
@@ -102,6 +103,12 @@ describe(`query plans at ${ROWS.toLocaleString('en')} rows`, () => {
     await expectIndexedPlans(() => repo.saveJob({ name: NUDGE_JOB, priority: 0, nextRunAt: new Date(NOW + 2 * DAY), type: 'normal', data, unique: { 'data.key': key } }, undefined));
     await expectIndexedPlans(() => repo.queryJobs({ data: { key } }));
     await expectIndexedPlans(() => repo.removeJobs({ data: { key } }));
+  });
+
+  it("a candidate's risk assessment (every read of it) and the debounced assessment's job (upsert by key) use an index, no sort", async () => {
+    await expectIndexedPlans(() => loadRiskView(store, candidateId));
+    const key = `risk:${candidateId}`;
+    await expectIndexedPlans(() => repo.saveJob({ name: RISK_RECOMPUTE_JOB, priority: 0, nextRunAt: new Date(NOW + 30_000), type: 'normal', data: { candidateId, key }, unique: { 'data.key': key } }, undefined));
   });
 
   it('the per-message statements of a turn use their indexes', async () => {
