@@ -2,15 +2,16 @@
  * Agreement of the offline evaluator with human graders on SAF (human-graded computer-networks
  * short answers; see bench/grading/saf.ts), next to a bag-of-words cosine baseline computed in
  * the same run, and the LLM evaluator when OPENAI_API_KEY is set. Per split: Pearson and
- * Spearman with score / max_score, RMSE after a linear fit on train, and quadratic-weighted
- * kappa on a 0..4 scale (human score rounded to quarters; the grader's score cut into five
- * ratings at the points that give train the human ratings' proportions).
+ * Spearman with score / max_score, RMSE after a linear fit on train, Pearson and RMSE after a
+ * monotone (isotonic) fit on train, quadratic-weighted kappa on a 0..4 scale (human score rounded
+ * to quarters; the grader's score cut into five ratings at the points that give train the human
+ * ratings' proportions), and the mean Pearson within each question.
  */
 import { registerBank } from '../bots/interviewer/grading/profile.js';
 import { RubricEvaluator } from '../bots/interviewer/rubric-evaluator.js';
 import type { Question } from '../core/interview/index.js';
 import { SPLITS, loadSaf, safDir, type SafAnswer, type SafData, type Split } from './grading/saf.js';
-import { bin, linearFit, pearson, quadraticKappa, quantileCuts, rmse, spearman } from './grading/stats.js';
+import { bin, isotonicFit, linearFit, pearson, quadraticKappa, quantileCuts, rmse, spearman } from './grading/stats.js';
 import { cosineBaseline } from './grading/baseline.js';
 import { llmSystem } from './grading/llm.js';
 import { scriptedCandidates } from './grading/scripted.js';
@@ -77,6 +78,8 @@ async function measure(system: GradingSystem, data: SafData): Promise<BenchResul
   const train = pairs('train');
   // Without train scores (the LLM), the identity line: its 0..1 accuracy is already a score.
   const fit = train.length ? linearFit(train.map(([, x]) => x), train.map(([a]) => a.score)) : { a: 0, b: 1 };
+  // A monotone calibration fitted on train (isotonic), for what RMSE the scale alone can buy.
+  const iso = train.length ? isotonicFit(train.map(([, x]) => x), train.map(([a]) => a.score)) : (x: number) => x;
   // Kappa needs a rating, not a regression: cut the score where train's human ratings are cut.
   const cuts = train.length ? quantileCuts(train.map(([, x]) => x), train.map(([a]) => bin(a.score, 5)), 5) : [0.125, 0.375, 0.625, 0.875];
   return (system.splits ?? SPLITS).map((split) => {
@@ -91,11 +94,30 @@ async function measure(system: GradingSystem, data: SafData): Promise<BenchResul
         pearson: pearson(x, y).toFixed(3),
         spearman: spearman(x, y).toFixed(3),
         rmse: rmse(fitted, y).toFixed(3),
+        'rmse isotonic': rmse(x.map(iso), y).toFixed(3),
+        'pearson isotonic': pearson(x.map(iso), y).toFixed(3),
         qwk: quadraticKappa(x.map((s) => cuts.filter((c) => s > c).length), y.map((h) => bin(h, 5)), 5).toFixed(3),
+        'within-question r': withinQuestion(p).toFixed(3),
       },
       ...(system.name === 'rubric' && split !== 'train' ? { goal: 'pearson >= 0.60' } : {}),
     };
   });
+}
+
+/**
+ * Mean Pearson r inside each question (questions whose human or system scores all tie are left
+ * out): agreement on which answers to one question are better, without how hard each question was.
+ */
+function withinQuestion(pairs: readonly (readonly [SafAnswer, number])[]): number {
+  const byQuestion = new Map<string, [number[], number[]]>();
+  for (const [a, s] of pairs) {
+    const [xs, ys] = byQuestion.get(a.questionId) ?? [[], []];
+    xs.push(s);
+    ys.push(a.score);
+    byQuestion.set(a.questionId, [xs, ys]);
+  }
+  const rs = [...byQuestion.values()].filter(([xs, ys]) => new Set(xs).size > 1 && new Set(ys).size > 1).map(([xs, ys]) => pearson(xs, ys));
+  return rs.length ? rs.reduce((t, r) => t + r, 0) / rs.length : 0;
 }
 
 /** How often the rubric evaluator calls an answer unreadable, and how humans graded those. */

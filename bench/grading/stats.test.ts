@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bin, linearFit, pearson, quadraticKappa, quantileCuts, ranks, rmse, spearman } from './stats.js';
+import { bin, isotonicFit, linearFit, pearson, quadraticKappa, quantileCuts, ranks, rmse, spearman } from './stats.js';
 
 describe('grading benchmark statistics (values worked out by hand)', () => {
   it('pearson', () => {
@@ -31,5 +31,12 @@ describe('grading benchmark statistics (values worked out by hand)', () => {
     expect([0, 0.1, 0.2, 0.5, 0.9, 1].map((x) => bin(x, 5))).toEqual([0, 0, 1, 2, 4, 4]);
     // two thirds rated 0, one third rated 1: the cut sits at the 2nd-lowest score
     expect(quantileCuts([0.9, 0.1, 0.5], [0, 0, 1], 2)).toEqual([0.5]);
+  });
+
+  it('isotonic fit pools adjacent violators into a non-decreasing step function', () => {
+    // y = 1, 3, 2, 4: the middle pair violates the order and pools to 2.5
+    const f = isotonicFit([1, 2, 3, 4], [1, 3, 2, 4]);
+    expect([0, 1, 2, 2.5, 3, 4, 9].map(f)).toEqual([1, 1, 2.5, 2.5, 2.5, 4, 4]);
+    expect(isotonicFit([3, 1, 2], [0, 1, 1])(2)).toBe(2 / 3);
   });
 });

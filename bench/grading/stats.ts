@@ -99,3 +99,34 @@ export function quantileCuts(scores: readonly number[], ratings: readonly number
   }
   return cuts;
 }
+
+/**
+ * Isotonic regression (pool adjacent violators): the best non-decreasing step function from
+ * `xs` to `ys` in least squares, returned as a mapping (a score between two fitted points takes
+ * the lower one's value; outside, the nearest end's). A monotone calibration: ranks, hence
+ * Spearman, do not change, and Pearson little.
+ */
+export function isotonicFit(xs: readonly number[], ys: readonly number[]): (x: number) => number {
+  const order = xs.map((x, i) => [x, ys[i] as number] as const).sort((a, b) => a[0] - b[0]);
+  // Blocks of [lowest x, sum of y, count], merged while a block's mean is below its predecessor's.
+  const blocks: [number, number, number][] = [];
+  for (const [x, y] of order) {
+    blocks.push([x, y, 1]);
+    while (blocks.length > 1) {
+      const last = blocks[blocks.length - 1] as [number, number, number];
+      const prev = blocks[blocks.length - 2] as [number, number, number];
+      if (prev[1] / prev[2] < last[1] / last[2]) break;
+      blocks.pop();
+      prev[1] += last[1];
+      prev[2] += last[2];
+    }
+  }
+  return (x: number) => {
+    let value = blocks.length ? (blocks[0] as [number, number, number])[1] / (blocks[0] as [number, number, number])[2] : 0;
+    for (const [start, sum, n] of blocks) {
+      if (start > x) break;
+      value = sum / n;
+    }
+    return value;
+  };
+}
