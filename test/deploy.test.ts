@@ -205,10 +205,14 @@ const GrafanaDashboard = z.object({
 });
 
 describe('Grafana dashboard and provisioning', () => {
-  const dashboard = GrafanaDashboard.parse(JSON.parse(read('deploy/grafana/dashboards/parley.json')));
-  const panels = dashboard.panels.flatMap((p) => (p.type === 'row' ? [] : [p]));
+  // Parsed in each test, so a broken file fails the test that names it (not the whole suite).
+  const load = () => {
+    const dashboard = GrafanaDashboard.parse(JSON.parse(read('deploy/grafana/dashboards/parley.json')));
+    return { dashboard, panels: dashboard.panels.flatMap((p) => (p.type === 'row' ? [] : [p])) };
+  };
 
   it('is a valid dashboard on the provisioned Prometheus data source', () => {
+    const { dashboard, panels } = load();
     const ds = z.object({ datasources: z.array(z.object({ uid: z.string(), type: z.literal('prometheus'), url: z.string() })) }).parse(parseYaml(read('deploy/grafana/provisioning/datasources/prometheus.yml')));
     expect(ds.datasources[0]!.url).toBe('http://prometheus:9090');
     const uids = new Set(panels.flatMap((p) => [p.datasource.uid, ...p.targets.map((t) => t.datasource.uid)]));
@@ -220,6 +224,7 @@ describe('Grafana dashboard and provisioning', () => {
   });
 
   it('shows the funnel, risk, operator response, latency, throughput and queue depth per node', () => {
+    const { panels } = load();
     const find = (title: RegExp) => panels.find((p) => title.test(p.title))?.targets.map((t) => t.expr).join('\n') ?? '';
     expect(find(/^Funnel/)).toMatch(/parley_funnel_candidates/);
     expect(find(/^Risk/)).toMatch(/parley_risk_assessments_total/);
