@@ -23,7 +23,7 @@ type ReadDoc = { _id: string; notificationId: string; operatorId: string; readAt
 type DedupeDoc = { _id: string; at: Date };
 type NoteDoc = Omit<StoredNote, 'id'> & { _id: string };
 type CannedDoc = Omit<StoredCannedResponse, 'id'> & { _id: string };
-type MarksDoc = { _id: string; doc: string };
+type MarksDoc = Omit<ConversationMarks, 'conversationId'> & { _id: string };
 
 /**
  * The console workspace in MongoDB: notifications (+ per-operator read marks), notes, canned
@@ -128,12 +128,15 @@ export class MongoWorkspaceStore implements ConsoleWorkspaceStore {
 
   async getMarks(conversationId: string): Promise<ConversationMarks | undefined> {
     const doc = await this.marks.findOne({ _id: conversationId });
-    return doc ? (JSON.parse(doc.doc) as ConversationMarks) : undefined;
+    if (!doc) return undefined;
+    const { _id, ...rest } = doc;
+    return { conversationId: _id, ...rest };
   }
 
   async saveMarks(marks: ConversationMarks): Promise<void> {
-    // JSON text, as in SQLite: marks hold previews and risk factors whose shape the console owns.
-    await this.marks.replaceOne({ _id: marks.conversationId }, { doc: JSON.stringify(marks) }, { upsert: true });
+    // In JSON form (as SQLite keeps them), as fields: the public API filters candidates on `risk`.
+    const { conversationId, ...rest } = JSON.parse(JSON.stringify(marks)) as ConversationMarks;
+    await this.marks.replaceOne({ _id: conversationId }, rest, { upsert: true });
   }
 }
 
