@@ -70,7 +70,7 @@ export function resolveTimeZone(text: string): string | undefined {
 /**
  * Scheduling by chat: offers the next free slots of the recruiters' published availability on the
  * candidate's channel, in the candidate's time zone (asked once and kept on the candidate), holds
- * the picked slot atomically (SchedulingStore), then schedules the interview (the jobs plugin's
+ * the picked slot atomically (SchedulingRepository), then schedules the interview (the jobs plugin's
  * reminders follow) and sends both sides an .ics invite. Moving keeps the invite's UID with a
  * higher SEQUENCE; cancelling sends METHOD:CANCEL.
  */
