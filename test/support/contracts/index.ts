@@ -10,12 +10,13 @@ import { runKeyValueContract } from './kv.js';
 import { runOperatorsContract } from './operators.js';
 import { runPublicApiContract } from './public-api.js';
 import { runSchedulingContract } from './scheduling.js';
+import { runSearchContract } from './search.js';
 import { runWebchatSessionsContract } from './webchat-sessions.js';
 import { runWorkspaceContract } from './workspace.js';
 import type { OpenPorts } from './fixture.js';
 
 export type { OpenPorts } from './fixture.js';
-export { runKeyValueContract, runOperatorsContract, runPublicApiContract, runSchedulingContract, runWebchatSessionsContract, runWorkspaceContract };
+export { runKeyValueContract, runOperatorsContract, runPublicApiContract, runSchedulingContract, runSearchContract, runWebchatSessionsContract, runWorkspaceContract };
 
 export function runPortContracts(name: string, open: OpenPorts): void {
   runOperatorsContract(name, open);
@@ -24,4 +25,5 @@ export function runPortContracts(name: string, open: OpenPorts): void {
   runWebchatSessionsContract(name, open);
   runSchedulingContract(name, open);
   runPublicApiContract(name, open);
+  runSearchContract(name, open);
 }
