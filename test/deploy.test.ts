@@ -6,13 +6,15 @@
  * the rules and dashboard name exist is test/deploy-metrics.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ROOT } from './support/child.js';
+import { CHILD_TEST_TIMEOUT_MS, READY_TIMEOUT_MS, ROOT, waitForReady, type ChildParley } from './support/child.js';
+import { freePort } from './support/ports.js';
 import { requireSystemPackage } from './support/system-deps.js';
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
@@ -21,6 +23,27 @@ const SECRET = 'a-console-jwt-secret-of-32-characters!';
 
 /** Every variable `.env.example` documents. */
 const ENV_KEYS = [...read('.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] as string);
+
+/**
+ * The npm packages a compiled entry point can load: its relative imports (static and dynamic)
+ * followed through dist/, each bare specifier reduced to its package name. Node built-ins left out.
+ */
+function packagesReachable(entry: string): string[] {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([@\w./:-]+)["']/g)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec));
+      else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) packages.add(/^(@[^/]+\/[^/]+|[^/]+)/.exec(spec)![1]!);
+    }
+  }
+  return [...packages].sort();
+}
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env } });
@@ -112,20 +135,53 @@ describe('Dockerfile', () => {
     expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build).toBe('node scripts/build.mjs');
   });
 
-  it('runs what `npm run build` produces, as a non-root user, with a health check and a data volume', () => {
-    const out = mkdtempSync(join(tmpdir(), 'parley-image-'));
-    try {
-      expect(run(process.execPath, ['scripts/build.mjs', '--outdir', join(out, 'dist')]).status).toBe(0);
-      const cmd = JSON.parse(steps.find((s) => s.startsWith('CMD '))!.slice(4)) as string[];
-      expect(cmd.filter((a) => a.startsWith('dist/')).map((a) => [a, existsSync(join(out, a))])).toEqual([['dist/bin/parley.js', true]]);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+  it('runs as a non-root user, with a health check on /ready and a data volume', () => {
     expect(steps).toContain('USER node');
     expect(steps.find((s) => s.startsWith('HEALTHCHECK '))).toMatch(/\/ready'/);
     expect(steps).toContain('VOLUME ["/data"]');
     expect(steps.find((s) => s.startsWith('ENV '))).toMatch(/PARLEY_DATA_DIR=\/data/);
   });
+
+  it(
+    'the runtime stage, laid out from `npm run build`, starts Parley and passes its own HEALTHCHECK, needing no devDependency',
+    async () => {
+      const runtime = steps.slice(steps.findLastIndex((s) => s.startsWith('FROM ')));
+      const copies = runtime.filter((s) => s.startsWith('COPY --from=')).map((s) => s.split(/\s+/).slice(2) as [string, string]);
+      expect(copies).toEqual([['/app/node_modules', './node_modules'], ['/app/dist', './dist'], ['/app/package.json', './package.json']]);
+      const image = mkdtempSync(join(tmpdir(), 'parley-image-'));
+      let child: ChildParley | undefined;
+      try {
+        // What each COPY --from brings: the build's dist/, package.json, and the installed packages.
+        expect(run(process.execPath, ['scripts/build.mjs', '--outdir', join(image, 'dist')]).status).toBe(0);
+        copyFileSync(join(ROOT, 'package.json'), join(image, 'package.json'));
+        symlinkSync(join(ROOT, 'node_modules'), join(image, 'node_modules'));
+        const cmd = JSON.parse(runtime.find((s) => s.startsWith('CMD '))!.slice(4)) as string[];
+        const entry = cmd.find((a) => a.startsWith('dist/'))!;
+        // `npm ci --omit=dev` in the deps stage: whatever the entry point can load must be a dependency.
+        const { dependencies } = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+        expect(packagesReachable(join(image, entry)).filter((p) => !(p in dependencies))).toEqual([]);
+
+        const env = Object.fromEntries([...runtime.find((s) => s.startsWith('ENV '))!.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+        const port = String(await freePort());
+        const dataDir = join(image, 'data');
+        const proc = spawn(cmd[0]!, cmd.slice(1), { cwd: image, env: { PATH: process.env.PATH ?? '', ...env, PORT: port, PARLEY_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child = { proc, output: () => out, exited: new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal }))) };
+        await waitForReady(child, READY_TIMEOUT_MS, `http://127.0.0.1:${port}`);
+        const healthcheck = JSON.parse(steps.find((s) => s.startsWith('HEALTHCHECK '))!.replace(/^.*\bCMD\s+/, '')) as string[];
+        expect(run(healthcheck[0]!, healthcheck.slice(1), { env: { PORT: port } }).status).toBe(0);
+        proc.kill('SIGTERM');
+        expect(await child.exited).toEqual({ code: 0, signal: null });
+        child = undefined;
+      } finally {
+        child?.proc.kill('SIGKILL');
+        rmSync(image, { recursive: true, force: true });
+      }
+    },
+    CHILD_TEST_TIMEOUT_MS,
+  );
 
   it('copies sources that exist, and .dockerignore keeps out local data and secrets but nothing the build reads', () => {
     const sources = steps.filter((s) => s.startsWith('COPY ') && !s.includes('--from=')).map((s) => s.split(/\s+/)[1]!);
