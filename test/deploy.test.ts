@@ -218,8 +218,13 @@ const promtoolOk = requireSystemPackage('promtool', has('promtool', ['--version'
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const config = z.object({ scrape_configs: z.array(z.object({ job_name: z.string(), static_configs: z.array(z.object({ targets: z.array(z.string()) })) })) }).parse(parseYaml(read('deploy/prometheus/prometheus.yml')));
-    expect(config.scrape_configs.flatMap((s) => s.static_configs.flatMap((c) => c.targets))).toEqual(['parley-a:3000', 'parley-b:3000']);
+    const config = z
+      .object({ scrape_configs: z.array(z.object({ job_name: z.string(), honor_labels: z.boolean().optional(), static_configs: z.array(z.object({ targets: z.array(z.string()), labels: z.record(z.string(), z.string()) })) })) })
+      .parse(parseYaml(read('deploy/prometheus/prometheus.yml')));
+    // Both nodes, by the names the compose file gives them; Parley's own `node` label kept on its series.
+    expect(config.scrape_configs.flatMap((s) => s.static_configs.map((c) => [c.targets.join(), c.labels.node]))).toEqual([['parley-a:3000', 'node-a'], ['parley-b:3000', 'node-b']]);
+    expect(config.scrape_configs[0]!.honor_labels).toBe(true);
+    expect(read('docker-compose.yml')).toMatch(/parley-a:[\s\S]*PARLEY_NODE_NAME: node-a[\s\S]*parley-b:[\s\S]*PARLEY_NODE_NAME: node-b/);
   });
 });
 
