@@ -3,6 +3,7 @@
  * global weights (score.ts). None is tuned per question.
  */
 import { contentStems, rubricStems } from './lexicon.js';
+import { polarStems } from './red-flags.js';
 import { indexStems, matchStem, type StemIndex } from './match.js';
 import { ECHO_WEIGHT, type QuestionProfile, type WeightedTerm } from './profile.js';
 
@@ -39,8 +40,13 @@ export function measure(profile: QuestionProfile, answer: string): AnswerFeature
   const index = indexStems(stems);
   // Rubric phrases keep words like "once" and "after" that the content-word list drops. A concept
   // is said in one sentence: its words scattered over the answer say less (SAF: Pearson +.007).
-  const sentences = answer.split(SENTENCE).filter((s) => s.trim()).map((s) => indexStems(rubricStems(s)));
-  const perConcept = profile.concepts.map((c) => Math.max(0, ...sentences.flatMap((s) => c.phrases.map((p) => phraseCoverage(p, s)))));
+  const sentences = answer
+    .split(SENTENCE)
+    .filter((s) => s.trim())
+    .map((s) => ({ index: indexStems(rubricStems(s)), polar: new Set(polarStems(s)) }));
+  const perConcept = profile.concepts.map((c) =>
+    Math.max(0, ...sentences.flatMap((s) => c.phrases.map((p) => phraseCoverage(p, s.index) * (1 - flipped(c.polar, s.polar) / Math.max(1, c.polar.length))))),
+  );
   return {
     referenceRecall: covered(profile.reference, index),
     perConcept,
@@ -62,6 +68,21 @@ function coverageOfBest(profile: QuestionProfile, perConcept: readonly number[])
   const needed = profile.askedItems > 0 && profile.askedItems < scored.length ? scored.sort((a, b) => b.coverage - a.coverage).slice(0, profile.askedItems) : scored;
   const total = needed.reduce((s, c) => s + c.weight, 0);
   return total ? needed.reduce((s, c) => s + c.weight * c.coverage, 0) / total : 0;
+}
+
+/**
+ * How many of a concept's words the sentence says with the other polarity: "arrivals are
+ * independent" for the concept "arrivals are not independent", or the reverse. Each costs the
+ * concept its share of the sentence's coverage (red-flags.ts marks negated words).
+ */
+function flipped(concept: readonly string[], sentence: ReadonlySet<string>): number {
+  let n = 0;
+  for (const w of concept) {
+    const negated = w.startsWith('¬');
+    const bare = negated ? w.slice(1) : w;
+    if (negated ? sentence.has(bare) && !sentence.has(w) : sentence.has(`¬${bare}`) && !sentence.has(bare)) n++;
+  }
+  return n;
 }
 
 /** Weighted share of `terms` the answer has, with tolerant matching. */

@@ -72,4 +72,12 @@ describe('concept coverage', () => {
     expect(said).toBe(1);
     expect(scattered).toBeLessThan(0.8);
   });
+
+  it('does not count a concept the answer states the other way round', () => {
+    const q = question('polarity', 'Are packet arrivals in real traffic independent?', 'Arrivals are not independent; traffic comes in bursts.');
+    const profile = profileOf(q);
+    expect(q.rubric.keyConcepts.map((k) => k.concept)).toEqual(['Arrivals are not independent', 'traffic comes in bursts.']);
+    expect(measure(profile, 'Arrivals are not independent, they come in bursts.').perConcept[0]).toBe(1);
+    expect(measure(profile, 'Arrivals are independent, they come in bursts.').perConcept[0]).toBeLessThan(0.6);
+  });
 });

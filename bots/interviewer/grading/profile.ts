@@ -7,6 +7,7 @@
 import type { Question } from '../../../core/interview/types.js';
 import { contentStems, rubricStems } from './lexicon.js';
 import { indexStems, type StemIndex } from './match.js';
+import { polarStems } from './red-flags.js';
 import { askedCount, choicesOf, polarityOf, type Choice } from './question-rules.js';
 
 /** Weight left to a term that the question already contains. */
@@ -24,6 +25,8 @@ export interface ConceptProfile {
   weight: number;
   /** The concept and each synonym, as weighted terms; the best-covered one counts. */
   phrases: WeightedTerm[][];
+  /** The concept's stems with negated ones marked "¬" (red-flags.ts polarStems). */
+  polar: string[];
 }
 
 export interface QuestionProfile {
@@ -88,13 +91,20 @@ function questionText(q: Question): string {
 function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfile {
   const idf = stats && stats.docs >= 5 ? (s: string) => Math.log((stats.docs + 1) / ((stats.df.get(s) ?? 0) + 1)) + 1 : () => 1;
   const asked = new Set(rubricStems(q.text));
-  const term = (stem: string): WeightedTerm => ({ stem, echo: asked.has(stem), weight: idf(stem) * (asked.has(stem) ? ECHO_WEIGHT : 1) });
+  const askedPolar = new Set(polarStems(q.text));
+  // A word the question says is no echo when the phrase negates it and the question does not ("not independent").
+  const termsOf = (phrase: string): WeightedTerm[] => {
+    const negated = new Set(polarStems(phrase).filter((s) => s.startsWith('¬') && !askedPolar.has(s)).map((s) => s.slice(1)));
+    return [...new Set(rubricStems(phrase))].map((stem) => term(stem, asked.has(stem) && !negated.has(stem)));
+  };
+  const term = (stem: string, echo = asked.has(stem)): WeightedTerm => ({ stem, echo, weight: idf(stem) * (echo ? ECHO_WEIGHT : 1) });
   const referenceText = q.referenceAnswer ?? [...q.rubric.strongAnswerPoints, ...q.rubric.keyConcepts.map((k) => k.concept)].join('\n');
   const refStems = contentStems(referenceText);
   const concepts = q.rubric.keyConcepts.map((k) => ({
     concept: k.concept,
     weight: k.weight,
-    phrases: [k.concept, ...k.synonyms].map((p) => [...new Set(rubricStems(p))].map(term)).filter((p) => p.length > 0),
+    phrases: [k.concept, ...k.synonyms].map(termsOf).filter((p) => p.length > 0),
+    polar: polarStems(k.concept),
   }));
   const vocabulary = new Set([...asked, ...contentStems(questionText(q))]);
   return {

@@ -5,6 +5,7 @@
  */
 import type { Rubric } from '../../../core/interview/types.js';
 import { contentStems } from './lexicon.js';
+import { polarStems } from './red-flags.js';
 
 const MAX_CONCEPTS = 12;
 const MAX_CONCEPT_CHARS = 120;
@@ -18,8 +19,10 @@ const MAX_CONCEPT_CHARS = 120;
  */
 export function rubricFromReference(questionText: string, reference: string): Rubric {
   const asked = new Set(contentStems(questionText));
+  const askedPolar = new Set(polarStems(questionText));
+  // "Arrivals are not independent" says more than "Are arrivals independent?": the negation is new.
   const points = splitPoints(reference)
-    .filter((p) => contentStems(p).some((s) => !asked.has(s)))
+    .filter((p) => contentStems(p).some((s) => !asked.has(s)) || polarStems(p).some((s) => s.startsWith('¬') && !askedPolar.has(s)))
     .slice(0, MAX_CONCEPTS);
   const keyConcepts = (points.length ? points : [reference.trim()]).map((p) => ({
     concept: p.length > MAX_CONCEPT_CHARS ? `${p.slice(0, MAX_CONCEPT_CHARS - 3).trimEnd()}...` : p,
