@@ -239,6 +239,9 @@ const haproxyOk = requireSystemPackage('haproxy', has('haproxy', ['-v']), 'apt-g
     expect(cfg).toMatch(/^\s*server node-a parley-a:3000 cookie node-a$/m);
     expect(cfg).toMatch(/^\s*server node-b parley-b:3000 cookie node-b$/m);
     expect(cfg).toMatch(/^\s*option httpchk GET \/ready$/m);
+    // The compose health check of the load balancer asks HAProxy's monitor URI.
+    expect(cfg).toMatch(/^\s*monitor-uri \/lb-health$/m);
+    expect(read('docker-compose.yml')).toContain('"http://127.0.0.1:8080/lb-health"');
   });
 });
 
