@@ -54,6 +54,8 @@ export const ConfigSchema = z.object({
   SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100_000).default(50),
   /** Bearer token for GET /metrics and the details of GET /health (an operator token also works). */
   METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters (e.g. the output of: openssl rand -hex 24)').optional(),
+  /** Set: the store and every port run on MongoDB (distributed mode); unset: the embedded SQLite file. */
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'expected a mongodb:// or mongodb+srv:// URL').optional(),
   ...webchatConfigShape,
   ...PLUGIN_CONFIG_SHAPES,
   ...clusterConfigShape,

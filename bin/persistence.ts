@@ -5,7 +5,6 @@ import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { SqliteAgendaBackend } from '../jobs/agenda/sqlite-backend.js';
 import { SqliteSchedulingStore } from '../jobs/scheduling/sqlite-scheduling-store.js';
 import type { SchedulingRepository } from '../jobs/scheduling/ports.js';
-import { ConfigError } from './config.js';
 import { SqliteConsoleStore, SqliteOperatorStore, SqliteSearchIndex, sqlitePublicApiStore, type ConsoleWorkspaceStore, type OperatorStore, type PublicApiStore, type SearchIndex } from '../operator-console/index.js';
 
 /**
@@ -60,8 +59,12 @@ export interface PersistenceOptions {
  * await p.close();
  */
 export async function openPersistence(opts: PersistenceOptions): Promise<Persistence> {
-  // The MongoDB branch (issue 14): `openMongoPersistence` builds the same Ports on mongoose.
-  if (opts.mongodbUri) throw new ConfigError(['MONGODB_URI: the MongoDB store is not available in this build']);
+  if (opts.mongodbUri) {
+    // mongoose and the MongoDB adapters are loaded only in this mode.
+    const { openMongoPersistence } = await import('./persistence-mongo.js');
+    return openMongoPersistence(opts.mongodbUri, { ...(opts.log ? { log: opts.log } : {}) });
+  }
+  opts.log?.info({ store: 'sqlite', path: opts.sqlitePath }, 'store: embedded SQLite');
   return openSqlitePersistence(opts);
 }
 
