@@ -7,8 +7,9 @@ import type { Clock, EventBus, Logger, Store } from '../core/ports/index.js';
 import { nodeName } from './cluster.js';
 
 /**
- * Every metric name Parley exports, in one place: the Prometheus rules and the Grafana dashboard
- * under `deploy/` may use only these (test/deploy-metrics.test.ts scrapes a running Parley).
+ * Parley's own metric names, in one place (prom-client adds `parley_process_*` and
+ * `parley_nodejs_*`). The rules and the dashboard under `deploy/` may use only exported names:
+ * test/deploy-metrics.test.ts scrapes a running Parley for each one they name.
  */
 export const METRIC = {
   inbound: 'parley_inbound_messages_total',
