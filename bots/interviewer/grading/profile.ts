@@ -109,7 +109,7 @@ function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfil
   const vocabulary = new Set([...asked, ...contentStems(questionText(q))]);
   return {
     question: asked,
-    reference: [...new Set(refStems)].map(term),
+    reference: [...new Set(refStems)].map((s) => term(s)),
     referenceLength: refStems.length,
     concepts,
     askedItems: askedCount(q.text),
