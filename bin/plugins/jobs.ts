@@ -9,7 +9,7 @@ import type { PluginContext, PluginModule } from './types.js';
 /**
  * Scheduled work on Agenda: interview reminders, inactivity nudges, the risk sweep and at-risk
  * alerts (console, HR chats, Slack), abandonment of stale interviews, retention clean-up and the
- * HR digest. Jobs live in the embedded SQLite file, or in Redis when `REDIS_URL` is set.
+ * HR digest. Jobs live in the embedded SQLite file, in MongoDB with `MONGODB_URI`, else in Redis when `REDIS_URL` is set.
  * Provides `services.scheduler` and `services.scheduleInterview`; reads `notifyOperators`,
  * `hrBroadcast` and `pendingPrompt` when it needs them.
  */
@@ -72,7 +72,8 @@ export const jobsPlugin: PluginModule = {
 
 async function backendFor(ctx: PluginContext): Promise<AgendaBackend> {
   const { REDIS_URL, JOBS_REDIS_PREFIX } = ctx.config;
-  if (!REDIS_URL) return ctx.ports.jobs;
+  // MONGODB_URI: jobs stay in MongoDB with the rest of the state (ports.jobs is Agenda's MongoDB backend).
+  if (!REDIS_URL || ctx.ports.jobs.name === 'MongoDB') return ctx.ports.jobs;
   // ioredis and the Agenda Redis backend are loaded only when REDIS_URL asks for them.
   const { createRedisBackend } = await import('../../jobs/agenda/redis-backend.js');
   return createRedisBackend(REDIS_URL, JOBS_REDIS_PREFIX, ctx.log);
