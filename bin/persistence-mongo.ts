@@ -6,7 +6,7 @@ import { mongoPublicApiStore } from '../operator-console/api/mongo-api-store.js'
 import { MongoSearchIndex } from '../operator-console/search/mongo-search-index.js';
 import { MongoWorkspaceStore } from '../operator-console/store/mongo-console-store.js';
 import { MongoOperatorStore } from '../operator-console/store/mongo-operator-store.js';
-import type { Persistence, PersistenceOptions, Ports } from './persistence.js';
+import type { Persistence, PersistenceOptions, Ports } from './persistence-ports.js';
 
 /**
  * Distributed mode (`MONGODB_URI`): the core store and every port on one mongoose connection.
