@@ -106,7 +106,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const io = new SocketServer(http, { maxHttpBufferSize: 2e6, serveClient: true, allowRequest: limits.allowRequest });
   limits.attach(io, CONSOLE_NAMESPACE);
   // Cluster mode: Socket.IO rooms shared across nodes; domain reactions stay on the producing node.
-  const closeFanout = config.REDIS_URL ? await attachSocketFanout(io, config.REDIS_URL, log) : undefined;
+  const closeFanout = config.REDIS_URL ? await attachSocketFanout(io, { url: config.REDIS_URL, prefix: config.CLUSTER_REDIS_PREFIX }, log) : undefined;
 
   const services: PluginServices = {};
   const ctx: PluginContext = { config, log, clock, store, ports, bus, io, app, engine: () => engine, services };

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Server as SocketServer } from 'socket.io';
 import { Lease, LeaseLeader } from '../core/cluster/lease.js';
@@ -7,17 +6,12 @@ import { ProviderError, type MediaRef, type OutboundMessage } from '../core/doma
 import type { Logger, SendContext, SendResult } from '../core/ports/index.js';
 import type { WhatsAppProvider } from '../channels/whatsapp/shared/provider.js';
 
-/** Key prefix of everything cluster mode keeps in Redis besides jobs and queues. */
-export const CLUSTER_PREFIX = 'parley:cluster:';
+/** Where fan-out, leases and relays keep their keys: under the cluster's `CLUSTER_REDIS_PREFIX`. */
+const keys = (prefix: string) => `${prefix}:cluster:`;
 /** A dead lease holder is replaced within this long (plus one attempt interval). */
 export const LEASE_TTL_MS = 5000;
 /** How often the holder renews and the others try to take a free lease. */
 export const LEASE_INTERVAL_MS = 1000;
-
-/** This node's name in leases and logs: `PARLEY_NODE_NAME`, else host and process id. */
-export function nodeName(config: { PARLEY_NODE_NAME?: string | undefined }): string {
-  return config.PARLEY_NODE_NAME || process.env.PARLEY_NODE_NAME || `${hostname()}-${process.pid}`;
-}
 
 /** A new ioredis connection (loaded on demand: embedded mode never imports it), errors logged. */
 export async function redisConnection(url: string, log: Logger, role: string): Promise<Redis> {
@@ -36,15 +30,15 @@ export async function redisConnection(url: string, log: Logger, role: string): P
  * server accepts connections. Returns what closes the two Redis connections.
  *
  * @example
- * const close = await attachSocketFanout(io, config.REDIS_URL, log);
+ * const close = await attachSocketFanout(io, { url: config.REDIS_URL, prefix: config.CLUSTER_REDIS_PREFIX }, log);
  * ...; io.close(); await close();
  */
-export async function attachSocketFanout(io: SocketServer, url: string, log: Logger): Promise<() => Promise<void>> {
+export async function attachSocketFanout(io: SocketServer, cluster: { url: string; prefix: string }, log: Logger): Promise<() => Promise<void>> {
   const { createAdapter } = await import('@socket.io/redis-adapter');
-  const pub = await redisConnection(url, log, 'socket.io pub');
+  const pub = await redisConnection(cluster.url, log, 'socket.io pub');
   const sub = pub.duplicate();
   sub.on('error', (err: Error) => log.warn({ err: err.message, role: 'socket.io sub' }, 'cluster: redis connection error'));
-  io.adapter(createAdapter(pub, sub, { key: `${CLUSTER_PREFIX}socket.io` }));
+  io.adapter(createAdapter(pub, sub, { key: `${keys(cluster.prefix)}socket.io` }));
   log.info('cluster: Socket.IO rooms shared across nodes through Redis');
   return async () => {
     await Promise.allSettled([pub.quit(), sub.quit()]);
@@ -53,6 +47,8 @@ export async function attachSocketFanout(io: SocketServer, url: string, log: Log
 
 export interface SingletonOptions {
   url: string;
+  /** `CLUSTER_REDIS_PREFIX`. */
+  prefix: string;
   node: string;
   log: Logger;
   /** Lease name, e.g. `telegram-polling`. */
@@ -76,12 +72,12 @@ export interface Singleton {
  * a holder that stops releases the lease at once.
  *
  * @example
- * const polling = await singleton({ url, node, log, name: 'telegram-polling', what: 'Telegram long polling', start: () => channel.start(), stop: () => channel.stop() });
+ * const polling = await singleton({ url, prefix, node, log, name: 'telegram-polling', what: 'Telegram long polling', start: () => channel.start(), stop: () => channel.stop() });
  * polling.start(); ... await polling.stop();
  */
 export async function singleton(opts: SingletonOptions): Promise<Singleton> {
   const redis = await redisConnection(opts.url, opts.log, `lease ${opts.name}`);
-  const lease = new Lease({ redis, key: `${CLUSTER_PREFIX}lease:${opts.name}`, owner: opts.node, ttlMs: LEASE_TTL_MS });
+  const lease = new Lease({ redis, key: `${keys(opts.prefix)}lease:${opts.name}`, owner: opts.node, ttlMs: LEASE_TTL_MS });
   const leader = new LeaseLeader({ lease, what: opts.what, log: opts.log, intervalMs: LEASE_INTERVAL_MS, ttlMs: LEASE_TTL_MS, onAcquired: opts.start, onLost: opts.stop });
   return {
     get isHolder() {
@@ -109,11 +105,11 @@ export interface RelayHandle {
  * The Redis request queue to a lease holder (see {@link LeaseRelay}), with its three connections:
  * commands, this node's reply subscription, and the holder's blocking pop.
  */
-export async function leaseRelay(opts: { url: string; node: string; log: Logger; name: string; timeoutMs: number }): Promise<RelayHandle> {
+export async function leaseRelay(opts: { url: string; prefix: string; node: string; log: Logger; name: string; timeoutMs: number }): Promise<RelayHandle> {
   const redis = await redisConnection(opts.url, opts.log, `relay ${opts.name}`);
   const subscriber = redis.duplicate();
   const blocking = redis.duplicate();
-  const relay = new LeaseRelay({ redis, subscriber, queueKey: `${CLUSTER_PREFIX}relay:${opts.name}`, node: opts.node, timeoutMs: opts.timeoutMs, log: opts.log });
+  const relay = new LeaseRelay({ redis, subscriber, queueKey: `${keys(opts.prefix)}relay:${opts.name}`, node: opts.node, timeoutMs: opts.timeoutMs, log: opts.log });
   await relay.listen();
   let server: { stop(): Promise<void> } | undefined;
   const unserve = async () => {
@@ -158,12 +154,12 @@ interface RelayedSend {
  * (the message is in the shared store), so they run where they are asked.
  *
  * @example
- * const web = await leasedWhatsappWeb(baileysProvider, { url, node, log });
+ * const web = await leasedWhatsappWeb(baileysProvider, { url, prefix, node, log });
  * const channel = new WhatsAppChannel([web]);
  */
 export async function leasedWhatsappWeb<P extends WhatsAppProvider & { status(): { status: string; qr?: string } }>(
   inner: P,
-  opts: { url: string; node: string; log: Logger },
+  opts: { url: string; prefix: string; node: string; log: Logger },
 ): Promise<WhatsAppProvider & { status(): { status: string; qr?: string } }> {
   const relay = await leaseRelay({ ...opts, name: 'whatsapp-web', timeoutMs: RELAY_TIMEOUT_MS });
   const lease = await singleton({

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { HrDesk, parseHrUsers } from '../../bots/hr-commands/index.js';
 import { ValidationError } from '../../core/domain/index.js';
-import { nodeName, singleton, type Singleton } from '../cluster-fanout.js';
+import { singleton, type Singleton } from '../cluster-fanout.js';
+import { nodeName } from '../cluster.js';
 import type { Plugin, PluginContext, PluginModule } from './types.js';
 import { registerVoiceChannel } from './voice.js';
 
@@ -47,7 +48,7 @@ export const telegramPlugin: PluginModule = {
 
 function pollingLease(ctx: PluginContext, url: string, channel: { start(): Promise<void>; stop(): Promise<void> }): Promise<Singleton> {
   const log = ctx.log.child({ channel: 'telegram' });
-  return singleton({ url, node: nodeName(ctx.config), log, name: 'telegram-polling', what: 'Telegram long polling', start: () => channel.start(), stop: () => channel.stop() });
+  return singleton({ url, prefix: ctx.config.CLUSTER_REDIS_PREFIX, node: nodeName(ctx.config), log, name: 'telegram-polling', what: 'Telegram long polling', start: () => channel.start(), stop: () => channel.stop() });
 }
 
 async function createTelegram(ctx: PluginContext, token: string) {

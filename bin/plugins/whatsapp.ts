@@ -7,7 +7,8 @@ import type { WhatsAppProvider } from '../../channels/whatsapp/shared/provider.j
 import { applyStatusUpdate } from '../../channels/whatsapp/shared/status.js';
 import type { TwilioProvider } from '../../channels/whatsapp/twilio/twilio-provider.js';
 import { WhatsAppChannel } from '../../channels/whatsapp/whatsapp-channel.js';
-import { leasedWhatsappWeb, nodeName } from '../cluster-fanout.js';
+import { leasedWhatsappWeb } from '../cluster-fanout.js';
+import { nodeName } from '../cluster.js';
 import { ConfigError, type Config } from '../config.js';
 import { registerVoiceChannel } from './voice.js';
 import type { Plugin, PluginContext, PluginModule } from './types.js';
@@ -43,7 +44,7 @@ async function createWhatsapp(ctx: PluginContext, deps: WhatsappPluginDeps): Pro
   if (twilioProvider) providers.push(twilioProvider);
   const socket = ctx.config.WHATSAPP_WEB_ENABLED ? await createBaileys(ctx, deps.baileys) : undefined;
   // Cluster mode: the one WhatsApp Web socket lives on the lease holder; other nodes relay their sends to it.
-  const web = socket && ctx.config.REDIS_URL ? await leasedWhatsappWeb(socket, { url: ctx.config.REDIS_URL, node: nodeName(ctx.config), log: ctx.log.child({ channel: 'whatsapp', provider: 'baileys' }) }) : socket;
+  const web = socket && ctx.config.REDIS_URL ? await leasedWhatsappWeb(socket, { url: ctx.config.REDIS_URL, prefix: ctx.config.CLUSTER_REDIS_PREFIX, node: nodeName(ctx.config), log: ctx.log.child({ channel: 'whatsapp', provider: 'baileys' }) }) : socket;
   if (web) providers.push(web);
   if (web) ctx.services.whatsappWeb = () => web.status();
   if (providers.length === 0) return undefined;
