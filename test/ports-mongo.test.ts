@@ -7,12 +7,58 @@
  * skip (allowed under CI=true for MongoDB only: it is not a Debian package here).
  */
 import { afterAll, describe, expect, it, test } from '@jest/globals';
+import { mongo } from 'mongoose';
 import { openMongoPersistence } from '../bin/persistence-mongo.js';
-import { MongoStore } from '../core/store/mongo/index.js';
+import { MongoStore, nextSeq, type IndexSpec } from '../core/store/mongo/index.js';
+import { CORE_INDEXES } from '../core/store/mongo/indexes.js';
+import { SCHEDULING_INDEXES } from '../jobs/scheduling/mongo-scheduling-store.js';
+import { API_INDEXES } from '../operator-console/api/mongo-api-store.js';
+import { seqAt, WEBHOOK_INDEXES } from '../operator-console/api/mongo-webhook-store.js';
+import { queryTerms, snippet } from '../operator-console/search/mongo-search-index.js';
+import { fromDoc, OPERATOR_INDEXES, toDoc } from '../operator-console/store/mongo-operator-store.js';
+import { MATCH_END, MATCH_START, type Operator } from '../operator-console/index.js';
 import { runPortContracts } from './support/contracts/index.js';
 import { inbound, runStoreContract } from './support/store-contract.js';
 
 const uri = process.env.MONGODB_URI;
+
+// What can be checked without a server: the declared indexes, mappings, order keys, search text.
+describe('MongoDB adapters without a server', () => {
+  it('declare a unique index for every dedupe rule the ports promise', () => {
+    const unique = (specs: readonly IndexSpec[]) => specs.filter((s) => s.options?.unique).map((s) => `${s.collection}(${Object.keys(s.keys).join(',')})${s.options?.partialFilterExpression ? ` where ${JSON.stringify(s.options.partialFilterExpression)}` : ''}`);
+    expect([...unique(CORE_INDEXES), ...unique(OPERATOR_INDEXES), ...unique(SCHEDULING_INDEXES), ...unique(API_INDEXES), ...unique(WEBHOOK_INDEXES)]).toEqual([
+      'conversations(ref.channel,ref.externalId)',
+      'messages(channel,providerMessageId) where {"direction":"in","providerMessageId":{"$type":"string"}}',
+      'kv(namespace,key)',
+      'console_operators(email)',
+      'scheduling_bookings(recruiterId,start) where {"status":"booked"}',
+      'scheduling_bookings(conversationId) where {"status":"booked"}',
+      'api_keys(hash)',
+      'webhook_deliveries(subscriptionId,eventId)',
+    ]);
+  });
+
+  it('round-trips an operator through BSON, with and without a last sign-in', () => {
+    const op: Operator = { id: 'op_1', email: 'ana@example.com', name: 'Ana', role: 'admin', passwordHash: '$2a$10$x', active: true, tokenVersion: 3, createdAt: new Date('2026-03-01T10:00:00.125Z'), updatedAt: new Date('2026-03-01T11:00:00Z'), lastLoginAt: new Date('2026-03-02T08:00:00Z') };
+    const bson = (o: object) => mongo.BSON.deserialize(mongo.BSON.serialize(o)) as ReturnType<typeof toDoc>;
+    expect(fromDoc(bson(toDoc(op)))).toEqual(op);
+    const { lastLoginAt: _l, ...never } = op;
+    expect(fromDoc(bson(toDoc(never)))).toEqual(never);
+  });
+
+  it("orders the outbox's read bound with the events' order keys (made now: after the bound of a second ago, before the next second's)", () => {
+    const now = Date.now();
+    const key = nextSeq();
+    expect(seqAt(now - 1000) < key).toBe(true);
+    expect(key < seqAt(Date.now() + 1000)).toBe(true);
+  });
+
+  it('searches the words the embedded index searches and marks them in the snippet', () => {
+    expect(queryTerms('Berl, salary!')).toEqual(['berl', 'salary']);
+    expect(queryTerms('?!')).toEqual([]);
+    expect(snippet('I moved to Berlin for the salary', ['berl', 'salary'])).toBe(`I moved to ${MATCH_START}Berlin${MATCH_END} for the ${MATCH_START}salary${MATCH_END}`);
+  });
+});
 
 if (uri) {
   let n = 0;

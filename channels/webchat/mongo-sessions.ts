@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { ensureIndexes, type IndexSpec } from '../../core/store/mongo/index.js';
+import { collectionOf, ensureIndexes, type IndexSpec } from '../../core/store/mongo/index.js';
 import type { WebchatSession, WebchatSessionStore } from './sessions.js';
 
 const COLLECTION = 'webchat_sessions';
@@ -28,7 +28,7 @@ export class MongoWebchatSessionStore implements WebchatSessionStore {
   }
 
   private get col() {
-    return this.conn.collection<SessionDoc>(COLLECTION);
+    return collectionOf<SessionDoc>(this.conn, COLLECTION);
   }
 
   async find(secretHash: string): Promise<WebchatSession | undefined> {

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { ensureIndexes, inTransaction, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
+import { collectionOf, ensureIndexes, inTransaction, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
 import { AvailabilitySchema, type Availability, type Recruiter, type Slot } from './availability.js';
 import type { Booking, Offer, SchedulingRepository } from './ports.js';
 
@@ -40,9 +40,9 @@ export class MongoSchedulingStore implements SchedulingRepository {
     return new MongoSchedulingStore(conn, transactions);
   }
 
-  private get recruiterCol() { return this.conn.collection<RecruiterDoc>(C.recruiters); }
-  private get bookings() { return this.conn.collection<BookingDoc>(C.bookings); }
-  private get offers() { return this.conn.collection<OfferDoc>(C.offers); }
+  private get recruiterCol() { return collectionOf<RecruiterDoc>(this.conn, C.recruiters); }
+  private get bookings() { return collectionOf<BookingDoc>(this.conn, C.bookings); }
+  private get offers() { return collectionOf<OfferDoc>(this.conn, C.offers); }
 
   async putRecruiter(id: string, availability: Availability, now: Date): Promise<Recruiter> {
     const parsed = AvailabilitySchema.parse(availability);

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Candidate, DomainEvent } from '../../core/domain/index.js';
-import { candidateFrom, ensureIndexes, eventFrom, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
+import { collectionOf, candidateFrom, ensureIndexes, eventFrom, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
 import type { ApiKey } from './keys.js';
 import { MongoWebhookStore } from './mongo-webhook-store.js';
 import type { ApiKeyRepository, AtsLink, AtsStore, AuditFilter, CandidateFilter, IdempotencyStore, IdempotentReply, PublicApiQueries, PublicApiStore } from './ports.js';
@@ -38,11 +38,12 @@ type KeyDoc = Omit<ApiKey, 'id'> & { _id: string; hash: string };
 
 export class MongoApiKeyRepository implements ApiKeyRepository {
   constructor(private readonly conn: Connection) {}
-  private get col() { return this.conn.collection<KeyDoc>(C.keys); }
+  private get col() { return collectionOf<KeyDoc>(this.conn, C.keys); }
 
   async insert(k: ApiKey, hash: string): Promise<void> {
-    const { id, ...rest } = k;
-    await this.col.insertOne({ _id: id, ...rest, hash });
+    const { id, lastUsedAt, revokedAt, ...rest } = k;
+    // Unset dates are absent, never null: `revoke` looks for a key without `revokedAt`.
+    await this.col.insertOne({ _id: id, ...rest, hash, ...(lastUsedAt ? { lastUsedAt } : {}), ...(revokedAt ? { revokedAt } : {}) });
   }
   async get(id: string): Promise<ApiKey | undefined> {
     return keyFrom(await this.col.findOne({ _id: id }));
@@ -71,7 +72,7 @@ type ReplyDoc = IdempotentReply & { _id: string };
 
 export class MongoIdempotencyStore implements IdempotencyStore {
   constructor(private readonly conn: Connection) {}
-  private get col() { return this.conn.collection<ReplyDoc>(C.idempotency); }
+  private get col() { return collectionOf<ReplyDoc>(this.conn, C.idempotency); }
 
   async get(principal: string, key: string): Promise<IdempotentReply | undefined> {
     const d = await this.col.findOne({ _id: compositeId(principal, key) });
@@ -87,8 +88,8 @@ type AtsLinkDoc = { _id: string; candidateId: string; conversationId?: string };
 
 export class MongoAtsStore implements AtsStore {
   constructor(private readonly conn: Connection) {}
-  private get events() { return this.conn.collection<AtsEventDoc>(C.atsEvents); }
-  private get links() { return this.conn.collection<AtsLinkDoc>(C.atsCandidates); }
+  private get events() { return collectionOf<AtsEventDoc>(this.conn, C.atsEvents); }
+  private get links() { return collectionOf<AtsLinkDoc>(this.conn, C.atsCandidates); }
 
   async claimEvent(source: string, eventId: string, type: string, now: Date): Promise<boolean> {
     try {
@@ -117,7 +118,7 @@ export class MongoAtsStore implements AtsStore {
 /** The candidate list and the audit log, from the core's collections (and the console's marks). */
 export class MongoPublicApiQueries implements PublicApiQueries {
   constructor(private readonly conn: Connection) {}
-  private col(name: string) { return this.conn.collection<{ _id: string } & Record<string, unknown>>(name); }
+  private col(name: string) { return collectionOf<{ _id: string } & Record<string, unknown>>(this.conn, name); }
 
   async listCandidates(filter: CandidateFilter, afterId: string, limit: number): Promise<Candidate[]> {
     const and: Record<string, unknown>[] = [{ _id: { $gt: afterId } }];

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { DomainEvent } from '../../core/domain/index.js';
-import { ensureIndexes, eventFrom, inTransaction, type IndexSpec } from '../../core/store/mongo/index.js';
+import { collectionOf, ensureIndexes, eventFrom, inTransaction, type IndexSpec } from '../../core/store/mongo/index.js';
 import type { DeliveryAttempt, NewDelivery, WebhookDelivery, WebhookStore, WebhookSubscription } from './ports.js';
 import { WEBHOOK_EVENTS, type WebhookEventType } from './schemas.js';
 
@@ -44,10 +44,10 @@ export class MongoWebhookStore implements WebhookStore {
     return new MongoWebhookStore(conn, transactions, clock);
   }
 
-  private get subs() { return this.conn.collection<SubDoc>(C.subs); }
-  private get deliveries() { return this.conn.collection<DeliveryDoc>(C.deliveries); }
-  private get cursorCol() { return this.conn.collection<CursorDoc>(C.cursor); }
-  private get events() { return this.conn.collection<{ _id: string; _seq: string; type: string } & Record<string, unknown>>(C.events); }
+  private get subs() { return collectionOf<SubDoc>(this.conn, C.subs); }
+  private get deliveries() { return collectionOf<DeliveryDoc>(this.conn, C.deliveries); }
+  private get cursorCol() { return collectionOf<CursorDoc>(this.conn, C.cursor); }
+  private get events() { return collectionOf<{ _id: string; _seq: string; type: string } & Record<string, unknown>>(this.conn, C.events); }
 
   async insertSubscription(s: WebhookSubscription): Promise<void> {
     const { id, ...rest } = s;

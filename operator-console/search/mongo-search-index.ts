@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { collectionOf } from '../../core/store/mongo/index.js';
 import { ftsQuery, MATCH_END, MATCH_START, type SearchHit, type SearchIndex } from './search-index.js';
 
 type Doc = { _id: string } & Record<string, unknown>;
@@ -48,7 +49,7 @@ export class MongoSearchIndex implements SearchIndex {
     const terms = queryTerms(text);
     if (!terms.length) return [];
     const limit = Math.min(200, Math.max(1, opts.limit ?? 50));
-    const col = (name: string) => this.conn.collection<Doc>(name);
+    const col = (name: string) => collectionOf<Doc>(this.conn, name);
     const people = await col('candidates')
       .find({ $and: terms.map((t) => ({ $or: ['name', 'email', 'phone'].map((f) => ({ [f]: { $regex: prefixPattern(t), $options: 'iu' } })) })) })
       .sort({ updatedAt: -1 })

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { ensureIndexes, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
+import { collectionOf, ensureIndexes, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
 import type { ConsoleWorkspaceStore, ConversationMarks, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
 
 const C = {
@@ -40,12 +40,12 @@ export class MongoWorkspaceStore implements ConsoleWorkspaceStore {
     return new MongoWorkspaceStore(conn);
   }
 
-  private get notifications() { return this.conn.collection<NotificationDoc>(C.notifications); }
-  private get reads() { return this.conn.collection<ReadDoc>(C.reads); }
-  private get dedupe() { return this.conn.collection<DedupeDoc>(C.dedupe); }
-  private get notes() { return this.conn.collection<NoteDoc>(C.notes); }
-  private get canned() { return this.conn.collection<CannedDoc>(C.canned); }
-  private get marks() { return this.conn.collection<MarksDoc>(C.marks); }
+  private get notifications() { return collectionOf<NotificationDoc>(this.conn, C.notifications); }
+  private get reads() { return collectionOf<ReadDoc>(this.conn, C.reads); }
+  private get dedupe() { return collectionOf<DedupeDoc>(this.conn, C.dedupe); }
+  private get notes() { return collectionOf<NoteDoc>(this.conn, C.notes); }
+  private get canned() { return collectionOf<CannedDoc>(this.conn, C.canned); }
+  private get marks() { return collectionOf<MarksDoc>(this.conn, C.marks); }
 
   async addNotification(n: StoredNotification, dedupeSince?: Date): Promise<boolean> {
     if (dedupeSince && n.conversationId) {

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { newId } from '../../core/domain/index.js';
-import { ensureIndexes, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
+import { collectionOf, ensureIndexes, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
 import { ConsoleError } from '../errors.js';
 import { normaliseEmail } from './sqlite-operator-store.js';
 import type { NewOperator, Operator, OperatorPatch, OperatorStore } from './types.js';
@@ -40,7 +40,7 @@ export class MongoOperatorStore implements OperatorStore {
   }
 
   private get col() {
-    return this.conn.collection<OperatorDoc>(COLLECTION);
+    return collectionOf<OperatorDoc>(this.conn, COLLECTION);
   }
 
   async count(): Promise<number> {

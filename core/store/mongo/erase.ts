@@ -16,6 +16,7 @@ import {
 } from '../embedded/erase.js';
 import { candidateDocument, candidateFrom, conversationDocument, conversationFrom, eventDocument, eventFrom, messageDocument, messageFrom } from './documents.js';
 import type { MongoDoc } from './documents.js';
+import { collectionOf } from './collections.js';
 
 export type { ErasureCounts };
 
@@ -46,7 +47,7 @@ export function mentionsAny(value: unknown, tokens: readonly RegExp[]): boolean 
 export async function eraseCandidateDocuments(conn: Connection, candidateId: string, now: Date, placeholder = ERASED): Promise<{ counts: ErasureCounts; files: string[] }> {
   const counts: ErasureCounts = { conversations: 0, messages: 0, events: 0, kv: 0, featureRows: 0 };
   const files: string[] = [];
-  const col = (name: string) => conn.collection<AnyDoc>(name);
+  const col = (name: string) => collectionOf<AnyDoc>(conn, name);
   const candidate = candidateFrom(await col('candidates').findOne({ _id: candidateId }));
   if (!candidate) return { counts, files };
   const needles = new Set<string>([candidateId]);

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { collectionOf } from './collections.js';
 
 /** One index a collection needs: declared as data, so a unit test can read what is promised. */
 export interface IndexSpec {
@@ -35,5 +36,5 @@ export const CORE_INDEXES: readonly IndexSpec[] = [
 
 /** Create the declared indexes (idempotent: an existing index with the same spec is kept). */
 export async function ensureIndexes(conn: Connection, specs: readonly IndexSpec[]): Promise<void> {
-  for (const spec of specs) await conn.collection(spec.collection).createIndex(spec.keys, spec.options ?? {});
+  for (const spec of specs) await collectionOf(conn, spec.collection).createIndex(spec.keys, spec.options ?? {});
 }

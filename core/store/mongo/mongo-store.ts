@@ -37,6 +37,7 @@ import type { MongoDoc } from './documents.js';
 import { eraseCandidateDocuments, type ErasureCounts } from './erase.js';
 import { CORE_INDEXES, ensureIndexes } from './indexes.js';
 import { inTransaction, isDuplicateKey, supportsTransactions } from './transactions.js';
+import { collectionOf } from './collections.js';
 
 type Session = mongo.ClientSession | undefined;
 type AnyDoc = MongoDoc;
@@ -69,7 +70,8 @@ export class MongoStore implements Store {
   static async connect(uri: string, dbName?: string): Promise<MongoStore> {
     let conn: Connection;
     try {
-      conn = await mongoose.createConnection(uri, { ...(dbName ? { dbName } : {}), serverSelectionTimeoutMS: 5000 }).asPromise();
+      // ignoreUndefined: an optional field left `undefined` is not stored as null (as JSON drops it).
+      conn = await mongoose.createConnection(uri, { ...(dbName ? { dbName } : {}), serverSelectionTimeoutMS: 5000, ignoreUndefined: true }).asPromise();
     } catch (cause) {
       throw new ParleyError(ErrorCodes.STORE, `Cannot connect to MongoDB at ${redactUri(uri)}`, { cause });
     }
@@ -79,7 +81,7 @@ export class MongoStore implements Store {
   }
 
   private col(name: string) {
-    return this.connection.collection<AnyDoc>(name);
+    return collectionOf<AnyDoc>(this.connection, name);
   }
   private get candidates() { return this.col('candidates'); }
   private get conversations() { return this.col('conversations'); }
