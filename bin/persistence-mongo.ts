@@ -6,6 +6,7 @@ import { mongoPublicApiStore } from '../operator-console/api/mongo-api-store.js'
 import { MongoSearchIndex } from '../operator-console/search/mongo-search-index.js';
 import { MongoWorkspaceStore } from '../operator-console/store/mongo-console-store.js';
 import { MongoOperatorStore } from '../operator-console/store/mongo-operator-store.js';
+import { MongoInboxStore } from '../operator-console/store/mongo-inbox-store.js';
 import type { Persistence, PersistenceOptions, Ports } from './persistence-ports.js';
 
 /**
@@ -26,6 +27,7 @@ export async function openMongoPersistence(uri: string, opts: Pick<PersistenceOp
     const ports: Ports = {
       operators: await MongoOperatorStore.open(conn),
       workspace: await MongoWorkspaceStore.open(conn),
+      inbox: await MongoInboxStore.open(conn),
       search: new MongoSearchIndex(conn),
       publicApi: await mongoPublicApiStore(conn, store.transactions),
       scheduling: await MongoSchedulingStore.open(conn, store.transactions),

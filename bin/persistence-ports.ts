@@ -3,7 +3,7 @@ import type { WebchatSessionStore } from '../channels/webchat/sessions.js';
 import type { KeyValueStore, Logger, Store } from '../core/ports/index.js';
 import type { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import type { SchedulingRepository } from '../jobs/scheduling/ports.js';
-import type { ConsoleWorkspaceStore, OperatorStore, PublicApiStore, SearchIndex } from '../operator-console/index.js';
+import type { ConsoleInboxStore, ConsoleWorkspaceStore, OperatorStore, PublicApiStore, SearchIndex } from '../operator-console/index.js';
 
 /**
  * Every piece of state a plugin keeps, each behind its port. Plugins, channels and features get
@@ -14,6 +14,8 @@ export interface Ports {
   operators: OperatorStore;
   /** Console notifications and read state, notes, canned responses, list marks. */
   workspace: ConsoleWorkspaceStore;
+  /** Console labels, saved filters and operator invites. */
+  inbox: ConsoleInboxStore;
   /** Full-text search over messages, candidates and notes. */
   search: SearchIndex;
   /** The public API's keys, idempotency keys, webhook outbox, ATS events and list queries. */

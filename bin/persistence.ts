@@ -2,7 +2,7 @@ import { SqliteWebchatSessionStore } from '../channels/webchat/index.js';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { SqliteAgendaBackend } from '../jobs/agenda/sqlite-backend.js';
 import { SqliteSchedulingStore } from '../jobs/scheduling/sqlite-scheduling-store.js';
-import { SqliteConsoleStore, SqliteOperatorStore, SqliteSearchIndex, sqlitePublicApiStore } from '../operator-console/index.js';
+import { SqliteConsoleStore, SqliteInboxStore, SqliteOperatorStore, SqliteSearchIndex, sqlitePublicApiStore } from '../operator-console/index.js';
 import type { Persistence, PersistenceOptions, Ports } from './persistence-ports.js';
 
 // The types live apart so the MongoDB module (loaded from here) can use them without a cycle.
@@ -38,6 +38,7 @@ export async function openSqlitePersistence(opts: PersistenceOptions): Promise<P
   const ports: Ports = {
     operators,
     workspace,
+    inbox: new SqliteInboxStore(db),
     // After SqliteConsoleStore: the index reads its notes table.
     search: new SqliteSearchIndex(db),
     publicApi: sqlitePublicApiStore(db),

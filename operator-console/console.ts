@@ -27,6 +27,13 @@ import { ConversationStatuses } from './views/conversation-status.js';
 import { ReportLinks } from './rest/report-links.js';
 import { workspaceRoutes } from './rest/workspace-routes.js';
 import type { ConsoleStore, OperatorStore } from './store/types.js';
+import type { ConsoleInboxStore } from './store/inbox-types.js';
+import { Assignments } from './inbox/assignments.js';
+import { inboxRoutes } from './inbox/inbox-routes.js';
+import { Labels } from './inbox/labels.js';
+import { SavedFilters } from './inbox/saved-filters.js';
+import { Team, type StaffMailer } from './team/team.js';
+import { teamRoutes } from './team/team-routes.js';
 import { GraceTimers } from './takeover/grace.js';
 import { TakeoverService } from './takeover/takeover-service.js';
 import { mountConsoleUi } from './ui.js';
@@ -55,12 +62,20 @@ export interface ConsoleSettings {
   reportLinkTtlSec?: number;
   /** Shown on printed reports. */
   companyName?: string;
+  /** The console's public address (invite links); default: the address each request came to. */
+  consoleUrl?: string;
+  /** How long an operator invite link works (default 7 days). */
+  inviteTtlSec?: number;
 }
 
 export interface ConsoleDeps {
   store: Store;
   operators: OperatorStore;
   consoleStore: ConsoleStore;
+  /** Labels, saved filters, operator invites. */
+  inboxStore: ConsoleInboxStore;
+  /** Sends invite emails when the email channel is on; read per invite. */
+  mailer?: () => StaffMailer | undefined;
   /** Full-text search of the inbox (`GET /api/v1/search`); without it the route answers 501. */
   search?: SearchIndex;
   bus: EventBus;
@@ -148,6 +163,11 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   const links = new ReportLinks(s.jwtSecret, s.reportLinkTtlSec ?? 600, clock, auth);
   assessmentRoutes(router, deps.app, { auth, assessments, audit, links, clock, log, operatorName, ...(s.companyName ? { companyName: s.companyName } : {}) });
   workspaceRoutes(router, { auth, inbox, canned, operators, log });
+  const assignments = new Assignments({ views, operators, audit, broadcaster, notifier });
+  const labels = new Labels({ inbox: deps.inboxStore, views, audit, broadcaster, clock });
+  inboxRoutes(router, { auth, assignments, labels, savedFilters: new SavedFilters({ inbox: deps.inboxStore, audit, broadcaster, clock }), log });
+  const team = new Team({ operators, inbox: deps.inboxStore, audit, clock, log, ...(deps.mailer ? { mailer: deps.mailer } : {}), inviteTtlSec: s.inviteTtlSec ?? 7 * 24 * 3600 });
+  teamRoutes(router, { auth, team, log, ...(s.consoleUrl ? { consoleUrl: s.consoleUrl } : {}) });
   analyticsRoutes(router, { auth, store, clock, log });
   channelRoutes(router, { auth, log, whatsappWeb: deps.whatsappWeb ?? (() => undefined) });
   deps.app.use('/api/v1', router);

@@ -44,6 +44,8 @@ export interface MessagePreview {
   /** First 140 characters. */
   text: string;
   at: string;
+  /** An operator's display name (operator messages), shown instead of "Recruiter". */
+  authorName?: string;
 }
 
 /** One row of the conversation list, pushed again whenever anything about it changes. */
@@ -75,6 +77,11 @@ export interface ConversationSummary {
   status?: ConversationStatus;
   /** With `status: 'snoozed'`: when it comes back. */
   snoozedUntil?: string;
+  /** The operator this conversation is assigned to (who should handle it; not who holds a takeover). */
+  assigneeId?: string;
+  assigneeName?: string;
+  /** Ids of the labels on it (names and colours: `GET /labels`, the `labels` push). */
+  labels?: string[];
   lastActivityAt: string;
   createdAt: string;
   updatedAt: string;
@@ -116,7 +123,7 @@ export interface WireEvent {
   [field: string]: unknown;
 }
 
-export const NOTIFICATION_KINDS = ['needs-human', 'at-risk', 'interview-completed', 'new-candidate', 'delivery-failed'] as const;
+export const NOTIFICATION_KINDS = ['needs-human', 'at-risk', 'interview-completed', 'new-candidate', 'delivery-failed', 'assigned'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface ConsoleNotification {
@@ -236,6 +243,10 @@ export interface ServerToClientEvents {
   event: (e: WireEvent) => void;
   /** The session ended (token expired, signed out, password changed, deactivated): sign in again. The server disconnects right after. */
   'session:expired': (p: { reason: string }) => void;
+  /** The team's labels changed (created, deleted): the whole list. */
+  labels: (p: { labels: Label[] }) => void;
+  /** Your saved filters changed (from any of your consoles): the whole list. */
+  'saved-filters': (p: { filters: SavedFilter[] }) => void;
 }
 
 export interface ClientToServerEvents {
@@ -353,5 +364,52 @@ export interface AssessmentView {
 export interface ReportLink {
   /** Opens the printable report without a bearer token until `expiresAt`. */
   url: string;
+  expiresAt: string;
+}
+
+/** A list view: the filter chip, status, label and search words (all optional). */
+export interface InboxQuery {
+  filter?: ConversationFilter;
+  status?: ConversationStatus | 'any';
+  label?: string;
+  search?: string;
+}
+
+/** REST: GET /api/v1/labels */
+export interface Label {
+  id: string;
+  name: string;
+  color: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** REST: GET /api/v1/saved-filters (the signed-in operator's own). */
+export interface SavedFilter {
+  id: string;
+  name: string;
+  query: InboxQuery;
+  createdAt: string;
+}
+
+/** REST: GET /api/v1/team (admins): an operator account. */
+export interface TeamMember {
+  id: string;
+  email: string;
+  name: string;
+  role: OperatorRole;
+  active: boolean;
+  createdAt: string;
+  lastLoginAt?: string;
+}
+
+/** REST: an open invitation (the link itself is shown once, when it is created). */
+export interface TeamInvite {
+  id: string;
+  email: string;
+  role: OperatorRole;
+  name?: string;
+  invitedBy: string;
+  createdAt: string;
   expiresAt: string;
 }

@@ -20,10 +20,13 @@ const CSP = [
 
 /** Serve the UI at /console (index) and /console/* (modules, styles). */
 export function mountConsoleUi(app: Express): void {
-  app.get(['/console', '/console/'], (_req, res) => {
+  const page = (file: string) => (_req: unknown, res: import('express').Response) => {
     res.set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-cache' });
-    res.sendFile('index.html', { root: CONSOLE_PUBLIC_DIR });
-  });
+    res.sendFile(file, { root: CONSOLE_PUBLIC_DIR });
+  };
+  app.get(['/console', '/console/'], page('index.html'));
+  // An operator invite link (`/console/invite#<token>`): choose a password, then sign in.
+  app.get('/console/invite', page('invite.html'));
   app.use(
     '/console',
     express.static(CONSOLE_PUBLIC_DIR, {

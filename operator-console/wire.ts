@@ -49,8 +49,9 @@ export function toConsoleMessage(m: Message, authorName?: string): ConsoleMessag
 
 export const PREVIEW_LENGTH = 140;
 
-export function toPreview(m: Message): MessagePreview {
-  return { id: m.id, author: m.author, kind: m.kind, text: m.text.slice(0, PREVIEW_LENGTH), at: isoDate(m.createdAt, m.updatedAt) };
+/** `authorName`: the operator's display name, for an operator's message. */
+export function toPreview(m: Message, authorName?: string): MessagePreview {
+  return { id: m.id, author: m.author, kind: m.kind, text: m.text.slice(0, PREVIEW_LENGTH), at: isoDate(m.createdAt, m.updatedAt), ...(authorName ? { authorName } : {}) };
 }
 
 /** A domain event with its dates as ISO strings. */

@@ -20,6 +20,7 @@ export const consolePlugin: PluginModule = {
       store: ctx.store,
       operators,
       consoleStore,
+      inboxStore: ctx.ports.inbox,
       search: ctx.ports.search,
       bus: ctx.bus,
       io: ctx.io,
@@ -41,6 +42,7 @@ export const consolePlugin: PluginModule = {
         escalateRiskLevel: config.CONSOLE_ESCALATE_RISK_LEVEL,
         dataDir: config.dataDir,
         reportLinkTtlSec: config.CONSOLE_REPORT_LINK_TTL_SEC,
+        consoleUrl: `${config.publicUrl}/console`,
       },
     });
     ctx.services.notifyOperators = (n) => console.notifyOperators(n);

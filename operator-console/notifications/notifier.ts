@@ -15,6 +15,8 @@ export interface NotifyRequest {
   conversationId?: string;
   /** Only this operator; unset: every operator. */
   operatorId?: string;
+  /** False: always written (one per action, such as each assignment), never merged with a recent one. */
+  dedupe?: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export class Notifier {
       ...(n.operatorId ? { operatorId: n.operatorId } : {}),
       createdAt: now,
     };
-    const written = await this.deps.consoleStore.addNotification(stored, n.conversationId ? new Date(now.getTime() - NOTIFICATION_DEDUPE_MS) : undefined);
+    const written = await this.deps.consoleStore.addNotification(stored, n.conversationId && n.dedupe !== false ? new Date(now.getTime() - NOTIFICATION_DEDUPE_MS) : undefined);
     if (!written) return undefined;
     const wire = toWireNotification(stored, false);
     if (n.operatorId) this.deps.broadcaster.toOperator(n.operatorId, 'notification', wire);

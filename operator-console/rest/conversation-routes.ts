@@ -34,7 +34,10 @@ export function conversationRoutes(router: Router, deps: ConversationRouteDeps):
     '/conversations',
     authed(auth, log, async (req, res, operator) => {
       const limit = Math.min(1000, Math.max(1, Number(req.query.limit) || 500));
-      res.json({ conversations: await views.list(listFilter(req.query.filter), operator.id, limit) });
+      const rows = await views.list(listFilter(req.query.filter), operator.id, limit);
+      // `?label=<id>`: only conversations carrying that label.
+      const label = typeof req.query.label === 'string' && req.query.label ? req.query.label : undefined;
+      res.json({ conversations: label ? rows.filter((s) => s.labels?.includes(label)) : rows });
     }),
   );
   // Full-text search: `?q=words` (each a prefix, all required), `?limit=` (default 50, max 200).

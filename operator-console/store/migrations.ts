@@ -74,4 +74,40 @@ export const CONSOLE_MIGRATIONS: readonly Migration[] = [
     name: 'operator token version (bumped on password change, deactivation and logout)',
     sql: `ALTER TABLE console_operators ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 3,
+    name: 'labels, saved filters, operator invites',
+    sql: `
+      CREATE TABLE console_labels (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        color TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE console_saved_filters (
+        id TEXT PRIMARY KEY,
+        operator_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        query TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX console_saved_filters_operator ON console_saved_filters(operator_id, created_at);
+
+      -- One-time links: only the token's SHA-256 is kept.
+      CREATE TABLE console_invites (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        email TEXT NOT NULL COLLATE NOCASE,
+        role TEXT NOT NULL,
+        name TEXT,
+        invited_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        accepted_at INTEGER,
+        operator_id TEXT
+      );
+    `,
+  },
 ];

@@ -89,6 +89,10 @@ export interface ConversationMarks {
   /** Team status (absent: open); see `ConversationStatus`. */
   status?: ConversationStatus;
   snoozedUntil?: string;
+  /** The operator it is assigned to (absent: nobody). */
+  assigneeId?: string;
+  /** Ids of the labels on it. */
+  labels?: string[];
 }
 
 export interface NotificationQuery {

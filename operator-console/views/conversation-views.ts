@@ -70,9 +70,26 @@ export class ConversationViews {
     return { status, snoozedUntil: marks.snoozedUntil };
   }
 
-  /** An outbound message was sent (or failed): the preview moves on. */
-  onOutbound(m: Message): Promise<ConversationMarks | undefined> {
-    return this.updateMarks(m.conversationId, (marks) => ({ ...marks, lastMessage: latest(marks, m) }));
+  /** An outbound message was sent (or failed): the preview moves on (an operator's with their display name). */
+  async onOutbound(m: Message): Promise<ConversationMarks | undefined> {
+    const name = m.author === 'operator' && m.authorId ? await this.operatorName(m.authorId) : undefined;
+    return this.updateMarks(m.conversationId, (marks) => ({ ...marks, lastMessage: latest(marks, m, name) }));
+  }
+
+  /** Assign to an operator (undefined: nobody); returns the marks as stored and who had it before. */
+  async setAssignee(conversationId: string, assigneeId: string | undefined): Promise<{ marks: ConversationMarks; previous?: string } | undefined> {
+    let previous: string | undefined;
+    const marks = await this.updateMarks(conversationId, (current) => {
+      previous = current.assigneeId;
+      const { assigneeId: _old, ...rest } = current;
+      return assigneeId ? { ...rest, assigneeId } : rest;
+    });
+    return marks && { marks, ...(previous ? { previous } : {}) };
+  }
+
+  /** Change the labels on a conversation (`change` gets the current ids); returns the marks as stored. */
+  changeLabels(conversationId: string, change: (labels: readonly string[]) => string[]): Promise<ConversationMarks | undefined> {
+    return this.updateMarks(conversationId, (marks) => ({ ...marks, labels: change(marks.labels ?? []) }));
   }
 
   markRead(conversationId: string): Promise<ConversationMarks | undefined> {
@@ -121,11 +138,20 @@ export class ConversationViews {
       unread: marks.unread,
       ...(marks.lastMessage ? { lastMessage: marks.lastMessage } : {}),
       ...this.effectiveStatus(marks),
+      ...(await this.assignee(marks.assigneeId, names)),
+      ...(marks.labels?.length ? { labels: marks.labels } : {}),
       lastActivityAt: conversation.lastActivityAt.toISOString(),
       createdAt: conversation.createdAt.toISOString(),
       updatedAt: conversation.updatedAt.toISOString(),
     };
     return { ...base, urgency: urgencyOf(base) };
+  }
+
+  private async assignee(id: string | undefined, names: Map<string, string | undefined>): Promise<{ assigneeId?: string; assigneeName?: string }> {
+    if (!id) return {};
+    if (!names.has(id)) names.set(id, await this.operatorName(id));
+    const name = names.get(id);
+    return { assigneeId: id, ...(name ? { assigneeName: name } : {}) };
   }
 
   /**
@@ -205,21 +231,22 @@ export class ConversationViews {
     const lastOperator = recent.findLastIndex((m) => m.author === 'operator');
     const unread = recent.slice(lastOperator + 1).filter((m) => m.direction === 'in').length;
     const last = recent.at(-1);
+    const lastName = last?.author === 'operator' && last.authorId ? await this.operatorName(last.authorId) : undefined;
     const risks = (await this.deps.store.listEvents({ candidateId: conversation.candidateId, types: ['RiskAssessed', 'CandidateAtRisk'], limit: 100_000 })).filter(isRiskEvent);
     const risk = risks.at(-1);
     return {
       conversationId: conversation.id,
       unread,
       needsHuman: conversation.needsHuman,
-      ...(last ? { lastMessage: toPreview(last) } : {}),
+      ...(last ? { lastMessage: toPreview(last, lastName) } : {}),
       ...(risk ? { risk: riskFromEvent(risk) } : {}),
     };
   }
 }
 
 /** The newer of the stored preview and this message. */
-function latest(marks: ConversationMarks, m: Message) {
-  const preview = toPreview(m);
+function latest(marks: ConversationMarks, m: Message, authorName?: string) {
+  const preview = toPreview(m, authorName);
   if (!marks.lastMessage || marks.lastMessage.id === m.id || marks.lastMessage.at <= preview.at) return preview;
   return marks.lastMessage;
 }

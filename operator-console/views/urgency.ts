@@ -1,6 +1,7 @@
 import type { ConversationFilter, ConversationSummary } from '../contract.js';
 
 type UrgencyInput = Pick<ConversationSummary, 'needsHuman' | 'assignedOperatorId' | 'mode' | 'risk' | 'unread'>;
+type FilterInput = Pick<ConversationSummary, 'needsHuman' | 'assignedOperatorId' | 'risk' | 'assigneeId'>;
 
 /**
  * How urgently a conversation needs a recruiter: someone waiting for a human that nobody holds
@@ -25,10 +26,10 @@ export function compareByUrgency(a: ConversationSummary, b: ConversationSummary)
 }
 
 /**
- * The list filters. `unassigned`: waiting for a human (flagged, or in human mode) with nobody
- * holding it; `at-risk`: the latest risk assessment is an alert or high.
+ * The list filters. `mine`: assigned to you, or you hold its takeover; `unassigned`: nobody is
+ * assigned and nobody holds it; `at-risk`: the latest risk assessment is an alert or high.
  */
-export function matchesFilter(s: ConversationSummary, filter: ConversationFilter, operatorId: string): boolean {
+export function matchesFilter(s: FilterInput, filter: ConversationFilter, operatorId: string): boolean {
   switch (filter) {
     case 'all':
       return true;
@@ -37,8 +38,8 @@ export function matchesFilter(s: ConversationSummary, filter: ConversationFilter
     case 'at-risk':
       return s.risk?.atRisk === true;
     case 'mine':
-      return s.assignedOperatorId === operatorId;
+      return s.assignedOperatorId === operatorId || s.assigneeId === operatorId;
     case 'unassigned':
-      return (s.needsHuman || s.mode === 'human') && !s.assignedOperatorId;
+      return !s.assigneeId && !s.assignedOperatorId;
   }
 }

@@ -81,9 +81,9 @@ export function matchesFilter(s, filter) {
     case 'at-risk':
       return Boolean(s.risk && s.risk.atRisk);
     case 'mine':
-      return s.assignedOperatorId === me;
+      return s.assignedOperatorId === me || s.assigneeId === me;
     case 'unassigned':
-      return (s.needsHuman || s.mode === 'human') && !s.assignedOperatorId;
+      return !s.assigneeId && !s.assignedOperatorId;
     default:
       return true;
   }
