@@ -29,6 +29,8 @@ export interface AnswerFeatures {
   referenceWords: number;
 }
 
+/** A word that may start a negation or a rejection (red-flags.ts has the exact rules). */
+const MAY_NEGATE = /\b(?:not?|nor|never|neither|cannot|without|avoid|instead|rather|misconceptions?|myths?|mistaken(?:ly)?|wrong(?:ly)?|contrary)\b|n'?t\b/i;
 const SENTENCE = /(?<=[.!?;])\s+|\n+/;
 
 /**
@@ -43,7 +45,11 @@ export function measure(profile: QuestionProfile, answer: string): AnswerFeature
   const sentences = answer
     .split(SENTENCE)
     .filter((s) => s.trim())
-    .map((s) => ({ index: indexStems(rubricStems(s)), polar: new Set(polarStems(s)) }));
+    .map((s) => {
+      const plain = rubricStems(s);
+      // Without a negation word the marked stems are the plain ones (polarStems is the slow path).
+      return { index: indexStems(plain), polar: new Set(MAY_NEGATE.test(s) ? polarStems(s) : plain) };
+    });
   const perConcept = profile.concepts.map((c) =>
     Math.max(0, ...sentences.flatMap((s) => c.phrases.map((p) => phraseCoverage(p, s.index) * (1 - flipped(c.polar, s.polar) / Math.max(1, c.polar.length))))),
   );
