@@ -13,7 +13,7 @@ import { MongoStore, nextSeq, type IndexSpec } from '../core/store/mongo/index.j
 import { CORE_INDEXES } from '../core/store/mongo/indexes.js';
 import { SCHEDULING_INDEXES } from '../jobs/scheduling/mongo-scheduling-store.js';
 import { API_INDEXES } from '../operator-console/api/mongo-api-store.js';
-import { seqAt, WEBHOOK_INDEXES } from '../operator-console/api/mongo-webhook-store.js';
+import { decodeCursor, encodeCursor, LATE_EVENT_WINDOW_MS, passCursor, seqAt, windowStart, WEBHOOK_INDEXES } from '../operator-console/api/mongo-webhook-store.js';
 import { queryTerms, snippet } from '../operator-console/search/mongo-search-index.js';
 import { fromDoc, OPERATOR_INDEXES, toDoc } from '../operator-console/store/mongo-operator-store.js';
 import { MATCH_END, MATCH_START, type Operator } from '../operator-console/index.js';
@@ -51,6 +51,23 @@ describe('MongoDB adapters without a server', () => {
     const key = nextSeq();
     expect(seqAt(now - 1000) < key).toBe(true);
     expect(key < seqAt(Date.now() + 1000)).toBe(true);
+  });
+
+  it('the outbox cursor remembers the keys it passed within the late-event window, and only those', () => {
+    const t = Date.parse('2026-03-01T10:00:00Z');
+    const key = (ms: number, tail = '0000aaaaaaaaaaaa') => `${seqAt(ms)}${tail}`;
+    const old = key(t - LATE_EVENT_WINDOW_MS - 1);
+    const recent = key(t - 1000);
+    const now = key(t);
+    const c = passCursor({ seq: '', seen: [] }, [old, now, recent]);
+    expect(c).toEqual({ seq: now, seen: [now, recent] });
+    // A key made 1 s before the position, not yet passed, is inside the window a read looks back over.
+    const late = key(t - 1000, '0001bbbbbbbbbbbb');
+    expect(late > windowStart(c.seq) && late < c.seq && !c.seen.includes(late)).toBe(true);
+    expect(old > windowStart(c.seq)).toBe(false);
+    // Canonical text: the same cursor reached in another order compares equal (compare-and-set).
+    expect(encodeCursor(passCursor({ seq: '', seen: [] }, [recent, now]))).toBe(encodeCursor(c));
+    expect(decodeCursor(encodeCursor(c))).toEqual({ seq: now, seen: [now, recent].sort() });
   });
 
   it('searches the words the embedded index searches and marks them in the snippet', () => {

@@ -14,21 +14,51 @@ export const WEBHOOK_INDEXES: readonly IndexSpec[] = [
 ];
 
 /**
- * How far behind "now" the outbox reads the events collection. An event's order key (`_seq`) is
- * made on the node that writes it, before its transaction commits: an event can become visible
- * after one with a later key. Reading only keys older than this lag lets such late commits land
- * first; an event committed more than this after its key was made (a stalled transaction, or a
- * node clock that far behind) could be skipped. The SQLite outbox has no such window.
+ * An event's order key (`_seq`) is made on the node that writes it, before its transaction
+ * commits, so an event can become visible after one with a later key. The outbox cursor therefore
+ * remembers the keys it has already passed within this window behind its position, and every read
+ * looks back over the window for late arrivals. An event that becomes visible more than this after
+ * its key was made (a transaction stalled that long, or a node clock that far behind) can be
+ * missed. The SQLite outbox (one writer, `events.seq`) has no such window.
  */
-export const EVENTS_READ_LAG_MS = 5_000;
+export const LATE_EVENT_WINDOW_MS = 5_000;
+
+/** The cursor: the highest key passed and the keys passed within the window behind it. */
+interface Cursor {
+  seq: string;
+  seen: string[];
+}
+
+/** Cursors are compared as strings (compare-and-set), so the encoding is canonical. */
+export function encodeCursor(c: Cursor): string {
+  return JSON.stringify({ seq: c.seq, seen: [...new Set(c.seen)].sort() });
+}
+export function decodeCursor(text: string): Cursor {
+  const c = JSON.parse(text) as Partial<Cursor>;
+  return { seq: typeof c.seq === 'string' ? c.seq : '', seen: Array.isArray(c.seen) ? c.seen : [] };
+}
+/** The time an order key was made (see `nextSeq`: `s_` + 9 base-36 digits of milliseconds). */
+export function seqTime(seq: string): number {
+  return seq.length >= 11 ? parseInt(seq.slice(2, 11), 36) : 0;
+}
+/** The lowest key the window behind `seq` reaches. */
+export function windowStart(seq: string): string {
+  return seq ? seqAt(seqTime(seq) - LATE_EVENT_WINDOW_MS) : '';
+}
+/** The cursor after passing `passed` keys: the highest one, and the passed keys still in its window. */
+export function passCursor(c: Cursor, passed: readonly string[]): Cursor {
+  const seq = [c.seq, ...passed].reduce((a, b) => (b > a ? b : a), c.seq);
+  const floor = windowStart(seq);
+  return { seq, seen: [...c.seen, ...passed].filter((s) => s > floor) };
+}
 
 type SubDoc = Omit<WebhookSubscription, 'id'> & { _id: string };
 type DeliveryDoc = Omit<WebhookDelivery, 'id'> & { _id: string };
 type CursorDoc = { _id: string; seq: string };
 
 /**
- * Webhook subscriptions, the delivery outbox and its cursor in MongoDB. The cursor is the core
- * events' `_seq` (see `EVENTS_READ_LAG_MS`). `advance` moves the cursor by compare-and-set; on a
+ * Webhook subscriptions, the delivery outbox and its cursor in MongoDB. The cursor is over the core
+ * events' `_seq` (see `LATE_EVENT_WINDOW_MS`). `advance` moves the cursor by compare-and-set; on a
  * replica set the cursor move and the deliveries commit together, without transactions the
  * deliveries are written first (idempotent by the unique index) and the cursor after.
  */
@@ -36,12 +66,11 @@ export class MongoWebhookStore implements WebhookStore {
   private constructor(
     private readonly conn: Connection,
     private readonly transactions: boolean,
-    private readonly clock: () => number = Date.now,
   ) {}
 
-  static async open(conn: Connection, transactions: boolean, clock?: () => number): Promise<MongoWebhookStore> {
+  static async open(conn: Connection, transactions: boolean): Promise<MongoWebhookStore> {
     await ensureIndexes(conn, WEBHOOK_INDEXES);
-    return new MongoWebhookStore(conn, transactions, clock);
+    return new MongoWebhookStore(conn, transactions);
   }
 
   private get subs() { return collectionOf<SubDoc>(this.conn, C.subs); }
@@ -113,16 +142,26 @@ export class MongoWebhookStore implements WebhookStore {
   async cursor(): Promise<string> {
     const existing = await this.cursorCol.findOne({ _id: 'cursor' });
     if (existing) return existing.seq;
-    // First start: history before webhooks existed is not replayed.
+    // First start: history before webhooks existed is not replayed (nor its late arrivals).
     const [last] = await this.events.find({}, { projection: { _seq: 1 } }).sort({ _seq: -1 }).limit(1).toArray();
-    await this.cursorCol.updateOne({ _id: 'cursor' }, { $setOnInsert: { seq: last?._seq ?? '' } }, { upsert: true });
+    const recent = last ? await this.events.find({ _seq: { $gt: windowStart(last._seq) } }, { projection: { _seq: 1 } }).toArray() : [];
+    const first = encodeCursor(passCursor({ seq: '', seen: [] }, recent.map((e) => e._seq)));
+    await this.cursorCol.updateOne({ _id: 'cursor' }, { $setOnInsert: { seq: first } }, { upsert: true });
     return ((await this.cursorCol.findOne({ _id: 'cursor' })) as CursorDoc).seq;
   }
 
   async eventsAfter(cursor: string, types: readonly string[], limit: number): Promise<{ cursor: string; event: DomainEvent }[]> {
-    const before = seqAt(this.clock() - EVENTS_READ_LAG_MS);
-    const docs = await this.events.find({ _seq: { $gt: cursor, $lt: before }, type: { $in: [...types] } }).sort({ _seq: 1 }).limit(limit).toArray();
-    return docs.map((d) => ({ cursor: d._seq, event: eventFrom(d) as DomainEvent }));
+    let c = decodeCursor(cursor);
+    // Late arrivals inside the window first (they sort before the position), then what is new.
+    const docs = await this.events
+      .find({ _seq: { $gt: windowStart(c.seq), $nin: c.seen }, type: { $in: [...types] } })
+      .sort({ _seq: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => {
+      c = passCursor(c, [d._seq]);
+      return { cursor: encodeCursor(c), event: eventFrom(d) as DomainEvent };
+    });
   }
 
   async advance(from: string, to: string, deliveries: readonly NewDelivery[]): Promise<boolean> {

@@ -16,7 +16,7 @@ const prefixPattern = (term: string) => `(?<![\\p{L}\\p{N}])${escape(term)}`;
 
 /** A MongoDB filter: every term is a word prefix somewhere in `field`. */
 export function termsFilter(field: string, terms: readonly string[]): Record<string, unknown> {
-  return { $and: terms.map((t) => ({ [field]: { $regex: prefixPattern(t), $options: 'iu' } })) };
+  return { $and: terms.map((t) => ({ [field]: { $regex: prefixPattern(t), $options: 'i' } })) };
 }
 
 /**
@@ -51,7 +51,7 @@ export class MongoSearchIndex implements SearchIndex {
     const limit = Math.min(200, Math.max(1, opts.limit ?? 50));
     const col = (name: string) => collectionOf<Doc>(this.conn, name);
     const people = await col('candidates')
-      .find({ $and: terms.map((t) => ({ $or: ['name', 'email', 'phone'].map((f) => ({ [f]: { $regex: prefixPattern(t), $options: 'iu' } })) })) })
+      .find({ $and: terms.map((t) => ({ $or: ['name', 'email', 'phone'].map((f) => ({ [f]: { $regex: prefixPattern(t), $options: 'i' } })) })) })
       .sort({ updatedAt: -1 })
       .limit(limit)
       .toArray();

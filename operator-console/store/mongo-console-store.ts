@@ -48,11 +48,14 @@ export class MongoWorkspaceStore implements ConsoleWorkspaceStore {
   private get marks() { return collectionOf<MarksDoc>(this.conn, C.marks); }
 
   async addNotification(n: StoredNotification, dedupeSince?: Date): Promise<boolean> {
-    if (dedupeSince && n.conversationId) {
+    if (n.conversationId) {
+      const _id = `${n.conversationId}:${n.kind}`;
       try {
-        await this.dedupe.updateOne({ _id: `${n.conversationId}:${n.kind}`, at: { $lt: dedupeSince } }, { $set: { at: n.createdAt } }, { upsert: true });
+        // Every notification of a conversation moves its marker (a later deduped one sees it).
+        if (dedupeSince) await this.dedupe.updateOne({ _id, at: { $lt: dedupeSince } }, { $max: { at: n.createdAt } }, { upsert: true });
+        else await this.dedupe.updateOne({ _id }, { $max: { at: n.createdAt } }, { upsert: true });
       } catch (err) {
-        if (isDuplicateKey(err)) return false;
+        if (dedupeSince && isDuplicateKey(err)) return false;
         throw err;
       }
     }
