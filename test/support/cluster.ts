@@ -50,10 +50,12 @@ export interface ClusterOptions {
   /** Extra env for every node (wins over the defaults). */
   env?: Record<string, string>;
   /** Env per node index (wins over `env`). */
-  nodeEnv?: (index: number) => Record<string, string>;
+  nodeEnv?: (index: number) => Record<string, string | undefined>;
 }
 
 let prefixSeq = 0;
+
+const definedOnly = (env: Record<string, string | undefined>): Record<string, string> => Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 
 /**
  * N real Parley processes (`parley start`) on one SQLite file and one throwaway Redis, each on
@@ -95,7 +97,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<TestClust
     TELEGRAM_MODE: 'webhook',
     PUBLIC_URL: 'https://parley.example.com',
     ...opts.env,
-    ...opts.nodeEnv?.(index),
+    ...definedOnly(opts.nodeEnv?.(index) ?? {}),
   });
 
   const spawnNode = async (extra: Record<string, string> = {}): Promise<{ node: ClusterNode; ready: Promise<void> }> => {
@@ -139,7 +141,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<TestClust
       return store;
     },
     async stop() {
-      await Promise.all(nodes.map((n) => stopChild(n.child.proc, 15_000)));
+      // A node killed earlier has exited already (exitCode stays null after a signal).
+      const running = nodes.filter((n) => n.child.proc.exitCode === null && n.child.proc.signalCode === null);
+      await Promise.all(running.map((n) => stopChild(n.child.proc, 15_000)));
       await store?.close();
       await fake.stop();
       await redis.stop();
