@@ -31,6 +31,7 @@ export const jobsPlugin: PluginModule = {
       // Called only while running, after `jobs` below exists.
       onExhausted: (failure) => jobs.recordFailure(failure),
     });
+    const ran = countRuns(scheduler);
     const deps: JobsDeps = {
       store: ctx.store,
       engine: ctx.engine,
@@ -65,10 +66,28 @@ export const jobsPlugin: PluginModule = {
       summary: `on (${scheduler.backendName} backend${slack ? ', Slack alerts' : ''})`,
       start: () => jobs.start(),
       stop: () => jobs.stop(),
-      health: () => ({ jobs: jobs.health() }),
+      health: () => ({ jobs: { ...jobs.health(), ran } }),
     };
   },
 };
+
+/**
+ * Runs of each job on this node since start (in /health details): with several nodes, the sum
+ * over the nodes is how often the cluster ran it, so a job run twice for one due time shows.
+ */
+function countRuns(scheduler: Pick<AgendaScheduler, 'define'>): Record<string, number> {
+  const ran: Record<string, number> = {};
+  const define = scheduler.define.bind(scheduler);
+  scheduler.define = (name, spec) =>
+    define(name, {
+      ...spec,
+      async run(job) {
+        ran[name] = (ran[name] ?? 0) + 1;
+        return spec.run(job);
+      },
+    });
+  return ran;
+}
 
 async function backendFor(ctx: PluginContext): Promise<AgendaBackend> {
   const { REDIS_URL, JOBS_REDIS_PREFIX } = ctx.config;

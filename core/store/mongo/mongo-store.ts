@@ -1,6 +1,7 @@
 import mongoose, { type Connection, type mongo } from 'mongoose';
 import {
   ConcurrencyError,
+  ConversationSchema,
   ErrorCodes,
   ParleyError,
   type Candidate,
@@ -142,11 +143,17 @@ export class MongoStore implements Store {
     commit.messages.forEach(assertMessageDates);
     commit.events.forEach(assertEventDates);
     const { _id, lastActivityAt, lastCandidateMessageAt, version, ...rest } = conversationDocument(c);
+    // A field the turn dropped (the operator's name at handback) is removed, as SQLite rewrites the row.
+    const dropped = Object.keys(ConversationSchema.shape).filter((k) => !(k in rest) && !KEPT_ON_COMMIT.has(k));
     return this.tx(async (session) => {
       const updated = await this.conversations.findOneAndUpdate(
         { _id: c.id, version },
         // Activity stamps move forward only: an inbound may have landed while this turn ran.
-        { $set: { ...rest, version: version + 1 }, $max: { lastActivityAt, ...(lastCandidateMessageAt ? { lastCandidateMessageAt } : {}) } },
+        {
+          $set: { ...rest, version: version + 1 },
+          $max: { lastActivityAt, ...(lastCandidateMessageAt ? { lastCandidateMessageAt } : {}) },
+          ...(dropped.length ? { $unset: Object.fromEntries(dropped.map((k) => [k, '' as const])) } : {}),
+        },
         { returnDocument: 'after', session },
       );
       if (!updated) {
@@ -262,6 +269,9 @@ export class MongoStore implements Store {
     await this.connection.dropDatabase();
   }
 }
+
+/** Conversation fields a commit never removes: the activity stamps only move forward, the version is bumped. */
+const KEPT_ON_COMMIT = new Set(['id', 'version', 'lastActivityAt', 'lastCandidateMessageAt']);
 
 function defined(filter: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
