@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Question } from '../../../core/interview/index.js';
 import { measure } from './features.js';
-import { contentStems } from './lexicon.js';
+import { contentStems, tokenize } from './lexicon.js';
 import { editDistance, indexStems, matchStem, MATCH_MORPH, MATCH_TYPO } from './match.js';
 import { profileOf, registerBank } from './profile.js';
 import { rubricFromReference, splitPoints } from './reference-rubric.js';
@@ -32,6 +32,12 @@ describe('a rubric derived from a reference answer', () => {
     expect(rubric.keyConcepts.map((k) => k.concept)).toEqual(['It sends datagrams without a handshake.']);
     expect(rubricFromReference('Is UDP connectionless?', 'UDP is connectionless.').keyConcepts.map((k) => k.concept)).toEqual(['UDP is connectionless.']);
     expect(rubricFromReference('What is TCP?', 'TCP. Reliable delivery.').keyConcepts.map((k) => k.concept)).toEqual(['Reliable delivery.']);
+  });
+});
+
+describe('words', () => {
+  it('reads an address or a version of three parts or more as its parts, and keeps decimals and dotted names whole', () => {
+    expect(tokenize('127.0.0.1 and 127.xx.yy.zz, node.js 0.5 v1.2')).toEqual(['127', '0', '0', '1', 'and', '127', 'xx', 'yy', 'zz', 'node.js', '0.5', 'v1.2']);
   });
 });
 

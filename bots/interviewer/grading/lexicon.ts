@@ -23,6 +23,9 @@ export const RUBRIC_STOP_WORDS = new Set(
   'a an the and or but of to in on at for with by is are was were be been it its this that these those i you we they he she as from into than then so if not no do does did can could would should will just very really about also'.split(' '),
 );
 
+/** An address or version of three parts or more ("127.0.0.1", "127.xx.yy.zz", "1.2.3"): its parts are its words. */
+const DOTTED_NUMBER = /^\d+(?:\.[\p{L}\p{N}]+){2,}$/u;
+
 /** Prefixes that stay glued to their word ("re-render" is one word, rerender). */
 const GLUED_PREFIX = /^(re|pre|co|un|de|non|sub|multi|inter|intra|semi|self|e|x|anti|auto|micro|mis|over|post|pro)$/;
 
@@ -35,6 +38,10 @@ export function tokenize(text: string): string[] {
   for (const raw of text.toLowerCase().replace(/[’']/g, '').split(/[^\p{L}\p{N}.+#-]+/u)) {
     const word = raw.replace(/^[.-]+|[.-]+$/g, '');
     if (!word) continue;
+    if (DOTTED_NUMBER.test(word)) {
+      out.push(...word.split('.').filter(Boolean));
+      continue;
+    }
     if (!word.includes('-')) {
       out.push(word);
       continue;
