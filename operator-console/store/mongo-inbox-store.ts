@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { ensureIndexes, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
+import { collectionOf, ensureIndexes, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
 import { ConsoleError } from '../errors.js';
 import type { ConsoleInboxStore, StoredInvite, StoredLabel, StoredSavedFilter } from './inbox-types.js';
 
@@ -29,9 +29,9 @@ export class MongoInboxStore implements ConsoleInboxStore {
     return new MongoInboxStore(conn);
   }
 
-  private get labels() { return this.conn.collection<LabelDoc>(C.labels); }
-  private get filters() { return this.conn.collection<FilterDoc>(C.filters); }
-  private get invites() { return this.conn.collection<InviteDoc>(C.invites); }
+  private get labels() { return collectionOf<LabelDoc>(this.conn, C.labels); }
+  private get filters() { return collectionOf<FilterDoc>(this.conn, C.filters); }
+  private get invites() { return collectionOf<InviteDoc>(this.conn, C.invites); }
 
   async listLabels(): Promise<StoredLabel[]> {
     const docs = await this.labels.find({}).sort({ nameKey: 1, _id: 1 }).toArray();
