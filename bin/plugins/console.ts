@@ -42,7 +42,8 @@ export const consolePlugin: PluginModule = {
         escalateRiskLevel: config.CONSOLE_ESCALATE_RISK_LEVEL,
         dataDir: config.dataDir,
         reportLinkTtlSec: config.CONSOLE_REPORT_LINK_TTL_SEC,
-        consoleUrl: `${config.publicUrl}/console`,
+        // Invite links: the configured address; without PUBLIC_URL, the one the admin's request came to.
+        ...(config.PUBLIC_URL ? { consoleUrl: `${config.publicUrl}/console` } : {}),
       },
     });
     ctx.services.notifyOperators = (n) => console.notifyOperators(n);

@@ -6,6 +6,7 @@
 // conversation before the socket has connected).
 import { expireSession } from './api.js';
 import { addNotification, publish, state, upsertConversation, upsertMessage } from './state.js';
+import { setLabels, setSavedFilters } from './views/inbox-tools.js';
 
 let socket = null;
 let cursor = null;
@@ -83,6 +84,8 @@ export function connect(token, handlers) {
     seen(e.at);
     publish('event', e);
   });
+  socket.on('labels', (p) => setLabels(p.labels));
+  socket.on('saved-filters', (p) => setSavedFilters(p.filters));
   socket.on('typing', (t) => {
     state.typing.set(t.conversationId, { name: t.operatorName, until: Date.now() + 4000 });
     publish('typing', t);

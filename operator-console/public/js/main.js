@@ -8,10 +8,12 @@ import { renderConversation } from './views/conversation.js';
 import { renderDetails } from './views/details.js';
 import { renderFunnel } from './views/funnel.js';
 import { renderIntegrations } from './views/integrations.js';
+import { loadInboxState } from './views/inbox-tools.js';
 import { renderList } from './views/list.js';
 import { renderLogin } from './views/login.js';
 import { renderPairing } from './views/pairing.js';
 import { renderShell } from './views/shell.js';
+import { renderTeam } from './views/team.js';
 
 const root = document.getElementById('app');
 root.classList.remove('boot');
@@ -20,6 +22,7 @@ let shell = null;
 let conversationView = null;
 let funnelView = null;
 let integrationsView = null;
+let teamView = null;
 let stopPairing = null;
 const panes = {};
 let offDrawer = null;
@@ -42,8 +45,10 @@ async function start(session) {
   panes.conversations = h('div', { class: 'workspace', id: 'workspace' }, panes.list, panes.thread, panes.details);
   panes.funnel = h('div', { class: 'workspace workspace--dash', id: 'dashboard', hidden: true });
   panes.integrations = h('div', { class: 'workspace workspace--dash', id: 'integrations', hidden: true });
+  panes.team = h('div', { class: 'workspace workspace--dash', id: 'team-view', hidden: true });
   integrationsView = null;
-  shell.main.replaceChildren(panes.conversations, panes.funnel, panes.integrations);
+  teamView = null;
+  shell.main.replaceChildren(panes.conversations, panes.funnel, panes.integrations, panes.team);
 
   connect(session.token, {
     onNotification: (n) => shell && shell.toast(n.title, n.kind === 'needs-human' || n.kind === 'at-risk' ? 'alert' : 'info', n.conversationId ? { label: 'Open', run: () => navigate('conversations', n.conversationId) } : undefined),
@@ -56,7 +61,7 @@ async function start(session) {
   // Under 1100 px the details panel is a drawer: toggled from the conversation header, closed by Escape.
   offDrawer?.();
   offDrawer = on('details-drawer', (open) => panes.details.classList.toggle('pane--drawer-open', open ?? !panes.details.classList.contains('pane--drawer-open')));
-  renderList(panes.list, { onSelect: (id) => navigate('conversations', id) });
+  renderList(panes.list, { onSelect: (id) => navigate('conversations', id), toast: (t, k) => shell && shell.toast(t, k) });
   renderDetails(panes.details);
   stopPairing = renderPairing(root);
   await loadAll();
@@ -71,6 +76,7 @@ async function loadAll() {
     state.unreadNotifications = notifications.unread;
     state.canned = canned.cannedResponses;
     state.operators = new Map(operators.operators.map((o) => [o.id, o]));
+    await loadInboxState();
     publish('notifications');
     publish('conversations');
   } catch (err) {
@@ -79,19 +85,20 @@ async function loadAll() {
 }
 
 function navigate(view, conversationId) {
-  const hash = view === 'funnel' || view === 'integrations' ? '#/' + view : conversationId ? '#/conversations/' + encodeURIComponent(conversationId) : '#/conversations';
+  const hash = view === 'funnel' || view === 'integrations' || view === 'team' ? '#/' + view : conversationId ? '#/conversations/' + encodeURIComponent(conversationId) : '#/conversations';
   if (location.hash !== hash) location.hash = hash;
   else route();
 }
 
 function route() {
   if (!shell) return;
-  const match = location.hash.match(/^#\/(funnel|integrations|conversations)(?:\/([^/]+))?$/);
+  const match = location.hash.match(/^#\/(funnel|integrations|team|conversations)(?:\/([^/]+))?$/);
   const view = match ? match[1] : 'conversations';
   state.view = view;
   panes.conversations.hidden = view !== 'conversations';
   panes.funnel.hidden = view !== 'funnel';
   panes.integrations.hidden = view !== 'integrations';
+  panes.team.hidden = view !== 'team';
   publish('view', view);
   if (view === 'funnel') {
     if (!funnelView) funnelView = renderFunnel(panes.funnel);
@@ -103,6 +110,12 @@ function route() {
     if (!integrationsView) integrationsView = renderIntegrations(panes.integrations);
     else void integrationsView.load();
     document.title = 'Integrations · Parley console';
+    return;
+  }
+  if (view === 'team') {
+    if (!teamView) teamView = renderTeam(panes.team, { toast: (t, k) => shell && shell.toast(t, k) });
+    else void teamView.load();
+    document.title = 'Team · Parley console';
     return;
   }
   const id = match && match[2] ? decodeURIComponent(match[2]) : null;

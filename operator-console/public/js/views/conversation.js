@@ -3,6 +3,7 @@ import { debounce, h, mount } from '../dom.js';
 import { candidateLabel, CHANNEL_LABELS, channelIcon, clockTime, fullTime, icon, riskBadge, stageBadge, statusBadge } from '../format.js';
 import { request, send } from '../live.js';
 import { canAct, on, publish, state, statusOf, upsertConversation, upsertMessage } from '../state.js';
+import { inboxControls } from './inbox-tools.js';
 
 const AUTHOR = { candidate: 'Candidate', bot: 'Parley bot', system: 'Parley', operator: 'Recruiter' };
 
@@ -117,7 +118,7 @@ export function renderConversation(container, { toast }) {
         h('div', { class: 'thread__meta' }, channelIcon(s.channel), h('span', {}, CHANNEL_LABELS[s.channel] || s.channel), stageBadge(s.stage), riskBadge(s.risk), s.needsHuman ? h('span', { class: 'badge badge--needs-human' }, 'Needs human') : null),
       ),
       h('div', { class: 'thread__mode mode--' + (s.mode === 'bot' ? 'bot' : mine ? 'mine' : 'human'), id: 'mode' }, modeText),
-      h('div', { class: 'thread__actions' }, actions, statusControls(s), h('button', { class: 'btn btn--ghost details-toggle', id: 'details-toggle', type: 'button', onclick: () => publish('details-drawer') }, 'Details & notes')),
+      h('div', { class: 'thread__actions' }, actions, statusControls(s), inboxControls(s, { toast }), h('button', { class: 'btn btn--ghost details-toggle', id: 'details-toggle', type: 'button', onclick: () => publish('details-drawer') }, 'Details & notes')),
     );
     renderFooter(s, mine, heldByOther, holderName);
   }

@@ -2,6 +2,7 @@ import { request } from '../api.js';
 import { debounce, h, mount } from '../dom.js';
 import { candidateLabel, channelIcon, icon, initials, riskBadge, shortTime, stageBadge, STATUS_LABELS, statusBadge } from '../format.js';
 import { byUrgency, matchesFilter, matchesStatus, on, publish, state, statusOf } from '../state.js';
+import { matchesLabel, renderListTools, rowBadges } from './inbox-tools.js';
 
 const FILTERS = [
   ['all', 'All'],
@@ -12,7 +13,7 @@ const FILTERS = [
 ];
 
 /** The conversation list: filters with counts, search, rows sorted by urgency. */
-export function renderList(container, { onSelect }) {
+export function renderList(container, { onSelect, toast = () => undefined }) {
   const chips = h('div', { class: 'filters', role: 'tablist', 'aria-label': 'Filter conversations' });
   const search = h('input', {
     class: 'search__input',
@@ -73,7 +74,10 @@ export function renderList(container, { onSelect }) {
     Object.entries(STATUS_LABELS).map(([id, label]) => h('option', { value: id }, label)),
   );
   const list = h('ul', { class: 'conv-list', id: 'conversation-list', 'aria-label': 'Conversations' });
-  mount(container, h('div', { class: 'list-head' }, h('h2', { class: 'pane-title' }, 'Conversations'), h('label', { class: 'search' }, icon('search', 16), search), hits), chips, list);
+  // Label filter and saved filters (views/inbox-tools.js).
+  const tools = h('div', { class: 'list-tools', id: 'list-tools' });
+  mount(container, h('div', { class: 'list-head' }, h('h2', { class: 'pane-title' }, 'Conversations'), h('label', { class: 'search' }, icon('search', 16), search), hits), chips, tools, list);
+  renderListTools(tools, { toast, applySearch: (q) => ((search.value = q), search.dispatchEvent(new window.Event('input'))) });
 
   function render() {
     const all = [...state.conversations.values()];
@@ -91,7 +95,7 @@ export function renderList(container, { onSelect }) {
       }),
       statusSelect,
     );
-    const rows = shown.filter((s) => matchesFilter(s, state.filter) && (matchesSearch(s) || hitIds.has(s.id))).sort(byUrgency);
+    const rows = shown.filter((s) => matchesFilter(s, state.filter) && matchesLabel(s) && (matchesSearch(s) || hitIds.has(s.id))).sort(byUrgency);
     if (rows.length === 0) {
       mount(list, h('li', { class: 'empty' }, state.conversations.size === 0 ? 'No conversations yet. They appear here live as candidates write.' : 'No conversation matches this filter.'));
       return;
@@ -122,6 +126,7 @@ export function renderList(container, { onSelect }) {
             s.needsHuman ? h('span', { class: 'badge badge--needs-human' }, 'Needs human') : null,
             riskBadge(s.risk),
             holder ? h('span', { class: 'badge badge--human' }, holder) : null,
+            rowBadges(s),
             s.unread > 0 ? h('span', { class: 'unread', 'aria-label': s.unread + ' unread' }, String(s.unread)) : null,
           ),
         ),
@@ -156,7 +161,7 @@ function highlighted(snippet) {
 }
 
 function previewText(m) {
-  const who = m.author === 'candidate' ? '' : m.author === 'operator' ? 'Recruiter: ' : 'Bot: ';
+  const who = m.author === 'candidate' ? '' : m.author === 'operator' ? (m.authorName || 'Recruiter') + ': ' : 'Bot: ';
   const text = m.kind === 'voice' && !m.text ? '🎤 Voice note' : (m.kind === 'voice' ? '🎤 ' : '') + m.text;
   return who + text;
 }

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { addOperator } from '../../operator-console/index.js';
+import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
+import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
+
+const hasChromium = chromiumAvailable();
+const itBrowser = hasChromium ? it : it.skip;
+const PASSWORD = 'correct-horse-battery';
+// Screenshots go to the test output; UPDATE_DOC_SCREENSHOTS=1 refreshes the guide's (docs/img).
+const IMG_DIR = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
+let app: TestParley;
+let browser: Browser;
+let ritaId: string;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  mkdirSync(IMG_DIR, { recursive: true });
+  app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
+  ritaId = (await addOperator(app.parley.ports.operators, { email: 'rita@acme.test', name: 'Rita Recruiter', role: 'recruiter', password: PASSWORD }, new Date())).id;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function namedCandidate(name: string): Promise<{ chat: ChatClient; id: string }> {
+  const chat = await ChatClient.connect(app.url);
+  await chat.say('hi');
+  await eventually(() => chat.conversationId !== '', 'the conversation');
+  const conversation = await app.parley.store.getConversation(chat.conversationId);
+  const person = conversation && (await app.parley.store.getCandidate(conversation.candidateId));
+  if (person) await app.parley.store.saveCandidate({ ...person, name });
+  return { chat, id: chat.conversationId };
+}
+
+async function signIn(email: string, viewport: { width: number; height: number }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(`${app.url}/console`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+  return page;
+}
+
+const actions = async (id: string) =>
+  (await app.parley.store.listEvents({ conversationId: id, limit: 1000 })).filter((e) => e.type === 'OperatorAction').map((e) => (e.type === 'OperatorAction' ? e.action : ''));
+
+for (const viewport of [
+  { width: 1366, height: 768 },
+  { width: 390, height: 844 },
+]) {
+  itBrowser(`assign to another operator who is notified live; labels, label filter and a saved filter (${viewport.width}x${viewport.height})`, async () => {
+    const name = `Zofia ${viewport.width}`;
+    const label = `Berlin ${viewport.width}`;
+    const { chat, id } = await namedCandidate(name);
+    const other = await namedCandidate(`Other ${viewport.width}`);
+    const admin = await signIn('admin@acme.test', viewport);
+    const rita = await signIn('rita@acme.test', viewport);
+    const seen = [watchPage(admin), watchPage(rita)];
+    const ritaRow = rita.locator(`.conv[data-id="${id}"]`);
+    await ritaRow.waitFor();
+
+    // Assign from the admin's conversation header: Rita's console says so, naming the candidate.
+    await admin.goto(`${app.url}/console#/conversations/${encodeURIComponent(id)}`);
+    await admin.selectOption('#assign', ritaId);
+    await admin.locator(`#inbox-controls[data-assignee="${ritaId}"]`).waitFor();
+    await rita.locator('.toast', { hasText: `Assigned to you: ${name}` }).waitFor();
+    await rita.locator('#notification-badge:not([hidden])').waitFor();
+    await ritaRow.locator('.badge--assignee', { hasText: '→ you' }).waitFor();
+    await rita.click('.chip[data-filter="mine"]');
+    await ritaRow.waitFor();
+    await rita.locator(`.conv[data-id="${other.id}"]`).waitFor({ state: 'detached' });
+    await rita.click('.chip[data-filter="unassigned"]');
+    await ritaRow.waitFor({ state: 'detached' });
+    await rita.locator(`.conv[data-id="${other.id}"]`).waitFor();
+    await rita.click('.chip[data-filter="all"]');
+
+    // A new label, applied from the header, appears on Rita's row live; her label filter shows only it.
+    await admin.selectOption('#add-label', '__new');
+    await admin.fill('#new-label-name', label);
+    await admin.click('#create-label');
+    await admin.locator('#conversation-labels .label-chip', { hasText: label }).waitFor();
+    await ritaRow.locator('.label-chip', { hasText: label }).waitFor();
+    await rita.selectOption('#label-filter', { label });
+    await rita.locator(`.conv[data-id="${other.id}"]`).waitFor({ state: 'detached' });
+    await ritaRow.waitFor();
+    await rita.screenshot({ path: join(IMG_DIR, `console-inbox-${viewport.width}.png`) });
+    await admin.screenshot({ path: join(IMG_DIR, `console-inbox-assign-${viewport.width}.png`) });
+
+    // Saved as a view, kept across a reload, and applied again from the menu.
+    await rita.selectOption('#saved-filter', '__save');
+    await rita.fill('#saved-filter-name', `Berlin view ${viewport.width}`);
+    await rita.click('#save-filter');
+    await rita.locator('#saved-filter option', { hasText: `Berlin view ${viewport.width}` }).waitFor({ state: 'attached' });
+    await rita.reload();
+    await rita.locator('#connection-status', { hasText: 'Live' }).waitFor();
+    await rita.locator(`.conv[data-id="${other.id}"]`).waitFor();
+    await rita.selectOption('#saved-filter', { label: `Berlin view ${viewport.width}` });
+    await rita.locator(`.conv[data-id="${other.id}"]`).waitFor({ state: 'detached' });
+    await ritaRow.waitFor();
+    expect(await rita.locator('#label-filter').inputValue()).not.toBe('');
+
+    // Removing the label: gone from Rita's row (and her label view) live.
+    await admin.click(`#conversation-labels .label-chip:has-text("${label}") .label-chip__remove`);
+    await ritaRow.waitFor({ state: 'detached' });
+    await eventually(async () => (await actions(id)).includes('label-removed'), 'the removal audited');
+    expect((await actions(id)).filter((a) => a !== 'note-added')).toEqual(['conversation-assigned', 'label-applied', 'label-removed']);
+    for (const s of seen) expect(s.errors).toEqual([]);
+    // No sideways scroll on the phone with the new controls.
+    expect(await admin.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    chat.close();
+    other.chat.close();
+  }, 120_000);
+}
