@@ -84,11 +84,6 @@ export function defineSlice<S extends z.ZodType>(name: string, schema: S): State
   };
 }
 
-/** The names of every slice declared so far (the owners test checks each has an owner). */
-export function declaredSlices(): readonly string[] {
-  return [...defined];
-}
-
 /**
  * What an erased conversation keeps: its state is replaced whole (retention, erasure on
  * request), so no slice survives. The one write that is not a slice owner's.
