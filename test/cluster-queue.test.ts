@@ -114,6 +114,14 @@ run('cluster mode: turns and sends on BullMQ, two nodes on one SQLite file', () 
     const span = (sends.at(-1)!.at! - sends[0]!.at!) / 1000;
     expect(span).toBeGreaterThanOrEqual((sends.length - TELEGRAM_PER_SECOND) / TELEGRAM_PER_SECOND - 0.1);
 
+    // Web chat, as the candidate sees it: every reply reached the candidate's socket, whichever
+    // node ran the turn and the send (the Socket.IO Redis adapter carries the emit across).
+    for (const c of web) {
+      await c.waitForBot(NAME_QUESTION, { timeoutMs: 30_000 });
+      expect(c.received.filter((m) => m.author === 'bot' && CONSENT.test(m.text))).toHaveLength(1);
+      expect(c.received.filter((m) => m.author === 'bot' && NAME_QUESTION.test(m.text))).toHaveLength(1);
+    }
+
     expect(await a.health()).toMatchObject({ queues: { turns: { failed: 0 }, outbound: { failed: 0 } } });
     for (const c of web) c.close();
   }, LOAD_TIMEOUT_MS + 60_000);

@@ -6,7 +6,7 @@ import { FakeTelegramBotApi, TelegramChat } from '../fakes/telegram-bot-api.js';
 import { freePort, spawnParley, waitForReady, type ChildParley } from './child.js';
 import { ChatClient, TEST_METRICS_TOKEN } from './harness.js';
 import { stopChild } from './ports.js';
-import { startRedis, type TestRedis } from './redis.js';
+import type { TestRedis } from './redis.js';
 
 export const CLUSTER_WEBHOOK_SECRET = 'cluster-test-secret_0123456789';
 
@@ -51,6 +51,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Env per node index (wins over `env`). */
   nodeEnv?: (index: number) => Record<string, string | undefined>;
+  /** Start Redis some other way (benchmarks: ./redis.js needs Jest's globals). Default: `startRedis()`. */
+  startRedis?: () => Promise<TestRedis>;
 }
 
 let prefixSeq = 0;
@@ -69,7 +71,7 @@ const definedOnly = (env: Record<string, string | undefined>): Record<string, st
  * await cluster.stop();
  */
 export async function startCluster(opts: ClusterOptions = {}): Promise<TestCluster> {
-  const redis = await startRedis();
+  const redis = await (opts.startRedis ?? (await import('./redis.js')).startRedis)();
   const fake = await FakeTelegramBotApi.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-cluster-'));
   const prefix = `c${process.pid}-${++prefixSeq}`;
