@@ -1,6 +1,7 @@
 import { request as api } from '../api.js';
 import { h, mount, svg } from '../dom.js';
 import { duration, icon, percent, STAGE_LABELS } from '../format.js';
+import { funnelFilters, interventionsTable } from './funnel-filters.js';
 
 const PATH = ['new', 'intake', 'screening', 'interviewing', 'assessed', 'scheduled', 'hired'];
 const RISK_COLORS = { high: '#dc2626', medium: '#d97706', low: '#16a34a', none: '#cbd5e1' };
@@ -10,12 +11,14 @@ export function renderFunnel(container) {
   const body = h('div', { class: 'dash__body' });
   const refresh = h('button', { class: 'btn btn--ghost', type: 'button', onclick: () => void load() }, icon('refresh', 16), h('span', {}, 'Refresh'));
   const stamp = h('span', { class: 'muted' });
-  mount(container, h('div', { class: 'dash' }, h('div', { class: 'dash__head' }, h('h2', { class: 'pane-title' }, 'Recruiting funnel'), stamp, refresh), body));
+  const filters = funnelFilters(() => void load());
+  mount(container, h('div', { class: 'dash' }, h('div', { class: 'dash__head' }, h('h2', { class: 'pane-title' }, 'Recruiting funnel'), stamp, refresh), filters.el, body));
 
   async function load() {
     refresh.disabled = true;
     try {
-      const report = await api('/analytics/funnel');
+      const report = await api('/analytics/funnel' + filters.query());
+      filters.setRoles(report.roles || []);
       stamp.textContent = 'Updated ' + new Date(report.generatedAt).toLocaleTimeString();
       mount(body, ...dashboard(report));
     } catch (err) {
@@ -43,7 +46,7 @@ function dashboard(r) {
     ),
     h('div', { class: 'cards' }, card('Funnel: candidates who reached each stage', funnelChart(r)), card('Where candidates are now', currentBars(r))),
     h('div', { class: 'cards' }, card('Conversion and drop-off', conversionTable(r)), card('Risk of dropping out', riskChart(r.risk))),
-    card('Median time in stage', timeBars(r)),
+    h('div', { class: 'cards' }, card('Median time in stage', timeBars(r)), card('Intervention success: did the at-risk candidate write again within 48 h?', interventionsTable(r))),
   ];
 }
 
