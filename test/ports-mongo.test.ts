@@ -17,6 +17,7 @@ import { decodeCursor, encodeCursor, LATE_EVENT_WINDOW_MS, passCursor, seqAt, wi
 import { queryTerms, snippet } from '../operator-console/search/mongo-search-index.js';
 import { fromDoc, OPERATOR_INDEXES, toDoc } from '../operator-console/store/mongo-operator-store.js';
 import { MATCH_END, MATCH_START, type Operator } from '../operator-console/index.js';
+import { CHILD_TEST_TIMEOUT_MS, freePort, spawnParley } from './support/child.js';
 import { runPortContracts } from './support/contracts/index.js';
 import { inbound, runStoreContract } from './support/store-contract.js';
 
@@ -69,6 +70,17 @@ describe('MongoDB adapters without a server', () => {
     expect(encodeCursor(passCursor({ seq: '', seen: [] }, [recent, now]))).toBe(encodeCursor(c));
     expect(decodeCursor(encodeCursor(c))).toEqual({ seq: now, seen: [now, recent].sort() });
   });
+
+  it('`parley start` with MONGODB_URI uses MongoDB, not the SQLite file: an unreachable server stops start-up, naming it without its password', async () => {
+    const mongoPort = await freePort(); // nothing listens there
+    const child = spawnParley({ MONGODB_URI: `mongodb://parley:hunter2-secret@127.0.0.1:${mongoPort}/parley`, PORT: String(await freePort()), PARLEY_DATA_DIR: `/tmp/parley-mongo-${mongoPort}` });
+    const { code } = await child.exited;
+    expect(code).not.toBe(0);
+    expect(child.output()).toContain(`Cannot connect to MongoDB at mongodb://***@127.0.0.1:${mongoPort}/parley`);
+    expect(child.output()).not.toContain('hunter2-secret');
+    expect(child.output()).not.toContain('store: embedded SQLite');
+    expect(child.output()).not.toContain('Parley is running');
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it('searches the words the embedded index searches and marks them in the snippet', () => {
     expect(queryTerms('Berl, salary!')).toEqual(['berl', 'salary']);
