@@ -21,6 +21,7 @@ export const consolePlugin: PluginModule = {
       operators,
       consoleStore,
       inboxStore: ctx.ports.inbox,
+      mailer: () => ctx.services.sendStaffEmail,
       search: ctx.ports.search,
       bus: ctx.bus,
       io: ctx.io,

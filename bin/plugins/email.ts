@@ -29,8 +29,13 @@ export const emailPlugin: PluginModule = {
     // Under audio/: the retention job's sweep of old audio files covers the voice pipeline's inbox too.
     const voiceDir = join(c.dataDir, 'audio', 'email-inbound');
     const templates = await emailTemplates(c);
+    const transport = nodemailer.createTransport(smtpOptions(c));
+    // Staff mail (console invites) goes out from the same address, outside any candidate thread.
+    ctx.services.sendStaffEmail = async (mail) => {
+      await transport.sendMail({ from: c.EMAIL_FROM as string, to: mail.to, subject: mail.subject, text: mail.text });
+    };
     const channel = new EmailChannel({
-      transport: nodemailer.createTransport(smtpOptions(c)),
+      transport,
       from: c.EMAIL_FROM as string,
       replyAddress: c.EMAIL_REPLY_TO?.toLowerCase() ?? from,
       secret: await tokenSecret(ctx),

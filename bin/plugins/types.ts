@@ -57,6 +57,8 @@ export interface PluginServices {
    * plugin); the operator console shows it.
    */
   whatsappWeb?: () => { status: string; qr?: string };
+  /** Send a plain-text email to a team member, such as a console invite (email plugin, when on). */
+  sendStaffEmail?: (mail: { to: string; subject: string; text: string }) => Promise<void>;
   /** True for a current operator console token (console plugin): it unlocks /health details and /metrics. */
   isOperatorToken?: (token: string) => Promise<boolean>;
 }
