@@ -53,8 +53,11 @@ export function redactUri(uri: string): string {
  * entities are plain documents, see `documents.ts`). On a replica set a turn's writes (the
  * conversation, candidate, replies, events, the inbound's status) commit in one transaction; the
  * conversation is updated only at the version the turn read (`ConcurrencyError` otherwise, as in
- * SQLite). On a standalone server (no transactions) the same writes run in sequence, each
- * convergent, so re-running an interrupted turn repairs it: start-up logs which mode is on.
+ * SQLite). On a standalone server (no transactions) the same writes run in sequence (the
+ * conversation first, guarded by its version; then candidate, replies, events, the inbound's
+ * status), each idempotent: a crash between them can leave a turn's state committed without its
+ * replies. That mode is for development; run MongoDB as a replica set (one member is enough, as
+ * the compose file does). Start-up logs which mode is on.
  *
  * @example
  * const store = await MongoStore.connect(process.env.MONGODB_URI!);
