@@ -25,6 +25,7 @@ import type { OutboundDispatcher } from './outbound.js';
 import { EffectOutbox, type RetriableEffect } from './effect-outbox.js';
 import { COMMIT_RETRY, retry } from './retry.js';
 import { TurnErrorSink } from './turn-errors.js';
+import { InProcessKeyedQueue } from './keyed-queue.js';
 import { TurnSnapshots } from './turn-snapshots.js';
 
 export interface EngineDeps {
@@ -75,13 +76,18 @@ export class Engine {
   /** After-commit effects that failed, kept in the store and retried until they succeed. */
   readonly outbox: EffectOutbox;
   private accepting = true;
-  /** What `receive()` stored, handed to the turn so it does not read it back. */
-  private readonly snapshots = new TurnSnapshots();
+  /**
+   * What `receive()` stored, handed to the turn so it does not read it back. In-process queue only:
+   * with a queue shared across nodes the turn may run elsewhere, and the other nodes' commits,
+   * which make a snapshot stale, are not seen here.
+   */
+  private readonly snapshots: TurnSnapshots | undefined;
   private outboxTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.run = compose(deps.middleware);
     this.metrics = deps.metrics ?? noopMetrics;
+    this.snapshots = deps.queue instanceof InProcessKeyedQueue ? new TurnSnapshots() : undefined;
     this.errors = deps.errors ?? new TurnErrorSink(deps.log);
     this.outbox = new EffectOutbox({ store: deps.store, clock: deps.clock, errors: this.errors, run: (e) => this.runEffect(e) });
     deps.queue.process((job) => this.processTurn(job.messageId));
@@ -129,7 +135,7 @@ export class Engine {
     this.metrics.inbound(inbound.ref.channel, 'accepted');
     this.deps.crashHook?.('after-persist');
     if (!this.accepting) return result;
-    this.snapshots.keep({ message: recorded.message, conversation: recorded.conversation, candidate: recorded.candidate });
+    this.snapshots?.keep({ message: recorded.message, conversation: recorded.conversation, candidate: recorded.candidate });
     await this.deps.queue.add(recorded.conversation.id, { messageId: recorded.message.id });
     return result;
   }
@@ -150,7 +156,7 @@ export class Engine {
   private async tryTurn(messageId: string): Promise<boolean> {
     const { store, clock } = this.deps;
     // Loaded once per turn: from what receive() stored, else (a retry, a re-driven turn) from the store.
-    const snapshot = this.snapshots.take(messageId);
+    const snapshot = this.snapshots?.take(messageId);
     const message = snapshot?.message ?? (await store.getMessage(messageId));
     if (!message || message.status !== 'pending') return false;
     const conversation = snapshot?.conversation ?? (await store.getConversation(message.conversationId));
@@ -198,7 +204,8 @@ export class Engine {
     if (ctx.candidate.unreachable) ctx.candidate.unreachable = false;
     const candidateChanged = JSON.stringify(ctx.candidate) !== JSON.stringify(beforeCandidate);
     const candidate = candidateChanged ? { ...ctx.candidate, updatedAt: now } : undefined;
-    this.snapshots.changed(await this.deps.store.commitTurn({ inboundMessageId: inbound.id, conversation, ...(candidate ? { candidate } : {}), messages, events }));
+    const committed = await this.deps.store.commitTurn({ inboundMessageId: inbound.id, conversation, ...(candidate ? { candidate } : {}), messages, events });
+    this.snapshots?.changed(committed);
     this.deps.crashHook?.('after-commit');
     await this.runEffects(ctx.effects, before.id, messages, events);
   }
@@ -272,7 +279,7 @@ export class Engine {
       const events = (result.events ?? []).map((e) => stamp(e, now, e.actor ?? actor, conversation));
       const messages = (result.replies ?? []).map((r) => outboundRow(newId('msg'), conversation, r, 'bot', now));
       const saved = await this.deps.store.commitTurn({ conversation: { ...result.conversation, version: conversation.version, updatedAt: now }, ...(result.candidate ? { candidate: { ...result.candidate, updatedAt: now } } : {}), messages, events });
-      this.snapshots.changed(saved);
+      this.snapshots?.changed(saved);
       await this.runEffects([], conversationId, messages, events);
       return saved;
     }, onConflict);
