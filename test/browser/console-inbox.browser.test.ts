@@ -110,7 +110,13 @@ for (const viewport of [
     await admin.click(`#conversation-labels .label-chip:has-text("${label}") .label-chip__remove`);
     await ritaRow.waitFor({ state: 'detached' });
     await eventually(async () => (await actions(id)).includes('label-removed'), 'the removal audited');
-    expect((await actions(id)).filter((a) => a !== 'note-added')).toEqual(['conversation-assigned', 'label-applied', 'label-removed']);
+    expect(await actions(id)).toEqual(['conversation-assigned', 'label-applied', 'label-removed']);
+    // The list's preview names the operator who wrote, not "Recruiter".
+    await rita.selectOption('#label-filter', '');
+    await admin.click('#takeover');
+    await admin.fill('#composer-input', `Hello ${name}`);
+    await admin.press('#composer-input', 'Enter');
+    await ritaRow.locator('.conv__preview', { hasText: `Admin: Hello ${name}` }).waitFor();
     for (const s of seen) expect(s.errors).toEqual([]);
     // No sideways scroll on the phone with the new controls.
     expect(await admin.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
