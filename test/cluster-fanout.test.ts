@@ -93,11 +93,16 @@ run('cluster fan-out: console and web chat across nodes', () => {
       const after = (await cluster.store().listMessages(c.conversationId)).filter((m) => m.direction === 'out' && m.createdAt >= takenAt);
       expect(after.filter((m) => m.author === 'bot' && m.status !== 'suppressed')).toEqual([]);
 
+      // The recruiter's words reach the candidate under their name, whichever node sent the join notice.
+      await opA.ok('message:send', { conversationId: c.conversationId, text: 'Yes, fully remote.' });
+      const relayed = await c.waitForBot(/^Yes, fully remote\.$/, { from, timeoutMs: PUSH_MS });
+      expect(relayed).toMatchObject({ author: 'operator', authorName: 'Ana Recruiter' });
+
       const opB = await operatorOn(b);
       await opB.ok('handback', { conversationId: c.conversationId });
       await opA.waitFor('handback', (h) => h.conversationId === c.conversationId, PUSH_MS);
       await c.waitForBot(/What is your name\?$/, { from, timeoutMs: PUSH_MS });
-      expect(c.received.slice(from).filter((m) => m.author !== 'candidate').map((m) => m.text)).toEqual([expect.stringMatching(/has left the chat/), expect.stringMatching(/What is your name\?$/)]);
+      expect(c.received.slice(from).filter((m) => m.author !== 'candidate').map((m) => m.text)).toEqual(['Yes, fully remote.', expect.stringMatching(/has left the chat/), expect.stringMatching(/What is your name\?$/)]);
       await c.ask('My name is Lee Park', /Nice to meet you, Lee Park!/);
     },
     CHILD_TEST_TIMEOUT_MS,

@@ -95,10 +95,11 @@ async function ran(node: Node, job: string): Promise<number> {
 }
 const total = async (nodes: Node[], job: string) => (await Promise.all(nodes.map((n) => ran(n, job)))).reduce((a, b) => a + b, 0);
 
-const variants: [string, () => Promise<Setup>][] = [['embedded processes on one SQLite file', embeddedPair]];
-if (withRedis) variants.unshift(['cluster mode (Redis backend)', clusterMode]);
+/** Name, set-up, and whether sockets fan out across the nodes (only through Redis). */
+const variants: [string, () => Promise<Setup>, boolean][] = [['embedded processes on one SQLite file', embeddedPair, false]];
+if (withRedis) variants.unshift(['cluster mode (Redis backend)', clusterMode, true]);
 
-describe.each(variants)('scheduled jobs on two nodes: %s', (_name, setUp) => {
+describe.each(variants)('scheduled jobs on two nodes: %s', (_name, setUp, fansOut) => {
   let setup: Setup;
   const clients: ChatClient[] = [];
   beforeAll(async () => {
@@ -118,7 +119,9 @@ describe.each(variants)('scheduled jobs on two nodes: %s', (_name, setUp) => {
       for (let i = 0; i < 4; i++) {
         const c = await ChatClient.connect((nodes[i % 2] as Node).url);
         clients.push(c);
-        await c.ask('hi', /Do you agree to continue\?/);
+        // The first turn on a fresh node loads the interview and intake modules: generous on a loaded machine.
+        expect(await c.say('hi')).toMatchObject({ ok: true });
+        await c.waitForBot(/Do you agree to continue\?/, { timeoutMs: WAIT_MS });
       }
       const nudges = async (c: ChatClient) => (await store.listEvents({ conversationId: c.conversationId, types: ['NudgeSent'] })).length;
       await eventually(async () => (await Promise.all(clients.map(nudges))).every((n) => n >= 2), 'two nudges to every silent candidate', WAIT_MS);
@@ -126,8 +129,10 @@ describe.each(variants)('scheduled jobs on two nodes: %s', (_name, setUp) => {
       const sweepsNow = await total(nodes, 'risk-sweep');
       await eventually(async () => (await total(nodes, 'risk-sweep')) >= sweepsNow + 2, 'two more sweeps', WAIT_MS);
       expect(await Promise.all(clients.map(nudges))).toEqual([2, 2, 2, 2]);
-      // What each candidate saw after the consent question: the two nudges.
-      for (const c of clients) expect(c.received.slice(c.received.findIndex((m) => /Do you agree/.test(m.text)) + 1).filter((m) => m.author === 'bot')).toHaveLength(2);
+      // What each candidate saw after the consent question: the two nudges. Without Redis a nudge
+      // sent by the other process never reaches this socket (one reason several nodes need REDIS_URL).
+      if (fansOut)
+        for (const c of clients) expect(c.received.slice(c.received.findIndex((m) => /Do you agree/.test(m.text)) + 1).filter((m) => m.author === 'bot')).toHaveLength(2);
       // A sweep per period at most, over both nodes (a run delayed by load only makes fewer).
       const sweeps = (await total(nodes, 'risk-sweep')) - sweep0;
       expect(sweeps).toBeLessThanOrEqual(Math.ceil((Date.now() - t0) / SWEEP_EVERY_MS) + 1);

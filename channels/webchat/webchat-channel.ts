@@ -102,6 +102,7 @@ export class WebchatChannel implements ChannelAdapter {
   }
 
   async send(ref: ConversationRef, message: OutboundMessage, ctx: SendContext): Promise<SendResult> {
+    await this.learnOperatorName(ctx.message);
     const payload = this.toWire({ ...ctx.message, text: message.text, ...(message.choices ? { choices: message.choices } : {}) });
     this.nsp?.to(room(ref.externalId)).emit('message', payload);
     return { providerMessageId: ctx.message.id };
@@ -109,6 +110,17 @@ export class WebchatChannel implements ChannelAdapter {
 
   async typing(ref: ConversationRef): Promise<void> {
     this.nsp?.to(room(ref.externalId)).emit('typing', { typing: true });
+  }
+
+  /**
+   * With several nodes the join notice may have been sent by another one: read it from the store
+   * (the conversation's latest messages) the first time this node sends that recruiter's words.
+   */
+  private async learnOperatorName(m: Message): Promise<void> {
+    if (m.author !== 'operator' || !m.authorId || m.purpose === 'takeover-joined' || this.operatorNames.has(m.authorId) || !this.deps) return;
+    const recent = await this.deps.store.listMessages(m.conversationId, { limit: HISTORY_LIMIT });
+    const joined = recent.filter((r) => r.purpose === 'takeover-joined' && r.authorId === m.authorId).at(-1);
+    if (joined) this.toWire(joined);
   }
 
   /** A message as the browser sees it, with the recruiter's name and the takeover notices marked. */
