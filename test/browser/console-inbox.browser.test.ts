@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { Label } from '../../operator-console/contract.js';
 import { addOperator } from '../../operator-console/index.js';
+import { api, login } from '../../operator-console/testing.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
 import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
 
@@ -124,3 +126,30 @@ for (const viewport of [
     other.chat.close();
   }, 120_000);
 }
+
+itBrowser('a label created and applied while a console was offline shows on its row after the reconnect', async () => {
+  const { chat, id } = await namedCandidate('Olek Offline');
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const rita = await context.newPage();
+  const seen = watchPage(rita);
+  await rita.goto(`${app.url}/console`);
+  await rita.fill('#email', 'rita@acme.test');
+  await rita.fill('#password', PASSWORD);
+  await rita.click('button[type=submit]');
+  await rita.locator('#connection-status', { hasText: 'Live' }).waitFor();
+  await rita.locator(`.conv[data-id="${id}"]`).waitFor();
+
+  await context.setOffline(true);
+  app.parley.io.of('/console').disconnectSockets();
+  await rita.locator('#connection-status', { hasText: /Reconnecting|Offline/ }).waitFor();
+  const admin = (await login(app.url, 'admin@acme.test', PASSWORD)).token;
+  const label = (await api<Label>(app.url, admin, '/labels', { method: 'POST', body: { name: 'Made while offline' } })).body;
+  expect((await api(app.url, admin, `/conversations/${id}/labels`, { method: 'POST', body: { labelId: label.id } })).status).toBe(200);
+
+  await context.setOffline(false);
+  await rita.locator('#connection-status', { hasText: 'Live' }).waitFor({ timeout: 15_000 });
+  await rita.locator(`.conv[data-id="${id}"] .label-chip`, { hasText: 'Made while offline' }).waitFor();
+  expect(seen.errors).toEqual([]);
+  await context.close();
+  chat.close();
+}, 120_000);

@@ -18,6 +18,16 @@ export async function loadInboxState() {
   setSavedFilters(filters.filters);
 }
 
+// Labels or saved filters changed while the socket was down: the catch-up (`sync`) brings rows, not these.
+let wentDown = false;
+on('status', (status) => {
+  if (status !== 'live') wentDown = true;
+  else if (wentDown && state.operator) {
+    wentDown = false;
+    void loadInboxState().catch(() => undefined);
+  }
+});
+
 export function setLabels(labels) {
   state.labels = labels;
   if (state.labelFilter && !labels.some((l) => l.id === state.labelFilter)) state.labelFilter = '';
