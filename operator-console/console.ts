@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Server } from 'socket.io';
-import type { Conversation, OutboundMessage } from '../core/domain/index.js';
+import type { Conversation, ConversationRef, OutboundMessage } from '../core/domain/index.js';
 import type { Engine } from '../core/engine/index.js';
 import type { Clock, EventBus, Logger, Store } from '../core/ports/index.js';
 import type { RoleBank } from '../core/interview/index.js';
@@ -16,6 +16,7 @@ import { LiveFeed } from './live/feed.js';
 import { attachConsoleNamespace } from './live/namespace.js';
 import { SessionGuard } from './live/session-guard.js';
 import { SyncService } from './live/sync.js';
+import { TypingRelay } from './live/typing.js';
 import { Escalation } from './notifications/escalation.js';
 import { NotificationInbox } from './notifications/inbox.js';
 import { Notifier } from './notifications/notifier.js';
@@ -90,6 +91,8 @@ export interface ConsoleDeps {
   whatsappWeb?: () => (() => WhatsAppWebStatus) | undefined;
   /** The interview's question banks by role (role, skill and question names in assessments); read per request. */
   banks?: () => ReadonlyMap<string, RoleBank> | undefined;
+  /** The candidate channel's typing action (web chat, Telegram, WhatsApp), shown while the holding operator types; read per call. */
+  channelTyping?: () => ((ref: ConversationRef) => Promise<void>) | undefined;
   settings: ConsoleSettings;
 }
 
@@ -104,6 +107,8 @@ export interface OperatorConsole {
   health(): Record<string, unknown>;
   /** True when `token` is a current operator token (for /health details). */
   isOperatorToken(token: string): Promise<boolean>;
+  /** A web chat candidate started or stopped typing: consoles watching the conversation show it (rate-limited). */
+  candidateTyping(conversationId: string, typing: boolean): void;
 }
 
 /**
@@ -146,6 +151,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   const feed = new LiveFeed({ store, views, escalation, broadcaster, log });
   const grace = new GraceTimers(s.takeoverGraceSec * 1000, (operatorId) => releaseHeld(operatorId), log);
   const sync = new SyncService({ store, views, inbox, clock });
+  const typing = new TypingRelay({ store, broadcaster, clock, log, ...(deps.channelTyping ? { channelTyping: deps.channelTyping } : {}) });
 
   async function releaseHeld(operatorId: string): Promise<void> {
     const held = (await store.listConversations({ mode: 'human', limit: 10_000 })).filter((c) => c.assignedOperatorId === operatorId);
@@ -154,7 +160,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
     }
   }
 
-  const nsp: ConsoleNamespace = attachConsoleNamespace(deps.io, { auth, views, takeovers, notes, inbox, sync, broadcaster, grace, graceSec: s.takeoverGraceSec, clock, log });
+  const nsp: ConsoleNamespace = attachConsoleNamespace(deps.io, { auth, views, takeovers, notes, inbox, sync, broadcaster, typing, grace, graceSec: s.takeoverGraceSec, clock, log });
   const guard = new SessionGuard({ nsp: () => nsp, auth, operators, recheckMs: s.sessionRecheckSec * 1000, log });
   const router = express.Router();
   authRoutes(router, { auth, log });
@@ -191,6 +197,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
       await feed.stop();
     },
     idle: () => feed.idle(),
+    candidateTyping: (conversationId, on) => typing.candidate(conversationId, on),
     health: () => ({ connected: nsp.sockets.size, graceTimers: grace.pending().length }),
     isOperatorToken: (token) => auth.authenticate(token).then(
       () => true,

@@ -236,6 +236,8 @@ export interface ServerToClientEvents {
   handback: (p: HandbackNotice) => void;
   /** Another operator is typing in a conversation you watch. */
   typing: (p: { conversationId: string; operatorId: string; operatorName: string }) => void;
+  /** The candidate of a conversation you watch started (true) or stopped (false) typing (web chat). */
+  'candidate:typing': (p: { conversationId: string; typing: boolean }) => void;
   'alert:at-risk': (p: AtRiskAlert) => void;
   notification: (n: ConsoleNotification) => void;
   note: (n: ConversationNote) => void;

@@ -16,7 +16,7 @@ type RequestEvent = { [E in keyof ClientToServerEvents]: Parameters<ClientToServ
 type RequestPayload<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[0];
 type AckOf<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[1] extends (r: infer R) => void ? R : never;
 
-const SERVER_EVENTS: ServerEvent[] = ['hello', 'conversation:upsert', 'message', 'takeover', 'handback', 'typing', 'alert:at-risk', 'notification', 'note', 'event', 'session:expired', 'labels', 'saved-filters'];
+const SERVER_EVENTS: ServerEvent[] = ['hello', 'conversation:upsert', 'message', 'takeover', 'handback', 'typing', 'candidate:typing', 'alert:at-risk', 'notification', 'note', 'event', 'session:expired', 'labels', 'saved-filters'];
 
 /** POST /api/v1/auth/login; throws with the server's message when refused. */
 export async function login(url: string, email: string, password: string): Promise<LoginResponse> {

@@ -32,6 +32,7 @@ export const consolePlugin: PluginModule = {
       pendingPrompt: () => ctx.services.pendingPrompt,
       whatsappWeb: () => ctx.services.whatsappWeb,
       banks: () => ctx.services.questionBanks?.(),
+      channelTyping: () => ctx.services.channelTyping,
       settings: {
         jwtSecret,
         tokenTtlSec: config.CONSOLE_TOKEN_TTL_SEC,
@@ -49,6 +50,7 @@ export const consolePlugin: PluginModule = {
     });
     ctx.services.notifyOperators = (n) => console.notifyOperators(n);
     ctx.services.isOperatorToken = (token) => console.isOperatorToken(token);
+    ctx.services.candidateTyping = (conversationId, typing) => console.candidateTyping(conversationId, typing);
     await ensureFirstAdmin(operators, {
       email: config.PARLEY_ADMIN_EMAIL,
       password: config.PARLEY_ADMIN_PASSWORD,

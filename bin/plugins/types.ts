@@ -3,7 +3,7 @@ import type { Server as SocketServer } from 'socket.io';
 import type { CommandHandler } from '../../bots/commands/index.js';
 import type { RoleOption } from '../../bots/intake/index.js';
 import type { Engine, Middleware, OperatorNotificationKind } from '../../core/engine/index.js';
-import type { Conversation, OutboundMessage } from '../../core/domain/index.js';
+import type { Conversation, ConversationRef, OutboundMessage } from '../../core/domain/index.js';
 import type { RoleBank } from '../../core/interview/index.js';
 import type { ChannelAdapter, Clock, EventBus, Logger, Scheduler, Store, Transcriber } from '../../core/ports/index.js';
 import type { Config } from '../config.js';
@@ -61,6 +61,10 @@ export interface PluginServices {
   sendStaffEmail?: (mail: { to: string; subject: string; text: string }) => Promise<void>;
   /** True for a current operator console token (console plugin): it unlocks /health details and /metrics. */
   isOperatorToken?: (token: string) => Promise<boolean>;
+  /** A web chat candidate started or stopped typing (console plugin shows it to operators). */
+  candidateTyping?: (conversationId: string, typing: boolean) => void;
+  /** Show "typing..." on a conversation's own channel, where it has such an action (set by the app from its adapters). */
+  channelTyping?: (ref: ConversationRef) => Promise<void>;
 }
 
 /**

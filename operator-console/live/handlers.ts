@@ -12,6 +12,7 @@ import type { Notes } from '../workspace/notes.js';
 import { toConsoleMessage } from '../wire.js';
 import { rooms, type Broadcaster, type ConsoleSocket } from './broadcaster.js';
 import type { SyncService } from './sync.js';
+import type { TypingRelay } from './typing.js';
 
 export interface HandlerDeps {
   auth: AuthService;
@@ -21,6 +22,7 @@ export interface HandlerDeps {
   inbox: NotificationInbox;
   sync: SyncService;
   broadcaster: Broadcaster;
+  typing: TypingRelay;
   log: Logger;
 }
 
@@ -70,8 +72,8 @@ export function registerHandlers(socket: ConsoleSocket, deps: HandlerDeps): void
   socket.on('typing', (p) => {
     const parsed = schemas.target.safeParse(p);
     if (!parsed.success || socket.data.operator.role === 'viewer') return;
-    const { id, name } = socket.data.operator;
-    socket.to(rooms.conversation(parsed.data.conversationId)).emit('typing', { conversationId: parsed.data.conversationId, operatorId: id, operatorName: name });
+    const room = rooms.conversation(parsed.data.conversationId);
+    void deps.typing.operator(socket.data.operator, parsed.data.conversationId, (t) => socket.to(room).emit('typing', t)).catch((err: unknown) => deps.log.warn({ err }, 'console: typing relay failed'));
   });
 }
 

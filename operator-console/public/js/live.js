@@ -86,6 +86,13 @@ export function connect(token, handlers) {
   });
   socket.on('labels', (p) => setLabels(p.labels));
   socket.on('saved-filters', (p) => setSavedFilters(p.filters));
+  socket.on('candidate:typing', (t) => {
+    const c = state.conversations.get(t.conversationId);
+    // The chat page says "stopped" after 4 s without a key; 8 s covers a lost stop.
+    if (t.typing) state.typing.set(t.conversationId, { name: (c && c.candidateName) || 'The candidate', until: Date.now() + 8000, candidate: true });
+    else state.typing.delete(t.conversationId);
+    publish('typing', t);
+  });
   socket.on('typing', (t) => {
     state.typing.set(t.conversationId, { name: t.operatorName, until: Date.now() + 4000 });
     publish('typing', t);

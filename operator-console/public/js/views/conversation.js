@@ -269,6 +269,7 @@ export function renderConversation(container, { toast }) {
     const t = state.typing.get(state.selectedId);
     const active = t && t.until > Date.now();
     typing.hidden = !active;
+    typing.dataset.who = active && t.candidate ? 'candidate' : 'operator';
     typing.textContent = active ? t.name + ' is typing…' : '';
     if (active) setTimeout(renderTyping, t.until - Date.now() + 50);
   }
