@@ -24,6 +24,7 @@ export const state = {
 };
 
 const listeners = new Map();
+const RECEIPT_RANK = { sent: 1, delivered: 2, read: 3 };
 
 export function on(topic, fn) {
   if (!listeners.has(topic)) listeners.set(topic, new Set());
@@ -54,8 +55,9 @@ export function upsertMessage(m) {
   if (!state.messages.has(m.conversationId)) state.messages.set(m.conversationId, new Map());
   const byId = state.messages.get(m.conversationId);
   const before = byId.get(m.id);
-  // A late push must not roll a message back to an older status.
-  if (before && before.updatedAt > m.updatedAt) return;
+  // A late push must not roll a message back to an older status. A receipt moving the status on
+  // always lands: its time is the provider's clock, which may run behind ours.
+  if (before && before.updatedAt > m.updatedAt && !((RECEIPT_RANK[m.status] || 0) > (RECEIPT_RANK[before.status] || 0))) return;
   byId.set(m.id, m);
   if (m.conversationId === state.selectedId) publish('message', m);
 }
