@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { addOperator, SqliteOperatorStore } from '../operator-console/index.js';
-import { ConsoleClient, login } from '../operator-console/testing.js';
+import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { TelegramChat } from './fakes/telegram-bot-api.js';
 import { CHILD_TEST_TIMEOUT_MS } from './support/child.js';
 import { startCluster, type ClusterNode, type TestCluster } from './support/cluster.js';
@@ -17,6 +17,7 @@ import { requireSystemPackage } from './support/system-deps.js';
 
 const run = requireSystemPackage('redis-server', hasRedisServer(), REDIS_MISSING) ? describe : describe.skip;
 const ANA = { email: 'ana@acme.test', password: 'correct-horse-battery' };
+const BO = { email: 'bo@acme.test', password: 'correct-horse-battery' };
 /** Pushes cross processes and Redis on a loaded machine: generous, and only ever waited on a marker. */
 const PUSH_MS = 60_000;
 
@@ -31,11 +32,13 @@ let overlappingPolls = 0;
 beforeAll(async () => {
   cluster = await startCluster({
     // Long polling (no webhook): the lease decides which node polls. A short poll keeps failover quick.
-    env: { TELEGRAM_MODE: 'polling', TELEGRAM_POLL_TIMEOUT_SEC: '2' },
+    // The periodic session re-check out of the way: a sign-out must reach other nodes by itself.
+    env: { TELEGRAM_MODE: 'polling', TELEGRAM_POLL_TIMEOUT_SEC: '2', CONSOLE_SESSION_RECHECK_SEC: '3600' },
   });
   [a, b] = cluster.nodes as [ClusterNode, ClusterNode];
   // Written to the shared file from here, as the operators CLI would from a third process.
   await addOperator(new SqliteOperatorStore(cluster.store().database), { email: ANA.email, name: 'Ana Recruiter', role: 'recruiter', password: ANA.password }, new Date());
+  await addOperator(new SqliteOperatorStore(cluster.store().database), { email: BO.email, name: 'Bo Recruiter', role: 'recruiter', password: BO.password }, new Date());
   token = (await login(a.url, ANA.email, ANA.password)).token;
   // Count long polls open at once, as Telegram does (by request, until its response closes).
   let open = 0;
@@ -104,6 +107,21 @@ run('cluster fan-out: console and web chat across nodes', () => {
       await c.waitForBot(/What is your name\?$/, { from, timeoutMs: PUSH_MS });
       expect(c.received.slice(from).filter((m) => m.author !== 'candidate').map((m) => m.text)).toEqual(['Yes, fully remote.', expect.stringMatching(/has left the chat/), expect.stringMatching(/What is your name\?$/)]);
       await c.ask('My name is Lee Park', /Nice to meet you, Lee Park!/);
+    },
+    CHILD_TEST_TIMEOUT_MS,
+  );
+});
+
+run('cluster fan-out: operator sessions', () => {
+  it(
+    'signing out on node A closes the console open on node B at once',
+    async () => {
+      const boToken = (await login(a.url, BO.email, BO.password)).token;
+      const onB = await ConsoleClient.connect(b.url, boToken);
+      clients.push(onB);
+      expect((await api(a.url, boToken, '/auth/logout', { method: 'POST' })).status).toBe(204);
+      await onB.waitFor('session:expired', () => true, PUSH_MS);
+      await eventually(() => onB.socket.disconnected, 'the socket on node B closed', PUSH_MS);
     },
     CHILD_TEST_TIMEOUT_MS,
   );

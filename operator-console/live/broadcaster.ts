@@ -7,7 +7,7 @@ export type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, R
 type Payload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
 
 /** Socket.IO's own single-process adapters (socket.io-adapter): every room is known locally. */
-const IN_MEMORY_ADAPTERS = new Set(['Adapter', 'SessionAwareAdapter']);
+export const IN_MEMORY_ADAPTERS = new Set(['Adapter', 'SessionAwareAdapter']);
 
 /** Rooms every console socket joins: everyone, its operator, and the conversations it watches. */
 export const rooms = {

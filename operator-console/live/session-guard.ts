@@ -2,7 +2,7 @@ import type { Logger } from '../../core/ports/index.js';
 import type { AuthService } from '../auth/auth-service.js';
 import { toFailure } from '../errors.js';
 import type { OperatorStore } from '../store/types.js';
-import type { ConsoleNamespace, ConsoleSocket } from './broadcaster.js';
+import { IN_MEMORY_ADAPTERS, type ConsoleNamespace, type ConsoleSocket } from './broadcaster.js';
 
 export interface SessionGuardDeps {
   nsp: () => ConsoleNamespace | undefined;
@@ -31,7 +31,14 @@ export class SessionGuard {
   constructor(private readonly deps: SessionGuardDeps) {}
 
   start(): void {
-    this.unsubscribe = this.deps.operators.onSessionsRevoked((operatorId) => void this.check(operatorId));
+    this.unsubscribe = this.deps.operators.onSessionsRevoked((operatorId) => {
+      void this.check(operatorId);
+      this.tellOtherNodes(operatorId);
+    });
+    // Another node revoked an operator's sessions: close their sockets here too, at once.
+    (this.deps.nsp() as unknown as InterNode | undefined)?.on(REVOKED, (operatorId: unknown) => {
+      if (typeof operatorId === 'string') void this.check(operatorId);
+    });
     this.timer = setInterval(() => void this.checkAll(), this.deps.recheckMs);
     this.timer.unref();
   }
@@ -39,6 +46,16 @@ export class SessionGuard {
   stop(): void {
     clearInterval(this.timer);
     this.unsubscribe?.();
+  }
+
+  /**
+   * With the cluster's Socket.IO adapter, tell the other nodes (Socket.IO's in-memory adapter has
+   * no other nodes, and warns when asked).
+   */
+  private tellOtherNodes(operatorId: string): void {
+    const nsp = this.deps.nsp();
+    if (!nsp || IN_MEMORY_ADAPTERS.has(nsp.adapter.constructor.name)) return;
+    (nsp as unknown as InterNode).serverSideEmit(REVOKED, operatorId);
   }
 
   /** Re-check every open socket (one sweep at a time). */
@@ -74,6 +91,14 @@ export class SessionGuard {
       return undefined;
     }
   }
+}
+
+/** Sent between nodes (Socket.IO `serverSideEmit`) when an operator's sessions are revoked. */
+const REVOKED = 'sessions-revoked';
+/** The inter-node slice of a namespace (the console's typed namespace declares no inter-server events). */
+interface InterNode {
+  on(event: typeof REVOKED, listener: (operatorId: unknown) => void): unknown;
+  serverSideEmit(event: typeof REVOKED, operatorId: string): unknown;
 }
 
 function close(socket: ConsoleSocket, reason: string): void {
