@@ -20,7 +20,7 @@ export const clusterConfigShape = {
   /** Prefix of every key cluster mode keeps in Redis (queues, ordering locks, rate limits). */
   CLUSTER_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 letters, digits, _ . or -').default('parley'),
   /** Turns and sends each node runs at once (each its own conversation). */
-  CLUSTER_CONCURRENCY: positiveInt('jobs').default(32),
+  CLUSTER_CONCURRENCY: positiveInt('jobs').default(64),
 } satisfies z.ZodRawShape;
 
 /** This node's name: `PARLEY_NODE_NAME`, else `<hostname>-<pid>`. */

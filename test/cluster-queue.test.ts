@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChatClient } from './support/harness.js';
 import { CHILD_TEST_TIMEOUT_MS } from './support/child.js';
-import { peakSendsPerSecond, startCluster, type ClusterNode, type TestCluster } from './support/cluster.js';
+import { peakSends, startCluster, type ClusterNode, type TestCluster } from './support/cluster.js';
 import { eventually } from './support/harness.js';
 import { hasRedisServer, REDIS_MISSING } from './support/redis.js';
 import { requireSystemPackage } from './support/system-deps.js';
@@ -106,13 +106,15 @@ run('cluster mode: turns and sends on BullMQ, two nodes on one SQLite file', () 
       expect(out.filter((m) => NAME_QUESTION.test(m.text))).toHaveLength(1);
     }
 
-    // Rate limit per bot across both nodes: a bucket of 25 with 25/s refill allows at most 25 + 25
-    // in any one-second window, and N sends take at least (N - 25) / 25 seconds. Two per-node
-    // limiters would allow twice that.
+    // Rate limit per bot across both nodes: a bucket of 25 with 25/s refill allows at most
+    // 25 + 3 x 25 sends in any 3 s, and N sends take at least (N - 25) / 25 s. The fake sees each
+    // send a network hop after the token was taken, so both get half a second of slack for
+    // bunching in transit. Two per-node limiters would allow about twice as many.
+    const slack = TELEGRAM_PER_SECOND / 2;
     const sends = cluster.fake.calls.filter((c) => c.method === 'sendMessage' && c.status === 200 && (c.at ?? 0) >= since);
-    expect(peakSendsPerSecond(cluster.fake, since)).toBeLessThanOrEqual(TELEGRAM_PER_SECOND * 2);
+    expect(peakSends(cluster.fake, since, 3000)).toBeLessThanOrEqual(TELEGRAM_PER_SECOND * 4 + slack);
     const span = (sends.at(-1)!.at! - sends[0]!.at!) / 1000;
-    expect(span).toBeGreaterThanOrEqual((sends.length - TELEGRAM_PER_SECOND) / TELEGRAM_PER_SECOND - 0.1);
+    expect(span).toBeGreaterThanOrEqual((sends.length - TELEGRAM_PER_SECOND - slack) / TELEGRAM_PER_SECOND);
 
     // Web chat, as the candidate sees it: every reply reached the candidate's socket, whichever
     // node ran the turn and the send (the Socket.IO Redis adapter carries the emit across).

@@ -168,12 +168,12 @@ export function telegramVia(cluster: TestCluster, chat: TelegramChat, node: Clus
   return cluster.telegram(node, chat.chatId);
 }
 
-/** Sends per rolling one-second window seen by the fake Bot API (the highest), from `since`. */
-export function peakSendsPerSecond(fake: FakeTelegramBotApi, since = 0): number {
+/** The most sends the fake Bot API answered within any rolling `windowMs`, from `since`. */
+export function peakSends(fake: FakeTelegramBotApi, since = 0, windowMs = 1000): number {
   const times = fake.calls.filter((c) => c.method === 'sendMessage' && c.status === 200 && (c.at ?? 0) >= since).map((c) => c.at ?? 0).sort((a, b) => a - b);
   let peak = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[i] as number) - (times[j] as number) >= 1000) j++;
+    while ((times[i] as number) - (times[j] as number) >= windowMs) j++;
     peak = Math.max(peak, i - j + 1);
   }
   return peak;
