@@ -147,7 +147,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   const takeovers = new TakeoverService({ store, engine: deps.engine, audit, pendingPrompt: deps.pendingPrompt, operatorName });
   const inbox = new NotificationInbox({ consoleStore, clock });
   const notes = new Notes({ store, consoleStore, audit, broadcaster, clock });
-  const canned = new CannedResponses({ consoleStore, audit, clock });
+  const canned = new CannedResponses({ consoleStore, store, audit, clock, roleTitle: (id) => deps.banks?.()?.get(id)?.title });
   const feed = new LiveFeed({ store, views, escalation, broadcaster, log });
   const grace = new GraceTimers(s.takeoverGraceSec * 1000, (operatorId) => releaseHeld(operatorId), log);
   const sync = new SyncService({ store, views, inbox, clock });

@@ -11,6 +11,9 @@ import type { ChannelId, ConversationMode, InboundKind, MessageAuthor, MessageSt
 
 export const CONSOLE_NAMESPACE = '/console';
 
+/** Variables a canned response may hold, filled from the conversation and the operator inserting it. */
+export const CANNED_VARIABLES = ['candidate.name', 'role', 'recruiter.name', 'nextInterview'] as const;
+
 export const OPERATOR_ROLES = ['admin', 'recruiter', 'viewer'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 
@@ -145,10 +148,16 @@ export interface ConversationNote {
   createdAt: string;
 }
 
+/**
+ * A saved reply. `personal` ones are seen only by their author; `shared` ones by everyone, edited
+ * by their author or an admin. The text may hold variables (`CANNED_VARIABLES`), filled per
+ * conversation by `POST /canned-responses/:id/fill`.
+ */
 export interface CannedResponse {
   id: string;
   title: string;
   text: string;
+  scope: 'personal' | 'shared';
   createdBy: string;
   createdAt: string;
   updatedAt: string;

@@ -84,5 +84,5 @@ export function toWireNote(n: StoredNote, operatorName: string): ConversationNot
 }
 
 export function toWireCanned(c: StoredCannedResponse): CannedResponse {
-  return { id: c.id, title: c.title, text: c.text, createdBy: c.createdBy, createdAt: isoDate(c.createdAt, c.updatedAt), updatedAt: isoDate(c.updatedAt, c.createdAt) };
+  return { id: c.id, title: c.title, text: c.text, scope: c.personal ? 'personal' : 'shared', createdBy: c.createdBy, createdAt: isoDate(c.createdAt, c.updatedAt), updatedAt: isoDate(c.updatedAt, c.createdAt) };
 }

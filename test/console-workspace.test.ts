@@ -70,10 +70,13 @@ describe('canned responses', () => {
     const listed = await api<{ cannedResponses: CannedResponse[] }>(app.url, vic, '/canned-responses');
     expect(listed.body.cannedResponses.map((r) => r.title)).toEqual(['Availability', 'Salary']);
 
-    const edited = await api<CannedResponse>(app.url, bo, `/canned-responses/${created.body.id}`, { method: 'PUT', body: { title: 'Salary range', text: 'It is 60-70k.' } });
+    // A shared reply is changed by its author (or an admin: test/console-canned.test.ts), not by another recruiter.
+    expect((await api(app.url, bo, `/canned-responses/${created.body.id}`, { method: 'PUT', body: { title: 'Salary range', text: 'It is 60-70k.' } })).status).toBe(403);
+    expect((await api(app.url, ana, `/canned-responses/${other.body.id}`, { method: 'DELETE' })).status).toBe(403);
+    const edited = await api<CannedResponse>(app.url, ana, `/canned-responses/${created.body.id}`, { method: 'PUT', body: { title: 'Salary range', text: 'It is 60-70k.' } });
     expect(edited.body).toMatchObject({ id: created.body.id, title: 'Salary range', text: 'It is 60-70k.' });
-    expect((await api(app.url, ana, `/canned-responses/${other.body.id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await api(app.url, ana, `/canned-responses/${other.body.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await api(app.url, bo, `/canned-responses/${other.body.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(app.url, bo, `/canned-responses/${other.body.id}`, { method: 'DELETE' })).status).toBe(404);
     expect((await api<{ cannedResponses: CannedResponse[] }>(app.url, ana, '/canned-responses')).body.cannedResponses.map((r) => r.title)).toEqual(['Salary range']);
 
     const forbidden = await api<{ error: { code: string } }>(app.url, vic, '/canned-responses', { method: 'POST', body: { title: 'x', text: 'y' } });

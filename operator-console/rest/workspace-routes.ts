@@ -35,8 +35,15 @@ export function workspaceRoutes(router: Router, deps: WorkspaceRouteDeps): void 
   );
   router.get(
     '/canned-responses',
-    authed(auth, log, async (_req, res) => {
-      res.json({ cannedResponses: await canned.list() });
+    authed(auth, log, async (_req, res, operator) => {
+      res.json({ cannedResponses: await canned.list(operator) });
+    }),
+  );
+  router.post(
+    '/canned-responses/:id/fill',
+    jsonBody(deps.log),
+    authed(auth, log, async (req, res, operator) => {
+      res.json(await canned.fill(operator, param(req, 'id'), req.body));
     }),
   );
   router.post(

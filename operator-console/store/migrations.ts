@@ -110,4 +110,9 @@ export const CONSOLE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'personal canned responses (seen only by their author)',
+    sql: `ALTER TABLE console_canned_responses ADD COLUMN personal INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

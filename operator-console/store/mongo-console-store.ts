@@ -122,7 +122,7 @@ export class MongoWorkspaceStore implements ConsoleWorkspaceStore {
 
   async saveCannedResponse(c: StoredCannedResponse): Promise<void> {
     // An edit keeps who created it and when (as the SQLite upsert does).
-    await this.canned.updateOne({ _id: c.id }, { $set: { title: c.title, text: c.text, updatedAt: c.updatedAt }, $setOnInsert: { createdBy: c.createdBy, createdAt: c.createdAt } }, { upsert: true });
+    await this.canned.updateOne({ _id: c.id }, { $set: { title: c.title, text: c.text, personal: c.personal === true, updatedAt: c.updatedAt }, $setOnInsert: { createdBy: c.createdBy, createdAt: c.createdAt } }, { upsert: true });
   }
 
   async deleteCannedResponse(id: string): Promise<boolean> {
@@ -151,8 +151,8 @@ function visible(operatorId: string, from?: Date, after?: Date): Record<string, 
   return { $or: [{ operatorId: { $exists: false } }, { operatorId }], ...(from || after ? { createdAt } : {}) };
 }
 
-function cannedFrom({ _id, ...rest }: CannedDoc): StoredCannedResponse {
-  return { id: _id, ...rest };
+function cannedFrom({ _id, personal, ...rest }: CannedDoc): StoredCannedResponse {
+  return { id: _id, ...rest, ...(personal ? { personal: true } : {}) };
 }
 
 function withoutUndefined<T extends object>(o: T): T {

@@ -28,6 +28,7 @@ interface CannedRow {
   title: string;
   text: string;
   created_by: string;
+  personal: number;
   created_at: number;
   updated_at: number;
 }
@@ -94,7 +95,7 @@ export class SqliteConsoleStore implements ConsoleStore {
   }
 
   async saveCannedResponse(c: StoredCannedResponse): Promise<void> {
-    this.q.upsertCanned.run(c.id, c.title, c.text, c.createdBy, c.createdAt.getTime(), c.updatedAt.getTime());
+    this.q.upsertCanned.run(c.id, c.title, c.text, c.createdBy, c.createdAt.getTime(), c.updatedAt.getTime(), c.personal ? 1 : 0);
   }
 
   async deleteCannedResponse(id: string): Promise<boolean> {
@@ -129,8 +130,8 @@ function statements(db: Database.Database) {
     allCanned: db.prepare('SELECT * FROM console_canned_responses ORDER BY title COLLATE NOCASE, id'),
     cannedById: db.prepare('SELECT * FROM console_canned_responses WHERE id = ?'),
     upsertCanned: db.prepare(
-      'INSERT INTO console_canned_responses (id, title, text, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (id) DO UPDATE SET title = excluded.title, text = excluded.text, updated_at = excluded.updated_at',
+      'INSERT INTO console_canned_responses (id, title, text, created_by, created_at, updated_at, personal) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (id) DO UPDATE SET title = excluded.title, text = excluded.text, updated_at = excluded.updated_at, personal = excluded.personal',
     ),
     deleteCanned: db.prepare('DELETE FROM console_canned_responses WHERE id = ?'),
     marks: db.prepare('SELECT doc FROM console_conversation_marks WHERE conversation_id = ?'),
@@ -154,5 +155,5 @@ function reviveNotification(r: NotificationRow): StoredNotification {
 }
 
 function reviveCanned(r: CannedRow): StoredCannedResponse {
-  return { id: r.id, title: r.title, text: r.text, createdBy: r.created_by, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at) };
+  return { id: r.id, title: r.title, text: r.text, createdBy: r.created_by, ...(r.personal ? { personal: true } : {}), createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at) };
 }

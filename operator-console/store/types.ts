@@ -73,6 +73,8 @@ export interface StoredCannedResponse {
   title: string;
   text: string;
   createdBy: string;
+  /** Seen only by its author (absent: shared with every operator, as every older row is). */
+  personal?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
