@@ -14,10 +14,12 @@ export const LEASE_TTL_MS = 5000;
 export const LEASE_INTERVAL_MS = 1000;
 
 /** A new ioredis connection (loaded on demand: embedded mode never imports it), errors logged. */
-export async function redisConnection(url: string, log: Logger, role: string): Promise<Redis> {
+export async function redisConnection(url: string, log: Logger, role: string, failFast = false): Promise<Redis> {
   const { Redis } = await import('ioredis');
   // Blocking pops and subscriptions wait as long as they need; commands queue while reconnecting.
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  // A lease must not: a renewal queued through an outage would let the work run past the lease's
+  // expiry while another node takes it, so lease commands fail at once when Redis is unreachable.
+  const redis = new Redis(url, failFast ? { maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: LEASE_INTERVAL_MS } : { maxRetriesPerRequest: null });
   redis.on('error', (err: Error) => log.warn({ err: err.message, role }, 'cluster: redis connection error'));
   return redis;
 }
@@ -76,7 +78,10 @@ export interface Singleton {
  * polling.start(); ... await polling.stop();
  */
 export async function singleton(opts: SingletonOptions): Promise<Singleton> {
-  const redis = await redisConnection(opts.url, opts.log, `lease ${opts.name}`);
+  const redis = await redisConnection(opts.url, opts.log, `lease ${opts.name}`, true);
+  // Connected before the first attempt (commands fail rather than queue); an unreachable Redis is
+  // not waited for here: the leader keeps trying.
+  await Promise.race([new Promise((resolve) => redis.once('ready', resolve)), new Promise((resolve) => setTimeout(resolve, LEASE_TTL_MS).unref())]);
   const lease = new Lease({ redis, key: `${keys(opts.prefix)}lease:${opts.name}`, owner: opts.node, ttlMs: LEASE_TTL_MS });
   const leader = new LeaseLeader({ lease, what: opts.what, log: opts.log, intervalMs: LEASE_INTERVAL_MS, ttlMs: LEASE_TTL_MS, onAcquired: opts.start, onLost: opts.stop });
   return {
