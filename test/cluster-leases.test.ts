@@ -81,6 +81,33 @@ run('lease (SET NX PX, fencing token, renewal)', () => {
     await y.stop();
     expect(running).toEqual([]);
   });
+
+  it('stops the work when Redis stays unreachable for a whole lease life (the lease has expired for the others)', async () => {
+    const own = await startRedis();
+    // As cluster mode connects for leases: commands fail at once instead of queueing through the outage.
+    const conn = new Redis(own.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 200 });
+    conn.on('error', () => undefined);
+    let working = false;
+    const leader = new LeaseLeader({
+      lease: new Lease({ redis: conn, key: 'unit:outage', owner: 'x', ttlMs: 600 }),
+      what: 'unit work',
+      log: silentLogger,
+      intervalMs: 100,
+      ttlMs: 600,
+      onAcquired: async () => void (working = true),
+      onLost: async () => void (working = false),
+    });
+    try {
+      leader.start();
+      await eventually(() => working, 'x works');
+      await own.stop();
+      await eventually(() => !working, 'x stops once its lease must have expired');
+      expect(leader.isHolder).toBe(false);
+    } finally {
+      await leader.stop().catch(() => undefined);
+      conn.disconnect();
+    }
+  });
 });
 
 /** Speaks the slice of the Baileys socket Parley uses. */
