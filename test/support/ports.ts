@@ -46,7 +46,8 @@ function canConnect(port: number): Promise<boolean> {
 
 /** SIGTERM a server child and wait for it to exit (SIGKILL after `killAfterMs`). */
 export function stopChild(child: ChildProcess, killAfterMs = 5000): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  // Already gone: exited by itself, or killed by a signal (kill -9 leaves exitCode null).
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.once('exit', () => {
