@@ -21,7 +21,9 @@ const OWNERS: Record<string, { accessor: string; writers: readonly string[] }> =
   unparseableStreak: { accessor: 'unparseableStreakSlice', writers: ['bots/interviewer/'] },
   intake: { accessor: 'intakeSlice', writers: ['bots/intake/'] },
   commands: { accessor: 'commandsSlice', writers: ['bots/commands/'] },
+  language: { accessor: 'languageSlice', writers: ['bots/i18n/'] },
   schedule: { accessor: 'scheduleSlice', writers: ['jobs/handlers/reminders.ts', 'jobs/scheduling/'] },
+  voiceReplies: { accessor: 'voiceRepliesSlice', writers: ['core/voice/'] },
 };
 
 /**

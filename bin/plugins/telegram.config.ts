@@ -24,4 +24,8 @@ export const telegramConfigShape = {
   VOICE_TRANSCRIBER: z.enum(['auto', 'openai', 'pocketsphinx', 'none']).default('auto'),
   OPENAI_TRANSCRIBE_MODEL: z.string().min(1).default('whisper-1'),
   VOICE_MAX_DURATION_SEC: z.coerce.number().int().positive().max(3600).default(300),
+  /** Voice replies (text to speech). auto: OpenAI when OPENAI_API_KEY is set, espeak-ng when installed, none otherwise. */
+  VOICE_SYNTHESIZER: z.enum(['auto', 'openai', 'espeak-ng', 'none']).default('auto'),
+  OPENAI_TTS_MODEL: z.string().min(1).default('gpt-4o-mini-tts'),
+  OPENAI_TTS_VOICE: z.string().min(1).default('alloy'),
 } satisfies z.ZodRawShape;

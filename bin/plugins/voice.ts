@@ -1,6 +1,6 @@
 import { ValidationError, type ChannelId } from '../../core/domain/index.js';
 import type { ChannelAdapter, Transcriber } from '../../core/ports/index.js';
-import { voiceMiddleware } from '../../core/voice/index.js';
+import { VoiceReplies, voiceCommand, voiceMiddleware, voiceRepliesOffer, type SpeechSynthesizer } from '../../core/voice/index.js';
 import type { Config } from '../config.js';
 import type { PluginContext, PluginModule, PluginServices } from './types.js';
 
@@ -42,11 +42,23 @@ export const voicePlugin: PluginModule = {
       dataDir: ctx.config.dataDir,
       maxDurationSec: ctx.config.VOICE_MAX_DURATION_SEC,
     });
+    const synthesizer = await chooseSynthesizer(ctx.config);
+    const channels = channelsFor(ctx.services);
+    const speaks = (channel: ChannelId) => synthesizer !== undefined && typeof (channels.get(channel) as { sendVoice?: unknown } | undefined)?.sendVoice === 'function';
+    const replies = new VoiceReplies({ store: ctx.store, log: ctx.log, synthesizer: () => synthesizer, adapter: (ch) => channels.get(ch) });
+    let unsubscribe: (() => void) | undefined;
     return {
       name: 'voice',
       summary: ctx.services.transcriber ? `on (transcribed by ${ctx.services.transcriber.name})` : 'on, not transcribed (set OPENAI_API_KEY or VOICE_TRANSCRIBER=pocketsphinx): candidates are asked to type',
-      middleware: { preprocess: [voice] },
-      health: () => ({ voice: { transcriber: ctx.services.transcriber?.name ?? 'none' } }),
+      middleware: { preprocess: [voice, voiceRepliesOffer({ available: speaks })] },
+      candidateCommands: { voice: voiceCommand({ available: speaks, pendingPrompt: (c) => ctx.services.pendingPrompt?.(c) }) },
+      health: () => ({ voice: { transcriber: ctx.services.transcriber?.name ?? 'none', synthesizer: synthesizer?.name ?? 'none' } }),
+      async start() {
+        unsubscribe = ctx.bus.subscribe((e) => replies.onEvent(e));
+      },
+      async stop() {
+        unsubscribe?.();
+      },
     };
   },
 };
@@ -68,4 +80,21 @@ async function chooseTranscriber(config: Config): Promise<Transcriber | undefine
   // The OpenAI SDK (~150 modules) is loaded only when a key asks for it.
   const { OpenAiTranscriber } = await import('../../bots/speech/openai-transcriber.js');
   return new OpenAiTranscriber({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_TRANSCRIBE_MODEL });
+}
+
+/** Text to speech for voice replies, cached under `<dataDir>/audio/tts/` (erased with the audio). */
+async function chooseSynthesizer(config: Config): Promise<SpeechSynthesizer | undefined> {
+  const choice = config.VOICE_SYNTHESIZER;
+  if (choice === 'none') return undefined;
+  const { CachedSynthesizer, EspeakSynthesizer, OpenAiSynthesizer } = await import('../../bots/speech/tts.js');
+  if (choice === 'openai' || (choice === 'auto' && config.OPENAI_API_KEY)) {
+    if (!config.OPENAI_API_KEY) throw new ValidationError('VOICE_SYNTHESIZER=openai needs OPENAI_API_KEY');
+    const openai = new OpenAiSynthesizer({ apiKey: config.OPENAI_API_KEY, model: config.OPENAI_TTS_MODEL, voice: config.OPENAI_TTS_VOICE, ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}) });
+    return new CachedSynthesizer(openai, config.dataDir);
+  }
+  if (!(await EspeakSynthesizer.available())) {
+    if (choice === 'espeak-ng') throw new ValidationError('VOICE_SYNTHESIZER=espeak-ng needs the Debian packages espeak-ng and opus-tools (apt-get install -y espeak-ng opus-tools)');
+    return undefined;
+  }
+  return new CachedSynthesizer(new EspeakSynthesizer(), config.dataDir);
 }

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
-import { Api } from 'grammy';
+import { Api, InputFile } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import {
   InboundMessageSchema,
@@ -116,6 +116,16 @@ export class TelegramChannel implements ChannelAdapter {
     } catch (err) {
       if (err instanceof ProviderError && err.unreachable) await blocked?.add(ref.externalId);
       throw err;
+    }
+  }
+
+  /** A voice note (Ogg/Opus) with `sendVoice`: voice replies send each question as one, after its text. */
+  async sendVoice(ref: ConversationRef, audio: { data: Buffer; durationSec?: number }): Promise<void> {
+    if (await this.opts.blockedChats?.has(ref.externalId)) return;
+    try {
+      await this.api.sendVoice(ref.externalId, new InputFile(audio.data, 'question.ogg'), audio.durationSec !== undefined ? { duration: Math.max(1, Math.round(audio.durationSec)) } : {});
+    } catch (err) {
+      throw toTelegramError(err);
     }
   }
 

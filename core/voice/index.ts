@@ -1,2 +1,3 @@
 export * from './ogg.js';
 export * from './voice-middleware.js';
+export * from './voice-replies.js';

@@ -130,6 +130,8 @@ export class FakeTelegramBotApi {
         return { id: 123456789, is_bot: true, first_name: 'Parley', username: 'parley_test_bot' };
       case 'sendMessage':
         return { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(p.chat_id), type: 'private' }, text: p.text };
+      case 'sendVoice':
+        return { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(p.chat_id), type: 'private' }, voice: { file_id: `sent-voice-${this.nextMessageId}`, file_unique_id: `u-${this.nextMessageId}`, duration: Number(p.duration ?? 0) } };
       case 'sendChatAction':
       case 'answerCallbackQuery':
       case 'setWebhook':
@@ -201,6 +203,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  const type = req.headers['content-type'] ?? '';
+  // File uploads (sendVoice, sendDocument) come as multipart: fields as strings, files as { filename, data }.
+  if (type.startsWith('multipart/form-data')) return readMultipart(Buffer.concat(chunks), type);
   const raw = Buffer.concat(chunks).toString('utf8');
   if (!raw) return {};
   try {
@@ -208,6 +213,37 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   } catch {
     return { _unparsed: raw };
   }
+}
+
+/**
+ * grammY's multipart (headers without spaces, unquoted file names, the file sent as
+ * `voice=attach://<field>` with the bytes in that field): fields as strings, files as
+ * `{ filename, data }` in place of their `attach://` reference.
+ */
+function readMultipart(body: Buffer, type: string): Record<string, unknown> {
+  const boundary = Buffer.from(`--${/boundary=("?)([^";]+)\1/.exec(type)?.[2] ?? ''}`);
+  const fields: Record<string, string | { filename: string; data: Buffer }> = {};
+  let at = body.indexOf(boundary);
+  while (at >= 0) {
+    const start = at + boundary.length + 2;
+    const next = body.indexOf(boundary, start);
+    if (next < 0) break;
+    const part = body.subarray(start, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, split).toString('latin1');
+    const data = part.subarray(split + 4);
+    const name = /name="([^"]+)"/.exec(head)?.[1];
+    const filename = /filename="?([^";\r\n]+)/.exec(head)?.[1];
+    if (name) fields[name] = filename ? { filename, data: Buffer.from(data) } : data.toString('utf8');
+    at = next;
+  }
+  const payload: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value !== 'string') continue;
+    const ref = /^attach:\/\/(.+)$/.exec(value)?.[1];
+    payload[key] = ref && fields[ref] ? fields[ref] : value;
+  }
+  return payload;
 }
 
 type Json = Record<string, unknown>;
