@@ -22,6 +22,7 @@ const OWNERS: Record<string, { accessor: string; writers: readonly string[] }> =
   intake: { accessor: 'intakeSlice', writers: ['bots/intake/'] },
   commands: { accessor: 'commandsSlice', writers: ['bots/commands/'] },
   language: { accessor: 'languageSlice', writers: ['bots/i18n/'] },
+  language: { accessor: 'languageSlice', writers: ['bots/i18n/'] },
   schedule: { accessor: 'scheduleSlice', writers: ['jobs/handlers/reminders.ts', 'jobs/scheduling/'] },
   voiceReplies: { accessor: 'voiceRepliesSlice', writers: ['core/voice/'] },
 };

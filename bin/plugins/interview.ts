@@ -1,4 +1,5 @@
 import { intakePrompt, intakeSlice } from '../../bots/intake/index.js';
+import { languageOf } from '../../bots/i18n/index.js';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../../bots/interviewer/bank-loader.js';
 import { interviewMiddleware, interviewPrompt, type InterviewMiddlewareOptions } from '../../bots/interviewer/interview-middleware.js';
 import { InterviewTimers } from '../../bots/interviewer/interview-timers.js';
@@ -55,7 +56,7 @@ export const interviewPlugin: PluginModule = {
     ctx.services.pendingPrompt = (conversation) => {
       const session = interviewSlice.read(conversation);
       const bank = (session && banks.get(session.role)) ?? findBankFor(session?.pending?.questionId, banks);
-      return interviewPrompt(conversation, bank, conversation.needsHuman) ?? intakePrompt(intakeSlice.read(conversation), roles);
+      return interviewPrompt(conversation, bank, conversation.needsHuman) ?? intakePrompt(intakeSlice.read(conversation), roles, languageOf(conversation));
     };
     ctx.log.info({ roles: roles.map((r) => r.id), questions: [...banks.values()].reduce((n, b) => n + b.questions.length, 0), evaluator: evaluator.name }, 'interview ready');
     const questions = [...banks.values()].reduce((n, b) => n + b.questions.length, 0);

@@ -1,7 +1,8 @@
 import type { TurnContext } from '../../core/engine/index.js';
 import { scoreFeedbackSentiment } from './sentiment.js';
 import { readCommandsState, writeCommandsState } from './state.js';
-import { commandTexts as t } from './texts.js';
+import { languageOf } from '../i18n/index.js';
+import { commandTextsFor, type CommandTexts } from './texts.js';
 
 /**
  * What candidate commands do to a turn. Each changes the working copies and queues events and
@@ -17,7 +18,7 @@ export function optOut(ctx: TurnContext): void {
   ctx.candidate.stage = 'withdrawn';
   ctx.emit({ type: 'CandidateOptedOut', actor: 'candidate' });
   // The one message the outbound policy lets through to an opted-out candidate.
-  ctx.reply({ text: t.optedOut, purpose: 'opt-out-confirmation' });
+  ctx.reply({ text: tx(ctx).optedOut, purpose: 'opt-out-confirmation' });
 }
 
 /** Opt back in (`/start` after STOP): the application resumes at the stage it was at. */
@@ -28,26 +29,26 @@ export function optIn(ctx: TurnContext): void {
   ctx.candidate.stage = state.stageBeforeOptOut ?? 'new';
   writeCommandsState(ctx.conversation, { stageBeforeOptOut: undefined });
   ctx.emit({ type: 'CandidateOptedIn', actor: 'candidate' });
-  ctx.reply(t.optedIn);
+  ctx.reply(tx(ctx).optedIn);
 }
 
 /** Flag the conversation for a recruiter and tell the operators. */
 export function requestHuman(ctx: TurnContext, reason: string): void {
   if (ctx.conversation.needsHuman) {
-    ctx.reply(t.humanAlreadyRequested);
+    ctx.reply(tx(ctx).humanAlreadyRequested);
     return;
   }
   ctx.conversation.needsHuman = true;
   ctx.emit({ type: 'HumanRequested', reason, actor: 'candidate' });
   ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: `${who(ctx)} asked for a recruiter`, body: reason });
-  ctx.reply(t.humanRequested);
+  ctx.reply(tx(ctx).humanRequested);
 }
 
 /** Store feedback (`FeedbackReceived`) with its sentiment score, and thank the candidate. */
 export function recordFeedback(ctx: TurnContext, text: string): void {
   const sentiment = scoreFeedbackSentiment(text);
   ctx.emit({ type: 'FeedbackReceived', text, sentiment, actor: 'candidate' });
-  ctx.reply(t.feedbackThanks);
+  ctx.reply(tx(ctx).feedbackThanks);
 }
 
 /** Store preferred times (`RescheduleRequested`, and in the snapshot) and tell the operators. */
@@ -55,7 +56,7 @@ export function recordReschedule(ctx: TurnContext, preferredTimes: string): void
   writeCommandsState(ctx.conversation, { rescheduleRequest: { text: preferredTimes, at: ctx.now.toISOString() } });
   ctx.emit({ type: 'RescheduleRequested', preferredTimes, actor: 'candidate' });
   ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: `${who(ctx)} asked to reschedule`, body: `Preferred times: ${preferredTimes}` });
-  ctx.reply(t.rescheduleThanks);
+  ctx.reply(tx(ctx).rescheduleThanks);
 }
 
 /** Erasure is recorded here and carried out by the retention job; messaging stops now. */
@@ -66,9 +67,14 @@ export function requestErasure(ctx: TurnContext): void {
     ctx.candidate.stage = 'withdrawn';
     ctx.emit({ type: 'CandidateOptedOut', actor: 'candidate' });
   }
-  ctx.reply({ text: t.deleteDone, purpose: 'opt-out-confirmation' });
+  ctx.reply({ text: tx(ctx).deleteDone, purpose: 'opt-out-confirmation' });
 }
 
 function who(ctx: TurnContext): string {
   return ctx.candidate.name ?? `Candidate ${ctx.candidate.id}`;
+}
+
+/** The command texts in the candidate's language. */
+function tx(ctx: Partial<Pick<TurnContext, 'conversation'>>): CommandTexts {
+  return commandTextsFor(ctx.conversation ? languageOf(ctx.conversation) : 'en');
 }

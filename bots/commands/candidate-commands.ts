@@ -2,18 +2,20 @@ import type { Conversation, OutboundMessage, Stage } from '../../core/domain/ind
 import type { Middleware, TurnContext } from '../../core/engine/index.js';
 import { optIn, optOut, recordFeedback, recordReschedule, requestErasure, requestHuman } from './actions.js';
 import { detectIntent, type CandidateIntent } from './intents.js';
+import { languageCommand } from './language.js';
 import { parseCommand } from './parse.js';
 import { formatWhen, readCommandsState, readSchedule, writeCommandsState, type Pending } from './state.js';
-import { HELP_TEXT, commandTexts as t } from './texts.js';
+import { languageOf } from '../i18n/index.js';
+import { commandTextsFor, type CommandTexts } from './texts.js';
 
 export { HELP_TEXT, NEXT_STEP } from './texts.js';
 
 /** The candidate's status in plain words, with the interview time when one is scheduled. */
 export function statusText(ctx: Pick<TurnContext, 'candidate'> & Partial<Pick<TurnContext, 'conversation'>>): string {
   const { stage, role, name } = ctx.candidate;
-  const lines = [t.status(name, role, stage)];
+  const lines = [tx(ctx).status(name, role, stage)];
   const schedule = ctx.conversation && readSchedule(ctx.conversation);
-  if (schedule) lines.push(t.interviewAt(formatWhen(schedule.at, schedule.timeZone ?? ctx.candidate.timeZone), schedule.link));
+  if (schedule) lines.push(tx(ctx).interviewAt(formatWhen(schedule.at, schedule.timeZone ?? ctx.candidate.timeZone), schedule.link));
   return lines.join('\n');
 }
 
@@ -23,8 +25,9 @@ export function statusText(ctx: Pick<TurnContext, 'candidate'> & Partial<Pick<Tu
  */
 export type CommandHandler = (ctx: TurnContext, args: { args: string[]; rest: string }) => Promise<boolean | void> | boolean | void;
 
-const YES = /^(y|yes|yeah|yep|yup|sure|ok|okay|confirm|please do|do it|1)\b/i;
-const NO = /^(n|no|nope|nah|cancel|keep|don'?t|do not|2)\b/i;
+// English, then the words of es, pt, fr and de (the choice labels start with them too).
+const YES = /^(y|yes|yeah|yep|yup|sure|ok|okay|confirm|please do|do it|1|s[ií]|claro|vale|sim|oui|ja)(?![\p{L}\d])/iu;
+const NO = /^(n|no|nope|nah|cancel|keep|don'?t|do not|2|n[aã]o|non|nein)(?![\p{L}\d])/iu;
 
 /** Stage before `/interview` moved it, to undo when no interview handler took the turn. */
 const stageBeforeInterview = new WeakMap<TurnContext, Stage>();
@@ -33,7 +36,7 @@ const stageBeforeInterview = new WeakMap<TurnContext, Stage>();
 const AFTER_PASS: Record<string, (ctx: TurnContext) => void> = {
   interview: (ctx) => {
     ctx.candidate.stage = stageBeforeInterview.get(ctx) ?? ctx.candidate.stage;
-    ctx.reply(t.interviewNotOpen);
+    ctx.reply(tx(ctx).interviewNotOpen);
   },
 };
 
@@ -48,13 +51,13 @@ export function interviewCommand(pendingPrompt: () => ((c: Conversation) => Outb
     const stage = ctx.candidate.stage;
     const prompt = pendingPrompt()?.(ctx.conversation);
     if (stage === 'new' || stage === 'intake') {
-      ctx.reply(t.finishIntakeFirst);
+      ctx.reply(tx(ctx).finishIntakeFirst);
       if (prompt) ctx.reply(prompt);
       return;
     }
-    if (stage !== 'screening' && stage !== 'interviewing') return void ctx.reply(t.interviewDone(stage));
+    if (stage !== 'screening' && stage !== 'interviewing') return void ctx.reply(tx(ctx).interviewDone(stage));
     if (stage === 'interviewing' && prompt) {
-      ctx.reply(t.interviewResume);
+      ctx.reply(tx(ctx).interviewResume);
       ctx.reply(prompt);
       return;
     }
@@ -65,28 +68,29 @@ export function interviewCommand(pendingPrompt: () => ((c: Conversation) => Outb
 }
 
 const BUILT_IN: Record<string, CommandHandler> = {
-  help: (ctx) => ctx.reply(HELP_TEXT),
+  help: (ctx) => ctx.reply(tx(ctx).help),
   status: (ctx) => ctx.reply(statusText(ctx)),
   start: (ctx) => {
     optIn(ctx);
     if (ctx.candidate.stage === 'new' || ctx.candidate.stage === 'intake') return false;
-    ctx.reply(`${t.welcomeBack} ${statusText(ctx)}`);
+    ctx.reply(`${tx(ctx).welcomeBack} ${statusText(ctx)}`);
   },
   interview: interviewCommand(() => undefined),
+  language: languageCommand(() => undefined),
   reschedule: (ctx, { rest }) => {
-    if (ctx.candidate.stage !== 'scheduled' && !readSchedule(ctx.conversation)) return void ctx.reply(t.nothingToReschedule);
+    if (ctx.candidate.stage !== 'scheduled' && !readSchedule(ctx.conversation)) return void ctx.reply(tx(ctx).nothingToReschedule);
     if (rest) return recordReschedule(ctx, rest);
-    ask(ctx, 'reschedule', t.askReschedule);
+    ask(ctx, 'reschedule', tx(ctx).askReschedule);
   },
-  feedback: (ctx, { rest }) => (rest ? recordFeedback(ctx, rest) : ask(ctx, 'feedback', t.askFeedback)),
+  feedback: (ctx, { rest }) => (rest ? recordFeedback(ctx, rest) : ask(ctx, 'feedback', tx(ctx).askFeedback)),
   human: (ctx) => requestHuman(ctx, 'The candidate typed /human'),
   stop: (ctx) => optOut(ctx),
-  delete: (ctx) => ask(ctx, 'delete', t.deleteConfirm),
+  delete: (ctx) => ask(ctx, 'delete', tx(ctx).deleteConfirm),
 };
 
 /**
  * Candidate commands for every channel: `/start`, `/help`, `/status`, `/interview`,
- * `/reschedule`, `/feedback`, `/human`, `/stop`, `/delete`, plus plain-language requests
+ * `/reschedule`, `/feedback`, `/human`, `/language`, `/stop`, `/delete`, plus plain-language requests
  * ("talk to a person", "not interested"). `extra` handlers from plugins override built-ins.
  * Unknown commands get a pointer to /help; a file or photo is kept for the recruiters.
  *
@@ -101,7 +105,7 @@ export function candidateCommands(extra: Record<string, CommandHandler> = {}): M
     ctx.message = { ...ctx.message, kind: 'command' };
     clearPending(ctx);
     const handler = handlers[cmd.name];
-    if (!handler) return void ctx.reply(t.unknown(cmd.name));
+    if (!handler) return void ctx.reply(tx(ctx).unknown(cmd.name));
     if ((await handler(ctx, { args: cmd.args, rest: cmd.rest })) !== false) return;
     await next();
     if (!ctx.effects.some((e) => e.type === 'send')) AFTER_PASS[cmd.name]?.(ctx);
@@ -109,7 +113,7 @@ export function candidateCommands(extra: Record<string, CommandHandler> = {}): M
 }
 
 async function onText(ctx: TurnContext, next: () => Promise<void>): Promise<void> {
-  if (ctx.message.kind === 'media') return void ctx.reply(t.fileSaved);
+  if (ctx.message.kind === 'media') return void ctx.reply(tx(ctx).fileSaved);
   const pending = clearPending(ctx);
   if (pending && answerPending(ctx, pending)) return;
   const intent = detectIntent(ctx.message.text);
@@ -130,12 +134,12 @@ function answerPending(ctx: TurnContext, pending: Pending): boolean {
       return true;
     case 'delete':
       if (YES.test(text)) requestErasure(ctx);
-      else if (NO.test(text)) ctx.reply(t.deleteCancelled);
+      else if (NO.test(text)) ctx.reply(tx(ctx).deleteCancelled);
       else return false;
       return true;
     case 'withdraw':
       if (YES.test(text)) optOut(ctx);
-      else if (NO.test(text)) ctx.reply(t.withdrawCancelled);
+      else if (NO.test(text)) ctx.reply(tx(ctx).withdrawCancelled);
       else return false;
       return true;
   }
@@ -144,7 +148,7 @@ function answerPending(ctx: TurnContext, pending: Pending): boolean {
 function onIntent(ctx: TurnContext, intent: CandidateIntent): void {
   if (intent === 'optOut') return optOut(ctx);
   if (intent === 'human') return requestHuman(ctx, `The candidate wrote: "${ctx.message.text.slice(0, 200)}"`);
-  ask(ctx, 'withdraw', t.withdrawConfirm);
+  ask(ctx, 'withdraw', tx(ctx).withdrawConfirm);
 }
 
 function clearPending(ctx: TurnContext): Pending | undefined {
@@ -156,4 +160,9 @@ function clearPending(ctx: TurnContext): Pending | undefined {
 function ask(ctx: TurnContext, pending: Pending, question: string | { text: string; choices: readonly { id: string; label: string }[] }): void {
   writeCommandsState(ctx.conversation, { pending });
   ctx.reply(typeof question === 'string' ? question : { text: question.text, choices: [...question.choices] });
+}
+
+/** The command texts in the candidate's language. */
+function tx(ctx: Partial<Pick<TurnContext, 'conversation'>>): CommandTexts {
+  return commandTextsFor(ctx.conversation ? languageOf(ctx.conversation) : 'en');
 }

@@ -5,4 +5,5 @@ export * from './gates.js';
 export * from './intents.js';
 export * from './sentiment.js';
 export * from './state.js';
-export { commandTexts } from './texts.js';
+export { commandTexts, commandTextsFor, nextStep, stageLabel, type CommandTexts } from './texts.js';
+export { languageCommand } from './language.js';

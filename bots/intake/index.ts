@@ -1,4 +1,4 @@
 export * from './intake.js';
 export * from './middleware.js';
-export { texts as intakeTexts } from './texts.js';
+export { consentQuestion, intakeTexts } from './texts.js';
 export * from './state.js';

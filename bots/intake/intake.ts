@@ -1,5 +1,6 @@
 import type { Candidate, Choice, OutboundMessage } from '../../core/domain/index.js';
-import { consentQuestion, texts } from './texts.js';
+import type { Language } from '../i18n/index.js';
+import { consentQuestion, intakeTexts } from './texts.js';
 
 export type IntakeStep = 'consent' | 'declined' | 'name' | 'role' | 'done';
 export interface IntakeState {
@@ -18,6 +19,8 @@ export interface IntakeInput {
   candidate: Pick<Candidate, 'name' | 'role'>;
   roles: readonly RoleOption[];
   companyName: string;
+  /** The language to answer in (conversation.state.language); English when absent. */
+  lang?: Language;
 }
 
 export interface IntakeOutcome {
@@ -30,8 +33,10 @@ export interface IntakeOutcome {
   completed?: boolean;
 }
 
-const YES = /^(y|yes|yeah|yep|yup|sure|ok|okay|agree|i agree|i do|continue|go ahead|of course|absolutely|please|1|yes,? continue)\b/i;
-const NO = /^(n|no|nope|nah|no thanks|i don'?t|i do not|disagree|not now|2)\b/i;
+// English, then the consent words of es, pt, fr and de (the buttons' labels start with them too).
+const YES =
+  /^(y|yes|yeah|yep|yup|sure|ok|okay|agree|i agree|i do|continue|go ahead|of course|absolutely|please|1|yes,? continue|s[ií]|claro|vale|de acuerdo|acepto|sim|concordo|oui|d'accord|j'accepte|bien s[uû]r|ja|klar|einverstanden|gerne)(?![\p{L}\d])/iu;
+const NO = /^(n|no|nope|nah|no thanks|i don'?t|i do not|disagree|not now|2|n[aã]o|non|nein)(?![\p{L}\d])/iu;
 
 /**
  * The intake dialog as a pure transition: consent, name, role, confirmation.
@@ -42,14 +47,15 @@ const NO = /^(n|no|nope|nah|no thanks|i don'?t|i do not|disagree|not now|2)\b/i;
  * first.state.step // 'consent'
  */
 export function intakeTransition(state: IntakeState | undefined, input: IntakeInput): IntakeOutcome {
-  if (!state) return { state: { step: 'consent', retries: 0 }, replies: [texts.greeting(input.companyName), consentQuestion()], candidate: {} };
+  const lang = input.lang ?? 'en';
+  if (!state) return { state: { step: 'consent', retries: 0 }, replies: [intakeTexts(lang).greeting(input.companyName), consentQuestion(lang)], candidate: {} };
   const text = input.text.trim();
   switch (state.step) {
     case 'consent':
     case 'declined':
-      return onConsent(state, text);
+      return onConsent(state, text, lang);
     case 'name':
-      return onName(state, text, input.roles);
+      return onName(state, text, input.roles, lang);
     case 'role':
       return onRole(state, text, input);
     case 'done':
@@ -57,25 +63,28 @@ export function intakeTransition(state: IntakeState | undefined, input: IntakeIn
   }
 }
 
-function onConsent(state: IntakeState, text: string): IntakeOutcome {
+function onConsent(state: IntakeState, text: string, lang: Language): IntakeOutcome {
+  const texts = intakeTexts(lang);
   if (YES.test(text)) return { state: { step: 'name', retries: 0 }, replies: [{ text: texts.askName }], candidate: {}, consented: true };
   if (NO.test(text)) return { state: { step: 'declined', retries: 0 }, replies: [{ text: texts.declined }], candidate: {}, consented: false };
-  if (state.step === 'declined') return { state, replies: [texts.greetingAgain(), consentQuestion()], candidate: {} };
-  return { state: { ...state, retries: state.retries + 1 }, replies: [{ text: texts.consentUnclear }, consentQuestion()], candidate: {} };
+  if (state.step === 'declined') return { state, replies: [texts.greetingAgain(), consentQuestion(lang)], candidate: {} };
+  return { state: { ...state, retries: state.retries + 1 }, replies: [{ text: texts.consentUnclear }, consentQuestion(lang)], candidate: {} };
 }
 
-function onName(state: IntakeState, text: string, roles: readonly RoleOption[]): IntakeOutcome {
+function onName(state: IntakeState, text: string, roles: readonly RoleOption[], lang: Language): IntakeOutcome {
+  const texts = intakeTexts(lang);
   const name = extractName(text);
   if (!name) return { state: { ...state, retries: state.retries + 1 }, replies: [{ text: texts.nameUnclear }], candidate: {} };
   return { state: { step: 'role', retries: 0 }, replies: [roleQuestion(texts.askRole(name), roles)], candidate: { name } };
 }
 
 function onRole(state: IntakeState, text: string, input: IntakeInput): IntakeOutcome {
+  const texts = intakeTexts(input.lang);
   const role = matchRole(text, input.roles);
   if (!role) return { state: { ...state, retries: state.retries + 1 }, replies: [roleQuestion(texts.roleUnclear, input.roles)], candidate: {} };
   return {
     state: { step: 'done', retries: 0 },
-    replies: [{ text: texts.confirmed(input.candidate.name ?? 'there', role.title) }],
+    replies: [{ text: texts.confirmed(input.candidate.name ?? texts.defaultName, role.title) }],
     candidate: { role: role.id },
     completed: true,
   };
@@ -85,15 +94,15 @@ function onRole(state: IntakeState, text: string, input: IntakeInput): IntakeOut
  * The question intake is waiting on, to re-ask after a recruiter hands back or a candidate
  * returns; undefined when intake has not started or is done.
  */
-export function intakePrompt(state: IntakeState | undefined, roles: readonly RoleOption[]): OutboundMessage | undefined {
+export function intakePrompt(state: IntakeState | undefined, roles: readonly RoleOption[], lang: Language = 'en'): OutboundMessage | undefined {
   switch (state?.step) {
     case 'consent':
     case 'declined':
-      return consentQuestion();
+      return consentQuestion(lang);
     case 'name':
-      return { text: texts.askName };
+      return { text: intakeTexts(lang).askName };
     case 'role':
-      return roleQuestion('Which role are you applying for?', roles);
+      return roleQuestion(intakeTexts(lang).askRolePlain, roles);
     default:
       return undefined;
   }
@@ -104,7 +113,9 @@ function roleQuestion(text: string, roles: readonly RoleOption[]): OutboundMessa
   return { text, choices };
 }
 
-const NAME_PREFIX = /^(hi|hello|hey)?[\s,!.]*(my name is|my name's|i am|i'm|im|it's|its|this is|call me|name:|name is)\s+/i;
+// English, then es ("me llamo", "soy"), pt ("chamo-me", "sou"), fr ("je m'appelle", "je suis"), de ("ich heiße", "ich bin").
+const NAME_PREFIX =
+  /^(hi|hello|hey|hola|ol[aá]|oi|bonjour|salut|hallo)?[\s,!.]*(my name is|my name's|i am|i'm|im|it's|its|this is|call me|name:|name is|me llamo|mi nombre es|soy|meu nome [eé]|me chamo|chamo-me|eu sou|sou|je m'appelle|je suis|moi c'est|ich hei(ß|ss)e|ich bin|mein name ist)\s+/i;
 
 /** The name in "my name is Ana Lima", "I'm Ana", "ana lima"; undefined if it doesn't look like a name. */
 export function extractName(text: string): string | undefined {

@@ -1,7 +1,8 @@
 import type { Middleware } from '../../core/engine/index.js';
 import { intakeTransition, type RoleOption } from './intake.js';
 import { intakeSlice } from './state.js';
-import { texts } from './texts.js';
+import { languageOf } from '../i18n/index.js';
+import { intakeTexts } from './texts.js';
 
 export interface IntakeOptions {
   companyName: string;
@@ -18,7 +19,13 @@ export function intakeMiddleware(opts: IntakeOptions): Middleware {
     const { candidate, conversation } = ctx;
     if (candidate.stage !== 'new' && candidate.stage !== 'intake') return next();
     // A stored intake that does not parse reads as absent: intake starts over instead of failing the turn.
-    const outcome = intakeTransition(intakeSlice.read(conversation), { text: ctx.message.text, candidate, roles: opts.roles(), companyName: opts.companyName });
+    const outcome = intakeTransition(intakeSlice.read(conversation), {
+      text: ctx.message.text,
+      candidate,
+      roles: opts.roles(),
+      companyName: opts.companyName,
+      lang: languageOf(conversation),
+    });
     conversation.state = intakeSlice.write(conversation.state, outcome.state);
     Object.assign(candidate, outcome.candidate);
     if (outcome.consented === true) candidate.consentAt = ctx.now;
@@ -31,7 +38,7 @@ export function intakeMiddleware(opts: IntakeOptions): Middleware {
 /** Fallback at the end of the chain while no interview is wired: say what happens next. */
 export const screeningFallback: Middleware = async (ctx, next) => {
   if (ctx.candidate.stage === 'screening' && ctx.effects.every((e) => e.type !== 'send')) {
-    ctx.reply(texts.waitingForInterview);
+    ctx.reply(intakeTexts(languageOf(ctx.conversation)).waitingForInterview);
     return;
   }
   await next();

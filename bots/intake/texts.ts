@@ -1,31 +1,36 @@
 import type { OutboundMessage } from '../../core/domain/index.js';
+import { translator, type Language } from '../i18n/index.js';
 
-/** What the bot says during intake. Kept together so tone stays consistent. */
-export const texts = {
-  greeting: (company: string): OutboundMessage => ({
-    text: `Hi! I'm Parley, the recruiting assistant for ${company}. I'll ask you a few questions about the role you're interested in, and then run a short technical interview right here in the chat.`,
-  }),
-  greetingAgain: (): OutboundMessage => ({ text: 'Welcome back!' }),
-  consent:
-    'Before we start: we store your answers so our recruiters can review your application. You can ask for your data to be deleted at any time, and type STOP to opt out. Do you agree to continue?',
-  consentUnclear: "Sorry, I didn't get that. Please answer yes or no.",
-  declined: "No problem: we won't continue and won't contact you again about this. If you change your mind, just say yes.",
-  askName: 'Great, thank you! What is your name?',
-  nameUnclear: 'Could you tell me just your name, for example "Alex Kim"?',
-  askRole: (name: string) => `Nice to meet you, ${name}! Which role are you applying for?`,
-  roleUnclear: "Sorry, I don't know that role. Please choose one of these:",
-  confirmed: (name: string, role: string) =>
-    `Thanks, ${name}! You're applying for ${role}. Next comes a short technical interview here in the chat: about 10 to 15 questions, roughly 30 minutes. Type /status at any time to see where you are.`,
-  waitingForInterview:
-    "Thanks! Your technical interview isn't open yet; we'll message you here as soon as it is. Type /help to see what I can do.",
-} as const;
-
-export function consentQuestion(): OutboundMessage {
+/** What the bot says during intake, in `lang`, from the message catalogues (bots/i18n/locales). */
+export function intakeTexts(lang: Language = 'en') {
+  const tr = translator(lang);
   return {
-    text: texts.consent,
+    greeting: (company: string): OutboundMessage => ({ text: tr('intake.greeting', { company }) }),
+    greetingAgain: (): OutboundMessage => ({ text: tr('intake.welcomeBack') }),
+    consent: tr('intake.consent'),
+    consentUnclear: tr('intake.consentUnclear'),
+    declined: tr('intake.declined'),
+    askName: tr('intake.askName'),
+    nameUnclear: tr('intake.nameUnclear'),
+    askRole: (name: string) => tr('intake.askRole', { name }),
+    askRolePlain: tr('intake.askRolePlain'),
+    roleUnclear: tr('intake.roleUnclear'),
+    confirmed: (name: string, role: string) => tr('intake.confirmed', { name, role }),
+    defaultName: tr('intake.defaultName'),
+    waitingForInterview: tr('intake.waitingForInterview'),
+  };
+}
+
+/** The English texts (tests and callers that have no conversation at hand). */
+export const texts = intakeTexts('en');
+
+export function consentQuestion(lang: Language = 'en'): OutboundMessage {
+  const tr = translator(lang);
+  return {
+    text: tr('intake.consent'),
     choices: [
-      { id: 'yes', label: 'Yes, continue' },
-      { id: 'no', label: 'No' },
+      { id: 'yes', label: tr('intake.consentYes') },
+      { id: 'no', label: tr('intake.consentNo') },
     ],
   };
 }

@@ -18,7 +18,8 @@ import {
 } from '../../core/interview/index.js';
 import type { Evaluator } from '../../core/ports/index.js';
 import { unparseableStreakSlice, usageSlice } from './state.js';
-import { interviewTexts, questionMessage } from './texts.js';
+import { languageOf } from '../i18n/index.js';
+import { interviewTextsFor, questionMessage, resumeMessage, type InterviewTexts } from './texts.js';
 
 export interface InterviewMiddlewareOptions {
   banks: () => ReadonlyMap<string, RoleBank>;
@@ -42,7 +43,10 @@ export interface InterviewMiddlewareOptions {
 const NO_USAGE = { tokens: 0, usd: 0 };
 
 const AFTER_INTERVIEW = new Set<Stage>(['assessed', 'scheduled', 'hired', 'rejected']);
-const CONTINUE = /^(1|continue|resume|yes|go on)\b/;
+// English, then es, pt, fr, de (the buttons' labels are among them).
+const CONTINUE = /^(1|continue|resume|yes|go on|continuar|seguir|s[ií]|sim|continuer|reprendre|oui|weitermachen|weiter|fortfahren|ja)(?![\p{L}\d])/u;
+const START_OVER = /^(2|start over|restart|start again|new|empezar de nuevo|reiniciar|recome[cç]ar|recommencer|neu beginnen|von vorne)(?![\p{L}\d])/u;
+const WAIT = /^(2|wait|esperar|attendre|warten|auf das recruiting warten)(?![\p{L}\d])/u;
 
 /**
  * Runs the adaptive interview for candidates in `screening` (starts it) or `interviewing`
@@ -56,12 +60,12 @@ export function interviewMiddleware(opts: InterviewMiddlewareOptions): Middlewar
     if (candidate.stage !== 'screening' && candidate.stage !== 'interviewing') return next();
     const bank = opts.banks().get(candidate.role ?? '');
     if (!bank) {
-      if (!ctx.effects.some((e) => e.type === 'send')) ctx.reply(interviewTexts.noBank(candidate.role));
+      if (!ctx.effects.some((e) => e.type === 'send')) ctx.reply(tx(ctx).noBank(candidate.role));
       return;
     }
     const session = readSession(ctx);
     if (!session || session.status === 'completed') {
-      if (session?.status === 'completed') return void ctx.reply(interviewTexts.alreadyCompleted);
+      if (session?.status === 'completed') return void ctx.reply(tx(ctx).alreadyCompleted);
       return start(ctx, bank, opts);
     }
     if (session.hold) return onHold(ctx, session, bank, opts);
@@ -74,7 +78,7 @@ export function interviewMiddleware(opts: InterviewMiddlewareOptions): Middlewar
 /** The interview is over: free text still gets an answer (what happens next, how to reach a person). */
 async function afterInterview(ctx: TurnContext, next: () => Promise<void>): Promise<void> {
   await next();
-  if (!ctx.effects.some((e) => e.type === 'send')) ctx.reply(interviewTexts.afterInterview(ctx.candidate.stage));
+  if (!ctx.effects.some((e) => e.type === 'send')) ctx.reply(tx(ctx).afterInterview(ctx.candidate.stage));
 }
 
 /** The stored session; an unreadable one is reported once (the slice) and a new interview starts. */
@@ -93,7 +97,7 @@ async function start(ctx: TurnContext, bank: RoleBank, opts: InterviewMiddleware
   save(ctx, session, NO_USAGE);
   ctx.candidate.stage = 'interviewing';
   ctx.emit({ type: 'InterviewStarted', role: bank.role, actor: 'bot' });
-  ctx.reply(interviewTexts.intro(bank.title, opts.config.maxQuestions));
+  ctx.reply(tx(ctx).intro(bank.title, opts.config.maxQuestions));
   await perform(ctx, session, actions, bank, opts);
 }
 
@@ -104,17 +108,17 @@ async function onReturn(ctx: TurnContext, session: InterviewSession, bank: RoleB
     save(ctx, resumed);
     return perform(ctx, resumed, actions, bank, opts, true);
   }
-  if (/^(2|start over|restart|start again|new)\b/.test(text)) {
+  if (START_OVER.test(text)) {
     const [fresh, actions] = restartInterview(session, bank, ctx.now.getTime(), opts.config);
     save(ctx, fresh, NO_USAGE);
-    ctx.reply(interviewTexts.intro(bank.title, opts.config.maxQuestions));
+    ctx.reply(tx(ctx).intro(bank.title, opts.config.maxQuestions));
     return perform(ctx, fresh, actions, bank, opts);
   }
   if (session.status !== 'abandoned') return;
   save(ctx, session);
   if (abandonNoticeSlice.read(ctx.conversation) === undefined) ctx.emit({ type: 'InterviewAbandoned', questionsAsked: session.askedQuestionIds.length, actor: 'system' });
   ctx.conversation.state = abandonNoticeSlice.write(ctx.conversation.state, ctx.now.toISOString());
-  ctx.reply(interviewTexts.abandoned());
+  ctx.reply(tx(ctx).abandoned());
 }
 
 /**
@@ -132,8 +136,8 @@ async function onHold(ctx: TurnContext, session: InterviewSession, bank: RoleBan
     save(ctx, resumed);
     return perform(ctx, resumed, actions, bank, opts, true);
   }
-  if (session.hold?.expiredNoticeAt !== undefined && /^(2|wait)\b/.test(text)) return void ctx.reply(interviewTexts.holdKeepWaiting);
-  ctx.reply(session.hold?.expiredNoticeAt !== undefined ? interviewTexts.holdExpired() : interviewTexts.holdWaiting);
+  if (session.hold?.expiredNoticeAt !== undefined && WAIT.test(text)) return void ctx.reply(tx(ctx).holdKeepWaiting);
+  ctx.reply(session.hold?.expiredNoticeAt !== undefined ? tx(ctx).holdExpired() : tx(ctx).holdWaiting);
 }
 
 async function receiveAnswer(ctx: TurnContext, session: InterviewSession, bank: RoleBank, opts: InterviewMiddlewareOptions): Promise<void> {
@@ -143,7 +147,7 @@ async function receiveAnswer(ctx: TurnContext, session: InterviewSession, bank: 
   if (await isStaleChoice(ctx, opts)) {
     // An old button (a role chip, a consent button) tapped now: refused, never graded.
     save(ctx, session);
-    return void ctx.reply(interviewTexts.staleChoice(session.askedQuestionIds.length, question.text));
+    return void ctx.reply(resumeMessage(session.askedQuestionIds.length, question, languageOf(ctx.conversation), true));
   }
   const quietMs = opts.answerQuietMs ?? 0;
   if (quietMs <= 0) return grade(ctx, session, { text: ctx.message.text, parts: 1, at: ctx.now.getTime() }, bank, opts);
@@ -191,7 +195,7 @@ export function expireHold(ctx: TurnContext): boolean {
   if (!session || !hold || hold.expiredNoticeAt !== undefined || hold.until > ctx.now.getTime()) return false;
   if (!ctx.conversation.needsHuman || ctx.conversation.mode !== 'bot') return false;
   save(ctx, { ...session, hold: { ...hold, expiredNoticeAt: ctx.now.getTime() } });
-  ctx.reply(interviewTexts.holdExpired());
+  ctx.reply(tx(ctx).holdExpired());
   return true;
 }
 
@@ -229,7 +233,7 @@ function escalateIfUnreadable(ctx: TurnContext, unparseable: boolean, limit: num
   ctx.conversation.needsHuman = true;
   ctx.emit({ type: 'HumanRequested', reason: `${streak} answers in a row could not be understood`, actor: 'bot' });
   ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: 'Candidate needs a human', body: `${ctx.candidate.name ?? 'A candidate'}: ${streak} interview answers in a row could not be understood.` });
-  ctx.reply(interviewTexts.needsHuman);
+  ctx.reply(tx(ctx).needsHuman);
   return true;
 }
 
@@ -238,7 +242,8 @@ async function perform(ctx: TurnContext, session: InterviewSession, actions: Int
     if (action.type === 'ask') {
       const n = session.askedQuestionIds.length;
       const phrased = resumed ? undefined : await phrase(opts.evaluator, action.question);
-      ctx.reply(resumed ? { text: interviewTexts.resumeQuestion(n, action.question.text) } : questionMessage(n, action.question, phrased));
+      const lang = languageOf(ctx.conversation);
+      ctx.reply(resumed ? resumeMessage(n, action.question, lang) : questionMessage(n, action.question, phrased, lang));
     }
     if (action.type === 'complete') complete(ctx, session, bank);
   }
@@ -260,7 +265,7 @@ function complete(ctx: TurnContext, session: InterviewSession, bank: RoleBank): 
     title: 'Interview completed',
     body: `${ctx.candidate.name ?? 'A candidate'} (${bank.title}): ${assessment.overallScore}/100, ${assessment.recommendation}.`,
   });
-  ctx.reply(interviewTexts.completed(ctx.candidate.name));
+  ctx.reply(tx(ctx).completed(ctx.candidate.name));
 }
 
 /**
@@ -270,8 +275,14 @@ function complete(ctx: TurnContext, session: InterviewSession, bank: RoleBank): 
 export function interviewPrompt(conversation: Pick<Conversation, 'id' | 'state'>, bank: RoleBank | undefined, needsHuman = false): OutboundMessage | undefined {
   const session = interviewSlice.read(conversation);
   if (!session || !bank || session.status === 'completed') return undefined;
-  if (session.hold && needsHuman) return { text: interviewTexts.holdWaiting };
+  const lang = languageOf(conversation);
+  if (session.hold && needsHuman) return { text: interviewTextsFor(lang).holdWaiting };
   const pending = session.pending;
   const question = pending && bank.questions.find((q) => q.id === pending.questionId);
-  return question ? { text: interviewTexts.resumeQuestion(session.askedQuestionIds.length, question.text) } : undefined;
+  return question ? resumeMessage(session.askedQuestionIds.length, question, lang) : undefined;
+}
+
+/** The interview texts in the candidate's language. */
+function tx(ctx: Pick<TurnContext, 'conversation'>): InterviewTexts {
+  return interviewTextsFor(languageOf(ctx.conversation));
 }

@@ -1,50 +1,68 @@
 import type { OutboundMessage, Stage } from '../../core/domain/index.js';
 import type { Question } from '../../core/interview/types.js';
+import { translator, type Language } from '../i18n/index.js';
 
-/** What the bot says around the interview. */
-export const interviewTexts = {
-  intro: (roleTitle: string, maxQuestions: number): string =>
-    `Let's start your technical interview for ${roleTitle}. I'll ask up to ${maxQuestions} questions, one at a time, starting easy. ` +
-    "Answer in your own words: a few sentences is plenty. If you don't know something, just say so; that's useful too.",
-  question: (n: number, text: string): string => `Question ${n}: ${text}`,
-  resumeQuestion: (n: number, text: string): string => `Let's pick up where we left off. Question ${n}: ${text}`,
-  completed: (name: string | undefined): string =>
-    `That's the end of the interview. Thank you${name ? `, ${name}` : ''}! Our recruiters will review your answers and get back to you here within a few working days. Type /status at any time.`,
-  alreadyCompleted: "You've finished the interview: thank you! Our recruiters are reviewing it. Type /status to see where your application stands.",
-  /** Free text after the interview: what happens next, and how to reach a person. */
-  afterInterview: (stage: Stage): string =>
-    (stage === 'scheduled'
-      ? 'Thanks for your message! Your interview with the team is scheduled: type /status for the time, or /reschedule to ask for another one.'
-      : stage === 'assessed'
-        ? 'Thanks for your message! Your interview is finished and our recruiters are reviewing your answers; they will get back to you here within a few working days.'
-        : 'Thanks for your message! A recruiter will read it.') + ' Type /status to see where your application stands, or /human to ask a recruiter to join this chat.',
-  abandoned: (): OutboundMessage => ({
-    text: 'Welcome back! Your interview was paused. Would you like to continue where you left off, or start over?',
+/** What the bot says around the interview, in `lang`, from the message catalogues (bots/i18n/locales). */
+export function interviewTextsFor(lang: Language = 'en') {
+  const tr = translator(lang);
+  const twoChoices = (text: string, a: [string, string], b: [string, string]): OutboundMessage => ({
+    text,
     choices: [
-      { id: 'continue', label: 'Continue' },
-      { id: 'restart', label: 'Start over' },
+      { id: a[0], label: a[1] },
+      { id: b[0], label: b[1] },
     ],
-  }),
-  abandonedUnclear: 'Please answer "continue" or "start over".',
-  needsHuman:
-    "I'm having trouble following your answers, so I've asked one of our recruiters to join this chat. The interview is paused until they do; they'll be with you shortly.",
-  /** The candidate writes while the interview waits for a recruiter. */
-  holdWaiting: 'A recruiter has been asked to join and will reply here. The interview is paused meanwhile; reply "continue" if you would rather go on without waiting.',
-  /** Nobody joined in time. */
-  holdExpired: (): OutboundMessage => ({
-    text: "Sorry, no recruiter could join yet. They'll still read this chat and get back to you. Would you like to continue the interview in the meantime?",
-    choices: [
-      { id: 'continue', label: 'Continue' },
-      { id: 'wait', label: 'Wait for a recruiter' },
-    ],
-  }),
-  holdKeepWaiting: 'OK, we\'ll wait for a recruiter. Reply "continue" whenever you want to go on with the interview.',
-  /** An old button was tapped: it belongs to an earlier message, not to the question asked now. */
-  staleChoice: (n: number, text: string): string => `That button belongs to an earlier message, so I haven't counted it as an answer. The current question is Question ${n}: ${text}`,
-  noBank: (role: string | undefined): string =>
-    `Thanks! The technical interview for ${role ?? 'your role'} isn't available in the chat yet; a recruiter will contact you about next steps. Type /help to see what I can do.`,
-};
+  });
+  return {
+    intro: (roleTitle: string, maxQuestions: number): string => tr('interview.intro', { role: roleTitle, max: maxQuestions }),
+    question: (n: number, text: string): string => tr('interview.question', { n, text }),
+    resumeQuestion: (n: number, text: string): string => tr('interview.resumeQuestion', { n, text }),
+    /** Said with a question the bank has only in English. */
+    inEnglish: tr('interview.inEnglish'),
+    completed: (name: string | undefined): string => (name ? tr('interview.completedNamed', { name }) : tr('interview.completed')),
+    alreadyCompleted: tr('interview.alreadyCompleted'),
+    /** Free text after the interview: what happens next, and how to reach a person. */
+    afterInterview: (stage: Stage): string =>
+      `${tr(stage === 'scheduled' ? 'interview.afterScheduled' : stage === 'assessed' ? 'interview.afterAssessed' : 'interview.afterOther')} ${tr('interview.afterTail')}`,
+    abandoned: (): OutboundMessage => twoChoices(tr('interview.abandoned'), ['continue', tr('interview.continue')], ['restart', tr('interview.startOver')]),
+    abandonedUnclear: tr('interview.abandonedUnclear'),
+    needsHuman: tr('interview.needsHuman'),
+    /** The candidate writes while the interview waits for a recruiter. */
+    holdWaiting: tr('interview.holdWaiting'),
+    /** Nobody joined in time. */
+    holdExpired: (): OutboundMessage => twoChoices(tr('interview.holdExpired'), ['continue', tr('interview.continue')], ['wait', tr('interview.waitForRecruiter')]),
+    holdKeepWaiting: tr('interview.holdKeepWaiting'),
+    /** An old button was tapped: it belongs to an earlier message, not to the question asked now. */
+    staleChoice: (n: number, text: string): string => tr('interview.staleChoice', { n, text }),
+    noBank: (role: string | undefined): string => tr('interview.noBank', { role: role ?? tr('interview.yourRole') }),
+  };
+}
 
-export function questionMessage(n: number, question: Pick<Question, 'text'>, phrased?: string): OutboundMessage {
-  return { text: interviewTexts.question(n, phrased ?? question.text) };
+export type InterviewTexts = ReturnType<typeof interviewTextsFor>;
+
+/** The English texts (callers with no conversation at hand, and tests). */
+export const interviewTexts: InterviewTexts = interviewTextsFor('en');
+
+/**
+ * A question as the candidate reads it: the bank's translation into `lang` when it has one;
+ * otherwise the English text, with a note (outside English) that any language may be used to answer.
+ */
+export function questionText(question: Pick<Question, 'text' | 'translations'>, lang: Language = 'en'): { text: string; inEnglish: boolean } {
+  if (lang === 'en') return { text: question.text, inEnglish: false };
+  const translated = question.translations?.[lang];
+  return translated ? { text: translated, inEnglish: false } : { text: question.text, inEnglish: true };
+}
+
+/** `Question n: ...` asked again (after a return, a handback, a stale button), translated as `questionMessage`. */
+export function resumeMessage(n: number, question: Pick<Question, 'text' | 'translations'>, lang: Language = 'en', stale = false): OutboundMessage {
+  const texts = interviewTextsFor(lang);
+  const q = questionText(question, lang);
+  return { text: (stale ? texts.staleChoice(n, q.text) : texts.resumeQuestion(n, q.text)) + (q.inEnglish ? `\n${texts.inEnglish}` : '') };
+}
+
+export function questionMessage(n: number, question: Pick<Question, 'text' | 'translations'>, phrased?: string, lang: Language = 'en'): OutboundMessage {
+  const texts = interviewTextsFor(lang);
+  const q = questionText(question, lang);
+  // The evaluator's rephrasing is English: a translation from the bank wins over it.
+  const text = phrased && (lang === 'en' || q.inEnglish) ? phrased : q.text;
+  return { text: texts.question(n, text) + (q.inEnglish ? `\n${texts.inEnglish}` : '') };
 }

@@ -215,7 +215,7 @@ export class WebchatChannel implements ChannelAdapter {
         ref: { channel: 'webchat', externalId: publicId },
         // Scoped by session so one browser cannot collide with another's ids.
         providerMessageId: `${publicId}:${parsed.data.clientMessageId}`,
-        sender: { id: publicId },
+        sender: { id: publicId, ...browserLanguage(socket.handshake.headers['accept-language']) },
         kind: 'text',
         text: parsed.data.text,
         receivedAt: deps.clock.now(),
@@ -280,4 +280,10 @@ function brandingOf(s: WebchatDeps['settings']): WebchatBranding {
     greeting: s.WEBCHAT_GREETING || `Hi! You are chatting with ${companyName}'s recruiting assistant. Ask about our jobs, or say hi to start.`,
     availability: s.WEBCHAT_AVAILABILITY ?? '',
   };
+}
+
+/** The browser's first language (`Accept-Language: es-ES,es;q=0.9` -> `es-ES`): a hint for the bot's language. */
+function browserLanguage(header: string | undefined): { locale?: string } {
+  const first = header?.split(',')[0]?.split(';')[0]?.trim();
+  return first && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(first) ? { locale: first.slice(0, 35) } : {};
 }

@@ -127,6 +127,8 @@ export const MessageSchema = z.object({
   choices: z.array(ChoiceSchema).optional(),
   media: MediaRefSchema.optional(),
   providerMessageId: z.string().optional(),
+  /** Inbound: the sender's language tag as the channel reported it (Telegram's `language_code`, the browser's language); a hint, not a choice. */
+  locale: z.string().max(35).optional(),
   /** The candidate's text was clipped to `MAX_TEXT_LENGTH` (the text ends with a marker saying so). */
   clipped: z.object({ originalLength: z.number().int().positive() }).optional(),
   status: MessageStatusSchema,

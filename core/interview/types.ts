@@ -30,6 +30,11 @@ export const QuestionSchema = z.object({
   skill: z.string().min(1),
   level: LevelSchema,
   text: z.string().min(10),
+  /**
+   * The question in other languages, by language code (`es`, `pt`, `fr`, `de`): asked to a
+   * candidate who writes in that language. Grading stays on the English rubric and reference.
+   */
+  translations: z.record(z.string().regex(/^[a-z]{2}$/), z.string().min(10)).optional(),
   rubric: RubricSchema,
   /**
    * A model answer written by the bank's author: what a careful human grader would accept as

@@ -52,6 +52,7 @@ export function inboundToMessage(inbound: InboundMessage, conversationId: string
     text: inbound.text,
     ...(inbound.media ? { media: inbound.media } : {}),
     ...(inbound.clipped ? { clipped: inbound.clipped } : {}),
+    ...(inbound.sender.locale ? { locale: inbound.sender.locale.slice(0, 35) } : {}),
     providerMessageId: inbound.providerMessageId,
     status: 'pending',
     attempts: 0,
