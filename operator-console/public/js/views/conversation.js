@@ -3,6 +3,7 @@ import { debounce, h, mount } from '../dom.js';
 import { candidateLabel, CHANNEL_LABELS, channelIcon, clockTime, fullTime, icon, riskBadge, stageBadge, statusBadge } from '../format.js';
 import { request, send } from '../live.js';
 import { canAct, on, publish, state, statusOf, upsertConversation, upsertMessage } from '../state.js';
+import { cannedPicker, insertCanned, openCannedManager } from './canned.js';
 import { inboxControls } from './inbox-tools.js';
 
 const AUTHOR = { candidate: 'Candidate', bot: 'Parley bot', system: 'Parley', operator: 'Recruiter' };
@@ -192,7 +193,7 @@ export function renderConversation(container, { toast }) {
   }
 
   function composer(s) {
-    const input = h('textarea', { id: 'composer-input', rows: 2, maxlength: 4000, placeholder: 'Write to the candidate… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Reply to the candidate' });
+    const input = h('textarea', { id: 'composer-input', rows: 2, maxlength: 4000, placeholder: 'Write to the candidate… (Enter to send, Shift+Enter for a new line, / for canned responses)', 'aria-label': 'Reply to the candidate' });
     const canned = h(
       'select',
       { class: 'canned', 'aria-label': 'Insert a canned response', onchange: () => insertCanned() },
@@ -201,6 +202,9 @@ export function renderConversation(container, { toast }) {
     );
     const sendBtn = h('button', { class: 'btn btn--primary', type: 'submit', id: 'composer-send' }, icon('send', 16), h('span', {}, 'Send'));
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+    // Before the Enter handler below: Enter inserts the chosen reply while the `/` list is open.
+    const picker = cannedPicker(input, s.id, toast);
+    const manage = h('button', { class: 'btn btn--ghost', type: 'button', id: 'canned-manage', onclick: () => openCannedManager({ toast }) }, 'Manage');
     let lastTyping = 0;
     input.addEventListener('input', () => {
       if (Date.now() - lastTyping > 2000) {
@@ -216,9 +220,8 @@ export function renderConversation(container, { toast }) {
     });
     function insertCanned() {
       const c = state.canned.find((x) => x.id === canned.value);
-      if (c) input.value = input.value ? input.value + (input.value.endsWith(' ') ? '' : ' ') + c.text : c.text;
       canned.value = '';
-      input.focus();
+      if (c) void insertCanned(input, c, s.id, toast);
     }
     const form = h(
       'form',
@@ -242,8 +245,9 @@ export function renderConversation(container, { toast }) {
           input.focus();
         },
       },
+      picker,
       input,
-      h('div', { class: 'composer__bar' }, canned, sendBtn),
+      h('div', { class: 'composer__bar' }, canned, manage, sendBtn),
       error,
     );
     setTimeout(() => input.focus(), 0);
