@@ -3,7 +3,7 @@ import { debounce, h, mount } from '../dom.js';
 import { candidateLabel, CHANNEL_LABELS, channelIcon, clockTime, fullTime, icon, riskBadge, stageBadge, statusBadge } from '../format.js';
 import { request, send } from '../live.js';
 import { canAct, on, publish, state, statusOf, upsertConversation, upsertMessage } from '../state.js';
-import { cannedPicker, insertCanned, openCannedManager } from './canned.js';
+import { cannedPicker, insertCanned as insertCannedReply, openCannedManager } from './canned.js';
 import { inboxControls } from './inbox-tools.js';
 
 const AUTHOR = { candidate: 'Candidate', bot: 'Parley bot', system: 'Parley', operator: 'Recruiter' };
@@ -221,7 +221,7 @@ export function renderConversation(container, { toast }) {
     function insertCanned() {
       const c = state.canned.find((x) => x.id === canned.value);
       canned.value = '';
-      if (c) void insertCanned(input, c, s.id, toast);
+      if (c) void insertCannedReply(input, c, s.id, toast);
     }
     const form = h(
       'form',
