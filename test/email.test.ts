@@ -217,6 +217,8 @@ const ok = requireDovecot();
       await deliver(plain(address, 'hi').raw);
       const consent = await smtp.waitFor((m) => to(address)(m) && /agree to continue/.test(m.parsed.text ?? ''), 1, TIMEOUT);
       const vars = { from: address, to: consent.parsed.replyTo?.value[0]?.address ?? MAILBOX, inReplyTo: bare(consent.parsed.messageId), subject: consent.parsed.subject ?? '' };
+      await smtp.waitFor((m) => to(address)(m) && /We have your application/.test(m.parsed.text ?? ''), 1, TIMEOUT);
+      await settled();
       const mailed = mailsTo(address).length;
       const ooo = await deliver(fixture('out-of-office.eml', { ...vars, messageId: 'ooo-1@candidate.example' }));
       await processed(ooo);

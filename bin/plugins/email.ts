@@ -19,7 +19,7 @@ export const emailPlugin: PluginModule = {
     if (!c.EMAIL_FROM && !c.SMTP_URL && !c.SMTP_HOST && !c.IMAP_URL && !c.IMAP_HOST && !c.MAILGUN_SIGNING_KEY) return undefined;
     // nodemailer, mailparser and Handlebars are loaded only when email is configured (start-up time).
     const { default: nodemailer } = await import('nodemailer');
-    const { EmailChannel, EmailIngest, EmailThreads, mailgunRouter, normaliseAddress, unsubscribeRouter } = await import('../../channels/email/index.js');
+    const { EmailChannel, EmailIngest, EmailThreads, PipelineMailer, mailgunRouter, normaliseAddress, unsubscribeRouter } = await import('../../channels/email/index.js');
     const from = normaliseAddress(c.EMAIL_FROM);
     if (!from) throw new ConfigError(['EMAIL_FROM: required to enable email (an address such as "Acme Jobs <jobs@acme.example>")']);
     if (!c.SMTP_URL && !c.SMTP_HOST) throw new ConfigError(['SMTP_URL: required to enable email (or SMTP_HOST with SMTP_PORT, SMTP_USER, SMTP_PASS)']);
@@ -95,6 +95,9 @@ export const emailPlugin: PluginModule = {
     );
     if (c.MAILGUN_SIGNING_KEY) ctx.app.use(mailgunRouter({ signingKey: c.MAILGUN_SIGNING_KEY, ingest: (raw, recipients) => store(raw, recipients), now: () => ctx.clock.now(), log }));
     const imap = await imapWatcher(c, (raw) => store(raw), log);
+    // Pipeline emails that follow the workflow's events (application received, stage changes).
+    const pipeline = new PipelineMailer({ store: ctx.store, send: (id, m) => ctx.engine().send(id, m, 'bot'), clock: ctx.clock, company: c.PARLEY_COMPANY_NAME, log });
+    let unsubscribe: (() => void) | undefined;
     const inbound = [imap ? `IMAP ${c.IMAP_FOLDER}` : undefined, c.MAILGUN_SIGNING_KEY ? 'Mailgun routes' : undefined].filter(Boolean).join(', ') || 'none (set IMAP_URL or MAILGUN_SIGNING_KEY)';
     return {
       name: 'email',
@@ -102,9 +105,11 @@ export const emailPlugin: PluginModule = {
       adapters: [channel],
       async start() {
         await channel.start();
+        unsubscribe = ctx.bus.subscribe((e) => pipeline.onEvent(e).catch((err: unknown) => log.error({ err, event: e.type, conversationId: e.conversationId }, 'pipeline email failed')));
         await imap?.start();
       },
       async stop() {
+        unsubscribe?.();
         await imap?.stop();
         await channel.stop();
       },

@@ -53,7 +53,11 @@ export class EmailChannel implements ChannelAdapter {
     const token = await this.tokenFor(to);
     const thread = await this.opts.threads.get(to);
     const unsubscribeUrl = this.unsubscribeUrl(token);
-    const rendered = this.opts.templates.render('message', { text: message.text }, { unsubscribeUrl });
+    // A pipeline email names its template on the stored message; its body (and, when it starts
+    // the thread, its subject) comes from that template. In a thread the subject stays the
+    // thread's, so mail clients that thread by subject keep one thread.
+    const pipeline = ctx.message.emailTemplate;
+    const rendered = this.opts.templates.render(pipeline?.name ?? 'message', { ...pipeline?.data, text: message.text }, { unsubscribeUrl });
     const subject = thread.subject ? `Re: ${thread.subject.replace(/^(re:\s*)+/i, '')}` : rendered.subject;
     // Stable per stored message: a resend after a crash carries the same id.
     const messageId = `${ctx.message.id}@${this.domain}`;
@@ -68,6 +72,7 @@ export class EmailChannel implements ChannelAdapter {
         text: rendered.text,
         html: rendered.html,
         messageId: `<${messageId}>`,
+        ...(pipeline?.calendar ? { icalEvent: { method: pipeline.calendar.method, filename: 'interview.ics', content: pipeline.calendar.ics } } : {}),
         ...(last ? { inReplyTo: `<${last}>`, references: thread.ids.map((id) => `<${id}>`) } : {}),
         headers: {
           'List-Unsubscribe': `<${unsubscribeUrl}>, <mailto:${replyTo}?subject=unsubscribe>`,

@@ -7,3 +7,4 @@ export * from './quotes.js';
 export * from './routes.js';
 export * from './templates.js';
 export * from './threads.js';
+export * from './pipeline.js';

@@ -78,6 +78,18 @@ export const SuppressionReasonSchema = z.enum(['opted-out', 'human-mode', 'unrea
 export type SuppressionReason = z.infer<typeof SuppressionReasonSchema>;
 
 /**
+ * A pipeline email (application received, interview scheduled, reminder, offer, ...): the email
+ * channel renders the named template with `data` (the other channels send `text`), and attaches
+ * `calendar` (an .ics) when present. Stored on the message, so a resend renders the same mail.
+ */
+export const EmailTemplateRefSchema = z.object({
+  name: z.string().regex(/^[a-z0-9-]+$/).max(64),
+  data: z.record(z.string(), z.unknown()).default({}),
+  calendar: z.object({ method: z.enum(['REQUEST', 'CANCEL']), ics: z.string().max(20_000) }).optional(),
+});
+export type EmailTemplateRef = z.infer<typeof EmailTemplateRefSchema>;
+
+/**
  * One message to a person. Adapters lower it to what the channel can show (choices become
  * numbered text where there are no buttons).
  */
@@ -89,6 +101,8 @@ export const OutboundMessageSchema = z.object({
   template: z.object({ name: z.string(), variables: z.record(z.string(), z.string()).default({}) }).optional(),
   /** Why the message is sent, where the outbound policy treats it specially (see `OutboundPurposeSchema`). */
   purpose: OutboundPurposeSchema.optional(),
+  /** The pipeline email this message is, on the email channel (see `EmailTemplateRefSchema`). */
+  emailTemplate: EmailTemplateRefSchema.optional(),
 });
 export type OutboundMessage = z.infer<typeof OutboundMessageSchema>;
 
@@ -136,6 +150,8 @@ export const MessageSchema = z.object({
   attempts: z.number().int().nonnegative().default(0),
   /** Outbound: see `OutboundPurposeSchema`. */
   purpose: OutboundPurposeSchema.optional(),
+  /** Outbound: the pipeline email template the email channel renders (see `EmailTemplateRefSchema`). */
+  emailTemplate: EmailTemplateRefSchema.optional(),
   /** Outbound, status `suppressed`: which policy rule stopped it. */
   suppressedReason: SuppressionReasonSchema.optional(),
   /** Outbound: when the last provider call started (written with status `sending`, before the call). */

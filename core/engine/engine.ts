@@ -330,6 +330,7 @@ function outboundRow(id: string, conversation: Conversation, message: OutboundMe
     text: message.text,
     ...(message.choices ? { choices: message.choices } : {}),
     ...(message.purpose ? { purpose: message.purpose } : {}),
+    ...(message.emailTemplate ? { emailTemplate: message.emailTemplate } : {}),
     status: 'queued',
     attempts: 0,
     createdAt: now,

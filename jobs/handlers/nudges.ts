@@ -57,7 +57,9 @@ export function nudgeJob(deps: JobsDeps): JobSpec {
       if (decision.action === 'stop') return undefined;
       if (decision.action === 'wait') return decision.until;
       const prompt = deps.services.pendingPrompt?.(conversation);
-      const message = await deps.engine().send(conversationId, { text: nudgeText(decision.attempt, prompt?.text), ...(prompt?.choices ? { choices: prompt.choices } : {}) }, 'bot');
+      // On the email channel this is the continue-interview template (channels/email/templates).
+      const emailTemplate = { name: 'continue-interview', data: { candidate: { name: candidate.name ?? 'there' }, ...(candidate.role ? { role: candidate.role } : {}) } };
+      const message = await deps.engine().send(conversationId, { text: nudgeText(decision.attempt, prompt?.text), ...(prompt?.choices ? { choices: prompt.choices } : {}), emailTemplate }, 'bot');
       await recordEvents(deps, [{ type: 'NudgeSent', attempt: decision.attempt, messageId: message.id, conversationId, candidateId: candidate.id }]);
       return decision.next;
     },

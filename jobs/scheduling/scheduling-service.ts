@@ -243,8 +243,18 @@ export class SchedulingService {
     if (!mail) return;
     const prefix = kind === 'cancelled' ? 'Cancelled: ' : kind === 'updated' ? 'Updated: ' : '';
     const method = kind === 'cancelled' ? 'CANCEL' : 'REQUEST';
+    const candidateZone = zoneOr(candidate.timeZone, this.deps.settings.defaultTimeZone);
+    // A candidate on the email channel gets the invite in their thread: a stored message naming
+    // the interview-scheduled template, with the .ics (resent as it was after a crash).
+    const inThread = conversation.ref.channel === 'email';
+    if (inThread) {
+      const when = formatLocal(booking.start, candidateZone);
+      const data = { candidate: { name: candidateName }, ...(candidate.role ? { role: candidate.role } : {}), interview: { when, with: recruiter.name, ...(link ? { link } : {}) } };
+      const text = kind === 'cancelled' ? `Your interview on ${when} is cancelled. The calendar cancellation is attached.` : `Your interview is booked for ${when} with ${recruiter.name}. The calendar invite is attached.`;
+      await this.deps.engine().send(conversation.id, { text, emailTemplate: { name: kind === 'cancelled' ? 'message' : 'interview-scheduled', data, calendar: { method, ics } } }, 'bot');
+    }
     const to = [
-      { email: candidate.email, zone: zoneOr(candidate.timeZone, this.deps.settings.defaultTimeZone) },
+      { email: inThread ? undefined : candidate.email, zone: candidateZone },
       { email: recruiter.email, zone: recruiter.timeZone },
     ];
     for (const r of to) {
