@@ -19,6 +19,7 @@ import {
 import type { Evaluator } from '../../core/ports/index.js';
 import { unparseableStreakSlice, usageSlice } from './state.js';
 import { languageOf } from '../i18n/index.js';
+import { offlineLanguageNote } from './language-note.js';
 import { interviewTextsFor, questionMessage, resumeMessage, type InterviewTexts } from './texts.js';
 
 export interface InterviewMiddlewareOptions {
@@ -245,7 +246,7 @@ async function perform(ctx: TurnContext, session: InterviewSession, actions: Int
       const lang = languageOf(ctx.conversation);
       ctx.reply(resumed ? resumeMessage(n, action.question, lang) : questionMessage(n, action.question, phrased, lang));
     }
-    if (action.type === 'complete') complete(ctx, session, bank);
+    if (action.type === 'complete') complete(ctx, session, bank, opts.evaluator.name);
   }
 }
 
@@ -254,8 +255,11 @@ async function phrase(evaluator: Evaluator, question: Parameters<NonNullable<Eva
   return evaluator.phraseQuestion(question, []).catch(() => undefined);
 }
 
-function complete(ctx: TurnContext, session: InterviewSession, bank: RoleBank): void {
-  const assessment = buildAssessment(session, bank);
+function complete(ctx: TurnContext, session: InterviewSession, bank: RoleBank, evaluator: string): void {
+  const built = buildAssessment(session, bank);
+  // The offline grader reads English only: the assessment says so when answers were in another language.
+  const note = evaluator === 'rubric' ? offlineLanguageNote(session.answers) : undefined;
+  const assessment = note ? { ...built, recommendationReasons: [...built.recommendationReasons, note] } : built;
   ctx.conversation.state = assessmentSlice.write(ctx.conversation.state, assessment);
   ctx.candidate.stage = 'assessed';
   ctx.emit({ type: 'InterviewCompleted', overallScore: assessment.overallScore, recommendation: assessment.recommendation, actor: 'bot' });
