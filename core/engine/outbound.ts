@@ -43,6 +43,9 @@ interface SendProgress {
   template?: string;
 }
 
+/** Rows kept from `enqueue` at most (a closed queue never collects its rows). */
+const QUEUED_ROWS_MAX = 10_000;
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -51,14 +54,21 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * backoff and jitter (honouring a provider's retry-after), status tracked in the store. Messages
  * are read from the store by id, so a restart re-drives what was unsent.
  *
- * Crash safety: `sending` is committed before each provider call and `sent` right after the
- * acknowledgement, each in its own commit. After a `kill -9`, rows still `queued` were never
+ * Crash safety: `sending` is committed on its own before each provider call, and `sent` after
+ * the acknowledgement with the group commit. After a `kill -9`, rows still `queued` were never
  * sent; rows left `sending` are the only ones the provider may have, and each channel chooses
  * whether they are resent (`inFlightAfterCrash`).
  */
 export class OutboundDispatcher {
   private readonly queue: KeyedQueue<string>;
   private readonly limiters = new Map<ChannelId, { take(): Promise<void> }>();
+  /**
+   * The rows handed to `enqueue`, so delivery need not read them back; in-process queue only (with
+   * a queue shared across nodes the send may run on another node, or run here again after another
+   * node sent it). Used once; the conversation and candidate are still read at send time, for the
+   * policy.
+   */
+  private readonly queued: Map<string, Message> | undefined;
   private readonly deps: Required<Omit<OutboundDeps, 'backoff' | 'onError' | 'queue' | 'rateLimiter'>> & Pick<OutboundDeps, 'rateLimiter'> & { backoff: BackoffPolicy };
 
   constructor(deps: OutboundDeps) {
@@ -70,11 +80,16 @@ export class OutboundDispatcher {
       backoff: deps.backoff ?? DEFAULT_BACKOFF,
     };
     this.queue = deps.queue ?? new InProcessKeyedQueue<string>({ concurrency: 64, log: deps.log, ...(deps.onError ? { onError: deps.onError } : {}) });
+    this.queued = this.queue instanceof InProcessKeyedQueue ? new Map() : undefined;
     this.queue.process((messageId) => this.deliver(messageId));
   }
 
   /** Queue a stored outbound message (status `queued`) for sending. */
-  enqueue(message: Pick<Message, 'id' | 'conversationId'>): void {
+  enqueue(message: Pick<Message, 'id' | 'conversationId'> | Message): void {
+    if (this.queued && 'status' in message && message.status === 'queued') {
+      if (this.queued.size >= QUEUED_ROWS_MAX) this.queued.delete(this.queued.keys().next().value as string);
+      this.queued.set(message.id, message);
+    }
     // After shutdown began (a timer's turn committing late) the queue is closed: the row is stored
     // as queued and the next start re-drives it, so this is not lost (and not an unhandled rejection).
     this.queue.add(message.conversationId, message.id).catch((err: unknown) => this.deps.log.warn({ err, messageId: message.id }, 'outbound queue closed; the message is sent on the next start'));
@@ -103,7 +118,9 @@ export class OutboundDispatcher {
 
   private async deliver(messageId: string): Promise<void> {
     const { store, adapters } = this.deps;
-    const message = await store.getMessage(messageId);
+    const kept = this.queued?.get(messageId);
+    if (kept) this.queued?.delete(messageId);
+    const message = kept ?? (await store.getMessage(messageId));
     if (!message || (message.status !== 'queued' && message.status !== 'sending')) return;
     const conversation = await store.getConversation(message.conversationId);
     const candidate = conversation && (await store.getCandidate(conversation.candidateId));
@@ -198,9 +215,10 @@ export class OutboundDispatcher {
     // Said in the conversation log: the candidate got the approved template, not this text.
     if (progress.template) events.push({ ...base, id: newId('evt'), type: 'MessageSentAsTemplate', actor: 'system', template: progress.template });
     const patch = { status: 'sent' as const, attempts: progress.attempts, partsSent: progress.partsSent, ...(progress.providerMessageId ? { providerMessageId: progress.providerMessageId } : {}) };
-    // Its own commit, right after the provider's acknowledgement: the crash window that can
-    // produce a duplicate is only the provider call itself.
-    await this.deps.store.updateMessage(message.id, patch, now, events, { immediate: true });
+    // With the group commit (before the next event-loop turn), not a commit of its own: a crash
+    // before it leaves the row `sending`, so it is resent once and counted in the bound (rows
+    // left `sending`, docs/outbound.md).
+    await this.deps.store.updateMessage(message.id, patch, now, events);
     this.deps.metrics.outbound(message.channel, 'sent');
     events.forEach((e) => this.deps.bus.publish(e));
   }

@@ -42,22 +42,34 @@ const toBooking = (r: BookingRow): Booking => ({ id: r.id, uid: r.uid, sequence:
  * nodes sharing the file, cannot hold the same slot: the second insert fails and gets `taken`.
  */
 export class SqliteSchedulingStore implements SchedulingRepository {
+  /** Every statement prepared once (the scheduling middleware looks up a booking on every turn). */
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {
     migrateModule(db, 'scheduling', MIGRATIONS);
   }
 
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   async putRecruiter(id: string, availability: Availability, now: Date): Promise<Recruiter> {
     const parsed = AvailabilitySchema.parse(availability);
-    this.db.prepare('INSERT INTO scheduling_recruiters (id, availability, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET availability = excluded.availability, updated_at = excluded.updated_at').run(id, JSON.stringify(parsed), now.getTime());
+    this.sql('INSERT INTO scheduling_recruiters (id, availability, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET availability = excluded.availability, updated_at = excluded.updated_at').run(id, JSON.stringify(parsed), now.getTime());
     return { id, ...parsed };
   }
 
   async deleteRecruiter(id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM scheduling_recruiters WHERE id = ?').run(id).changes > 0;
+    return this.sql('DELETE FROM scheduling_recruiters WHERE id = ?').run(id).changes > 0;
   }
 
   async recruiters(): Promise<Recruiter[]> {
-    return (this.db.prepare('SELECT id, availability FROM scheduling_recruiters ORDER BY id').all() as { id: string; availability: string }[]).map((r) => ({ id: r.id, ...(JSON.parse(r.availability) as Availability) }));
+    return (this.sql('SELECT id, availability FROM scheduling_recruiters ORDER BY id').all() as { id: string; availability: string }[]).map((r) => ({ id: r.id, ...(JSON.parse(r.availability) as Availability) }));
   }
 
   async recruiter(id: string): Promise<Recruiter | undefined> {
@@ -66,7 +78,7 @@ export class SqliteSchedulingStore implements SchedulingRepository {
 
   /** `recruiterId@startMs` of every held slot. */
   async heldSlots(): Promise<Set<string>> {
-    return new Set((this.db.prepare("SELECT recruiter_id, start_ms FROM scheduling_bookings WHERE status = 'booked'").all() as { recruiter_id: string; start_ms: number }[]).map((r) => `${r.recruiter_id}@${r.start_ms}`));
+    return new Set((this.sql("SELECT recruiter_id, start_ms FROM scheduling_bookings WHERE status = 'booked'").all() as { recruiter_id: string; start_ms: number }[]).map((r) => `${r.recruiter_id}@${r.start_ms}`));
   }
 
   /**
@@ -79,9 +91,8 @@ export class SqliteSchedulingStore implements SchedulingRepository {
     const sequence = replacing ? replacing.sequence + 1 : 0;
     try {
       this.db.transaction(() => {
-        if (replacing) this.db.prepare("UPDATE scheduling_bookings SET status = 'moved' WHERE id = ? AND status = 'booked'").run(replacing.id);
-        this.db
-          .prepare("INSERT INTO scheduling_bookings (id, uid, sequence, recruiter_id, conversation_id, start_ms, end_ms, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?)")
+        if (replacing) this.sql("UPDATE scheduling_bookings SET status = 'moved' WHERE id = ? AND status = 'booked'").run(replacing.id);
+        this.sql("INSERT INTO scheduling_bookings (id, uid, sequence, recruiter_id, conversation_id, start_ms, end_ms, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?)")
           .run(id, uid, sequence, slot.recruiterId, conversationId, slot.start.getTime(), slot.end.getTime(), now.getTime());
       })();
     } catch (err) {
@@ -95,44 +106,44 @@ export class SqliteSchedulingStore implements SchedulingRepository {
   async cancel(conversationId: string): Promise<Booking | undefined> {
     const current = await this.activeBooking(conversationId);
     if (!current) return undefined;
-    this.db.prepare("UPDATE scheduling_bookings SET status = 'cancelled', sequence = sequence + 1 WHERE id = ?").run(current.id);
+    this.sql("UPDATE scheduling_bookings SET status = 'cancelled', sequence = sequence + 1 WHERE id = ?").run(current.id);
     return { ...current, status: 'cancelled', sequence: current.sequence + 1 };
   }
 
   async setIcs(bookingId: string, ics: string): Promise<void> {
-    this.db.prepare('UPDATE scheduling_bookings SET ics = ? WHERE id = ?').run(ics, bookingId);
+    this.sql('UPDATE scheduling_bookings SET ics = ? WHERE id = ?').run(ics, bookingId);
   }
 
   async activeBooking(conversationId: string): Promise<Booking | undefined> {
-    const row = this.db.prepare("SELECT * FROM scheduling_bookings WHERE conversation_id = ? AND status = 'booked'").get(conversationId) as BookingRow | undefined;
+    const row = this.sql("SELECT * FROM scheduling_bookings WHERE conversation_id = ? AND status = 'booked'").get(conversationId) as BookingRow | undefined;
     return row && toBooking(row);
   }
 
   async booking(id: string): Promise<Booking | undefined> {
-    const row = this.db.prepare('SELECT * FROM scheduling_bookings WHERE id = ?').get(id) as BookingRow | undefined;
+    const row = this.sql('SELECT * FROM scheduling_bookings WHERE id = ?').get(id) as BookingRow | undefined;
     return row && toBooking(row);
   }
 
   /** Booked interviews from `from` on, earliest first (optionally one recruiter's). */
   async upcoming(from: Date, recruiterId?: string): Promise<Booking[]> {
     const rows = recruiterId
-      ? this.db.prepare("SELECT * FROM scheduling_bookings WHERE status = 'booked' AND end_ms > ? AND recruiter_id = ? ORDER BY start_ms").all(from.getTime(), recruiterId)
-      : this.db.prepare("SELECT * FROM scheduling_bookings WHERE status = 'booked' AND end_ms > ? ORDER BY start_ms").all(from.getTime());
+      ? this.sql("SELECT * FROM scheduling_bookings WHERE status = 'booked' AND end_ms > ? AND recruiter_id = ? ORDER BY start_ms").all(from.getTime(), recruiterId)
+      : this.sql("SELECT * FROM scheduling_bookings WHERE status = 'booked' AND end_ms > ? ORDER BY start_ms").all(from.getTime());
     return (rows as BookingRow[]).map(toBooking);
   }
 
   async offer(conversationId: string): Promise<Offer | undefined> {
-    const row = this.db.prepare('SELECT awaiting, slots FROM scheduling_offers WHERE conversation_id = ?').get(conversationId) as { awaiting: Offer['awaiting']; slots: string } | undefined;
+    const row = this.sql('SELECT awaiting, slots FROM scheduling_offers WHERE conversation_id = ?').get(conversationId) as { awaiting: Offer['awaiting']; slots: string } | undefined;
     if (!row) return undefined;
     const slots = (JSON.parse(row.slots) as { recruiterId: string; start: string; end: string }[]).map((s) => ({ recruiterId: s.recruiterId, start: new Date(s.start), end: new Date(s.end) }));
     return { conversationId, awaiting: row.awaiting, slots };
   }
 
   async putOffer(offer: Offer, now: Date): Promise<void> {
-    this.db.prepare('INSERT INTO scheduling_offers (conversation_id, awaiting, slots, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET awaiting = excluded.awaiting, slots = excluded.slots, created_at = excluded.created_at').run(offer.conversationId, offer.awaiting, JSON.stringify(offer.slots), now.getTime());
+    this.sql('INSERT INTO scheduling_offers (conversation_id, awaiting, slots, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET awaiting = excluded.awaiting, slots = excluded.slots, created_at = excluded.created_at').run(offer.conversationId, offer.awaiting, JSON.stringify(offer.slots), now.getTime());
   }
 
   async dropOffer(conversationId: string): Promise<void> {
-    this.db.prepare('DELETE FROM scheduling_offers WHERE conversation_id = ?').run(conversationId);
+    this.sql('DELETE FROM scheduling_offers WHERE conversation_id = ?').run(conversationId);
   }
 }
