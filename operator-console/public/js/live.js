@@ -70,11 +70,13 @@ export function connect(token, handlers) {
     seen(m.updatedAt);
     upsertMessage(m);
     handlers.onMessage?.(m);
+    publish('live:message', m);
   });
   socket.on('notification', (n) => {
     seen(n.createdAt);
     addNotification(n);
     handlers.onNotification?.(n);
+    publish('live:notification', n);
   });
   socket.on('alert:at-risk', (a) => handlers.onAtRisk?.(a));
   socket.on('takeover', (t) => publish('takeover', t));
