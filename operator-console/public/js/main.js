@@ -14,7 +14,6 @@ import { loadInboxState } from './views/inbox-tools.js';
 import { renderList } from './views/list.js';
 import { renderLogin } from './views/login.js';
 import { renderPairing } from './views/pairing.js';
-import { renderScheduling } from './views/scheduling.js';
 import { renderShell } from './views/shell.js';
 import { renderTeam } from './views/team.js';
 
@@ -26,7 +25,6 @@ let conversationView = null;
 let funnelView = null;
 let integrationsView = null;
 let teamView = null;
-let schedulingView = null;
 let stopPairing = null;
 const panes = {};
 let offDrawer = null;
@@ -52,10 +50,8 @@ async function start(session) {
   panes.integrations = h('div', { class: 'workspace workspace--dash', id: 'integrations', hidden: true });
   panes.team = h('div', { class: 'workspace workspace--dash', id: 'team-view', hidden: true });
   integrationsView = null;
-  panes.scheduling = h('div', { class: 'workspace workspace--dash', id: 'scheduling-view', hidden: true });
   teamView = null;
-  schedulingView = null;
-  shell.main.replaceChildren(panes.conversations, panes.funnel, panes.integrations, panes.team, panes.scheduling);
+  shell.main.replaceChildren(panes.conversations, panes.funnel, panes.integrations, panes.team);
 
   connect(session.token, {
     onNotification: (n) => shell && shell.toast(n.title, n.kind === 'needs-human' || n.kind === 'at-risk' ? 'alert' : 'info', n.conversationId ? { label: 'Open', run: () => navigate('conversations', n.conversationId) } : undefined),
@@ -92,21 +88,20 @@ async function loadAll() {
 }
 
 function navigate(view, conversationId) {
-  const hash = view === 'funnel' || view === 'integrations' || view === 'team' || view === 'scheduling' ? '#/' + view : conversationId ? '#/conversations/' + encodeURIComponent(conversationId) : '#/conversations';
+  const hash = view === 'funnel' || view === 'integrations' || view === 'team' ? '#/' + view : conversationId ? '#/conversations/' + encodeURIComponent(conversationId) : '#/conversations';
   if (location.hash !== hash) location.hash = hash;
   else route();
 }
 
 function route() {
   if (!shell) return;
-  const match = location.hash.match(/^#\/(funnel|integrations|team|scheduling|conversations)(?:\/([^/]+))?$/);
+  const match = location.hash.match(/^#\/(funnel|integrations|team|conversations)(?:\/([^/]+))?$/);
   const view = match ? match[1] : 'conversations';
   state.view = view;
   panes.conversations.hidden = view !== 'conversations';
   panes.funnel.hidden = view !== 'funnel';
   panes.integrations.hidden = view !== 'integrations';
   panes.team.hidden = view !== 'team';
-  panes.scheduling.hidden = view !== 'scheduling';
   publish('view', view);
   if (view === 'funnel') {
     if (!funnelView) funnelView = renderFunnel(panes.funnel);
@@ -124,12 +119,6 @@ function route() {
     if (!teamView) teamView = renderTeam(panes.team, { toast: (t, k) => shell && shell.toast(t, k) });
     else void teamView.load();
     document.title = 'Team · Parley console';
-    return;
-  }
-  if (view === 'scheduling') {
-    if (!schedulingView) schedulingView = renderScheduling(panes.scheduling, { toast: (t, k) => shell && shell.toast(t, k) });
-    else void schedulingView.load();
-    document.title = 'Scheduling · Parley console';
     return;
   }
   const id = match && match[2] ? decodeURIComponent(match[2]) : null;
