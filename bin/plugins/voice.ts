@@ -1,4 +1,5 @@
 import { ValidationError, type ChannelId } from '../../core/domain/index.js';
+import { mountVoiceUpload, WebchatVoice } from '../../channels/webchat/voice-upload.js';
 import type { ChannelAdapter, Transcriber } from '../../core/ports/index.js';
 import { VoiceReplies, voiceCommand, voiceMiddleware, voiceRepliesOffer, type SpeechSynthesizer } from '../../core/voice/index.js';
 import type { Config } from '../config.js';
@@ -34,19 +35,35 @@ export const voicePlugin: PluginModule = {
   name: 'voice',
   async create(ctx) {
     const transcriber = await chooseTranscriber(ctx.config);
+    const channels = channelsFor(ctx.services);
+    // Voice notes recorded in the chat page: uploaded over HTTP, then the same pipeline.
+    const webchat = new WebchatVoice(ctx.io, ctx.config.dataDir);
+    mountVoiceUpload(ctx.app, {
+      engine: ctx.engine,
+      sessions: ctx.ports.webchatSessions,
+      clock: ctx.clock,
+      log: ctx.log,
+      dataDir: ctx.config.dataDir,
+      sessionTtlDays: ctx.config.WEBCHAT_SESSION_TTL_DAYS,
+      maxDurationSec: ctx.config.VOICE_MAX_DURATION_SEC,
+    });
     if (transcriber && !ctx.services.transcriber) ctx.services.transcriber = transcriber;
     const voice = voiceMiddleware({
       transcriber: () => ctx.services.transcriber,
       // Channels nobody registered are passed on untouched (another voice middleware may own them).
-      adapters: channelsFor(ctx.services),
+      adapters: (ch) => channels.get(ch) ?? (ch === 'webchat' ? webchat : undefined),
       dataDir: ctx.config.dataDir,
       maxDurationSec: ctx.config.VOICE_MAX_DURATION_SEC,
     });
     const synthesizer = await chooseSynthesizer(ctx.config);
-    const channels = channelsFor(ctx.services);
-    const speaks = (channel: ChannelId) => synthesizer !== undefined && typeof (channels.get(channel) as { sendVoice?: unknown } | undefined)?.sendVoice === 'function';
-    const replies = new VoiceReplies({ store: ctx.store, log: ctx.log, synthesizer: () => synthesizer, adapter: (ch) => channels.get(ch) });
+    const voiceOut = (ch: ChannelId) => channels.get(ch) ?? (ch === 'webchat' ? webchat : undefined);
+    const speaks = (channel: ChannelId) => synthesizer !== undefined && typeof (voiceOut(channel) as { sendVoice?: unknown } | undefined)?.sendVoice === 'function';
+    const replies = new VoiceReplies({ store: ctx.store, log: ctx.log, synthesizer: () => synthesizer, adapter: voiceOut });
     let unsubscribe: (() => void) | undefined;
+    const showTranscript = async (conversationId: string, messageId: string) => {
+      const [conversation, message] = await Promise.all([ctx.store.getConversation(conversationId), ctx.store.getMessage(messageId)]);
+      if (conversation?.ref.channel === 'webchat' && message?.media?.transcript) webchat.showTranscript(conversation.ref, messageId, message.media.transcript.text);
+    };
     return {
       name: 'voice',
       summary: ctx.services.transcriber ? `on (transcribed by ${ctx.services.transcriber.name})` : 'on, not transcribed (set OPENAI_API_KEY or VOICE_TRANSCRIBER=pocketsphinx): candidates are asked to type',
@@ -54,7 +71,11 @@ export const voicePlugin: PluginModule = {
       candidateCommands: { voice: voiceCommand({ available: speaks, pendingPrompt: (c) => ctx.services.pendingPrompt?.(c) }) },
       health: () => ({ voice: { transcriber: ctx.services.transcriber?.name ?? 'none', synthesizer: synthesizer?.name ?? 'none' } }),
       async start() {
-        unsubscribe = ctx.bus.subscribe((e) => replies.onEvent(e));
+        unsubscribe = ctx.bus.subscribe((e) => {
+          // The chat page shows what its voice note said, under the note.
+          if (e.type === 'VoiceNoteTranscribed' && e.conversationId) return showTranscript(e.conversationId, e.messageId);
+          return replies.onEvent(e);
+        });
       },
       async stop() {
         unsubscribe?.();

@@ -20,6 +20,8 @@ export function webchatSecurityHeaders(frameAncestors: readonly string[]): (req:
     "style-src 'self'",
     "connect-src 'self'",
     "img-src 'self' data: https:",
+    // Voice notes: the candidate's recording and spoken questions play from blob: URLs.
+    "media-src 'self' blob:",
     "base-uri 'none'",
     "form-action 'none'",
     `frame-ancestors ${ancestors}`,

@@ -16,7 +16,7 @@ export interface VoiceOptions {
   /** Read on every voice note, so a plugin created later can still provide one. */
   transcriber: () => Transcriber | undefined;
   /** The adapter of a channel (its `fetchMedia` downloads the audio). Unknown channels are passed on. */
-  adapters: ReadonlyMap<ChannelId, ChannelAdapter> | ((channel: ChannelId) => ChannelAdapter | undefined);
+  adapters: ReadonlyMap<ChannelId, ChannelAdapter> | ((channel: ChannelId) => Pick<ChannelAdapter, 'fetchMedia'> | undefined);
   /** Audio is kept under `<dataDir>/audio/`. */
   dataDir: string;
   maxDurationSec?: number;
@@ -88,7 +88,7 @@ export function isVoiceNote(message: Pick<Message, 'direction' | 'kind' | 'media
   return message.kind === 'voice' || (message.media.mime ?? '').startsWith('audio/');
 }
 
-async function processVoiceNote(ctx: TurnContext, media: MediaRef, adapter: ChannelAdapter, opts: VoiceOptions): Promise<Outcome> {
+async function processVoiceNote(ctx: TurnContext, media: MediaRef, adapter: Pick<ChannelAdapter, 'fetchMedia'>, opts: VoiceOptions): Promise<Outcome> {
   const maxSec = opts.maxDurationSec ?? DEFAULT_MAX_VOICE_SEC;
   const maxBytes = opts.maxBytes ?? MAX_VOICE_BYTES;
   if ((media.durationSec ?? 0) > maxSec || (media.size ?? 0) > maxBytes) return { ok: false, reply: voiceTexts.tooLong(maxSec), error: 'voice note over the size or duration limit' };

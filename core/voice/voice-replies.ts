@@ -20,10 +20,10 @@ export interface SpeechSynthesizer {
 
 /** A channel that can send a voice note (Telegram's sendVoice, WhatsApp's audio message, the web chat's player). */
 export interface VoiceNoteSender {
-  sendVoice(ref: ConversationRef, audio: { data: Buffer; mime: string; durationSec?: number; text: string }): Promise<void>;
+  sendVoice(ref: ConversationRef, audio: { data: Buffer; mime: string; durationSec?: number; text: string; messageId: string }): Promise<void>;
 }
 
-export function canSendVoice(adapter: ChannelAdapter | undefined): adapter is ChannelAdapter & VoiceNoteSender {
+export function canSendVoice(adapter: unknown): adapter is VoiceNoteSender {
   return typeof (adapter as Partial<VoiceNoteSender> | undefined)?.sendVoice === 'function';
 }
 
@@ -96,7 +96,7 @@ export interface VoiceRepliesDeps {
   store: Store;
   log: Logger;
   synthesizer: () => SpeechSynthesizer | undefined;
-  adapter: (channel: ChannelId) => ChannelAdapter | undefined;
+  adapter: (channel: ChannelId) => ChannelAdapter | VoiceNoteSender | undefined;
 }
 
 /**
@@ -130,7 +130,7 @@ export class VoiceReplies {
     if (!canSendVoice(adapter) || !synthesizer) return;
     const speech = await synthesizer.synthesize(spoken(message.text), state.language ?? 'en');
     const durationSec = oggOpusDurationSec(speech.data);
-    await adapter.sendVoice(conversation.ref, { data: speech.data, mime: speech.mime, text: message.text, ...(durationSec !== undefined ? { durationSec } : {}) });
+    await adapter.sendVoice(conversation.ref, { data: speech.data, mime: speech.mime, text: message.text, messageId: message.id, ...(durationSec !== undefined ? { durationSec } : {}) });
   }
 }
 

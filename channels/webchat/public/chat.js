@@ -336,5 +336,24 @@
     });
     toParent({ type: 'ready' });
   }
+  // Voice notes: the recorder (recorder.js) loads on the first tap of the microphone, or when a
+  // spoken question arrives (voice replies), so the chat itself stays small.
+  window.ParleyChat = { socket: socket, session: function () { return sessionId; }, seen: seen, log: log, showError: showError, timeOf: timeOf };
+  var recorderWaiting = null;
+  function withRecorder(fn) {
+    if (window.ParleyRecorder) return fn(window.ParleyRecorder);
+    if (!recorderWaiting) {
+      recorderWaiting = [];
+      var script = document.createElement('script');
+      script.src = '/webchat/recorder.js';
+      script.onload = function () { recorderWaiting.forEach(function (f) { f(window.ParleyRecorder); }); recorderWaiting = null; };
+      document.head.appendChild(script);
+    }
+    recorderWaiting.push(fn);
+  }
+  $('record').addEventListener('click', function () { withRecorder(function (r) { r.toggle(); }); });
+  socket.on('voice', function (v) { withRecorder(function (r) { r.play(v); }); });
+  socket.on('transcript', function (t) { withRecorder(function (r) { r.transcript(t); }); });
+
   if (shown) input.focus();
 })();

@@ -58,6 +58,7 @@
   panel.hidden = true;
   var frame = document.createElement('iframe');
   frame.title = 'Parley chat';
+  frame.allow = 'microphone';
   frame.src = origin + '/chat?embed=1' + (role ? '&role=' + encodeURIComponent(role) : '');
   panel.appendChild(frame);
 

@@ -14,6 +14,7 @@ import { loadInboxState } from './views/inbox-tools.js';
 import { renderList } from './views/list.js';
 import { renderLogin } from './views/login.js';
 import { renderPairing } from './views/pairing.js';
+import { renderScheduling } from './views/scheduling.js';
 import { renderShell } from './views/shell.js';
 import { renderTeam } from './views/team.js';
 
@@ -25,6 +26,7 @@ let conversationView = null;
 let funnelView = null;
 let integrationsView = null;
 let teamView = null;
+let schedulingView = null;
 let stopPairing = null;
 const panes = {};
 let offDrawer = null;
@@ -50,8 +52,10 @@ async function start(session) {
   panes.integrations = h('div', { class: 'workspace workspace--dash', id: 'integrations', hidden: true });
   panes.team = h('div', { class: 'workspace workspace--dash', id: 'team-view', hidden: true });
   integrationsView = null;
+  panes.scheduling = h('div', { class: 'workspace workspace--dash', id: 'scheduling-view', hidden: true });
   teamView = null;
-  shell.main.replaceChildren(panes.conversations, panes.funnel, panes.integrations, panes.team);
+  schedulingView = null;
+  shell.main.replaceChildren(panes.conversations, panes.funnel, panes.integrations, panes.team, panes.scheduling);
 
   connect(session.token, {
     onNotification: (n) => shell && shell.toast(n.title, n.kind === 'needs-human' || n.kind === 'at-risk' ? 'alert' : 'info', n.conversationId ? { label: 'Open', run: () => navigate('conversations', n.conversationId) } : undefined),
@@ -88,20 +92,21 @@ async function loadAll() {
 }
 
 function navigate(view, conversationId) {
-  const hash = view === 'funnel' || view === 'integrations' || view === 'team' ? '#/' + view : conversationId ? '#/conversations/' + encodeURIComponent(conversationId) : '#/conversations';
+  const hash = view === 'funnel' || view === 'integrations' || view === 'team' || view === 'scheduling' ? '#/' + view : conversationId ? '#/conversations/' + encodeURIComponent(conversationId) : '#/conversations';
   if (location.hash !== hash) location.hash = hash;
   else route();
 }
 
 function route() {
   if (!shell) return;
-  const match = location.hash.match(/^#\/(funnel|integrations|team|conversations)(?:\/([^/]+))?$/);
+  const match = location.hash.match(/^#\/(funnel|integrations|team|scheduling|conversations)(?:\/([^/]+))?$/);
   const view = match ? match[1] : 'conversations';
   state.view = view;
   panes.conversations.hidden = view !== 'conversations';
   panes.funnel.hidden = view !== 'funnel';
   panes.integrations.hidden = view !== 'integrations';
   panes.team.hidden = view !== 'team';
+  panes.scheduling.hidden = view !== 'scheduling';
   publish('view', view);
   if (view === 'funnel') {
     if (!funnelView) funnelView = renderFunnel(panes.funnel);
@@ -119,6 +124,12 @@ function route() {
     if (!teamView) teamView = renderTeam(panes.team, { toast: (t, k) => shell && shell.toast(t, k) });
     else void teamView.load();
     document.title = 'Team · Parley console';
+    return;
+  }
+  if (view === 'scheduling') {
+    if (!schedulingView) schedulingView = renderScheduling(panes.scheduling, { toast: (t, k) => shell && shell.toast(t, k) });
+    else void schedulingView.load();
+    document.title = 'Scheduling · Parley console';
     return;
   }
   const id = match && match[2] ? decodeURIComponent(match[2]) : null;
