@@ -70,7 +70,8 @@ export function schedulingRouter(deps: SchedulingRouteDeps): Router {
     '/interviews',
     route(async (req, res) => {
       const recruiterId = typeof req.query.recruiterId === 'string' ? req.query.recruiterId : undefined;
-      res.json({ interviews: (await deps.store.upcoming(deps.clock.now(), recruiterId)).map((b) => ({ id: b.id, uid: b.uid, sequence: b.sequence, recruiterId: b.recruiterId, conversationId: b.conversationId, start: b.start.toISOString(), end: b.end.toISOString() })) });
+      const interviews = await deps.service.upcoming(recruiterId);
+      res.json({ interviews: interviews.map((b) => ({ id: b.id, uid: b.uid, sequence: b.sequence, recruiterId: b.recruiterId, conversationId: b.conversationId, ...(b.candidateName ? { candidateName: b.candidateName } : {}), start: b.start.toISOString(), end: b.end.toISOString() })) });
     }),
   );
   router.post('/conversations/:id/offer', route(async (req, res) => void res.json({ result: await deps.service.offer(id(req, 'id')) })));

@@ -88,6 +88,18 @@ export class SchedulingService {
     return nextFreeSlots(await this.deps.store.recruiters(), this.deps.clock.now(), await this.deps.store.heldSlots(), this.deps.settings, count);
   }
 
+  /** Upcoming interviews (one recruiter's or all) with the candidate's name, for the console. */
+  async upcoming(recruiterId?: string): Promise<(Booking & { candidateName: string | undefined })[]> {
+    const bookings = await this.deps.store.upcoming(this.deps.clock.now(), recruiterId);
+    return Promise.all(
+      bookings.map(async (b) => {
+        const conversation = await this.deps.core.getConversation(b.conversationId);
+        const candidate = conversation && (await this.deps.core.getCandidate(conversation.candidateId));
+        return { ...b, candidateName: candidate?.name };
+      }),
+    );
+  }
+
   /** Offer slots outside a turn (a recruiter's call, or after a recommended screening). */
   async offer(conversationId: string): Promise<'asked-zone' | 'offered' | 'no-slots'> {
     const conversation = await this.deps.core.getConversation(conversationId);

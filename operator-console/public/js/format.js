@@ -43,6 +43,7 @@ export function icon(name, size = 18) {
     mic: ['M12 3a3 3 0 0 0-3 3v5a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3z', 'M5 11a7 7 0 0 0 14 0', 'M12 18v3'],
     alert: ['M12 3 2 20h20z', 'M12 10v4', 'M12 17v.5'],
     send: ['M4 12 20 4l-6 16-3-7z'],
+    calendar: ['M4 6h16v14H4z', 'M4 10h16', 'M8 3v4', 'M16 3v4'],
     team: ['M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6z', 'M3 20a6 6 0 0 1 12 0', 'M16 11a3 3 0 1 0 0-6', 'M21 20a6 6 0 0 0-4-5.7'],
   };
   return svg('svg', { viewBox: '0 0 24 24', width: size, height: size, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.8, 'stroke-linejoin': 'round', 'stroke-linecap': 'round', 'aria-hidden': 'true', class: 'icon' }, ...(paths[name] || []).map((d) => svg('path', { d })));

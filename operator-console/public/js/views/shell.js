@@ -14,7 +14,7 @@ export function renderShell(root, { onNavigate, onSignOut }) {
   const bell = h('button', { class: 'icon-btn bell', id: 'notification-bell', type: 'button', 'aria-label': 'Notifications', 'aria-expanded': 'false', onclick: () => togglePanel() }, icon('bell', 20), badge);
   const navButton = (view, label, iconName) =>
     h('button', { class: 'nav__item', type: 'button', dataset: { view }, onclick: () => onNavigate(view) }, icon(iconName, 16), h('span', {}, label));
-  const nav = h('nav', { class: 'nav', 'aria-label': 'Views' }, navButton('conversations', 'Conversations', 'chat'), navButton('funnel', 'Funnel', 'chart'), state.operator.role === 'admin' ? navButton('integrations', 'Integrations', 'send') : null, state.operator.role === 'admin' ? navButton('team', 'Team', 'team') : null);
+  const nav = h('nav', { class: 'nav', 'aria-label': 'Views' }, navButton('conversations', 'Conversations', 'chat'), navButton('funnel', 'Funnel', 'chart'), state.operator.role !== 'viewer' ? navButton('scheduling', 'Scheduling', 'calendar') : null, state.operator.role === 'admin' ? navButton('integrations', 'Integrations', 'send') : null, state.operator.role === 'admin' ? navButton('team', 'Team', 'team') : null);
   const op = state.operator;
   const main = h('div', { class: 'views', id: 'views' });
   const toasts = h('div', { class: 'toasts', 'aria-live': 'polite' });
