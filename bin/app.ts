@@ -141,6 +141,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const stopMetrics = metrics.observe({ bus, store, clock, log, redisUrl: config.REDIS_URL });
   const sessions = ports.webchatSessions;
   services.channelTyping = (ref) => adapters.get(ref.channel)?.typing?.(ref) ?? Promise.resolve();
+  services.channelAdapter = (channel) => adapters.get(channel);
   webchat.attach(io, { engine, store, clock, log, sessions, settings: config, clientAddress: clientAddressOf(app), onCandidateTyping: (id, typing) => services.candidateTyping?.(id, typing) });
   // CSP, nosniff and the frame policy for /chat and its assets, before any route answers.
   http.prependListener('request', webchatSecurityHeaders(config.WEBCHAT_FRAME_ANCESTORS));

@@ -21,6 +21,7 @@ const OWNERS: Record<string, { accessor: string; writers: readonly string[] }> =
   unparseableStreak: { accessor: 'unparseableStreakSlice', writers: ['bots/interviewer/'] },
   intake: { accessor: 'intakeSlice', writers: ['bots/intake/'] },
   commands: { accessor: 'commandsSlice', writers: ['bots/commands/'] },
+  cv: { accessor: 'cvSlice', writers: ['bots/cv/'] },
   language: { accessor: 'languageSlice', writers: ['bots/i18n/'] },
   language: { accessor: 'languageSlice', writers: ['bots/i18n/'] },
   schedule: { accessor: 'scheduleSlice', writers: ['jobs/handlers/reminders.ts', 'jobs/scheduling/'] },

@@ -3,7 +3,7 @@ import type { Server as SocketServer } from 'socket.io';
 import type { CommandHandler } from '../../bots/commands/index.js';
 import type { RoleOption } from '../../bots/intake/index.js';
 import type { Engine, Middleware, OperatorNotificationKind } from '../../core/engine/index.js';
-import type { Conversation, ConversationRef, OutboundMessage } from '../../core/domain/index.js';
+import type { ChannelId, Conversation, ConversationRef, OutboundMessage } from '../../core/domain/index.js';
 import type { RoleBank } from '../../core/interview/index.js';
 import type { ChannelAdapter, Clock, EventBus, Logger, Scheduler, Store, Transcriber } from '../../core/ports/index.js';
 import type { Config } from '../config.js';
@@ -65,6 +65,8 @@ export interface PluginServices {
   candidateTyping?: (conversationId: string, typing: boolean) => void;
   /** Show "typing..." on a conversation's own channel, where it has such an action (set by the app from its adapters). */
   channelTyping?: (ref: ConversationRef) => Promise<void>;
+  /** A channel's adapter by id, once every plugin is created (set by the app): the CV reader fetches documents through it. */
+  channelAdapter?: (channel: ChannelId) => ChannelAdapter | undefined;
 }
 
 /**

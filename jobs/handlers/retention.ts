@@ -53,10 +53,14 @@ async function expireMedia(deps: JobsDeps, message: Message, removed: Counts): P
   await deps.store.updateMessage(message.id, { media, text }, deps.clock.now());
 }
 
-/** Audio files under `<dataDir>/audio/` older than the retention period (orphans included). */
+/** Media folders swept by age: voice-note audio and uploaded CVs (`<dataDir>/cv/`), under the same rule. */
+const MEDIA_DIRS = ['audio', 'cv'] as const;
+
+/** Audio and CV files older than the retention period (orphans included). */
 async function expireAudioFiles(deps: JobsDeps, now: Date): Promise<number> {
   let count = 0;
-  for (const file of await listFiles(join(deps.settings.dataDir, 'audio'))) {
+  const files = (await Promise.all(MEDIA_DIRS.map((d) => listFiles(join(deps.settings.dataDir, d))))).flat();
+  for (const file of files) {
     const info = await stat(file).catch(() => undefined);
     if (info && isPastRetention(info.mtime, now, deps.settings.retentionDays) && (await deleteInside(deps.settings.dataDir, file, deps))) count++;
   }

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { cvSlice } from '../../core/cv/index.js';
 import { NotFoundError } from '../../core/domain/index.js';
 import type { Logger, Store } from '../../core/ports/index.js';
 import type { AuthService } from '../auth/auth-service.js';
@@ -98,6 +99,17 @@ export function conversationRoutes(router: Router, deps: ConversationRouteDeps):
     jsonBody(deps.log),
     authed(auth, log, async (req, res, operator) => {
       res.status(201).json(await deps.notes.add(operator, param(req, 'id'), (req.body as { text?: unknown } | undefined)?.text));
+    }),
+  );
+  // The candidate's CV as read (skills, years, the role it suggests, the feedback they were given); `cv: null` before one.
+  router.get(
+    '/conversations/:id/cv',
+    authed(auth, log, async (req, res) => {
+      const id = param(req, 'id');
+      const conversation = await deps.store.getConversation(id);
+      if (!conversation) throw new NotFoundError('Conversation', id);
+      const cv = cvSlice.read(conversation);
+      res.json({ cv: cv ? { ...cv, file: `/api/v1/media/${encodeURIComponent(cv.messageId)}` } : null });
     }),
   );
   router.get(

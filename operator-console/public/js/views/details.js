@@ -3,6 +3,7 @@ import { debounce, h, mount } from '../dom.js';
 import { CHANNEL_LABELS, fullTime, shortTime, STAGE_LABELS } from '../format.js';
 import { request } from '../live.js';
 import { canAct, on, publish, state } from '../state.js';
+import { cvPanel } from './cv-panel.js';
 import { interviewPanel } from './interview-panel.js';
 
 const TABS = [
@@ -67,6 +68,10 @@ export function renderDetails(container) {
 function profile(detail) {
   const c = detail.candidate;
   const row = (label, value) => (value ? h('div', { class: 'kv' }, h('dt', {}, label), h('dd', {}, value)) : null);
+  return h('div', {}, profileRows(detail, c, row), cvPanel(detail));
+}
+
+function profileRows(detail, c, row) {
   return h(
     'dl',
     { class: 'kvs' },

@@ -1,0 +1,2 @@
+export * from './cv-slice.js';
+export * from './sniff.js';
