@@ -3,6 +3,8 @@
  * the composer with their variables filled for the open conversation, and sent to the candidate.
  */
 import { expect, it } from '@jest/globals';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CannedResponse } from '../../operator-console/contract.js';
 import { addOperator } from '../../operator-console/index.js';
 import { api, login } from '../../operator-console/testing.js';
@@ -10,6 +12,8 @@ import { watchPage } from '../support/browser.js';
 import { consoleBrowserSuite, signInConsole } from '../support/console-browser.js';
 import { ChatClient } from '../support/harness.js';
 
+// Screenshots go to the test output; UPDATE_DOC_SCREENSHOTS=1 refreshes the guide's (docs/img).
+const IMG_DIR = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
 const suite = consoleBrowserSuite();
 const itBrowser = suite.hasChromium ? it : it.skip;
 
@@ -47,7 +51,7 @@ itBrowser('an admin adds a personal reply with variables, inserts it with /, sen
   await page.fill('#canned-text', 'Thanks a lot for your time!');
   await page.click('#canned-save');
   await manager.locator('.canned-manager__item', { hasText: 'Thanks a lot for your time!' }).waitFor();
-  await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/console-canned-manager.png` });
+  await page.screenshot({ path: `${IMG_DIR}console-canned-manager.png` });
   await page.click('#canned-close');
 
   // `/` lists the replies; typing narrows; Enter inserts it filled for Marta.
@@ -57,7 +61,7 @@ itBrowser('an admin adds a personal reply with variables, inserts it with /, sen
   await page.keyboard.type('intr');
   await page.locator('#canned-picker .canned-picker__item').filter({ hasText: 'Intro' }).waitFor();
   expect(await page.locator('#canned-picker .canned-picker__item').count()).toBe(1);
-  await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/console-canned-picker.png` });
+  await page.screenshot({ path: `${IMG_DIR}console-canned-picker.png` });
   await page.keyboard.press('Enter');
   await expectValue(page, 'Hi Marta Nowak, I am Admin, about the Python Developer role.');
   await page.keyboard.press('Enter');

@@ -4,11 +4,15 @@
  * remembered across a reload; the unread count in the tab title and on the favicon.
  */
 import { expect, it } from '@jest/globals';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { watchPage } from '../support/browser.js';
 import { consoleBrowserSuite, signInConsole } from '../support/console-browser.js';
 import { ChatClient } from '../support/harness.js';
 
+// Screenshots go to the test output; UPDATE_DOC_SCREENSHOTS=1 refreshes the guide's (docs/img).
+const IMG_DIR = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
 const suite = consoleBrowserSuite();
 const itBrowser = suite.hasChromium ? it : it.skip;
 
@@ -67,7 +71,7 @@ itBrowser('desktop notifications asked on a click and shown with the candidate\'
   await page.waitForFunction(() => document.title.startsWith('(4) '));
   expect(await page.locator('link[rel="icon"]').getAttribute('data-unread')).toBe('4');
   expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/png;base64,/);
-  await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/console-notify.png` });
+  await page.screenshot({ path: `${IMG_DIR}console-notify.png` });
 
   // Reading the conversation clears them.
   await page.goto(`${app.url}/console#/conversations/${encodeURIComponent(c.conversationId)}`);

@@ -4,11 +4,15 @@
  * them fires while the operator types in a box.
  */
 import { expect, it } from '@jest/globals';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { watchPage } from '../support/browser.js';
 import { consoleBrowserSuite, signInConsole } from '../support/console-browser.js';
 import { ChatClient, eventually } from '../support/harness.js';
 
+// Screenshots go to the test output; UPDATE_DOC_SCREENSHOTS=1 refreshes the guide's (docs/img).
+const IMG_DIR = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
 const suite = consoleBrowserSuite();
 const itBrowser = suite.hasChromium ? it : it.skip;
 
@@ -71,7 +75,7 @@ itBrowser('j / k / t / r / h / / / ? work from the keyboard and never while typi
   const overlay = page.locator('#shortcuts');
   await overlay.waitFor();
   for (const label of ['Next conversation', 'Previous conversation', 'Take over', 'Hand back', 'focus the composer', 'Search conversations']) await overlay.getByText(label).waitFor();
-  await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/console-shortcuts.png` });
+  await page.screenshot({ path: `${IMG_DIR}console-shortcuts.png` });
   // While the list is open, the inbox does not move underneath it.
   await page.keyboard.press('j');
   expect(await selected(page)).toBe(order[0]);

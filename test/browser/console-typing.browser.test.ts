@@ -4,12 +4,16 @@
  * operator typing in the composer shows the typing line on the candidate's chat page.
  */
 import { expect, it } from '@jest/globals';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { hashSecret } from '../../channels/webchat/index.js';
 import { watchPage } from '../support/browser.js';
 import { consoleBrowserSuite, signInConsole } from '../support/console-browser.js';
 import { eventually } from '../support/harness.js';
 
+// Screenshots go to the test output; UPDATE_DOC_SCREENSHOTS=1 refreshes the guide's (docs/img).
+const IMG_DIR = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
 const suite = consoleBrowserSuite();
 const itBrowser = suite.hasChromium ? it : it.skip;
 
@@ -55,6 +59,6 @@ itBrowser('a web chat candidate typing shows in the console, and the operator ty
   await chatTyping.waitFor({ state: 'hidden' });
   await page.type('#composer-input', 'Sure, ask me');
   await chatTyping.filter({ hasText: 'is typing' }).waitFor();
-  await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/console-typing.png` });
+  await page.screenshot({ path: `${IMG_DIR}console-typing.png` });
   for (const s of seen) expect(s.errors).toEqual([]);
 }, 120_000);
