@@ -42,6 +42,10 @@ export interface WebchatServerToClient {
   message: (m: WebchatMessage) => void;
   typing: (p: { typing: boolean }) => void;
   branding: (b: WebchatBranding) => void;
+  /** What the candidate's voice note (posted to `/chat/voice`) said, once transcribed. */
+  transcript: (p: { messageId: string; text: string }) => void;
+  /** A spoken question (voice replies): Ogg/Opus bytes, played under the message `messageId`. */
+  voice: (p: { messageId?: string; mime: string; audio: Buffer | ArrayBuffer; durationSec?: number }) => void;
 }
 
 export interface WebchatClientToServer {
