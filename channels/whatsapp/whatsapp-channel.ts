@@ -47,6 +47,13 @@ export class WhatsAppChannel implements ChannelAdapter {
     return p.fetchMedia(media);
   }
 
+  /** A voice note (voice replies) through the conversation's provider: Meta and WhatsApp Web; Twilio needs a public media URL and has none. */
+  async sendVoice(ref: ConversationRef, audio: { data: Buffer; mime: string }): Promise<void> {
+    const p = this.provider(ref);
+    if (!p.sendVoice) throw new ProviderError(p.name, 'this provider cannot send voice notes', { permanent: true });
+    await p.sendVoice(ref.externalId, audio);
+  }
+
   async typing(ref: ConversationRef): Promise<void> {
     await this.provider(ref).typing?.(ref.externalId);
   }

@@ -9,7 +9,7 @@ import { normaliseWAMessage, skipReason } from './normalise.js';
 /** The part of a Baileys socket Parley uses; tests pass a fake. */
 export interface BaileysSocket {
   ev: { on(event: string, listener: (arg: never) => void): void };
-  sendMessage(jid: string, content: { text: string }): Promise<WAMessage | undefined>;
+  sendMessage(jid: string, content: { text: string } | { audio: Buffer; mimetype: string; ptt: boolean }): Promise<WAMessage | undefined>;
   sendPresenceUpdate(type: 'composing' | 'paused' | 'available', jid?: string): Promise<void>;
   end(error: Error | undefined): void;
 }
@@ -156,6 +156,17 @@ export class BaileysProvider implements WhatsAppProvider {
       return sent?.key.id ? { providerMessageId: sent.key.id } : {};
     } catch (cause) {
       throw new ProviderError('baileys', `send failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+  }
+
+  /** A push-to-talk voice note (Ogg/Opus), as WhatsApp's own recorder sends. */
+  async sendVoice(to: string, audio: { data: Buffer; mime: string }): Promise<void> {
+    const sock = this.connected();
+    await this.throttle();
+    try {
+      await sock.sendMessage(`${to.replace(/^\+/, '')}@s.whatsapp.net`, { audio: audio.data, mimetype: 'audio/ogg; codecs=opus', ptt: true });
+    } catch (cause) {
+      throw new ProviderError('baileys', `voice note failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
   }
 

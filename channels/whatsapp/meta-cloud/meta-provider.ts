@@ -65,6 +65,20 @@ export class MetaCloudProvider implements WhatsAppProvider {
   }
 
   /** Mark an inbound message read (blue ticks). Best effort. */
+  /** Upload the audio (`POST /<phone id>/media`), then send it as an audio message (Ogg/Opus plays as a voice note). */
+  async sendVoice(to: string, audio: { data: Buffer; mime: string }): Promise<void> {
+    const form = new FormData();
+    form.append('messaging_product', 'whatsapp');
+    form.append('type', audio.mime);
+    form.append('file', new Blob([new Uint8Array(audio.data)], { type: audio.mime }), 'question.ogg');
+    const url = `${this.config.graphUrl}/${this.config.phoneNumberId}/media`;
+    const res = await this.fetch(url, { method: 'POST', body: form, headers: { authorization: `Bearer ${this.config.accessToken}` } });
+    if (!res.ok) throw await toProviderError(res, { method: `POST ${new URL(url).pathname}` });
+    const { id } = (await res.json()) as { id?: string };
+    if (!id) throw new ProviderError('meta', 'media upload returned no id');
+    await this.post({ messaging_product: 'whatsapp', recipient_type: 'individual', to: digits(to), type: 'audio', audio: { id } });
+  }
+
   async markRead(providerMessageId: string): Promise<void> {
     await this.post({ messaging_product: 'whatsapp', status: 'read', message_id: providerMessageId }).catch((err: unknown) => this.log.debug({ err }, 'mark read failed'));
   }

@@ -12,6 +12,8 @@ export interface WhatsAppProvider {
   send(to: string, message: OutboundMessage, ctx: SendContext): Promise<SendResult>;
   fetchMedia?(media: MediaRef): Promise<FetchedMedia>;
   typing?(to: string): Promise<void>;
+  /** A voice note (Ogg/Opus), for voice replies; providers without it are not offered them. */
+  sendVoice?(to: string, audio: { data: Buffer; mime: string }): Promise<void>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }
