@@ -65,6 +65,8 @@ export interface ConversationSummary {
   candidateName?: string;
   role?: string;
   channel: ChannelId;
+  /** The language the bot writes to the candidate in (`en`, `es`, `pt`, `fr`, `de`), once the bot has settled one. */
+  language?: string;
   stage: Stage;
   mode: ConversationMode;
   needsHuman: boolean;

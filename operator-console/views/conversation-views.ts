@@ -129,6 +129,7 @@ export class ConversationViews {
       ...(who?.name ? { candidateName: who.name } : {}),
       ...(who?.role ? { role: who.role } : {}),
       channel: conversation.ref.channel,
+      ...languageOf(conversation.state),
       stage: who?.stage ?? conversation.stage,
       mode: conversation.mode,
       needsHuman: conversation.needsHuman,
@@ -254,4 +255,13 @@ function latest(marks: ConversationMarks, m: Message, authorName?: string) {
 /** The `filter` query parameter, `all` when missing or unknown. */
 export function listFilter(value: unknown): ConversationFilter {
   return (CONVERSATION_FILTERS as readonly unknown[]).includes(value) ? (value as ConversationFilter) : 'all';
+}
+
+/**
+ * The bot's language for the candidate (`state.language.code`, owned by bots/i18n), read as plain
+ * data: the console does not import the bots.
+ */
+function languageOf(state: Record<string, unknown>): { language?: string } {
+  const code = (state.language as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^[a-z]{2}$/.test(code) ? { language: code } : {};
 }

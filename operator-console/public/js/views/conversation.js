@@ -116,7 +116,7 @@ export function renderConversation(container, { toast }) {
         'div',
         { class: 'thread__who' },
         h('h2', { class: 'thread__name' }, candidateLabel(s)),
-        h('div', { class: 'thread__meta' }, channelIcon(s.channel), h('span', {}, CHANNEL_LABELS[s.channel] || s.channel), stageBadge(s.stage), riskBadge(s.risk), s.needsHuman ? h('span', { class: 'badge badge--needs-human' }, 'Needs human') : null),
+        h('div', { class: 'thread__meta' }, channelIcon(s.channel), h('span', {}, CHANNEL_LABELS[s.channel] || s.channel), languageBadge(s.language), stageBadge(s.stage), riskBadge(s.risk), s.needsHuman ? h('span', { class: 'badge badge--needs-human' }, 'Needs human') : null),
       ),
       h('div', { class: 'thread__mode mode--' + (s.mode === 'bot' ? 'bot' : mine ? 'mine' : 'human'), id: 'mode' }, modeText),
       h('div', { class: 'thread__actions' }, actions, statusControls(s), inboxControls(s, { toast }), h('button', { class: 'btn btn--ghost details-toggle', id: 'details-toggle', type: 'button', onclick: () => publish('details-drawer') }, 'Details & notes')),
@@ -339,4 +339,12 @@ function snoozeTime(preset) {
     return t;
   }
   return null;
+}
+
+/** The language the bot writes to the candidate in (recruiters' own messages are sent as written). */
+const LANGUAGE_NAMES = { en: 'English', es: 'Spanish', pt: 'Portuguese', fr: 'French', de: 'German' };
+function languageBadge(code) {
+  if (!code) return null;
+  const name = LANGUAGE_NAMES[code] || code;
+  return h('span', { class: 'badge badge--language', id: 'candidate-language', title: 'The bot writes to this candidate in ' + name }, name);
 }
