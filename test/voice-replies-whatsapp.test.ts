@@ -1,0 +1,96 @@
+/**
+ * Voice replies on WhatsApp (Meta Cloud API, nock): after /voice on, the current question is
+ * uploaded as Ogg/Opus (`POST /<phone id>/media`) and sent as an audio message after its text.
+ */
+import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import { eventually, startParley, type TestParley } from './support/harness.js';
+import { fixture } from './support/fixtures.js';
+import { requireSystemPackage } from './support/system-deps.js';
+import { oggOpusDurationSec } from '../core/voice/index.js';
+
+const OGG = readFileSync(new URL('./__fixtures__/audio/my-name-is.ogg', import.meta.url));
+const WHISPER = { task: 'transcribe', language: 'english', duration: 2.1, text: 'My name is Ana Lima.', segments: [] };
+const SECRET = 'meta-secret';
+const installed = (() => {
+  try {
+    execFileSync('sh', ['-c', 'command -v espeak-ng && command -v opusenc']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+if (requireSystemPackage('espeak-ng and opus-tools', installed, 'apt-get install -y espeak-ng opus-tools')) {
+  let app: TestParley;
+  const texts: string[] = [];
+  const audioMessages: { to: string; audio: { id: string } }[] = [];
+  const uploads: { type: string; file: Buffer }[] = [];
+
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    app = await startParley({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://openai.test/v1', VOICE_SYNTHESIZER: 'espeak-ng', WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_PHONE_NUMBER_ID: '1111', WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'v', WHATSAPP_GRAPH_URL: 'http://graph.test/v21.0' });
+    nock('http://graph.test').persist().post('/v21.0/1111/messages').reply(200, async (req: unknown) => {
+      const b = (await (req as Request).json()) as { to: string; type: string; text?: { body: string }; interactive?: { body: { text: string } }; audio?: { id: string } };
+      if (b.type === 'audio' && b.audio) audioMessages.push({ to: b.to, audio: b.audio });
+      else texts.push(b.text?.body ?? b.interactive?.body.text ?? '');
+      return { messages: [{ id: `wamid.out.${texts.length + audioMessages.length}` }] };
+    });
+    nock('http://graph.test', { reqheaders: { authorization: 'Bearer tok' } }).persist().post('/v21.0/1111/media').reply(200, async (req: unknown) => {
+      const form = await (req as Request).formData();
+      const file = form.get('file') as Blob;
+      uploads.push({ type: String(form.get('type')), file: Buffer.from(await file.arrayBuffer()) });
+      return { id: `media-${uploads.length}` };
+    });
+    nock('http://graph.test').persist().get('/v21.0/1456734321337090').reply(200, { url: 'http://media.test/download/1456734321337090', mime_type: 'audio/ogg', id: '1456734321337090' });
+    nock('http://media.test').persist().get('/download/1456734321337090').reply(200, OGG, { 'content-type': 'audio/ogg' });
+  });
+  afterAll(async () => {
+    await app.stop();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  let n = 0;
+  async function deliver(payload: unknown): Promise<void> {
+    const body = JSON.stringify(payload);
+    const res = await fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, body });
+    expect(res.status).toBe(200);
+  }
+  const text = (t: string) =>
+    fixture<{ entry: { changes: { value: { messages: { id: string; text: { body: string } }[] } }[] }[] }>('whatsapp/meta/text.json', (j) => {
+      const m = j.entry[0]!.changes[0]!.value.messages[0]!;
+      m.id = `wamid.in.${++n}`;
+      m.text.body = t;
+    });
+  const said = (re: RegExp) => eventually(() => texts.some((t) => re.test(t)), String(re), 15_000);
+
+  describe('voice replies on WhatsApp (Meta)', () => {
+    it('after /voice on the question is uploaded as Ogg/Opus and sent as an audio message', async () => {
+      nock('http://openai.test').post('/v1/audio/transcriptions').reply(200, WHISPER);
+      await deliver(text('hi'));
+      await said(/agree to continue/);
+      await deliver(text('yes'));
+      await said(/What is your name/);
+      await deliver(fixture('whatsapp/meta/voice.json'));
+      await said(/Nice to meet you, Ana Lima!/);
+      await said(/Send \/voice on/);
+      expect(uploads).toEqual([]);
+      await deliver(text('/voice on'));
+      await said(/Voice replies are on/);
+      await eventually(() => audioMessages.length === 1, 'the question as an audio message', 20_000);
+      expect(uploads).toHaveLength(1);
+      expect(uploads[0]!.type).toBe('audio/ogg');
+      const file = uploads[0]!.file;
+      expect(file.subarray(0, 4).toString('latin1')).toBe('OggS');
+      expect(file.includes(Buffer.from('OpusHead'))).toBe(true);
+      expect(oggOpusDurationSec(file)).toBeGreaterThan(1);
+      expect(audioMessages[0]!.audio).toEqual({ id: 'media-1' });
+      expect(texts.some((t) => /Which role/.test(t))).toBe(true);
+    });
+  });
+}
