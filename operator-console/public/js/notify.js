@@ -55,6 +55,8 @@ function listen(onOpen) {
     const s = state.conversations.get(m.conversationId);
     alertOperator((s ? candidateLabel(s) : 'A candidate') + ' wrote', m.text || 'Voice note', m.conversationId, onOpen);
   });
+  // Browsers start audio only after a gesture: a page reloaded with the sound on gets its chime ready on the first click or key.
+  for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, unlockAudio, { once: true, capture: true });
   on('conversations', renderUnread);
   new window.MutationObserver(renderUnread).observe(document.querySelector('title'), { childList: true, characterData: true, subtree: true });
   renderUnread();
@@ -72,10 +74,20 @@ function alertOperator(title, body, conversationId, onOpen) {
 }
 
 let audio = null;
+function unlockAudio() {
+  if (!soundOn()) return;
+  try {
+    audio = audio || new window.AudioContext();
+    void audio.resume();
+  } catch {
+    // No audio output: the visual alerts remain.
+  }
+}
 /** A short two-tone chime, synthesised (no audio file to fetch). */
 function beep() {
   try {
     audio = audio || new window.AudioContext();
+    if (audio.state === 'suspended') void audio.resume();
     const at = audio.currentTime;
     for (const [i, freq] of [880, 1320].entries()) {
       const osc = audio.createOscillator();
