@@ -50,7 +50,8 @@ describe('plugins own their features', () => {
   it('voice notes are their own plugin, reported in /health without Telegram', async () => {
     app = await startParley({}, { plugins: [voicePlugin] });
     const health = (await (await opsGet(`${app.url}/health`)).json()) as { voice?: { transcriber: string }; telegram?: unknown };
-    expect(health.voice).toEqual({ transcriber: 'none' });
+    // Speech out: espeak-ng when installed, none otherwise (docs/voice.md).
+    expect(health.voice).toEqual({ transcriber: 'none', synthesizer: expect.stringMatching(/^(espeak-ng|none)$/) });
     expect(health.telegram).toBeUndefined();
   });
 
