@@ -45,8 +45,14 @@ export const schedulingPlugin: PluginModule = {
       // In the commands slot: after the takeover gate and the candidate commands, before intake and
       // the interview (which answer every message of a finished screening).
       middleware: { commands: [service.middleware()] },
-      candidateCommands: { reschedule: async (turn, args) => ((await service.tryMove(turn)) ? undefined : builtInReschedule(turn, args)) },
+      candidateCommands: {
+        reschedule: async (turn, args) => ((await service.tryMove(turn)) ? undefined : builtInReschedule(turn, args)),
+        cancel: (turn) => service.cancelInTurn(turn),
+      },
       async start() {
+        // Invites and reminders of bookings a crash (or a failed send) left unfinished.
+        const resumed = await service.resume();
+        if (resumed > 0) log.info({ resumed }, 'scheduling: resuming unfinished booking follow-ups');
         if (c.SCHEDULING_AUTO_OFFER !== 'recommended') return;
         unsubscribe = ctx.bus.subscribe((e) => {
           if (e.type !== 'InterviewCompleted' || !RECOMMENDED.has(e.recommendation) || !e.conversationId) return;

@@ -38,6 +38,21 @@ export interface SchedulingDeps {
 /** "can we move it?", "I need to reschedule", "could we change the time". */
 const MOVE = /\b(reschedule|move (it|the interview|our interview|the call)|change the (time|date|slot)|another (time|slot|day))\b/i;
 const NONE = /^(none|neither|no|none of (these|them|those))\b/i;
+/** "cancel my interview", "please cancel the call", "I want to cancel the interview". */
+const CANCEL = /\bcancel\b.*\b(interview|call|meeting|appointment)\b/i;
+/** The durable follow-ups of a booking (kv): written before the turn commits, deleted once done. */
+const FOLLOW_UPS = 'scheduling-followups';
+
+interface FollowUp {
+  bookingId: string;
+  conversationId: string;
+  kind: 'new' | 'updated' | 'cancelled';
+  /** The conversation's version before the turn that booked (it has committed once the version moved). */
+  version: number;
+  timeZone: string;
+  /** scheduleInterview has run (a resume then only sends the invites). */
+  scheduled: boolean;
+}
 
 const T = {
   askZone: 'Before I suggest times: which time zone are you in? Reply with a city or an IANA zone (for example Lisbon or America/New_York).',
@@ -51,6 +66,8 @@ const T = {
   booked: (when: string, link: string | undefined) => `You're booked: ${when}. A calendar invite is on its way.${link ? `\nJoin here: ${link}` : ''}`,
   moved: (when: string, link: string | undefined) => `Done, your interview is moved to ${when}. An updated invite is on its way.${link ? `\nJoin here: ${link}` : ''}`,
   cancelled: (company: string) => `Your interview with ${company} has been cancelled. The team will be in touch.`,
+  nothingToCancel: 'You have no interview booked, so there is nothing to cancel.',
+  cancelledByYou: (when: string) => `Done: your interview on ${when} is cancelled. A calendar cancellation is on its way. Write /reschedule if you would like a new time.`,
 };
 
 /** A reply naming a zone: an IANA name, or a city that is the last part of one ("Lisbon", "new york"). */
@@ -162,6 +179,7 @@ export class SchedulingService {
       if (ctx.conversation.mode === 'human' || ctx.message.kind !== 'text' || ctx.candidate.optedOut) return next();
       const text = ctx.message.text.trim();
       const offer = await this.deps.store.offer(ctx.conversation.id);
+      if (CANCEL.test(text) && !MOVE.test(text) && (await this.deps.store.activeBooking(ctx.conversation.id))) return this.cancelInTurn(ctx);
       if (!offer) {
         if (MOVE.test(text) && (await this.canMove(ctx))) return this.startMove(ctx);
         return next();
@@ -185,8 +203,11 @@ export class SchedulingService {
   }
 
   private async hold(ctx: TurnContext, slot: Slot): Promise<void> {
-    const replacing = await this.deps.store.activeBooking(ctx.conversation.id);
-    const booking = await this.deps.store.hold(newId('intv'), slot, ctx.conversation.id, ctx.now, replacing);
+    const active = await this.deps.store.activeBooking(ctx.conversation.id);
+    // The same pick again (a turn re-run after a crash before its commit): the slot is already ours.
+    const again = active && active.recruiterId === slot.recruiterId && active.start.getTime() === slot.start.getTime() ? active : undefined;
+    const replacing = again ? undefined : active;
+    const booking = again ?? (await this.deps.store.hold(newId('intv'), slot, ctx.conversation.id, ctx.now, replacing));
     const zone = this.zoneOf(ctx);
     if (!booking) {
       const { message } = await this.offerMessage(ctx.conversation.id, zone, T.taken(zone));
@@ -195,12 +216,50 @@ export class SchedulingService {
     await this.deps.store.dropOffer(ctx.conversation.id);
     const when = formatLocal(slot.start, zone);
     ctx.reply((replacing ? T.moved : T.booked)(when, this.deps.settings.videoLink));
-    const version = ctx.conversation.version;
-    this.track(async () => {
-      await this.committed(ctx.conversation.id, version);
-      await this.deps.scheduleInterview()?.(ctx.conversation.id, slot.start, { ...(this.deps.settings.videoLink ? { link: this.deps.settings.videoLink } : {}), timeZone: zone, actor: 'candidate' });
-      await this.sendInvites(booking, replacing ? 'updated' : 'new');
-    });
+    await this.followUp({ bookingId: booking.id, conversationId: ctx.conversation.id, kind: replacing || booking.sequence > 0 ? 'updated' : 'new', version: ctx.conversation.version, timeZone: zone, scheduled: false });
+  }
+
+  /** `/cancel` or "cancel my interview" in the chat: the slot is freed and both sides get a cancellation. */
+  async cancelInTurn(ctx: TurnContext): Promise<void> {
+    const booking = await this.deps.store.cancel(ctx.conversation.id);
+    if (!booking) return ctx.reply(T.nothingToCancel);
+    await this.deps.store.dropOffer(ctx.conversation.id);
+    ctx.conversation.state = scheduleSlice.write(ctx.conversation.state, undefined);
+    ctx.effects.push({ type: 'emit', event: { type: 'InterviewCancelled', reason: 'cancelled by the candidate' } });
+    ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: 'The candidate cancelled the interview', body: `Cancelled by the candidate in the chat (was ${booking.start.toISOString()}).` });
+    ctx.reply(T.cancelledByYou(formatLocal(booking.start, this.zoneOf(ctx))));
+    await this.followUp({ bookingId: booking.id, conversationId: ctx.conversation.id, kind: 'cancelled', version: ctx.conversation.version, timeZone: this.zoneOf(ctx), scheduled: true });
+  }
+
+  /**
+   * After a booking, a move or a cancel: once the turn has committed, schedule the interview (the
+   * reminders) and send the invites. Kept in the store first, so a crash or a failed send is
+   * resumed by `resume()` on the next start instead of lost.
+   */
+  private async followUp(f: FollowUp): Promise<void> {
+    await this.deps.core.kvSet(FOLLOW_UPS, `${f.bookingId}:${f.kind}`, f);
+    this.track(() => this.runFollowUp(f));
+  }
+
+  private async runFollowUp(f: FollowUp): Promise<void> {
+    await this.committed(f.conversationId, f.version);
+    const booking = await this.deps.store.booking(f.bookingId);
+    const current = booking && (f.kind === 'cancelled' ? booking.status === 'cancelled' : booking.status === 'booked');
+    if (booking && current) {
+      if (!f.scheduled) {
+        await this.deps.scheduleInterview()?.(f.conversationId, booking.start, { ...(this.deps.settings.videoLink ? { link: this.deps.settings.videoLink } : {}), timeZone: f.timeZone, actor: 'candidate' });
+        await this.deps.core.kvSet(FOLLOW_UPS, `${f.bookingId}:${f.kind}`, { ...f, scheduled: true });
+      }
+      await this.sendInvites(booking, f.kind);
+    }
+    await this.deps.core.kvDelete(FOLLOW_UPS, `${f.bookingId}:${f.kind}`);
+  }
+
+  /** On start: the follow-ups a crash or a failure left (each kept until it succeeds). */
+  async resume(): Promise<number> {
+    const entries = await this.deps.core.kvList(FOLLOW_UPS);
+    for (const { value } of entries) this.track(() => this.runFollowUp(value as FollowUp));
+    return entries.length;
   }
 
   /** Cancel the booked interview: the slot is freed, both sides get a cancellation, the candidate is told. */
