@@ -52,14 +52,13 @@ export function cvMiddleware(opts: CvOptions): { reader: Middleware; responder: 
     if (!outcome.ok) {
       ctx.log.warn({ messageId: ctx.message.id, error: outcome.error }, 'cv: not read');
       ctx.reply(outcome.reply);
-      return;
+    } else {
+      ctx.reply(cvTexts.read(outcome.profile.skills, outcome.profile.years));
+      // Buttons only where intake is waiting for a role: elsewhere a click would answer another question.
+      if (outcome.suggested && !ctx.candidate.role && intakeSlice.read(ctx.conversation)?.step === 'role') return ctx.reply(suggestion(outcome.profile, outcome.suggested, opts));
     }
-    const { profile, suggested } = outcome;
-    ctx.reply(cvTexts.read(profile.skills, profile.years));
-    // Buttons only where intake is waiting for a role: elsewhere a click would answer another question.
-    if (suggested && !ctx.candidate.role && intakeSlice.read(ctx.conversation)?.step === 'role') ctx.reply(suggestion(profile, suggested, opts));
     // An email with a CV attached also says something: the rest of the chain reads its words.
-    else if (ctx.message.kind === 'text' && ctx.message.text.trim()) await next();
+    if (ctx.message.kind === 'text' && ctx.message.text.trim()) await next();
   };
   return { reader, responder };
 }
@@ -72,6 +71,9 @@ function isCvCandidate(ctx: TurnContext): boolean {
 }
 
 async function readDocument(ctx: TurnContext, opts: CvOptions): Promise<Outcome> {
+  // Nothing is fetched or read before the candidate agreed to the privacy notice (a file the
+  // channel already stored stays with its message, for the recruiters, like any other file).
+  if (!ctx.candidate.consentAt) return { ok: false, beforeConsent: true };
   const media = ctx.message.media!;
   const maxBytes = opts.maxBytes ?? MAX_CV_BYTES;
   const tooLarge = { ok: false as const, reply: cvTexts.tooLarge(Math.round(maxBytes / 1024 / 1024)), error: 'CV over the size limit' };
@@ -85,7 +87,6 @@ async function readDocument(ctx: TurnContext, opts: CvOptions): Promise<Outcome>
   if (data.length > maxBytes) return tooLarge;
   const format = sniffCv(data);
   if (!format) return { ok: false, reply: cvTexts.notACv, error: `not a PDF or DOCX (declared ${media.mime ?? 'no type'})` };
-  if (!ctx.candidate.consentAt) return { ok: false, beforeConsent: true };
   if (!media.storedPath) ctx.message = { ...ctx.message, media: await keep(opts.dataDir, ctx.message.id, format, media, data) };
   let text: string;
   try {
