@@ -42,4 +42,10 @@ export const emailConfigShape = {
   EMAIL_LOGO_URL: optionalUrl('https://acme.example/logo.png'),
   EMAIL_BRAND_COLOR: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'expected a colour like #0b5fff').default('#0b5fff'),
   EMAIL_TEXT_COLOR: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'expected a colour like #1f2937').default('#1f2937'),
+  /** HR alerts and digests by email (the hrBroadcast the HR chats get): comma-separated addresses. */
+  EMAIL_HR_ALERTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((a) => a.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.email({ error: 'expected comma-separated email addresses such as hr@acme.example,lead@acme.example' }))),
 } satisfies z.ZodRawShape;

@@ -34,6 +34,14 @@ export const emailPlugin: PluginModule = {
     ctx.services.sendStaffEmail = async (mail) => {
       await transport.sendMail({ from: c.EMAIL_FROM as string, to: mail.to, subject: mail.subject, text: mail.text });
     };
+    // HR alerts and digests by email: the same broadcast the HR chats get (chained, like Teams').
+    if (c.EMAIL_HR_ALERTS.length > 0) {
+      const previous = ctx.services.hrBroadcast;
+      ctx.services.hrBroadcast = async (text, kind, about) => {
+        const mail = hrAlertMail(text, kind, about, `${c.publicUrl}/console`);
+        await Promise.all([previous?.(text, kind, about), transport.sendMail({ from: c.EMAIL_FROM as string, to: c.EMAIL_HR_ALERTS, ...mail })]);
+      };
+    }
     const channel = new EmailChannel({
       transport,
       from: c.EMAIL_FROM as string,
@@ -101,7 +109,7 @@ export const emailPlugin: PluginModule = {
     const inbound = [imap ? `IMAP ${c.IMAP_FOLDER}` : undefined, c.MAILGUN_SIGNING_KEY ? 'Mailgun routes' : undefined].filter(Boolean).join(', ') || 'none (set IMAP_URL or MAILGUN_SIGNING_KEY)';
     return {
       name: 'email',
-      summary: `on (from ${from}; inbound: ${inbound})`,
+      summary: `on (from ${from}; inbound: ${inbound}${c.EMAIL_HR_ALERTS.length ? `; HR alerts to ${c.EMAIL_HR_ALERTS.length} address(es)` : ''})`,
       adapters: [channel],
       async start() {
         await channel.start();
@@ -117,6 +125,13 @@ export const emailPlugin: PluginModule = {
     };
   },
 };
+
+/** An HR alert or digest as a mail: the first line as the subject, a link to the conversation in the console. */
+function hrAlertMail(text: string, kind: 'alert' | 'digest', about: { conversationId: string } | undefined, consoleUrl: string) {
+  const first = text.split('\n', 1)[0]!.slice(0, 150);
+  const link = about ? `\n\nOpen in the console: ${consoleUrl}#/conversations/${encodeURIComponent(about.conversationId)}` : '';
+  return { subject: kind === 'digest' ? `Parley digest: ${first}` : `Parley alert: ${first}`, text: `${text}${link}\n` };
+}
 
 /** The templates with the company's name, logo and colours (also used by `parley email preview`). */
 export async function emailTemplates(c: Config): Promise<EmailTemplates> {
