@@ -1,7 +1,7 @@
-import { ValidationError, type ChannelId } from '../../core/domain/index.js';
+import { ValidationError, type ChannelId, type ConversationRef } from '../../core/domain/index.js';
 import { mountVoiceUpload, WebchatVoice } from '../../channels/webchat/voice-upload.js';
 import type { ChannelAdapter, Transcriber } from '../../core/ports/index.js';
-import { VoiceReplies, voiceCommand, voiceMiddleware, voiceRepliesOffer, type SpeechSynthesizer } from '../../core/voice/index.js';
+import { VoiceReplies, canSendVoice, voiceCommand, voiceMiddleware, voiceRepliesOffer, type SpeechSynthesizer } from '../../core/voice/index.js';
 import type { Config } from '../config.js';
 import type { PluginContext, PluginModule, PluginServices } from './types.js';
 
@@ -57,7 +57,10 @@ export const voicePlugin: PluginModule = {
     });
     const synthesizer = await chooseSynthesizer(ctx.config);
     const voiceOut = (ch: ChannelId) => channels.get(ch) ?? (ch === 'webchat' ? webchat : undefined);
-    const speaks = (channel: ChannelId) => synthesizer !== undefined && typeof (voiceOut(channel) as { sendVoice?: unknown } | undefined)?.sendVoice === 'function';
+    const speaks = (ref: ConversationRef) => {
+      const out = voiceOut(ref.channel);
+      return synthesizer !== undefined && canSendVoice(out) && out.speaks?.(ref) !== false;
+    };
     const replies = new VoiceReplies({ store: ctx.store, log: ctx.log, synthesizer: () => synthesizer, adapter: voiceOut });
     let unsubscribe: (() => void) | undefined;
     const showTranscript = async (conversationId: string, messageId: string) => {

@@ -36,7 +36,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 });
-afterAll(() => server.close());
+afterAll(() => {
+  server.close();
+});
 
 describe('OpenAiSynthesizer', () => {
   it('asks an OpenAI-compatible server for Opus and returns the Ogg file', async () => {

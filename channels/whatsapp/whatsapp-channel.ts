@@ -54,6 +54,12 @@ export class WhatsAppChannel implements ChannelAdapter {
     await p.sendVoice(ref.externalId, audio);
   }
 
+  /** Whether this conversation's provider can send a voice note (voice replies are offered only then). */
+  speaks(ref: ConversationRef): boolean {
+    const p = (ref.provider && this.providers.get(ref.provider as WhatsAppProviderName)) || this.providers.values().next().value;
+    return typeof p?.sendVoice === 'function';
+  }
+
   async typing(ref: ConversationRef): Promise<void> {
     await this.provider(ref).typing?.(ref.externalId);
   }

@@ -21,6 +21,8 @@ export interface SpeechSynthesizer {
 /** A channel that can send a voice note (Telegram's sendVoice, WhatsApp's audio message, the web chat's player). */
 export interface VoiceNoteSender {
   sendVoice(ref: ConversationRef, audio: { data: Buffer; mime: string; durationSec?: number; text: string; messageId: string }): Promise<void>;
+  /** False where this conversation's provider cannot send one (WhatsApp over Twilio); default true. */
+  speaks?(ref: ConversationRef): boolean;
 }
 
 export function canSendVoice(adapter: unknown): adapter is VoiceNoteSender {
@@ -55,11 +57,11 @@ function languageTag(language: string | undefined): string | undefined {
  * After a candidate's first transcribed voice note, offer voice replies once (the offer follows
  * the bot's answer). Put it with the voice middleware, in `preprocess`.
  */
-export function voiceRepliesOffer(opts: { available: (channel: ChannelId) => boolean }): Middleware {
+export function voiceRepliesOffer(opts: { available: (ref: ConversationRef) => boolean }): Middleware {
   return async (ctx, next) => {
     await next();
     const transcript = ctx.message.direction === 'in' ? ctx.message.media?.transcript : undefined;
-    if (!transcript || ctx.conversation.mode !== 'bot' || ctx.candidate.optedOut || !opts.available(ctx.message.channel)) return;
+    if (!transcript || ctx.conversation.mode !== 'bot' || ctx.candidate.optedOut || !opts.available(ctx.conversation.ref)) return;
     const current = voiceRepliesSlice.read(ctx.conversation);
     if (current?.offered) return;
     const language = languageTag(transcript.language);
@@ -70,7 +72,7 @@ export function voiceRepliesOffer(opts: { available: (channel: ChannelId) => boo
 
 /** `/voice on|off` (a candidate command). */
 export function voiceCommand(opts: {
-  available: (channel: ChannelId) => boolean;
+  available: (ref: ConversationRef) => boolean;
   /** The question the candidate is on (asked again after `/voice on`, so they hear it). */
   pendingPrompt?: (conversation: Conversation) => OutboundMessage | undefined;
 }): (ctx: TurnContext, a: { args: string[] }) => void {
@@ -80,7 +82,7 @@ export function voiceCommand(opts: {
       ctx.reply(voiceReplyTexts.usage);
       return;
     }
-    if (choice === 'on' && !opts.available(ctx.message.channel)) {
+    if (choice === 'on' && !opts.available(ctx.conversation.ref)) {
       ctx.reply(voiceReplyTexts.unavailable);
       return;
     }
@@ -127,7 +129,7 @@ export class VoiceReplies {
     if (!conversation || !state?.on || conversation.mode !== 'bot') return;
     const adapter = this.deps.adapter(message.channel);
     const synthesizer = this.deps.synthesizer();
-    if (!canSendVoice(adapter) || !synthesizer) return;
+    if (!canSendVoice(adapter) || adapter.speaks?.(conversation.ref) === false || !synthesizer) return;
     const speech = await synthesizer.synthesize(spoken(message.text), state.language ?? 'en');
     const durationSec = oggOpusDurationSec(speech.data);
     await adapter.sendVoice(conversation.ref, { data: speech.data, mime: speech.mime, text: message.text, messageId: message.id, ...(durationSec !== undefined ? { durationSec } : {}) });
