@@ -54,4 +54,12 @@ export const jobsConfigShape = {
   SLACK_MAX_ATTEMPTS: positiveInt('attempts').max(10).default(5),
   ALERTS_MAX_PER_WINDOW: positiveInt('alerts').default(20),
   ALERTS_WINDOW_MIN: z.coerce.number({ error: 'expected a number of minutes' }).positive().default(60),
+  /** Operations alerts: drop-off spikes per stage and a backed-up needs-human queue (0 minutes: off). */
+  OPS_ALERTS_EVERY_MIN: z.coerce.number({ error: 'expected a number of minutes' }).min(0).default(15),
+  OPS_DROPOFF_WINDOW_MIN: positiveInt('minutes').default(60),
+  OPS_DROPOFF_BASELINE_WINDOWS: positiveInt('windows').default(24),
+  OPS_DROPOFF_MIN: positiveInt('drop-offs').default(3),
+  OPS_DROPOFF_SPIKE_FACTOR: z.coerce.number({ error: 'expected a number' }).min(1).default(3),
+  OPS_QUEUE_MAX: z.coerce.number({ error: 'expected a number of conversations' }).int().min(0).default(10),
+  OPS_QUEUE_MAX_WAIT_MIN: positiveInt('minutes').default(30),
 } satisfies z.ZodRawShape;

@@ -124,5 +124,18 @@ function settingsFrom(config: Config): JobsSettings {
       ...(config.RETENTION_WITHDRAWN_DAYS ? { withdrawn: config.RETENTION_WITHDRAWN_DAYS } : {}),
     },
     digestAtMinute: config.DIGEST_AT,
+    ...(config.OPS_ALERTS_EVERY_MIN > 0
+      ? {
+          opsAlerts: {
+            everyMs: config.OPS_ALERTS_EVERY_MIN * 60_000,
+            windowMs: config.OPS_DROPOFF_WINDOW_MIN * 60_000,
+            baselineWindows: config.OPS_DROPOFF_BASELINE_WINDOWS,
+            minDropOffs: config.OPS_DROPOFF_MIN,
+            spikeFactor: config.OPS_DROPOFF_SPIKE_FACTOR,
+            queueMax: config.OPS_QUEUE_MAX,
+            queueMaxWaitMs: config.OPS_QUEUE_MAX_WAIT_MIN * 60_000,
+          },
+        }
+      : {}),
   };
 }

@@ -2,6 +2,7 @@ import { newId, type Conversation, type DomainEvent, type NewDomainEvent, type O
 import type { Engine, OperatorNotificationKind } from '../../core/engine/index.js';
 import type { Clock, EventBus, Logger, Store } from '../../core/ports/index.js';
 import type { NudgePolicy, ReminderLead } from '../policy/index.js';
+import type { OpsAlertSettings } from '../handlers/ops-alerts.js';
 import type { AgendaScheduler } from '../scheduler/agenda-scheduler.js';
 
 /** Services other features provide, read when needed (they may be registered after the jobs). */
@@ -30,6 +31,8 @@ export interface JobsSettings {
   /** Daily runs, minutes after midnight UTC. */
   retentionAtMinute: number;
   digestAtMinute: number;
+  /** The drop-off spike and needs-human queue check (unset: not scheduled). */
+  opsAlerts?: OpsAlertSettings;
 }
 
 export interface JobsDeps {

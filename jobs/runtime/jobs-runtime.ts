@@ -3,6 +3,7 @@ import type { RiskEpisodeState } from '../../core/risk/index.js';
 import type { Alerter } from '../alerts/alerter.js';
 import { ABANDONMENT_JOB, abandonmentJob } from '../handlers/abandonment.js';
 import { DIGEST_JOB, digestJob } from '../handlers/digest.js';
+import { OPS_ALERTS_JOB, opsAlertsJob } from '../handlers/ops-alerts.js';
 import { armNudge, NUDGE_JOB, nudgeJob, nudgeKey } from '../handlers/nudges.js';
 import { cancelReminders, REMINDER_JOB, reminderJob, scheduleInterview } from '../handlers/reminders.js';
 import { completeErasures, RETENTION_JOB, retentionJob } from '../handlers/retention.js';
@@ -53,6 +54,7 @@ export class JobsRuntime {
     private readonly risk: RiskJobs | undefined,
   ) {
     this.recurring = { [ABANDONMENT_JOB]: abandonmentJob(deps), [RETENTION_JOB]: retentionJob(deps), [DIGEST_JOB]: digestJob(deps) };
+    if (deps.settings.opsAlerts) this.recurring[OPS_ALERTS_JOB] = opsAlertsJob(deps, deps.settings.opsAlerts);
     const specs: Record<string, JobSpec> = { [REMINDER_JOB]: reminderJob(deps), [NUDGE_JOB]: nudgeJob(deps), ...this.recurring, ...risk?.specs };
     for (const [name, spec] of Object.entries(specs)) deps.scheduler.define(name, spec);
   }
