@@ -1,0 +1,62 @@
+/**
+ * A CV attached to an email (a DOCX, through a signed Mailgun post) goes through the same reader
+ * as the web chat and Telegram: the candidate is told what was read and offered the role.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import { cvSlice } from '../core/cv/index.js';
+import { cvDocx, REACT_CV } from './support/cv-fixtures.js';
+import { startParley, type TestParley } from './support/harness.js';
+import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
+
+const KEY = 'mailgun-signing-key-cv-0123456';
+const BRUNO = 'bruno@candidate.example';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+let seq = 0;
+
+function mail(body: string, attachment?: { data: Buffer; type: string; name: string }): string {
+  const head = `From: Bruno Costa <${BRUNO}>\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <cv-${++seq}@candidate.example>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
+  if (!attachment) return `${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
+  const b = 'cv-boundary-5E1C3F42';
+  const base64 = attachment.data.toString('base64').replace(/.{76}/g, '$&\r\n');
+  return `${head}Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n${body}\r\n--${b}\r\nContent-Type: ${attachment.type}; name="${attachment.name}"\r\nContent-Disposition: attachment; filename="${attachment.name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64}\r\n--${b}--\r\n`;
+}
+
+async function post(app: TestParley, raw: string): Promise<void> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const token = `t${++seq}`;
+  const f = new FormData();
+  f.set('timestamp', timestamp);
+  f.set('token', token);
+  f.set('signature', createHmac('sha256', KEY).update(timestamp + token).digest('hex'));
+  f.set('body-mime', raw);
+  expect((await fetch(`${app.url}/webhooks/email/mailgun/mime`, { method: 'POST', body: f })).status).toBe(200);
+}
+
+describe('CVs by email', () => {
+  let smtp: TestSmtp;
+  let app: TestParley;
+  beforeAll(async () => {
+    smtp = await startSmtpCapture();
+    app = await startParley({ EMAIL_FROM: 'Acme Jobs <jobs@acme.example>', SMTP_URL: smtp.url, MAILGUN_SIGNING_KEY: KEY });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.stop();
+  });
+
+  it('a DOCX attached after the name is read and React Developer is offered', async () => {
+    const toBruno = (re: RegExp) => (m: { to: string[]; parsed: { text?: string } }) => m.to.includes(BRUNO) && re.test(m.parsed.text ?? '');
+    await post(app, mail('hi'));
+    await smtp.waitFor(toBruno(/agree to continue/), 1, 60_000);
+    await post(app, mail('Yes, continue'));
+    await smtp.waitFor(toBruno(/What is your name/), 1, 60_000);
+    await post(app, mail('Bruno Costa'));
+    await smtp.waitFor(toBruno(/Which role/), 1, 60_000);
+    await post(app, mail('', { data: await cvDocx(REACT_CV), type: DOCX, name: 'Bruno-Costa-CV.docx' }));
+    await smtp.waitFor(toBruno(/I found: React, React Hooks, Redux, TypeScript\. About 3 years of experience\./), 1, 60_000);
+    await smtp.waitFor(toBruno(/Your CV looks like a React, React Hooks, Redux profile: apply for React Developer\?/), 1, 60_000);
+    const conversation = await app.parley.store.findConversationByRef({ channel: 'email', externalId: BRUNO });
+    expect(cvSlice.read(conversation!)).toMatchObject({ format: 'docx', suggestedRole: 'react', years: 3 });
+  }, 120_000);
+});
