@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
+import twilio from 'twilio';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 import { requireSystemPackage } from './support/system-deps.js';
@@ -91,6 +92,39 @@ if (requireSystemPackage('espeak-ng and opus-tools', installed, 'apt-get install
       expect(oggOpusDurationSec(file)).toBeGreaterThan(1);
       expect(audioMessages[0]!.audio).toEqual({ id: 'media-1' });
       expect(texts.some((t) => /Which role/.test(t))).toBe(true);
+    });
+
+    it('is not offered over Twilio, which cannot send one', async () => {
+      const SID = 'ACd1f8c0b2a3e4f5a6b7c8d9e0f1a2b3c4';
+      const twilioApp = await startParley({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://openai.test/v1', VOICE_SYNTHESIZER: 'espeak-ng', PUBLIC_URL: 'https://parley.example.com', TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tt', TWILIO_WHATSAPP_FROM: '+14155238886', TWILIO_API_BASE_URL: 'http://twilio.test' });
+      try {
+        const sent: string[] = [];
+        nock('http://twilio.test').persist().post(`/2010-04-01/Accounts/${SID}/Messages.json`).reply(201, async (req: unknown) => {
+          sent.push(new URLSearchParams(await (req as Request).text()).get('Body') ?? '');
+          return { sid: `SMout${sent.length}`, status: 'queued' };
+        });
+        nock('http://twilio.test').get(/\/Media\/ME1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d$/).reply(200, OGG, { 'content-type': 'audio/ogg' });
+        nock('http://openai.test').post('/v1/audio/transcriptions').reply(200, WHISPER);
+        let m = 0;
+        const deliverTwilio = async (params: Record<string, string>) => {
+          const path = '/webhooks/twilio/whatsapp';
+          await fetch(`${twilioApp.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature('tt', `https://parley.example.com${path}`, params) }, body: new URLSearchParams(params).toString() });
+        };
+        const textT = (t: string) => ({ ...fixture<Record<string, string>>('whatsapp/twilio/text.json'), Body: t, MessageSid: `SMin${++m}` });
+        const saidT = (re: RegExp) => eventually(() => sent.some((t) => re.test(t)), String(re), 15_000);
+        await deliverTwilio(textT('hi'));
+        await saidT(/agree to continue/);
+        await deliverTwilio(textT('yes'));
+        await saidT(/What is your name/);
+        await deliverTwilio(fixture('whatsapp/twilio/voice.json'));
+        await saidT(/Nice to meet you, Ana Lima!/);
+        await deliverTwilio(textT('/voice on'));
+        await saidT(/can't send voice notes here/);
+        await twilioApp.parley.engine.idle();
+        expect(sent.some((t) => /voice on/.test(t) && /hear my questions/.test(t))).toBe(false);
+      } finally {
+        await twilioApp.stop();
+      }
     });
   });
 }
