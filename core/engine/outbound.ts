@@ -54,8 +54,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * backoff and jitter (honouring a provider's retry-after), status tracked in the store. Messages
  * are read from the store by id, so a restart re-drives what was unsent.
  *
- * Crash safety: `sending` is committed on its own before each provider call, and `sent` after
- * the acknowledgement with the group commit. After a `kill -9`, rows still `queued` were never
+ * Crash safety: `sending` is committed before each provider call and `sent` right after the
+ * acknowledgement, each in its own commit. After a `kill -9`, rows still `queued` were never
  * sent; rows left `sending` are the only ones the provider may have, and each channel chooses
  * whether they are resent (`inFlightAfterCrash`).
  */
@@ -215,10 +215,12 @@ export class OutboundDispatcher {
     // Said in the conversation log: the candidate got the approved template, not this text.
     if (progress.template) events.push({ ...base, id: newId('evt'), type: 'MessageSentAsTemplate', actor: 'system', template: progress.template });
     const patch = { status: 'sent' as const, attempts: progress.attempts, partsSent: progress.partsSent, ...(progress.providerMessageId ? { providerMessageId: progress.providerMessageId } : {}) };
-    // With the group commit (before the next event-loop turn), not a commit of its own: a crash
-    // before it leaves the row `sending`, so it is resent once and counted in the bound (rows
-    // left `sending`, docs/outbound.md).
-    await this.deps.store.updateMessage(message.id, patch, now, events);
+    // Its own commit, right after the provider's acknowledgement: the crash window that can
+    // produce a duplicate is only the provider call itself. Riding the group commit would save
+    // two statements per reply, but publish `MessageSent` an event-loop turn later: with an
+    // instant channel (web chat) it then misses the console feed's burst for the turn and every
+    // reply costs each online operator one more list row push (docs/performance.md).
+    await this.deps.store.updateMessage(message.id, patch, now, events, { immediate: true });
     this.deps.metrics.outbound(message.channel, 'sent');
     events.forEach((e) => this.deps.bus.publish(e));
   }
