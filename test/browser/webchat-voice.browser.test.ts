@@ -128,6 +128,41 @@ describeBrowser('voice notes in the web chat', () => {
     }
   }, 120_000);
 
+  it('the widget on a careers site on another origin records too (its frame is allowed the microphone)', async () => {
+    let parley = '';
+    const careers = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><title>Careers</title><h1>Join us</h1><script src="${parley}/widget.js" async></script>`);
+    });
+    await new Promise<void>((resolve) => careers.listen(0, '127.0.0.1', resolve));
+    const site = `http://localhost:${(careers.address() as AddressInfo).port}`;
+    const framed = await startParley({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `http://127.0.0.1:${(whisper.address() as AddressInfo).port}/v1`, VOICE_SYNTHESIZER: 'none', WEBCHAT_FRAME_ANCESTORS: site });
+    const browser = await launch(true);
+    try {
+      parley = framed.url;
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${site}/`);
+      await page.click('button[aria-label="Chat with us about jobs"]');
+      const chat = page.frameLocator('#parley-widget iframe');
+      await chat.locator('#status', { hasText: 'Online' }).waitFor({ timeout: 15_000 });
+      await chat.locator('#input').fill('hi');
+      await chat.locator('#input').press('Enter');
+      await chat.locator('.msg--bot', { hasText: 'Do you agree to continue?' }).waitFor({ timeout: 15_000 });
+      await chat.locator('.choices button', { hasText: 'Yes, continue' }).click();
+      await chat.locator('.msg--bot', { hasText: 'What is your name?' }).waitFor({ timeout: 15_000 });
+      await chat.locator('#record').click();
+      await chat.locator('#record[title^="Recording 0:01"]').waitFor({ timeout: 15_000 });
+      await chat.locator('#record').click();
+      await chat.locator('.msg--bot', { hasText: 'Nice to meet you, Ana Lima!' }).waitFor({ timeout: 20_000 });
+      await chat.locator('.msg--voice .msg__transcript', { hasText: 'My name is Ana Lima.' }).waitFor({ timeout: 15_000 });
+      expect(await chat.locator('#error').isHidden()).toBe(true);
+    } finally {
+      await browser.close();
+      await framed.stop();
+      careers.close();
+    }
+  }, 120_000);
+
   it('a blocked microphone gets a clear message', async () => {
     const browser = await launch(false);
     try {
