@@ -109,6 +109,8 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const closeFanout = config.REDIS_URL ? await attachSocketFanout(io, { url: config.REDIS_URL, prefix: config.CLUSTER_REDIS_PREFIX }, log) : undefined;
 
   const services: PluginServices = {};
+  // The figures /health details carry (queues, failing jobs), for the console's System panel.
+  services.healthDetails = () => Object.assign({}, cluster?.health() ?? {}, ...plugins.map((p) => p.health?.() ?? {}));
   const ctx: PluginContext = { config, log, clock, store, ports, bus, io, app, engine: () => engine, services };
   for (const module of opts.plugins ?? PLUGINS) {
     const plugin = await module.create(ctx);

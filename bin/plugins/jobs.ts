@@ -4,6 +4,7 @@ import { Alerter, JobsRuntime, SlackWebhook, AgendaScheduler, type JobsDeps, typ
 import { resolveRiskConfig, type RiskConfig } from '../../core/risk/index.js';
 import { createRiskJobs } from '../../jobs/risk/index.js';
 import { ConfigError, type Config } from '../config.js';
+import { systemJobsRoute } from './system-jobs-route.js';
 import type { PluginContext, PluginModule } from './types.js';
 
 /**
@@ -18,6 +19,8 @@ export const jobsPlugin: PluginModule = {
   offReason: 'JOBS_ENABLED=false: no reminders, nudges, risk sweeps or retention clean-up',
   async create(ctx) {
     const { config, log } = ctx;
+    // Failing jobs for the console (BullMQ's too, so even with the scheduler off).
+    systemJobsRoute(ctx.app, ctx.services);
     if (!config.JOBS_ENABLED) return undefined;
     const scheduler = new AgendaScheduler({
       backend: await backendFor(ctx),

@@ -61,6 +61,8 @@ export interface PluginServices {
   sendStaffEmail?: (mail: { to: string; subject: string; text: string }) => Promise<void>;
   /** True for a current operator console token (console plugin): it unlocks /health details and /metrics. */
   isOperatorToken?: (token: string) => Promise<boolean>;
+  /** What /health details report from the cluster queues and the plugins (set by the app). */
+  healthDetails?: () => Record<string, unknown>;
   /** A web chat candidate started or stopped typing (console plugin shows it to operators). */
   candidateTyping?: (conversationId: string, typing: boolean) => void;
   /** Show "typing..." on a conversation's own channel, where it has such an action (set by the app from its adapters). */
