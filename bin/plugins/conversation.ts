@@ -1,6 +1,7 @@
 import { interviewCommand, languageCommand, systemMessagesRecordOnly } from '../../bots/commands/index.js';
-import { languageMiddleware } from '../../bots/i18n/index.js';
+import { languageMiddleware, languageOf, t } from '../../bots/i18n/index.js';
 import { intakeSlice } from '../../bots/intake/index.js';
+import { onLocalise } from '../../core/domain/index.js';
 import type { TurnContext } from '../../core/engine/index.js';
 import type { PluginModule } from './types.js';
 
@@ -13,6 +14,8 @@ import type { PluginModule } from './types.js';
 export const conversationPlugin: PluginModule = {
   name: 'conversation',
   async create(ctx) {
+    // The core's own candidate texts (takeover notices, the apology) from the same catalogues.
+    onLocalise((conversation, key, vars) => t(languageOf(conversation), key, vars));
     return {
       name: 'conversation',
       summary: 'on (edits recorded without a reply, /interview, /language)',

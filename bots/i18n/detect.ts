@@ -27,8 +27,6 @@ const fold = (s: string) =>
 
 function byGreeting(text: string): Language | undefined {
   const words = fold(text).replace(/[^\p{L}\s]/gu, ' ').trim().split(/\s+/);
-  // Past a short greeting the detector has enough to go on ("hi, me llamo Ana y busco trabajo").
-  if (words.length > 3) return undefined;
   const first = words[0] ?? '';
   const firstTwo = words.slice(0, 2).join(' ');
   for (const [lang, greetings] of Object.entries(GREETINGS) as [Language, readonly string[]][]) {
@@ -55,10 +53,13 @@ export function detectLanguage(text: string): Detection | undefined {
   const clean = text.replace(/(^|\s)\/\S+/g, ' ').replace(/[\d@#_*~`]+/g, ' ').trim();
   if (!clean) return undefined;
   const greeted = byGreeting(clean);
-  if (greeted) return { lang: greeted, confident: true };
+  // A short greeting settles it; past one, the detector has more to go on ("hi, me llamo Ana y
+  // busco trabajo" is Spanish) and the greeting only confirms its guess.
+  if (greeted && clean.split(/\s+/).length <= 3) return { lang: greeted, confident: true };
   const [top, second] = detectAll(clean, { only: [...LANGUAGES] });
-  if (!top || top.accuracy < WEAK) return undefined;
+  if (!top || top.accuracy < WEAK) return greeted ? { lang: greeted, confident: false } : undefined;
   const lang = top.lang as Language;
+  if (greeted === lang) return { lang, confident: true };
   const runnerUp = second?.accuracy ?? 0;
   const confident = (top.accuracy >= STRONG && top.accuracy >= 2 * runnerUp) || (top.accuracy >= 2 * WEAK && top.accuracy >= CLEAR_LEAD * runnerUp);
   return { lang, confident };

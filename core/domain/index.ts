@@ -6,4 +6,5 @@ export * from './events.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './state-slices.js';
+export * from './localise.js';
 export * from './schedule-slice.js';

@@ -4,6 +4,7 @@ import {
   NotFoundError,
   ValidationError,
   errorMessage,
+  localise,
   newId,
   type Candidate,
   type ChannelId,
@@ -241,7 +242,8 @@ export class Engine {
     this.deps.bus.publish(event);
     const conversation = await this.deps.store.getConversation(message.conversationId);
     if (conversation?.mode === 'bot') {
-      await this.send(conversation.id, { text: 'Sorry, something went wrong on our side. Please send that again in a moment.' }, 'system');
+      const apology = localise(conversation, 'notices.apology', {}, 'Sorry, something went wrong on our side. Please send that again in a moment.');
+      await this.send(conversation.id, { text: apology }, 'system');
     }
   }
 

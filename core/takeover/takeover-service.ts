@@ -1,4 +1,4 @@
-import type { Conversation, Message, OutboundMessage, SuppressionReason } from '../domain/index.js';
+import { localise, type Conversation, type Message, type OutboundMessage, type SuppressionReason } from '../domain/index.js';
 import { decideOutbound, type Engine } from '../engine/index.js';
 import { decideHandback, decideLapse, decideTakeover, mayReply, type Refusal, type TakeoverActor } from './rules.js';
 import { takeoverTexts } from './texts.js';
@@ -58,7 +58,8 @@ export class TakeoverService {
     }
     if (outcome.kind === 'unchanged') return { ok: true, conversation: saved, changed: false };
     // Authored by the operator: in human mode the outbound policy lets only their messages through.
-    await this.deps.engine().send(conversationId, { text: takeoverTexts.joined(actor.name), purpose: 'takeover-joined' }, 'operator', actor.id);
+    const joined = localise(saved, 'notices.takeoverJoined', { name: actor.name }, takeoverTexts.joined(actor.name));
+    await this.deps.engine().send(conversationId, { text: joined, purpose: 'takeover-joined' }, 'operator', actor.id);
     return { ok: true, conversation: saved, changed: true, ...(outcome.previous ? { previous: outcome.previous } : {}) };
   }
 
@@ -83,7 +84,7 @@ export class TakeoverService {
       return {
         conversation: back,
         events: outcome.events,
-        replies: [{ text: takeoverTexts.left(outcome.leaving), purpose: 'takeover-left' }, ...(prompt ? [prompt] : [])],
+        replies: [{ text: localise(back, 'notices.takeoverLeft', { name: outcome.leaving }, takeoverTexts.left(outcome.leaving)), purpose: 'takeover-left' }, ...(prompt ? [prompt] : [])],
         actor: `operator:${actor.id}`,
       };
     });

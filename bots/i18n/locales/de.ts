@@ -120,6 +120,11 @@ export const de = {
     noBank: 'Danke! Das technische Interview für {{role}} ist im Chat noch nicht verfügbar; eine Person aus dem Recruiting meldet sich wegen der nächsten Schritte. Mit /help sehen Sie, was ich kann.',
     yourRole: 'Ihre Stelle',
   },
+  notices: {
+    takeoverJoined: '{{name}} aus dem Recruiting-Team ist dem Chat beigetreten.',
+    takeoverLeft: '{{name}} hat den Chat verlassen. Ab hier übernehme ich wieder.',
+    apology: 'Entschuldigung, bei uns ist etwas schiefgelaufen. Bitte senden Sie das gleich noch einmal.',
+  },
   language: {
     confirm: 'Sie schreiben anscheinend auf {{language}}. Soll ich auf {{language}} weitermachen?',
     switched: 'In Ordnung, ab jetzt schreibe ich auf Deutsch.',

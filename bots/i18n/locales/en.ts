@@ -123,6 +123,11 @@ export const en = {
     noBank: "Thanks! The technical interview for {{role}} isn't available in the chat yet; a recruiter will contact you about next steps. Type /help to see what I can do.",
     yourRole: 'your role',
   },
+  notices: {
+    takeoverJoined: '{{name}} from the recruiting team has joined the chat.',
+    takeoverLeft: "{{name}} has left the chat. I'll take it from here.",
+    apology: 'Sorry, something went wrong on our side. Please send that again in a moment.',
+  },
   language: {
     confirm: 'It looks like you write in {{language}}. Shall I continue in {{language}}?',
     switched: "OK, I'll write in English from now on.",

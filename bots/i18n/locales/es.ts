@@ -120,6 +120,11 @@ export const es = {
     noBank: '¡Gracias! La entrevista técnica para {{role}} aún no está disponible en el chat; una persona del equipo te contactará sobre los siguientes pasos. Escribe /help para ver lo que puedo hacer.',
     yourRole: 'tu puesto',
   },
+  notices: {
+    takeoverJoined: '{{name}}, del equipo de selección, se ha unido al chat.',
+    takeoverLeft: '{{name}} ha salido del chat. Sigo yo desde aquí.',
+    apology: 'Lo siento, algo ha fallado por nuestra parte. Vuelve a enviarlo dentro de un momento.',
+  },
   language: {
     confirm: 'Parece que escribes en {{language}}. ¿Sigo en {{language}}?',
     switched: 'De acuerdo, a partir de ahora te escribo en español.',

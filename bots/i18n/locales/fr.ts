@@ -120,6 +120,11 @@ export const fr = {
     noBank: "Merci ! L'entretien technique pour {{role}} n'est pas encore disponible dans le chat ; un recruteur vous contactera pour la suite. Tapez /help pour voir ce que je sais faire.",
     yourRole: 'votre poste',
   },
+  notices: {
+    takeoverJoined: "{{name}}, de l'équipe de recrutement, a rejoint le chat.",
+    takeoverLeft: '{{name}} a quitté le chat. Je prends le relais.',
+    apology: 'Désolé, un problème est survenu de notre côté. Renvoyez votre message dans un instant.',
+  },
   language: {
     confirm: 'On dirait que vous écrivez en {{language}}. Dois-je continuer en {{language}} ?',
     switched: "D'accord, je vous écris désormais en français.",

@@ -120,6 +120,11 @@ export const pt = {
     noBank: 'Obrigado! A entrevista técnica para {{role}} ainda não está disponível no chat; uma pessoa da equipe vai contactá-lo sobre os próximos passos. Escreva /help para ver o que posso fazer.',
     yourRole: 'a sua vaga',
   },
+  notices: {
+    takeoverJoined: '{{name}}, da equipe de recrutamento, entrou no chat.',
+    takeoverLeft: '{{name}} saiu do chat. A partir daqui continuo eu.',
+    apology: 'Desculpe, algo correu mal do nosso lado. Envie isso novamente daqui a pouco.',
+  },
   language: {
     confirm: 'Parece que escreve em {{language}}. Continuo em {{language}}?',
     switched: 'Está bem, a partir de agora escrevo em português.',
