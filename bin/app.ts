@@ -181,9 +181,10 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
         void io.close(() => resolve());
         for (const s of sockets) s.destroy();
       });
-      await closeFanout?.();
       await engine.drain();
       for (const p of [...plugins].reverse()) await p.stop?.();
+      // After the drain: the turns and plugins finishing above still emit through the adapter.
+      await closeFanout?.();
       await stopMetrics();
       await persistence.close();
       await cluster?.close();
