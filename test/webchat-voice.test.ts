@@ -4,7 +4,8 @@
  * (nock on OPENAI_BASE_URL), answered, and its transcript sent to the page.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import nock from 'nock';
 import { ChatClient, startParley, type TestParley } from './support/harness.js';
 
@@ -50,7 +51,12 @@ describe('POST /chat/voice', () => {
     const { id } = (await res.json()) as { id: string };
     await c.waitForBot(/Nice to meet you, Ana Lima!/, { timeoutMs: 10_000 });
     expect(await transcript).toEqual({ messageId: id, text: 'My name is Ana Lima.' });
-    expect(await app.parley.store.getMessage(id)).toMatchObject({ kind: 'voice', channel: 'webchat', text: 'My name is Ana Lima.', media: { mime: 'audio/ogg', size: OGG.length } });
+    const stored = await app.parley.store.getMessage(id);
+    expect(stored).toMatchObject({ kind: 'voice', channel: 'webchat', text: 'My name is Ana Lima.', media: { mime: 'audio/ogg', size: OGG.length } });
+    // One copy, with the message (which erasure deletes); the upload's is gone.
+    expect(readFileSync(stored!.media!.storedPath!)).toEqual(OGG);
+    await app.parley.engine.idle();
+    expect(readdirSync(join(app.dataDir, 'audio', 'webchat'))).toEqual([]);
     // The same upload again (a retry after a lost answer) is the same message.
     const again = await post(app, OGG, { authorization: `Bearer ${c.sessionId}`, 'x-client-message-id': 'voice-1' });
     expect(await again.json()).toMatchObject({ id, duplicate: true });

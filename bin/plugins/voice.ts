@@ -1,4 +1,4 @@
-import { ValidationError, type ChannelId, type ConversationRef } from '../../core/domain/index.js';
+import { ValidationError, type ChannelId, type ConversationRef, type Message } from '../../core/domain/index.js';
 import { mountVoiceUpload, WebchatVoice } from '../../channels/webchat/voice-upload.js';
 import type { ChannelAdapter, Transcriber } from '../../core/ports/index.js';
 import { VoiceReplies, canSendVoice, voiceCommand, voiceMiddleware, voiceRepliesOffer, type SpeechSynthesizer } from '../../core/voice/index.js';
@@ -66,7 +66,12 @@ export const voicePlugin: PluginModule = {
     const showTranscript = async (conversationId: string, messageId: string) => {
       const [conversation, message] = await Promise.all([ctx.store.getConversation(conversationId), ctx.store.getMessage(messageId)]);
       if (conversation?.ref.channel === 'webchat' && message?.media?.transcript) webchat.showTranscript(conversation.ref, messageId, message.media.transcript.text);
+      await dropUpload(messageId, message);
     };
+    async function dropUpload(messageId: string, known?: Message): Promise<void> {
+      const message = known ?? (await ctx.store.getMessage(messageId));
+      if (message?.channel === 'webchat' && message.media) await webchat.uploaded(message.media);
+    }
     return {
       name: 'voice',
       summary: ctx.services.transcriber ? `on (transcribed by ${ctx.services.transcriber.name})` : 'on, not transcribed (set OPENAI_API_KEY or VOICE_TRANSCRIBER=pocketsphinx): candidates are asked to type',
@@ -77,6 +82,7 @@ export const voicePlugin: PluginModule = {
         unsubscribe = ctx.bus.subscribe((e) => {
           // The chat page shows what its voice note said, under the note.
           if (e.type === 'VoiceNoteTranscribed' && e.conversationId) return showTranscript(e.conversationId, e.messageId);
+          if (e.type === 'TranscriptionFailed') return dropUpload(e.messageId);
           return replies.onEvent(e);
         });
       },

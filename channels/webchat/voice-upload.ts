@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'socket.io';
@@ -134,10 +134,24 @@ export class WebchatVoice {
   ) {}
 
   async fetchMedia(_ref: ConversationRef, media: MediaRef): Promise<FetchedMedia> {
+    const name = this.uploadName(media);
+    if (!name) throw new ValidationError(`not a web chat voice note: ${media.providerRef}`);
+    return { data: await readFile(join(this.dataDir, 'audio', 'webchat', name)), mime: media.mime ?? 'audio/webm' };
+  }
+
+  /**
+   * Once the voice middleware kept its own copy with the message (which erasure and retention
+   * delete), the upload is not needed: remove it, so no copy outlives the message.
+   */
+  async uploaded(media: MediaRef): Promise<void> {
+    const name = this.uploadName(media);
+    if (name && media.storedPath) await rm(join(this.dataDir, 'audio', 'webchat', name), { force: true });
+  }
+
+  private uploadName(media: MediaRef): string | undefined {
     const name = media.providerRef.startsWith(REF_PREFIX) ? media.providerRef.slice(REF_PREFIX.length) : '';
     // Names are made by the upload route; anything else is refused, never read.
-    if (!/^wc_[A-Za-z0-9_-]{1,64}-[0-9a-f]{24}\.(ogg|webm)$/.test(name)) throw new ValidationError(`not a web chat voice note: ${media.providerRef}`);
-    return { data: await readFile(join(this.dataDir, 'audio', 'webchat', name)), mime: media.mime ?? 'audio/webm' };
+    return /^wc_[A-Za-z0-9_-]{1,64}-[0-9a-f]{24}\.(ogg|webm)$/.test(name) ? name : undefined;
   }
 
   showTranscript(ref: ConversationRef, messageId: string, text: string): void {

@@ -104,9 +104,10 @@ describeBrowser('voice notes in the web chat', () => {
 
       // What reached the transcriber is the recording the browser made (WebM or Ogg with Opus).
       expect(uploads).toHaveLength(1);
-      const stored = readdirSync(join(app.dataDir, 'audio', 'webchat'));
+      // Kept once, with the message (the upload's own copy is removed once the message has it).
+      const stored = readdirSync(join(app.dataDir, 'audio')).filter((f) => /\.(webm|ogg)$/.test(f));
       expect(stored).toHaveLength(1);
-      const recording = readFileSync(join(app.dataDir, 'audio', 'webchat', stored[0]!));
+      const recording = readFileSync(join(app.dataDir, 'audio', stored[0]!));
       expect(recording.length).toBeGreaterThan(2_000);
       expect(uploads[0]!.body.includes(recording.subarray(0, 4096))).toBe(true);
 
