@@ -30,17 +30,20 @@ export function schedulingRouter(deps: SchedulingRouteDeps): Router {
       const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
       const check = deps.isOperatorToken();
       if (!token || !check || !(await check(token))) {
-        res.status(401).json({ error: 'unauthorized', message: 'an operator bearer token is required' });
+        res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'an operator bearer token is required' } });
         return;
       }
       await handler(req, res);
     } catch (err) {
-      if (err instanceof z.ZodError) res.status(400).json({ error: 'invalid', issues: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
-      else if (err instanceof ValidationError) res.status(400).json({ error: 'invalid', message: err.message });
-      else if (err instanceof NotFoundError) res.status(404).json({ error: 'not_found', message: err.message });
+      // The console's error shape ({ error: { code, message } }), so its toast says what is wrong.
+      if (err instanceof z.ZodError) {
+        const issues = err.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+        res.status(400).json({ error: { code: 'INVALID', message: issues.join('; ') }, issues });
+      } else if (err instanceof ValidationError) res.status(400).json({ error: { code: 'INVALID', message: err.message } });
+      else if (err instanceof NotFoundError) res.status(404).json({ error: { code: 'NOT_FOUND', message: err.message } });
       else {
         deps.log.error({ err }, 'scheduling: request failed');
-        res.status(500).json({ error: 'internal' });
+        res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong' } });
       }
     }
   };

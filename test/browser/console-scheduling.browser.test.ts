@@ -32,6 +32,10 @@ itBrowser('availability editor and upcoming interviews per recruiter', async () 
   await page.fill('#recruiter-email', 'rita@acme.example');
   await page.fill('#recruiter-zone', 'Asia/Tokyo');
   for (const day of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat']) await page.fill(`#hours-${day}`, '00:00-12:00, 13:00-24:00');
+  await page.fill('#recruiter-exceptions', '2030-01-02: off\n2030-01-03: 10:00-09:00');
+  // A range that ends before it starts: the server's reason is shown, nothing is saved.
+  await page.click('#availability-save');
+  await page.locator('.toasts', { hasText: 'exceptions.1.hours.0: a range must end after it starts' }).waitFor();
   await page.fill('#recruiter-exceptions', '2030-01-02: off\n2030-01-03: 09:00-10:00');
   await page.click('#availability-save');
   await page.locator('#recruiter-delete').waitFor(); // saved: the editor now edits Rita
