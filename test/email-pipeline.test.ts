@@ -127,4 +127,14 @@ describe('pipeline emails sent by the workflow', () => {
     expect(await candidateIdOf('grace@example.com')).toBe(graceId);
     chat.close();
   }, TIMEOUT);
+
+  it('application received when a candidate is imported with an address (public API)', async () => {
+    token = (await login(app.url, 'admin@acme.test', PASSWORD)).token;
+    const created = await api('POST', '/api/public/v1/candidates', { name: 'Katherine Johnson', email: 'kj@example.com', role: 'Data engineer' });
+    expect(created.status).toBe(201);
+    const received = await smtp.waitFor(to('kj@example.com', /Thank you for applying for the Data engineer role at Acme\. We have your application/));
+    expect(received.parsed.text).toMatch(/^Hi Katherine Johnson,/);
+    expect(received.parsed.subject).toBe('We received your application for Data engineer');
+    expect(await candidateIdOf('kj@example.com')).toBe((JSON.parse(created.body) as { id: string }).id);
+  }, TIMEOUT);
 });

@@ -26,7 +26,7 @@ export interface PipelineMailDeps {
 
 /**
  * The recruiting workflow's emails that follow domain events: "application received" when a
- * candidate first writes by email, and shortlisted / offer / rejection when a recruiter moves the
+ * candidate first writes by email or is imported with an address, and shortlisted / offer / rejection when a recruiter moves the
  * stage. Each is an outbound message on the candidate's email conversation (created for a chat
  * candidate whose address is known: same address, same candidate) that names its template, so
  * the email channel renders it, threads it and resends the same mail after a crash.
@@ -43,6 +43,13 @@ export class PipelineMailer {
       const candidate = conversation && (await this.deps.store.getCandidate(conversation.candidateId));
       if (!candidate) return;
       await this.deps.send(e.conversationId, this.message(candidate, 'application-received', `Thank you for applying to ${this.deps.company}. We have your application.`));
+      return;
+    }
+    // A candidate imported with an address (public API, an application form): their application is received.
+    if (e.type === 'OperatorAction' && e.action === 'candidate-created' && e.candidateId) {
+      const candidate = await this.deps.store.getCandidate(e.candidateId);
+      const conversationId = candidate && !candidate.optedOut ? await this.emailConversation(candidate) : undefined;
+      if (candidate && conversationId) await this.deps.send(conversationId, this.message(candidate, 'application-received', `Thank you for applying to ${this.deps.company}. We have your application.`));
       return;
     }
     if (e.type !== 'CandidateStateChanged' || AUTOMATIC_ACTORS.has(e.actor) || !e.candidateId) return;
