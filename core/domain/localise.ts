@@ -1,7 +1,7 @@
 import type { Conversation } from './conversation.js';
 
-/** The candidate-facing texts the core says itself; their wording lives in the bots' catalogues. */
-export type CoreTextKey = 'notices.takeoverJoined' | 'notices.takeoverLeft' | 'notices.apology';
+/** The candidate-facing texts the core (and the jobs) say themselves; their wording lives in the bots' catalogues. */
+export type CoreTextKey = 'notices.takeoverJoined' | 'notices.takeoverLeft' | 'notices.apology' | 'notices.nudgeFirst' | 'notices.nudgeAgain';
 
 /** Words a core text in the conversation's language, or undefined to keep the English default. */
 export type Localiser = (conversation: Pick<Conversation, 'state'>, key: CoreTextKey, vars: Record<string, string>) => string | undefined;

@@ -1,3 +1,4 @@
+import { localise } from '../../core/domain/index.js';
 import { decideNudge, nudgeDelay, nudgeText, zoneOr } from '../policy/index.js';
 import { recordEvents, type JobsDeps } from '../runtime/deps.js';
 import type { JobSpec } from '../scheduler/agenda-scheduler.js';
@@ -59,7 +60,7 @@ export function nudgeJob(deps: JobsDeps): JobSpec {
       const prompt = deps.services.pendingPrompt?.(conversation);
       // On the email channel this is the continue-interview template (channels/email/templates).
       const emailTemplate = { name: 'continue-interview', data: { candidate: { name: candidate.name ?? 'there' }, ...(candidate.role ? { role: candidate.role } : {}) } };
-      const message = await deps.engine().send(conversationId, { text: nudgeText(decision.attempt, prompt?.text), ...(prompt?.choices ? { choices: prompt.choices } : {}), emailTemplate }, 'bot');
+      const message = await deps.engine().send(conversationId, { text: nudgeText(decision.attempt, prompt?.text, (key, english) => localise(conversation, key, {}, english)), ...(prompt?.choices ? { choices: prompt.choices } : {}), emailTemplate }, 'bot');
       await recordEvents(deps, [{ type: 'NudgeSent', attempt: decision.attempt, messageId: message.id, conversationId, candidateId: candidate.id }]);
       return decision.next;
     },

@@ -62,10 +62,15 @@ export function decideNudge(input: NudgeInput, policy: NudgePolicy): NudgeDecisi
  * @example
  * nudgeText(1, 'What is your name?') // 'Are you still there? ...\n\nWhat is your name?'
  */
-export function nudgeText(attempt: number, pendingQuestion: string | undefined): string {
+export function nudgeText(
+  attempt: number,
+  pendingQuestion: string | undefined,
+  /** Words the opener in the candidate's language (core/domain `localise`); English by default. */
+  word: (key: 'notices.nudgeFirst' | 'notices.nudgeAgain', english: string) => string = (_key, english) => english,
+): string {
   const opener =
     attempt === 1
-      ? 'Are you still there? Whenever you are ready, just reply here and we will pick up where we left off.'
-      : 'Just checking in one more time: your application is still open. Reply here when you have a moment.';
+      ? word('notices.nudgeFirst', 'Are you still there? Whenever you are ready, just reply here and we will pick up where we left off.')
+      : word('notices.nudgeAgain', 'Just checking in one more time: your application is still open. Reply here when you have a moment.');
   return pendingQuestion ? `${opener}\n\n${pendingQuestion}` : opener;
 }

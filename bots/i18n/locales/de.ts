@@ -124,6 +124,8 @@ export const de = {
     takeoverJoined: '{{name}} aus dem Recruiting-Team ist dem Chat beigetreten.',
     takeoverLeft: '{{name}} hat den Chat verlassen. Ab hier übernehme ich wieder.',
     apology: 'Entschuldigung, bei uns ist etwas schiefgelaufen. Bitte senden Sie das gleich noch einmal.',
+    nudgeFirst: "Sind Sie noch da? Antworten Sie einfach hier, sobald Sie so weit sind, dann machen wir dort weiter, wo wir aufgehört haben.",
+    nudgeAgain: "Wir melden uns noch ein letztes Mal: Ihre Bewerbung ist weiterhin offen. Antworten Sie hier, wenn Sie einen Moment Zeit haben.",
   },
   language: {
     confirm: 'Sie schreiben anscheinend auf {{language}}. Soll ich auf {{language}} weitermachen?',

@@ -127,6 +127,8 @@ export const en = {
     takeoverJoined: '{{name}} from the recruiting team has joined the chat.',
     takeoverLeft: "{{name}} has left the chat. I'll take it from here.",
     apology: 'Sorry, something went wrong on our side. Please send that again in a moment.',
+    nudgeFirst: "Are you still there? Whenever you are ready, just reply here and we will pick up where we left off.",
+    nudgeAgain: "Just checking in one more time: your application is still open. Reply here when you have a moment.",
   },
   language: {
     confirm: 'It looks like you write in {{language}}. Shall I continue in {{language}}?',

@@ -124,6 +124,8 @@ export const es = {
     takeoverJoined: '{{name}}, del equipo de selección, se ha unido al chat.',
     takeoverLeft: '{{name}} ha salido del chat. Sigo yo desde aquí.',
     apology: 'Lo siento, algo ha fallado por nuestra parte. Vuelve a enviarlo dentro de un momento.',
+    nudgeFirst: "¿Sigues ahí? Cuando quieras, responde aquí y seguimos donde lo dejamos.",
+    nudgeAgain: "Solo quería saludarte una vez más: tu candidatura sigue abierta. Responde aquí cuando tengas un momento.",
   },
   language: {
     confirm: 'Parece que escribes en {{language}}. ¿Sigo en {{language}}?',

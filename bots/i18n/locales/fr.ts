@@ -124,6 +124,8 @@ export const fr = {
     takeoverJoined: "{{name}}, de l'équipe de recrutement, a rejoint le chat.",
     takeoverLeft: '{{name}} a quitté le chat. Je prends le relais.',
     apology: 'Désolé, un problème est survenu de notre côté. Renvoyez votre message dans un instant.',
+    nudgeFirst: "Vous êtes toujours là ? Dès que vous êtes prêt, répondez ici et nous reprendrons là où nous nous étions arrêtés.",
+    nudgeAgain: "Un dernier petit message : votre candidature est toujours ouverte. Répondez ici quand vous avez un moment.",
   },
   language: {
     confirm: 'On dirait que vous écrivez en {{language}}. Dois-je continuer en {{language}} ?',

@@ -124,6 +124,8 @@ export const pt = {
     takeoverJoined: '{{name}}, da equipe de recrutamento, entrou no chat.',
     takeoverLeft: '{{name}} saiu do chat. A partir daqui continuo eu.',
     apology: 'Desculpe, algo correu mal do nosso lado. Envie isso novamente daqui a pouco.',
+    nudgeFirst: "Ainda está aí? Quando estiver pronto, responda aqui e continuamos de onde parámos.",
+    nudgeAgain: "Só para lembrar mais uma vez: a sua candidatura continua aberta. Responda aqui quando tiver um momento.",
   },
   language: {
     confirm: 'Parece que escreve em {{language}}. Continuo em {{language}}?',
