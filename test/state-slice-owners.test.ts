@@ -23,7 +23,6 @@ const OWNERS: Record<string, { accessor: string; writers: readonly string[] }> =
   commands: { accessor: 'commandsSlice', writers: ['bots/commands/'] },
   cv: { accessor: 'cvSlice', writers: ['bots/cv/'] },
   language: { accessor: 'languageSlice', writers: ['bots/i18n/'] },
-  language: { accessor: 'languageSlice', writers: ['bots/i18n/'] },
   schedule: { accessor: 'scheduleSlice', writers: ['jobs/handlers/reminders.ts', 'jobs/scheduling/'] },
   voiceReplies: { accessor: 'voiceRepliesSlice', writers: ['core/voice/'] },
 };
