@@ -16,6 +16,7 @@ import { renderLogin } from './views/login.js';
 import { renderPairing } from './views/pairing.js';
 import { renderScheduling } from './views/scheduling.js';
 import { renderShell } from './views/shell.js';
+import { installSystem } from './views/system.js';
 import { renderTeam } from './views/team.js';
 
 const root = document.getElementById('app');
@@ -44,6 +45,7 @@ async function start(session) {
   state.operator = session.operator;
   shell = renderShell(root, { onNavigate: navigate, onSignOut: signOut });
   root.querySelector('.topbar__spacer')?.after(notificationControls({ onOpen: (id) => navigate('conversations', id) }));
+  installSystem(root);
   panes.list = h('aside', { class: 'pane pane--list' });
   panes.thread = h('section', { class: 'pane pane--thread' });
   panes.details = h('aside', { class: 'pane pane--details', hidden: true });
