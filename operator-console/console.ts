@@ -23,6 +23,7 @@ import { Notifier } from './notifications/notifier.js';
 import { assessmentRoutes } from './rest/assessment-routes.js';
 import { authRoutes } from './rest/auth-routes.js';
 import { conversationRoutes } from './rest/conversation-routes.js';
+import { channelReplyRoutes } from './rest/channel-routes.js';
 import type { SearchIndex } from './search/search-index.js';
 import { ConversationStatuses } from './views/conversation-status.js';
 import { ReportLinks } from './rest/report-links.js';
@@ -166,6 +167,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   authRoutes(router, { auth, log });
   const statuses = new ConversationStatuses({ views, audit, broadcaster, clock });
   conversationRoutes(router, { auth, views, notes, store, dataDir: s.dataDir, log, statuses, ...(deps.search ? { search: deps.search } : {}) });
+  channelReplyRoutes(router, { auth, store, takeovers, log });
   const links = new ReportLinks(s.jwtSecret, s.reportLinkTtlSec ?? 600, clock, auth);
   assessmentRoutes(router, deps.app, { auth, assessments, audit, links, clock, log, operatorName, ...(s.companyName ? { companyName: s.companyName } : {}) });
   workspaceRoutes(router, { auth, inbox, canned, operators, log });
