@@ -108,6 +108,22 @@ describe('OutboundDispatcher', () => {
     expect(channel.sent.map((m) => m.text)).toEqual(['one two three four', 'five six seven eight']);
   });
 
+  it('sends the row it was handed without reading it back (in-process queue)', async () => {
+    const channel = new ScriptedChannel([]);
+    const { conversation } = await store.ensureConversation({ channel: 'telegram', externalId: '7' }, { id: '7' }, new Date());
+    const now = new Date();
+    const row: Message = { id: newId('msg'), conversationId: conversation.id, channel: 'telegram', direction: 'out', author: 'bot', kind: 'text', text: 'hi', status: 'queued', attempts: 0, createdAt: now, updatedAt: now };
+    await store.insertMessage(row);
+    const reads: string[] = [];
+    const counting = new Proxy(store, { get: (target, key, receiver) => (key === 'getMessage' ? (id: string) => (reads.push(id), target.getMessage(id)) : Reflect.get(target, key, receiver)) });
+    const dispatcher = new OutboundDispatcher({ store: counting, adapters: new Map([['telegram', channel]]), bus: new InProcessEventBus(), clock: new ManualClock(), log: silentLogger });
+    dispatcher.enqueue(row);
+    await dispatcher.drain();
+    expect(channel.sent.map((m) => m.text)).toEqual(['hi']);
+    expect(await store.getMessage(row.id)).toMatchObject({ status: 'sent' });
+    expect(reads).toEqual([]);
+  });
+
   it('skips a message that is already sent (re-drive is idempotent)', async () => {
     const channel = new ScriptedChannel([]);
     const { message } = await setup(channel);
