@@ -4,6 +4,7 @@ import { candidateLabel, CHANNEL_LABELS, channelIcon, clockTime, fullTime, icon,
 import { request, send } from '../live.js';
 import { canAct, on, publish, state, statusOf, upsertConversation, upsertMessage } from '../state.js';
 import { cannedPicker, insertCanned as insertCannedReply, openCannedManager } from './canned.js';
+import { channelBadge, channelPicker, loadChannels, replyOn } from './channel-picker.js';
 import { inboxControls } from './inbox-tools.js';
 
 const AUTHOR = { candidate: 'Candidate', bot: 'Parley bot', system: 'Parley', operator: 'Recruiter' };
@@ -17,6 +18,8 @@ export function renderConversation(container, { toast }) {
   mount(container, h('div', { class: 'empty empty--pane' }, icon('chat', 40), h('p', {}, 'Select a conversation to see it live.')));
   const shown = new Map();
   let handingBack = false;
+  /** The candidate's conversations (one per channel) for the open one: the picker's options. */
+  let channels = [];
   /** The conversation being opened and its promise: a second open of the same one joins it. */
   let opening = null;
 
@@ -47,8 +50,10 @@ export function renderConversation(container, { toast }) {
     footer.replaceChildren();
     delete footer.dataset.key;
     shown.clear();
-    const r = await request('conversation:watch', { conversationId: id });
+    channels = [];
+    const [r, candidateChannels] = await Promise.all([request('conversation:watch', { conversationId: id }), loadChannels(id)]);
     if (state.selectedId !== id) return;
+    channels = candidateChannels;
     if (!r.ok) {
       mount(header, h('p', { class: 'form-error' }, r.error));
       return;
@@ -71,7 +76,9 @@ export function renderConversation(container, { toast }) {
   }
 
   function remember(m) {
-    const el = messageEl(m);
+    // Several channels: each message says which one it was on (the conversation's own).
+    const own = channels.length > 1 && channels.find((c) => c.conversationId === m.conversationId);
+    const el = messageEl(m, own ? own.channel : null);
     shown.set(m.id, el);
     return el;
   }
@@ -202,6 +209,7 @@ export function renderConversation(container, { toast }) {
     );
     const sendBtn = h('button', { class: 'btn btn--primary', type: 'submit', id: 'composer-send' }, icon('send', 16), h('span', {}, 'Send'));
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+    const via = channelPicker(channels, s.id);
     // Before the Enter handler below: Enter inserts the chosen reply while the `/` list is open.
     const picker = cannedPicker(input, s.id, toast);
     const manage = h('button', { class: 'btn btn--ghost', type: 'button', id: 'canned-manage', onclick: () => openCannedManager({ toast }) }, 'Manage');
@@ -232,6 +240,21 @@ export function renderConversation(container, { toast }) {
           const text = input.value.trim();
           if (!text) return;
           sendBtn.disabled = true;
+          if (via && via.value !== s.id) {
+            // Another channel: that conversation is taken over too and the reply goes out there.
+            const label = via.selectedOptions[0] ? via.selectedOptions[0].dataset.channel : '';
+            try {
+              await replyOn(s.id, via.value, text);
+              error.hidden = true;
+              input.value = '';
+              toast('Sent on ' + (CHANNEL_LABELS[label] || label) + '.', 'success');
+            } catch (err) {
+              error.textContent = err.message;
+              error.hidden = false;
+            }
+            sendBtn.disabled = false;
+            return;
+          }
           const r = await request('message:send', { conversationId: s.id, text });
           sendBtn.disabled = false;
           if (!r.ok) {
@@ -247,7 +270,7 @@ export function renderConversation(container, { toast }) {
       },
       picker,
       input,
-      h('div', { class: 'composer__bar' }, canned, manage, sendBtn),
+      h('div', { class: 'composer__bar' }, via, canned, manage, sendBtn),
       error,
     );
     setTimeout(() => input.focus(), 0);
@@ -285,13 +308,13 @@ export function renderConversation(container, { toast }) {
   return { open, refresh };
 }
 
-function messageEl(m) {
+function messageEl(m, channel) {
   const who = m.author === 'operator' ? m.authorName || AUTHOR.operator : AUTHOR[m.author] || m.author;
   const status = m.direction === 'out' ? h('span', { class: 'msg__status msg__status--' + m.status, title: m.error || m.status }, m.status === 'failed' ? 'Not delivered' : m.status) : null;
   return h(
     'li',
     { class: 'msg msg--' + m.author + (m.status === 'failed' ? ' msg--failed' : ''), dataset: { id: m.id } },
-    h('div', { class: 'msg__meta' }, h('span', { class: 'msg__author' }, who), h('time', { datetime: m.createdAt, title: fullTime(m.createdAt) }, clockTime(m.createdAt)), status),
+    h('div', { class: 'msg__meta' }, h('span', { class: 'msg__author' }, who), channel ? channelBadge(channel) : null, h('time', { datetime: m.createdAt, title: fullTime(m.createdAt) }, clockTime(m.createdAt)), status),
     m.kind === 'voice' || (m.media && (m.media.audioUrl || m.media.transcript)) ? voiceEl(m) : h('p', { class: 'msg__text' }, m.text),
     m.choices && m.choices.length ? h('div', { class: 'msg__choices' }, m.choices.map((c) => h('span', { class: 'choice' }, c.label))) : null,
   );
