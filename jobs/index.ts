@@ -12,4 +12,4 @@ export { NUDGE_JOB, nudgeKey, armNudge } from './handlers/nudges.js';
 export { RETENTION_JOB, pendingErasures } from './handlers/retention.js';
 export { ABANDONMENT_JOB } from './handlers/abandonment.js';
 export { DIGEST_JOB } from './handlers/digest.js';
-export { OPS_ALERTS_JOB, OPS_ALERTS_NAMESPACE, type OpsAlertSettings } from './handlers/ops-alerts.js';
+export { OPS_ALERTS_JOB, OPS_ALERTS_NAMESPACE } from './handlers/ops-alerts.js';

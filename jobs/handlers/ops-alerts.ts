@@ -1,6 +1,6 @@
 import { errorMessage, type DomainEvent, type Stage } from '../../core/domain/index.js';
 import { nextEvery } from '../policy/index.js';
-import type { JobsDeps } from '../runtime/deps.js';
+import type { JobsDeps, OpsAlertSettings } from '../runtime/deps.js';
 import type { JobSpec } from '../scheduler/agenda-scheduler.js';
 
 export const OPS_ALERTS_JOB = 'ops-alerts';
@@ -9,20 +9,6 @@ export const OPS_ALERTS_NAMESPACE = 'jobs.ops-alerts';
 
 const MIN = 60_000;
 const EXITS = new Set<Stage>(['rejected', 'withdrawn']);
-
-/** When the funnel and the needs-human queue are checked, and what counts as a problem. */
-export interface OpsAlertSettings {
-  everyMs: number;
-  /** Drop-offs in the last window are compared with the average of the `baselineWindows` windows before it. */
-  windowMs: number;
-  baselineWindows: number;
-  /** A spike: at least `minDropOffs` in the window and at least `spikeFactor` times the baseline average. */
-  minDropOffs: number;
-  spikeFactor: number;
-  /** The queue is backed up when more than `queueMax` conversations wait, or the oldest waited `queueMaxWaitMs`. */
-  queueMax: number;
-  queueMaxWaitMs: number;
-}
 
 interface Episode {
   since: string;

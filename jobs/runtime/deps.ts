@@ -2,7 +2,6 @@ import { newId, type Conversation, type DomainEvent, type NewDomainEvent, type O
 import type { Engine, OperatorNotificationKind } from '../../core/engine/index.js';
 import type { Clock, EventBus, Logger, Store } from '../../core/ports/index.js';
 import type { NudgePolicy, ReminderLead } from '../policy/index.js';
-import type { OpsAlertSettings } from '../handlers/ops-alerts.js';
 import type { AgendaScheduler } from '../scheduler/agenda-scheduler.js';
 
 /** Services other features provide, read when needed (they may be registered after the jobs). */
@@ -10,6 +9,20 @@ export interface JobServices {
   notifyOperators?: ((n: { conversationId: string; kind: OperatorNotificationKind; title: string; body: string }) => Promise<void>) | undefined;
   hrBroadcast?: ((text: string, kind: 'alert' | 'digest', about?: { conversationId: string; candidateId: string }) => Promise<void>) | undefined;
   pendingPrompt?: ((conversation: Conversation) => OutboundMessage | undefined) | undefined;
+}
+
+/** When the funnel and the needs-human queue are checked, and what counts as a problem. */
+export interface OpsAlertSettings {
+  everyMs: number;
+  /** Drop-offs in the last window are compared with the average of the `baselineWindows` windows before it. */
+  windowMs: number;
+  baselineWindows: number;
+  /** A spike: at least `minDropOffs` in the window and at least `spikeFactor` times the baseline average. */
+  minDropOffs: number;
+  spikeFactor: number;
+  /** The queue is backed up when more than `queueMax` conversations wait, or the oldest waited `queueMaxWaitMs`. */
+  queueMax: number;
+  queueMaxWaitMs: number;
 }
 
 /** Everything configurable about the jobs, already parsed (see bin/plugins/jobs.config.ts). */
