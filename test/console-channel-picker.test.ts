@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { PUBLIC_API_BASE } from '../operator-console/index.js';
+import { addOperator, PUBLIC_API_BASE } from '../operator-console/index.js';
 import { api, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
@@ -93,6 +93,14 @@ it('the recruiter answers from the web chat conversation on the email channel: t
   // Nothing went to the web chat.
   await eventually(async () => (await app.parley.store.listMessages(email!.id)).some((m) => m.text === text && m.status === 'sent'), 'the email reply marked sent');
   expect(chat.received.some((m) => m.text === text)).toBe(false);
+
+  // Another recruiter may not answer there while Admin holds it (the takeover rules): 409, nothing mailed.
+  await addOperator(app.parley.ports.operators, { email: 'rita@acme.test', name: 'Rita', role: 'recruiter', password: PASSWORD }, new Date());
+  const rita = (await login(app.url, 'rita@acme.test', PASSWORD)).token;
+  const held = await api<{ error: { message: string } }>(app.url, rita, `/conversations/${web!.id}/reply`, { method: 'POST', body: { conversationId: email!.id, text: 'Rita here' } });
+  expect(held.status).toBe(409);
+  expect(held.body.error.message).toMatch(/^Admin /);
+  expect((await app.parley.store.listMessages(email!.id)).some((m) => m.text === 'Rita here')).toBe(false);
   chat.close();
   other.close();
 }, 120_000);
