@@ -91,11 +91,13 @@ export interface LegacyMigration {
 function runOnce(db: Database.Database, step: () => LegacyMigration): LegacyMigration | undefined {
   const done = db.prepare('SELECT 1 FROM schema_migrations WHERE module = ? AND version = ?').get('webchat', LEGACY_STEP.version);
   if (done) return undefined;
+  // IMMEDIATE and checked again inside: two processes starting on one file run the step once.
   return db.transaction(() => {
+    if (db.prepare('SELECT 1 FROM schema_migrations WHERE module = ? AND version = ?').get('webchat', LEGACY_STEP.version)) return undefined;
     const result = step();
     db.prepare('INSERT INTO schema_migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)').run('webchat', LEGACY_STEP.version, LEGACY_STEP.name, Date.now());
     return result;
-  })();
+  }).immediate();
 }
 
 /**

@@ -158,7 +158,7 @@ export class SqliteJobRepository implements JobRepository {
     if (_id) return (this.updateById(_id, props, by) as JobParameters<DATA> | undefined) ?? job;
     if (props.type === 'single') return this.upsertSingle(props, by) as JobParameters<DATA>;
     if (unique) {
-      const saved = this.db.transaction(() => this.upsertUnique(props, unique, uniqueOpts, by))();
+      const saved = this.db.transaction(() => this.upsertUnique(props, unique, uniqueOpts, by)).immediate();
       return saved as JobParameters<DATA>;
     }
     return this.insert(props, by) as JobParameters<DATA>;

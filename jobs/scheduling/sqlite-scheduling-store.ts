@@ -94,7 +94,7 @@ export class SqliteSchedulingStore implements SchedulingRepository {
         if (replacing) this.sql("UPDATE scheduling_bookings SET status = 'moved' WHERE id = ? AND status = 'booked'").run(replacing.id);
         this.sql("INSERT INTO scheduling_bookings (id, uid, sequence, recruiter_id, conversation_id, start_ms, end_ms, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?)")
           .run(id, uid, sequence, slot.recruiterId, conversationId, slot.start.getTime(), slot.end.getTime(), now.getTime());
-      })();
+      }).immediate();
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
       throw err;

@@ -57,7 +57,7 @@ export class SqliteWebhookStore implements WebhookStore {
       const changes = db.prepare('DELETE FROM webhook_subscriptions WHERE id = ?').run(id).changes;
       db.prepare("UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted' WHERE subscription_id = ? AND status = 'pending'").run(id);
       return changes > 0;
-    })();
+    }).immediate();
   }
 
   async getSubscription(id: string): Promise<WebhookSubscription | undefined> {
@@ -122,7 +122,7 @@ export class SqliteWebhookStore implements WebhookStore {
       const insert = db.prepare("INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
       for (const d of deliveries) insert.run(d.id, d.subscriptionId, d.eventId, d.eventType, d.body, d.createdAt.getTime(), d.createdAt.getTime());
       return true;
-    })();
+    }).immediate();
   }
 
   /** Inside an open group commit this connection would see uncommitted rows: wait for it (false: still open). */

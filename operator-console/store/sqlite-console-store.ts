@@ -74,7 +74,7 @@ export class SqliteConsoleStore implements ConsoleStore {
     this.db.transaction(() => {
       if (ids === 'all') this.q.markAllRead.run({ op: operatorId, at });
       else for (const id of ids) this.q.markRead.run({ id, op: operatorId, at });
-    })();
+    }).immediate();
   }
 
   async addNote(note: StoredNote): Promise<void> {
