@@ -29,7 +29,7 @@ export function runPublicApiContract(name: string, open: OpenPorts): void {
       expect(await keys.get('key_a')).toEqual(key('key_a', 1, { scope: 'read' }));
       expect(await keys.findByHash('hash-b')).toEqual(key('key_b', 5));
       expect(await keys.findByHash('hash-none')).toBeUndefined();
-      await expect(keys.insert(key('key_c', 6), 'hash-b')).rejects.toThrow();
+      await expect(keys.insert(key('key_c', 6), 'hash-b')).rejects.toHaveProperty('message'); // a driver error from another test file's realm fails toThrow()
       expect((await keys.list()).map((k) => k.id)).toEqual(['key_a', 'key_b']);
       expect(await keys.revoke('key_a', at(10))).toBe(true);
       expect(await keys.revoke('key_a', at(11))).toBe(false);

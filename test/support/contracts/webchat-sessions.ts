@@ -23,7 +23,7 @@ export function runWebchatSessionsContract(name: string, open: OpenPorts): void 
     it('refuses a second session under the same secret hash', async () => {
       const sessions = p().ports.webchatSessions;
       await sessions.create(hashSecret('s'), { publicId: 'wc_1', createdAt: at(0), lastSeenAt: at(0), rotate: false });
-      await expect(sessions.create(hashSecret('s'), { publicId: 'wc_2', createdAt: at(1), lastSeenAt: at(1), rotate: false })).rejects.toThrow();
+      await expect(sessions.create(hashSecret('s'), { publicId: 'wc_2', createdAt: at(1), lastSeenAt: at(1), rotate: false })).rejects.toHaveProperty('message'); // a driver error from another test file's realm fails toThrow()
       expect((await sessions.find(hashSecret('s')))?.publicId).toBe('wc_1');
     });
 
