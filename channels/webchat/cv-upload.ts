@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Express } from 'express';
 import { CV_EXTENSION, CV_MIME, MAX_CV_BYTES, sniffCv, WEBCHAT_CV_REF } from '../../core/cv/index.js';
 import type { Engine } from '../../core/engine/index.js';
 import type { Clock, Logger } from '../../core/ports/index.js';
-import { SlidingWindowLimiter } from './limits.js';
-import { hashSecret, type WebchatSessionStore } from './sessions.js';
+import { keepUpload, mountSessionUpload, type SessionUpload } from './session-upload.js';
+import type { WebchatSessionStore } from './sessions.js';
 
 /** Where the chat page and the widget post a CV. */
 export const CV_UPLOAD_PATH = '/chat/cv';
 
 const UPLOADS_PER_WINDOW = 5;
 const UPLOAD_WINDOW_MS = 10 * 60_000;
-const SECRET = /^[A-Za-z0-9_-]{16,128}$/;
 
 export interface CvUploadDeps {
   engine: () => Engine;
@@ -40,35 +38,28 @@ export interface CvUploadDeps {
  */
 export function mountCvUpload(app: Express, deps: CvUploadDeps): void {
   const maxBytes = deps.maxBytes ?? MAX_CV_BYTES;
-  const limiter = new SlidingWindowLimiter(UPLOADS_PER_WINDOW, UPLOAD_WINDOW_MS);
-  const raw = express.raw({ type: () => true, limit: maxBytes });
-  app.post(CV_UPLOAD_PATH, (req: Request, res: Response, next: NextFunction) => {
-    raw(req, res, (err?: unknown) => {
-      if (!err) return next();
-      const status = (err as { status?: number }).status === 413 ? 413 : 400;
-      res.status(status).json({ error: status === 413 ? `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.` : 'The upload could not be read.' });
-    });
-  }, (req: Request, res: Response) => {
-    upload(req, res, deps, limiter).catch((err: unknown) => {
-      deps.log.error({ err }, 'webchat: CV upload failed');
-      if (!res.headersSent) res.status(500).json({ error: 'Parley could not take your file right now. Please try again.' });
-    });
+  mountSessionUpload(app, {
+    path: CV_UPLOAD_PATH,
+    sessions: deps.sessions,
+    clock: deps.clock,
+    log: deps.log,
+    sessionTtlDays: deps.sessionTtlDays,
+    maxBytes,
+    perWindow: UPLOADS_PER_WINDOW,
+    windowMs: UPLOAD_WINDOW_MS,
+    messages: {
+      tooLarge: `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`,
+      unreadable: 'The upload could not be read.',
+      noSession: 'Start the chat first, then send your CV.',
+      tooMany: 'Too many files. Please wait a few minutes.',
+      failed: 'Parley could not take your file right now. Please try again.',
+    },
+    failureLog: 'webchat: CV upload failed',
+    handle: (upload) => takeCv(upload, deps),
   });
 }
 
-async function upload(req: Request, res: Response, deps: CvUploadDeps, limiter: SlidingWindowLimiter): Promise<void> {
-  const secret = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-  const session = SECRET.test(secret) ? await deps.sessions.find(hashSecret(secret)) : undefined;
-  const now = deps.clock.now();
-  if (!session || session.lastSeenAt.getTime() < now.getTime() - deps.sessionTtlDays * 86_400_000) {
-    res.status(401).json({ error: 'Start the chat first, then send your CV.' });
-    return;
-  }
-  if (!limiter.take(session.publicId, Date.now())) {
-    res.status(429).json({ error: 'Too many files. Please wait a few minutes.' });
-    return;
-  }
-  const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+async function takeCv({ req, res, session, data, now }: SessionUpload, deps: CvUploadDeps): Promise<void> {
   const format = sniffCv(data);
   if (!format) {
     deps.log.warn({ publicId: session.publicId, bytes: data.length, declared: req.get('content-type') }, 'webchat: upload refused, not a PDF or DOCX');
@@ -76,7 +67,7 @@ async function upload(req: Request, res: Response, deps: CvUploadDeps, limiter: 
     return;
   }
   const sha256 = createHash('sha256').update(data).digest('hex');
-  const storedPath = await keep(deps.dataDir, `${session.publicId}-${sha256.slice(0, 16)}${CV_EXTENSION[format]}`, data);
+  const storedPath = await keepUpload(join(deps.dataDir, 'cv'), `${session.publicId}-${sha256.slice(0, 16)}${CV_EXTENSION[format]}`, data);
   const name = fileName(req.get('x-file-name'), format);
   const result = await deps.engine().receive({
     ref: { channel: 'webchat', externalId: session.publicId },
@@ -89,16 +80,6 @@ async function upload(req: Request, res: Response, deps: CvUploadDeps, limiter: 
     receivedAt: now,
   });
   res.status(201).json({ ok: true, id: result.messageId, format, ...(result.duplicate ? { duplicate: true } : {}) });
-}
-
-async function keep(dataDir: string, name: string, data: Buffer): Promise<string> {
-  const dir = join(dataDir, 'cv');
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, name);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-  return path;
 }
 
 /** A display name only: percent-decoded, path and control characters dropped, capped. */

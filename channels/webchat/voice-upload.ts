@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Express } from 'express';
 import type { Server } from 'socket.io';
 import { ValidationError, type ConversationRef, type MediaRef } from '../../core/domain/index.js';
 import type { Engine } from '../../core/engine/index.js';
 import type { Clock, FetchedMedia, Logger } from '../../core/ports/index.js';
 import { oggOpusDurationSec } from '../../core/voice/index.js';
 import { WEBCHAT_NAMESPACE } from './contract.js';
-import { SlidingWindowLimiter } from './limits.js';
-import { hashSecret, type WebchatSessionStore } from './sessions.js';
+import { keepUpload, mountSessionUpload, type SessionUpload } from './session-upload.js';
+import type { WebchatSessionStore } from './sessions.js';
 
 /** Where the chat page posts a recorded voice note. */
 export const VOICE_UPLOAD_PATH = '/chat/voice';
@@ -18,7 +18,6 @@ export const MAX_WEBCHAT_VOICE_BYTES = 1_500_000;
 const REF_PREFIX = 'webchat-voice:';
 const UPLOADS_PER_WINDOW = 10;
 const UPLOAD_WINDOW_MS = 60_000;
-const SECRET = /^[A-Za-z0-9_-]{16,128}$/;
 const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const EBML = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
 
@@ -51,40 +50,29 @@ export interface VoiceUploadDeps {
  * must exist (the chat was started with a typed message); an upload never starts a chat.
  */
 export function mountVoiceUpload(app: Express, deps: VoiceUploadDeps): void {
-  const maxBytes = deps.maxBytes ?? MAX_WEBCHAT_VOICE_BYTES;
-  const limiter = new SlidingWindowLimiter(UPLOADS_PER_WINDOW, UPLOAD_WINDOW_MS);
-  const raw = express.raw({ type: () => true, limit: maxBytes });
-  app.post(
-    VOICE_UPLOAD_PATH,
-    (req: Request, res: Response, next: NextFunction) => {
-      raw(req, res, (err?: unknown) => {
-        if (!err) return next();
-        const status = (err as { status?: number }).status === 413 ? 413 : 400;
-        res.status(status).json({ error: status === 413 ? 'That voice note is too long to send. Please record a shorter one.' : 'The voice note could not be read.' });
-      });
+  mountSessionUpload(app, {
+    path: VOICE_UPLOAD_PATH,
+    sessions: deps.sessions,
+    clock: deps.clock,
+    log: deps.log,
+    sessionTtlDays: deps.sessionTtlDays,
+    maxBytes: deps.maxBytes ?? MAX_WEBCHAT_VOICE_BYTES,
+    perWindow: UPLOADS_PER_WINDOW,
+    windowMs: UPLOAD_WINDOW_MS,
+    messages: {
+      tooLarge: 'That voice note is too long to send. Please record a shorter one.',
+      unreadable: 'The voice note could not be read.',
+      noSession: 'Say hello first, then send your voice note.',
+      tooMany: 'Too many voice notes. Please wait a minute.',
+      failed: 'Parley could not take your voice note right now. Please try again.',
     },
-    (req: Request, res: Response) => {
-      upload(req, res, deps, limiter).catch((err: unknown) => {
-        deps.log.error({ err }, 'webchat: voice upload failed');
-        if (!res.headersSent) res.status(err instanceof ValidationError ? 400 : 500).json({ error: 'Parley could not take your voice note right now. Please try again.' });
-      });
-    },
-  );
+    failureLog: 'webchat: voice upload failed',
+    errorStatus: (err) => (err instanceof ValidationError ? 400 : 500),
+    handle: (upload) => takeVoiceNote(upload, deps),
+  });
 }
 
-async function upload(req: Request, res: Response, deps: VoiceUploadDeps, limiter: SlidingWindowLimiter): Promise<void> {
-  const secret = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-  const session = SECRET.test(secret) ? await deps.sessions.find(hashSecret(secret)) : undefined;
-  const now = deps.clock.now();
-  if (!session || session.lastSeenAt.getTime() < now.getTime() - deps.sessionTtlDays * 86_400_000) {
-    res.status(401).json({ error: 'Say hello first, then send your voice note.' });
-    return;
-  }
-  if (!limiter.take(session.publicId, Date.now())) {
-    res.status(429).json({ error: 'Too many voice notes. Please wait a minute.' });
-    return;
-  }
-  const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+async function takeVoiceNote({ req, res, session, data, now }: SessionUpload, deps: VoiceUploadDeps): Promise<void> {
   const mime = sniffAudio(data);
   if (!mime) {
     res.status(415).json({ error: "That recording isn't Opus audio (Ogg or WebM)." });
@@ -100,7 +88,7 @@ async function upload(req: Request, res: Response, deps: VoiceUploadDeps, limite
   const sha256 = createHash('sha256').update(data).digest('hex');
   const clientId = req.get('x-client-message-id') ?? '';
   const name = `${session.publicId}-${sha256.slice(0, 24)}${mime === 'audio/ogg' ? '.ogg' : '.webm'}`;
-  await keep(join(deps.dataDir, 'audio', 'webchat'), name, data);
+  await keepUpload(join(deps.dataDir, 'audio', 'webchat'), name, data);
   const result = await deps.engine().receive({
     ref: { channel: 'webchat', externalId: session.publicId },
     // A retried upload (lost answer, double tap) is one message.
@@ -112,14 +100,6 @@ async function upload(req: Request, res: Response, deps: VoiceUploadDeps, limite
     receivedAt: now,
   });
   res.status(201).json({ ok: true, id: result.messageId, ...(result.duplicate ? { duplicate: true } : {}) });
-}
-
-async function keep(dir: string, name: string, data: Buffer): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, name);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
 }
 
 /**
