@@ -1,3 +1,5 @@
+import { STAGE_LABELS } from '../../../core/domain/index.js';
+
 /**
  * English: the source catalogue. Every key here must exist in every other catalogue
  * (test/i18n-catalogues.test.ts); a key missing there falls back to this text at run time.
@@ -24,17 +26,8 @@ export const en = {
     defaultName: 'there',
     waitingForInterview: "Thanks! Your technical interview isn't open yet; we'll message you here as soon as it is. Type /help to see what I can do.",
   },
-  stages: {
-    new: 'just started',
-    intake: 'getting to know you (consent, name and role)',
-    screening: 'screening: waiting for the technical interview',
-    interviewing: 'technical interview in progress',
-    assessed: 'interview finished, assessment with the recruiters',
-    scheduled: 'interview with the team scheduled',
-    hired: 'offer made',
-    rejected: 'not moving forward',
-    withdrawn: 'withdrawn',
-  },
+  // The core's labels (HR reports use them too): one source for both.
+  stages: STAGE_LABELS,
   nextStep: {
     new: 'say hi to get started.',
     intake: 'finish the few intake questions above.',
@@ -129,6 +122,15 @@ export const en = {
     apology: 'Sorry, something went wrong on our side. Please send that again in a moment.',
     nudgeFirst: "Are you still there? Whenever you are ready, just reply here and we will pick up where we left off.",
     nudgeAgain: "Just checking in one more time: your application is still open. Reply here when you have a moment.",
+  },
+  reminders: {
+    reminder: 'Reminder: your interview with {{company}} starts in {{duration}}, {{when}}.',
+    join: 'Join here: {{link}}',
+  },
+  dates: {
+    /** The BCP 47 locale dates, times and durations are formatted in (Intl), not a text. */
+    locale: 'en-GB',
+    when: '{{day}} at {{time}} ({{zone}})',
   },
   language: {
     confirm: 'It looks like you write in {{language}}. Shall I continue in {{language}}?',
