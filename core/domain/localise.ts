@@ -1,7 +1,16 @@
 import type { Conversation } from './conversation.js';
 
 /** The candidate-facing texts the core (and the jobs) say themselves; their wording lives in the bots' catalogues. */
-export type CoreTextKey = 'notices.takeoverJoined' | 'notices.takeoverLeft' | 'notices.apology' | 'notices.nudgeFirst' | 'notices.nudgeAgain';
+export type CoreTextKey =
+  | 'notices.takeoverJoined'
+  | 'notices.takeoverLeft'
+  | 'notices.apology'
+  | 'notices.nudgeFirst'
+  | 'notices.nudgeAgain'
+  | 'reminders.reminder'
+  | 'reminders.join'
+  | 'dates.locale'
+  | 'dates.when';
 
 /** Words a core text in the conversation's language, or undefined to keep the English default. */
 export type Localiser = (conversation: Pick<Conversation, 'state'>, key: CoreTextKey, vars: Record<string, string>) => string | undefined;

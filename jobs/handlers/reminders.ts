@@ -1,5 +1,5 @@
 import { NotFoundError, scheduleSlice, ValidationError, type Conversation, type NewDomainEvent } from '../../core/domain/index.js';
-import { formatLocal, isValidTimeZone, reminderKey, reminderPlan, reminderText, shouldSendReminder, zoneOr } from '../policy/index.js';
+import { dateWordsFor, formatLocal, isValidTimeZone, reminderKey, reminderPlan, reminderText, reminderWordsFor, shouldSendReminder, zoneOr } from '../policy/index.js';
 import { recordEvents, type JobsDeps } from '../runtime/deps.js';
 import type { JobSpec } from '../scheduler/agenda-scheduler.js';
 
@@ -80,9 +80,9 @@ export function reminderJob(deps: JobsDeps): JobSpec {
       if (await alreadySent(deps, conversationId, kind)) return;
       const lead = deps.settings.reminderLeads.find((l) => l.kind === kind);
       const timeZone = zoneOr(schedule.timeZone ?? candidate.timeZone, deps.settings.defaultTimeZone);
-      const text = reminderText({ beforeMs: lead?.beforeMs ?? 0, at: schedule.at, timeZone, company: deps.settings.company, link: schedule.link });
+      const text = reminderText({ beforeMs: lead?.beforeMs ?? 0, at: schedule.at, timeZone, company: deps.settings.company, link: schedule.link }, reminderWordsFor(conversation));
       // On the email channel this is the interview-reminder template (channels/email/templates).
-      const interview = { when: formatLocal(schedule.at, timeZone), ...(schedule.link ? { link: schedule.link } : {}) };
+      const interview = { when: formatLocal(schedule.at, timeZone, dateWordsFor(conversation)), ...(schedule.link ? { link: schedule.link } : {}) };
       const emailTemplate = { name: 'interview-reminder', data: { candidate: { name: candidate.name ?? 'there' }, ...(candidate.role ? { role: candidate.role } : {}), interview } };
       const message = await deps.engine().send(conversationId, { text, emailTemplate }, 'bot');
       await recordEvents(deps, [{ type: 'ReminderSent', kind, messageId: message.id, conversationId, candidateId: candidate.id }]);

@@ -7,3 +7,4 @@ export * from './recurrence.js';
 export * from './reminders.js';
 export * from './retention.js';
 export * from './time-zones.js';
+export * from './local-words.js';

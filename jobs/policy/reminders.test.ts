@@ -43,7 +43,8 @@ describe('interview reminders', () => {
       { kind: '30m', beforeMs: 0.5 * H },
     ]);
     expect(() => parseReminderLeads('1 hour')).toThrow(/durations like 24h/);
-    expect([24 * H, H, 2 * H, 30 * 60_000, 48 * H, 90 * 60_000, 1000].map(humanDuration)).toEqual(['24 hours', '1 hour', '2 hours', '30 minutes', '2 days', '90 minutes', '1 minute']);
+    expect([24 * H, H, 2 * H, 30 * 60_000, 48 * H, 90 * 60_000, 1000].map((ms) => humanDuration(ms))).toEqual(['24 hours', '1 hour', '2 hours', '30 minutes', '2 days', '90 minutes', '1 minute']);
+    expect([24 * H, H, 48 * H].map((ms) => humanDuration(ms, 'es-ES'))).toEqual(['24 horas', '1 hora', '2 días']);
     expect(reminderKey('conv_1', '24h')).toBe('reminder:conv_1:24h');
   });
 });

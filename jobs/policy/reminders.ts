@@ -1,5 +1,5 @@
 import { parseDuration } from './durations.js';
-import { formatLocal } from './time-zones.js';
+import { ENGLISH_DATES, formatLocal, type DateWords } from './time-zones.js';
 
 /** How long before the interview a reminder goes out; `kind` names it in job keys and events. */
 export interface ReminderLead {
@@ -50,32 +50,41 @@ export function shouldSendReminder(kind: string, at: Date, now: Date, leads: rea
   return !leads.some((l) => l.beforeMs < lead.beforeMs && now.getTime() >= at.getTime() - l.beforeMs);
 }
 
+/** A reminder's words in one language (English by default; the jobs read them from the catalogues). */
+export interface ReminderWords extends DateWords {
+  reminder(vars: { company: string; duration: string; when: string }): string;
+  join(link: string): string;
+}
+
+export const ENGLISH_REMINDER: ReminderWords = {
+  ...ENGLISH_DATES,
+  reminder: ({ company, duration, when }) => `Reminder: your interview with ${company} starts in ${duration}, ${when}.`,
+  join: (link) => `Join here: ${link}`,
+};
+
 /**
- * The reminder, with the time in the candidate's zone.
+ * The reminder, with the time in the candidate's zone and language.
  *
  * @example
  * reminderText({ beforeMs: 3_600_000, at, timeZone: 'Europe/Lisbon', company: 'Acme' })
  * // 'Reminder: your interview with Acme starts in 1 hour, Tuesday 3 March at 14:00 (Europe/Lisbon).'
  */
-export function reminderText(r: { beforeMs: number; at: Date; timeZone: string; company: string; link?: string | undefined }): string {
-  const when = formatLocal(r.at, r.timeZone);
-  const text = `Reminder: your interview with ${r.company} starts in ${humanDuration(r.beforeMs)}, ${when}.`;
-  return r.link ? `${text}\nJoin here: ${r.link}` : text;
+export function reminderText(r: { beforeMs: number; at: Date; timeZone: string; company: string; link?: string | undefined }, words: ReminderWords = ENGLISH_REMINDER): string {
+  const when = formatLocal(r.at, r.timeZone, words);
+  const text = words.reminder({ company: r.company, duration: humanDuration(r.beforeMs, words.locale), when });
+  return r.link ? `${text}\n${words.join(r.link)}` : text;
 }
 
-/** "24 hours", "1 hour", "30 minutes", "2 days". */
-export function humanDuration(ms: number): string {
-  const units: [number, string][] = [
+/** "24 hours", "1 hour", "30 minutes", "2 days" (in `locale`, by Intl: "24 horas"). */
+export function humanDuration(ms: number, locale = 'en-GB'): string {
+  const units: [number, 'day' | 'hour' | 'minute'][] = [
     [86_400_000, 'day'],
     [3_600_000, 'hour'],
     [60_000, 'minute'],
   ];
+  const say = (n: number, unit: 'day' | 'hour' | 'minute') => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(n);
   for (const [size, name] of units) {
-    if (ms >= size && ms % size === 0 && !(name === 'day' && ms / size === 1)) {
-      const n = ms / size;
-      return `${n} ${name}${n === 1 ? '' : 's'}`;
-    }
+    if (ms >= size && ms % size === 0 && !(name === 'day' && ms / size === 1)) return say(ms / size, name);
   }
-  const minutes = Math.max(1, Math.round(ms / 60_000));
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return say(Math.max(1, Math.round(ms / 60_000)), 'minute');
 }

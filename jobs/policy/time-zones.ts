@@ -48,14 +48,22 @@ export function localTime(at: Date, timeZone: string): LocalTime {
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour, minute, minuteOfDay: hour * 60 + minute };
 }
 
+/** How dates read in one language: the Intl locale, and the "day at time (zone)" frame. */
+export interface DateWords {
+  locale: string;
+  when(parts: { day: string; time: string; zone: string }): string;
+}
+
+export const ENGLISH_DATES: DateWords = { locale: 'en-GB', when: ({ day, time, zone }) => `${day} at ${time} (${zone})` };
+
 /**
- * A date and time as a candidate reads it, in their zone.
+ * A date and time as a candidate reads it, in their zone (and their language, given its words).
  *
  * @example
  * formatLocal(new Date('2026-03-03T14:00:00Z'), 'Europe/Lisbon') // 'Tuesday 3 March at 14:00 (Europe/Lisbon)'
  */
-export function formatLocal(at: Date, timeZone: string): string {
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-  return `${day} at ${time} (${timeZone})`;
+export function formatLocal(at: Date, timeZone: string, words: DateWords = ENGLISH_DATES): string {
+  const day = new Intl.DateTimeFormat(words.locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
+  const time = new Intl.DateTimeFormat(words.locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return words.when({ day, time, zone: timeZone });
 }

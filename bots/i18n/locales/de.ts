@@ -127,6 +127,14 @@ export const de = {
     nudgeFirst: "Sind Sie noch da? Antworten Sie einfach hier, sobald Sie so weit sind, dann machen wir dort weiter, wo wir aufgehört haben.",
     nudgeAgain: "Wir melden uns noch ein letztes Mal: Ihre Bewerbung ist weiterhin offen. Antworten Sie hier, wenn Sie einen Moment Zeit haben.",
   },
+  reminders: {
+    reminder: 'Erinnerung: Ihr Vorstellungsgespräch mit {{company}} beginnt in {{duration}}, {{when}}.',
+    join: 'Hier teilnehmen: {{link}}',
+  },
+  dates: {
+    locale: 'de-DE',
+    when: '{{day}} um {{time}} ({{zone}})',
+  },
   language: {
     confirm: 'Sie schreiben anscheinend auf {{language}}. Soll ich auf {{language}} weitermachen?',
     switched: 'In Ordnung, ab jetzt schreibe ich auf Deutsch.',

@@ -127,6 +127,14 @@ export const es = {
     nudgeFirst: "¿Sigues ahí? Cuando quieras, responde aquí y seguimos donde lo dejamos.",
     nudgeAgain: "Solo quería saludarte una vez más: tu candidatura sigue abierta. Responde aquí cuando tengas un momento.",
   },
+  reminders: {
+    reminder: 'Recordatorio: tu entrevista con {{company}} empieza dentro de {{duration}}, el {{when}}.',
+    join: 'Únete aquí: {{link}}',
+  },
+  dates: {
+    locale: 'es-ES',
+    when: '{{day}} a las {{time}} ({{zone}})',
+  },
   language: {
     confirm: 'Parece que escribes en {{language}}. ¿Sigo en {{language}}?',
     switched: 'De acuerdo, a partir de ahora te escribo en español.',

@@ -127,6 +127,14 @@ export const fr = {
     nudgeFirst: "Vous êtes toujours là ? Dès que vous êtes prêt, répondez ici et nous reprendrons là où nous nous étions arrêtés.",
     nudgeAgain: "Un dernier petit message : votre candidature est toujours ouverte. Répondez ici quand vous avez un moment.",
   },
+  reminders: {
+    reminder: 'Rappel : votre entretien avec {{company}} commence dans {{duration}}, {{when}}.',
+    join: 'Rejoignez-le ici : {{link}}',
+  },
+  dates: {
+    locale: 'fr-FR',
+    when: '{{day}} à {{time}} ({{zone}})',
+  },
   language: {
     confirm: 'On dirait que vous écrivez en {{language}}. Dois-je continuer en {{language}} ?',
     switched: "D'accord, je vous écris désormais en français.",

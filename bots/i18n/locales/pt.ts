@@ -127,6 +127,14 @@ export const pt = {
     nudgeFirst: "Ainda está aí? Quando estiver pronto, responda aqui e continuamos de onde parámos.",
     nudgeAgain: "Só para lembrar mais uma vez: a sua candidatura continua aberta. Responda aqui quando tiver um momento.",
   },
+  reminders: {
+    reminder: 'Lembrete: a sua entrevista com {{company}} começa dentro de {{duration}}, {{when}}.',
+    join: 'Entre aqui: {{link}}',
+  },
+  dates: {
+    locale: 'pt-PT',
+    when: '{{day}} às {{time}} ({{zone}})',
+  },
   language: {
     confirm: 'Parece que escreve em {{language}}. Continuo em {{language}}?',
     switched: 'Está bem, a partir de agora escrevo em português.',
