@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ProviderError } from '../../core/domain/index.js';
 import type { AudioInput, Transcriber, Transcript } from '../../core/ports/index.js';
-
-const run = promisify(execFile);
+import { onPath, run } from './process.js';
 
 export interface PocketsphinxOptions {
   /** Default `pocketsphinx_continuous` (Debian package `pocketsphinx`). */
@@ -78,14 +75,5 @@ export class PocketsphinxTranscriber implements Transcriber {
       // A broken file or a missing binary will not get better by retrying.
       throw new ProviderError('pocketsphinx', `${file} failed: ${err instanceof Error ? err.message : String(err)}`, { permanent: true, cause: err });
     }
-  }
-}
-
-async function onPath(binary: string): Promise<boolean> {
-  try {
-    await run('sh', ['-c', 'command -v "$1"', 'sh', binary]);
-    return true;
-  } catch {
-    return false;
   }
 }

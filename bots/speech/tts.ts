@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ProviderError } from '../../core/domain/index.js';
 import type { SpeechSynthesizer, SynthesizedSpeech } from '../../core/voice/index.js';
-
-const run = promisify(execFile);
+import { onPath, run } from './process.js';
 
 /** espeak-ng voices for the languages Parley ships catalogues for; anything else speaks English. */
 const ESPEAK_VOICES: Record<string, string> = { en: 'en', es: 'es', pt: 'pt', fr: 'fr', de: 'de' };
@@ -134,14 +131,5 @@ export class CachedSynthesizer implements SpeechSynthesizer {
     await writeFile(tmp, made.data);
     await rename(tmp, path);
     return made;
-  }
-}
-
-async function onPath(binary: string): Promise<boolean> {
-  try {
-    await run('sh', ['-c', 'command -v "$1"', 'sh', binary]);
-    return true;
-  } catch {
-    return false;
   }
 }
