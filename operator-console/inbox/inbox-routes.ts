@@ -1,6 +1,7 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Logger } from '../../core/ports/index.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { OperatorProfile } from '../contract.js';
 import { authed, jsonBody, param } from '../rest/http.js';
 import type { Assignments } from './assignments.js';
 import type { Labels } from './labels.js';
@@ -28,26 +29,7 @@ export function inboxRoutes(router: Router, deps: InboxRouteDeps): void {
       res.json(await deps.assignments.assign(operator, param(req, 'id'), req.body));
     }),
   );
-  router.get(
-    '/labels',
-    authed(auth, log, async (_req, res) => {
-      res.json({ labels: await labels.list() });
-    }),
-  );
-  router.post(
-    '/labels',
-    body,
-    authed(auth, log, async (req, res, operator) => {
-      res.status(201).json(await labels.create(operator, req.body));
-    }),
-  );
-  router.delete(
-    '/labels/:id',
-    authed(auth, log, async (req, res, operator) => {
-      await labels.remove(operator, param(req, 'id'));
-      res.status(204).end();
-    }),
-  );
+  collectionRoutes(router, { auth, log, body }, '/labels', 'labels', labels);
   router.post(
     '/conversations/:id/labels',
     body,
@@ -61,23 +43,36 @@ export function inboxRoutes(router: Router, deps: InboxRouteDeps): void {
       res.json(await labels.unapply(operator, param(req, 'id'), param(req, 'labelId')));
     }),
   );
+  collectionRoutes(router, { auth, log, body }, '/saved-filters', 'filters', savedFilters);
+}
+
+/** A collection an operator lists, adds to and deletes from (labels, saved filters). */
+interface Collection {
+  list(operator: OperatorProfile): Promise<unknown[]>;
+  create(operator: OperatorProfile, input: unknown): Promise<unknown>;
+  remove(operator: OperatorProfile, id: string): Promise<void>;
+}
+
+/** `GET path` (`{ [listKey]: [...] }`), `POST path` (201, the created item), `DELETE path/:id` (204). */
+function collectionRoutes(router: Router, http: { auth: AuthService; log: Logger; body: RequestHandler }, path: string, listKey: string, items: Collection): void {
+  const { auth, log, body } = http;
   router.get(
-    '/saved-filters',
+    path,
     authed(auth, log, async (_req, res, operator) => {
-      res.json({ filters: await savedFilters.list(operator) });
+      res.json({ [listKey]: await items.list(operator) });
     }),
   );
   router.post(
-    '/saved-filters',
+    path,
     body,
     authed(auth, log, async (req, res, operator) => {
-      res.status(201).json(await savedFilters.create(operator, req.body));
+      res.status(201).json(await items.create(operator, req.body));
     }),
   );
   router.delete(
-    '/saved-filters/:id',
+    `${path}/:id`,
     authed(auth, log, async (req, res, operator) => {
-      await savedFilters.remove(operator, param(req, 'id'));
+      await items.remove(operator, param(req, 'id'));
       res.status(204).end();
     }),
   );
