@@ -3,10 +3,10 @@
  * as the web chat and Telegram: the candidate is told what was read and offered the role.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import { cvSlice } from '../core/cv/index.js';
 import { cvDocx, REACT_CV } from './support/cv-fixtures.js';
 import { startParley, type TestParley } from './support/harness.js';
+import { mimeMail, postMailgun } from './support/mailgun.js';
 import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
 
 const KEY = 'mailgun-signing-key-cv-0123456';
@@ -15,22 +15,16 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 let seq = 0;
 
 function mail(body: string, attachment?: { data: Buffer; type: string; name: string }): string {
-  const head = `From: Bruno Costa <${BRUNO}>\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <cv-${++seq}@candidate.example>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
-  if (!attachment) return `${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
-  const b = 'cv-boundary-5E1C3F42';
-  const base64 = attachment.data.toString('base64').replace(/.{76}/g, '$&\r\n');
-  return `${head}Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n${body}\r\n--${b}\r\nContent-Type: ${attachment.type}; name="${attachment.name}"\r\nContent-Disposition: attachment; filename="${attachment.name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64}\r\n--${b}--\r\n`;
+  return mimeMail({
+    from: `Bruno Costa <${BRUNO}>`,
+    messageId: `cv-${++seq}@candidate.example`,
+    body,
+    ...(attachment ? { attachment: { data: attachment.data, contentType: `${attachment.type}; name="${attachment.name}"`, filename: attachment.name } } : {}),
+  });
 }
 
 async function post(app: TestParley, raw: string): Promise<void> {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const token = `t${++seq}`;
-  const f = new FormData();
-  f.set('timestamp', timestamp);
-  f.set('token', token);
-  f.set('signature', createHmac('sha256', KEY).update(timestamp + token).digest('hex'));
-  f.set('body-mime', raw);
-  expect((await fetch(`${app.url}/webhooks/email/mailgun/mime`, { method: 'POST', body: f })).status).toBe(200);
+  expect((await postMailgun(app.url, raw, KEY)).status).toBe(200);
 }
 
 describe('CVs by email', () => {

@@ -3,28 +3,20 @@
  * like any mail; forged or stale ones get 401 and store nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import { startParley, type TestParley } from './support/harness.js';
+import { mailgunForm, mimeMail } from './support/mailgun.js';
 import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
 
 const KEY = 'mailgun-signing-key-0123456789';
 const PATH = '/webhooks/email/mailgun/mime';
 
 function mime(from: string, messageId: string, body: string): string {
-  return `From: Candidate <${from}>\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <${messageId}>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
+  return mimeMail({ from: `Candidate <${from}>`, messageId, body });
 }
 
-/** The multipart form Mailgun posts, signed with `key` (Mailgun: HMAC-SHA256 of timestamp + token). */
-function form(raw: string, key: string, timestamp = String(Math.floor(Date.now() / 1000))): FormData {
-  const token = `tok${Math.random().toString(16).slice(2)}`;
-  const f = new FormData();
-  f.set('recipient', 'jobs@acme.example');
-  f.set('sender', 'candidate@example.com');
-  f.set('timestamp', timestamp);
-  f.set('token', token);
-  f.set('signature', createHmac('sha256', key).update(timestamp + token).digest('hex'));
-  f.set('body-mime', raw);
-  return f;
+/** The multipart form Mailgun posts, signed with `key`. */
+function form(raw: string, key: string, timestamp?: string): FormData {
+  return mailgunForm(raw, key, timestamp ? { timestamp } : {});
 }
 
 describe('email in through Mailgun routes', () => {

@@ -6,10 +6,10 @@
  * REST API). The candidate writes through the Mailgun inbound route (signed, real HTTP).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import { ManualClock } from '../core/ports/index.js';
 import { login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
+import { mimeMail, postMailgun } from './support/mailgun.js';
 import { startSmtpCapture, type CapturedMail, type TestSmtp } from './support/mail-servers.js';
 
 const KEY = 'mailgun-signing-key-pipeline-0123';
@@ -26,12 +26,8 @@ describe('pipeline emails sent by the workflow', () => {
 
   /** The candidate's mail, posted by Mailgun's route (signed on the app's clock). */
   async function mail(from: string, body: string): Promise<void> {
-    const raw = `From: Candidate <${from}>\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <pipeline-${++seq}@example.com>\r\nDate: ${clock.now().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
-    const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-    const t = `tok${seq}`;
-    const f = new FormData();
-    for (const [k, v] of Object.entries({ recipient: 'jobs@acme.example', sender: from, timestamp, token: t, signature: createHmac('sha256', KEY).update(timestamp + t).digest('hex'), 'body-mime': raw })) f.set(k, v);
-    const res = await fetch(`${app.url}/webhooks/email/mailgun/mime`, { method: 'POST', body: f });
+    const raw = mimeMail({ from: `Candidate <${from}>`, messageId: `pipeline-${++seq}@example.com`, body, date: clock.now() });
+    const res = await postMailgun(app.url, raw, KEY, { timestamp: String(Math.floor(clock.now().getTime() / 1000)), sender: from });
     expect(res.status).toBeLessThan(300);
   }
   const api = async (method: string, path: string, body?: unknown) => {

@@ -3,10 +3,11 @@
  * with nock) and answered like text. Mail arrives through signed Mailgun posts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { startParley, type TestParley } from './support/harness.js';
+import { mimeMail, postMailgun } from './support/mailgun.js';
 import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
 
 const KEY = 'mailgun-signing-key-voice-0123';
@@ -16,23 +17,11 @@ const ANA = 'ana@candidate.example';
 let seq = 0;
 
 function mail(body: string, attachment?: Buffer, type = 'audio/ogg; name="voice-note.ogg"', filename = 'voice-note.ogg', from = ANA): string {
-  const head = `From: Ana Lima <${from}>\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <voice-${++seq}@candidate.example>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
-  if (!attachment) return `${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
-  const b = 'Apple-Mail=_5E1C3F42-7A1B-4C8D-9E21-0F3B6A2D9C11';
-  const base64 = attachment.toString('base64').replace(/.{76}/g, '$&\r\n');
-  return `${head}Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n${body}\r\n--${b}\r\nContent-Type: ${type}\r\nContent-Disposition: attachment; filename="${filename}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64}\r\n--${b}--\r\n`;
+  return mimeMail({ from: `Ana Lima <${from}>`, messageId: `voice-${++seq}@candidate.example`, body, ...(attachment ? { attachment: { data: attachment, contentType: type, filename } } : {}) });
 }
 
 async function post(app: TestParley, raw: string): Promise<void> {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const token = `t${++seq}`;
-  const f = new FormData();
-  f.set('timestamp', timestamp);
-  f.set('token', token);
-  f.set('signature', createHmac('sha256', KEY).update(timestamp + token).digest('hex'));
-  f.set('body-mime', raw);
-  const res = await fetch(`${app.url}/webhooks/email/mailgun/mime`, { method: 'POST', body: f });
-  expect(res.status).toBe(200);
+  expect((await postMailgun(app.url, raw, KEY)).status).toBe(200);
 }
 
 describe('voice notes by email', () => {
