@@ -1,4 +1,5 @@
-import { commandTexts, readSchedule, recordReschedule, writeCommandsState, type CommandHandler } from '../../bots/commands/index.js';
+import { commandTextsFor, readSchedule, recordReschedule, writeCommandsState, type CommandHandler } from '../../bots/commands/index.js';
+import { languageOf } from '../../bots/i18n/index.js';
 import type { PluginModule } from './types.js';
 
 const RECOMMENDED = new Set(['strong-yes', 'yes']);
@@ -70,10 +71,11 @@ export const schedulingPlugin: PluginModule = {
 
 /** The built-in `/reschedule` (bots/commands): preferred times asked, stored and passed to the recruiters. */
 const builtInReschedule: CommandHandler = (ctx, { rest }) => {
-  if (ctx.candidate.stage !== 'scheduled' && !readSchedule(ctx.conversation)) return void ctx.reply(commandTexts.nothingToReschedule);
+  const texts = commandTextsFor(languageOf(ctx.conversation));
+  if (ctx.candidate.stage !== 'scheduled' && !readSchedule(ctx.conversation)) return void ctx.reply(texts.nothingToReschedule);
   if (rest) return recordReschedule(ctx, rest);
   writeCommandsState(ctx.conversation, { pending: 'reschedule' });
-  ctx.reply(commandTexts.askReschedule);
+  ctx.reply(texts.askReschedule);
 };
 
 /** Invites go out through the same SMTP server as the email channel, with the .ics as a calendar part and an attachment. */

@@ -10,7 +10,26 @@ export type CoreTextKey =
   | 'reminders.reminder'
   | 'reminders.join'
   | 'dates.locale'
-  | 'dates.when';
+  | 'dates.when'
+  | `scheduling.${SchedulingTextKey}`;
+
+/** The scheduling texts (slot offers, picks, moves, cancellations) the jobs say to candidates. */
+export type SchedulingTextKey =
+  | 'askZone'
+  | 'unknownZone'
+  | 'offer'
+  | 'moveOffer'
+  | 'taken'
+  | 'noSlots'
+  | 'pickPrompt'
+  | 'none'
+  | 'booked'
+  | 'moved'
+  | 'cancelled'
+  | 'nothingToCancel'
+  | 'cancelledByYou'
+  | 'mailBooked'
+  | 'mailCancelled';
 
 /** Words a core text in the conversation's language, or undefined to keep the English default. */
 export type Localiser = (conversation: Pick<Conversation, 'state'>, key: CoreTextKey, vars: Record<string, string>) => string | undefined;

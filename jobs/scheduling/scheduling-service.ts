@@ -1,10 +1,11 @@
-import { newId, NotFoundError, scheduleSlice, ValidationError, type OutboundMessage } from '../../core/domain/index.js';
+import { newId, NotFoundError, scheduleSlice, ValidationError, type Conversation, type OutboundMessage } from '../../core/domain/index.js';
 import type { Engine, Middleware, TurnContext } from '../../core/engine/index.js';
 import type { Clock, Logger, Store } from '../../core/ports/index.js';
-import { formatLocal, isValidTimeZone, zoneOr } from '../policy/index.js';
+import { ENGLISH_DATES, formatLocal, isValidTimeZone, zoneOr, type DateWords } from '../policy/index.js';
 import { nextFreeSlots, type Slot, type SlotSettings } from './availability.js';
 import { inviteIcs } from './invites.js';
 import type { Booking, SchedulingRepository } from './ports.js';
+import { schedulingTexts } from './texts.js';
 
 export interface SchedulingSettings extends SlotSettings {
   offerCount: number;
@@ -37,7 +38,7 @@ export interface SchedulingDeps {
 
 /** "can we move it?", "I need to reschedule", "could we change the time". */
 const MOVE = /\b(reschedule|move (it|the interview|our interview|the call)|change the (time|date|slot)|another (time|slot|day))\b/i;
-const NONE = /^(none|neither|no|none of (these|them|those))\b/i;
+const NONE = /^(none|neither|no|none of (these|them|those)|ninguno|ninguna|nenhum|nenhuma|aucun|aucune|keiner|keine|keins)(?![\p{L}])/iu;
 /** "cancel my interview", "please cancel the call", "I want to cancel the interview". */
 const CANCEL = /\bcancel\b.*\b(interview|call|meeting|appointment)\b/i;
 /** The durable follow-ups of a booking (kv): written before the turn commits, deleted once done. */
@@ -54,21 +55,6 @@ interface FollowUp {
   scheduled: boolean;
 }
 
-const T = {
-  askZone: 'Before I suggest times: which time zone are you in? Reply with a city or an IANA zone (for example Lisbon or America/New_York).',
-  unknownZone: (text: string) => `I don't know the time zone "${text.slice(0, 60)}". Please reply with a city (for example Lisbon) or an IANA zone such as Europe/Lisbon.`,
-  offer: (company: string, tz: string) => `Let's book your interview with ${company}. Here are the next free times (${tz}). Reply with the number of the one that suits you:`,
-  moveOffer: (company: string, tz: string) => `No problem, let's move your interview with ${company}. Here are the next free times (${tz}). Reply with the number of the one that suits you:`,
-  taken: (tz: string) => `Sorry, that time was just taken by someone else. Here are the next free times (${tz}):`,
-  noSlots: (company: string) => `There are no free interview times right now. The ${company} team will get back to you with a time.`,
-  pickPrompt: (n: number) => `Please reply with a number from 1 to ${n}, or "none" if none of these times work.`,
-  none: (company: string) => `Understood. The ${company} team will get back to you with other times.`,
-  booked: (when: string, link: string | undefined) => `You're booked: ${when}. A calendar invite is on its way.${link ? `\nJoin here: ${link}` : ''}`,
-  moved: (when: string, link: string | undefined) => `Done, your interview is moved to ${when}. An updated invite is on its way.${link ? `\nJoin here: ${link}` : ''}`,
-  cancelled: (company: string) => `Your interview with ${company} has been cancelled. The team will be in touch.`,
-  nothingToCancel: 'You have no interview booked, so there is nothing to cancel.',
-  cancelledByYou: (when: string) => `Done: your interview on ${when} is cancelled. A calendar cancellation is on its way. Write /reschedule if you would like a new time.`,
-};
 
 /** A reply naming a zone: an IANA name, or a city that is the last part of one ("Lisbon", "new york"). */
 export function resolveTimeZone(text: string): string | undefined {
@@ -126,23 +112,26 @@ export class SchedulingService {
     const now = this.deps.clock.now();
     if (!candidate.timeZone || !isValidTimeZone(candidate.timeZone)) {
       await this.deps.store.putOffer({ conversationId, awaiting: 'zone', slots: [] }, now);
-      await this.deps.engine().send(conversationId, { text: T.askZone }, 'bot');
+      await this.deps.engine().send(conversationId, { text: schedulingTexts(conversation).askZone() }, 'bot');
       return 'asked-zone';
     }
-    const { message, offered } = await this.offerMessage(conversationId, candidate.timeZone, T.offer(this.deps.settings.company, candidate.timeZone));
+    const intro = schedulingTexts(conversation).offer({ company: this.deps.settings.company, zone: candidate.timeZone });
+    const { message, offered } = await this.offerMessage(conversation, candidate.timeZone, intro);
     await this.deps.engine().send(conversationId, message, 'bot');
     return offered ? 'offered' : 'no-slots';
   }
 
   /** Stores the offer (or drops it when nothing is free) and returns what to say. */
-  private async offerMessage(conversationId: string, timeZone: string, intro: string): Promise<{ message: OutboundMessage; offered: boolean }> {
+  private async offerMessage(conversation: Pick<Conversation, 'id' | 'state'>, timeZone: string, intro: string): Promise<{ message: OutboundMessage; offered: boolean }> {
+    const conversationId = conversation.id;
+    const texts = schedulingTexts(conversation);
     const slots = await this.freeSlots();
     if (slots.length === 0) {
       await this.deps.store.dropOffer(conversationId);
-      return { message: { text: T.noSlots(this.deps.settings.company) }, offered: false };
+      return { message: { text: texts.noSlots({ company: this.deps.settings.company }) }, offered: false };
     }
     await this.deps.store.putOffer({ conversationId, awaiting: 'pick', slots }, this.deps.clock.now());
-    const labels = slots.map((s) => formatLocal(s.start, timeZone).replace(/ \([^)]*\)$/, ''));
+    const labels = slots.map((s) => slotLabel(s, timeZone, texts.dates));
     return { message: { text: `${intro}\n${labels.map((l, i) => `${i + 1}. ${l}`).join('\n')}`, choices: labels.map((label, i) => ({ id: `slot-${i + 1}`, label })) }, offered: true };
   }
 
@@ -168,9 +157,10 @@ export class SchedulingService {
   private async startMove(ctx: TurnContext): Promise<void> {
     if (!ctx.candidate.timeZone) {
       await this.deps.store.putOffer({ conversationId: ctx.conversation.id, awaiting: 'zone', slots: [] }, ctx.now);
-      return ctx.reply(T.askZone);
+      return ctx.reply(schedulingTexts(ctx.conversation).askZone());
     }
-    ctx.reply((await this.offerMessage(ctx.conversation.id, this.zoneOf(ctx), T.moveOffer(this.deps.settings.company, this.zoneOf(ctx)))).message);
+    const intro = schedulingTexts(ctx.conversation).moveOffer({ company: this.deps.settings.company, zone: this.zoneOf(ctx) });
+    ctx.reply((await this.offerMessage(ctx.conversation, this.zoneOf(ctx), intro)).message);
   }
 
   /** The turn middleware: time zone answers, picks, and "can we move it?" (after the commands). */
@@ -178,6 +168,7 @@ export class SchedulingService {
     return async (ctx, next) => {
       if (ctx.conversation.mode === 'human' || ctx.message.kind !== 'text' || ctx.candidate.optedOut) return next();
       const text = ctx.message.text.trim();
+      const T = schedulingTexts(ctx.conversation);
       const offer = await this.deps.store.offer(ctx.conversation.id);
       if (CANCEL.test(text) && !MOVE.test(text) && (await this.deps.store.activeBooking(ctx.conversation.id))) return this.cancelInTurn(ctx);
       if (!offer) {
@@ -186,18 +177,18 @@ export class SchedulingService {
       }
       if (offer.awaiting === 'zone') {
         const zone = resolveTimeZone(text);
-        if (!zone) return ctx.reply(T.unknownZone(text));
+        if (!zone) return ctx.reply(T.unknownZone({ text: text.slice(0, 60) }));
         ctx.candidate.timeZone = zone;
         const intro = (await this.deps.store.activeBooking(ctx.conversation.id)) ? T.moveOffer : T.offer;
-        return ctx.reply((await this.offerMessage(ctx.conversation.id, zone, intro(this.deps.settings.company, zone))).message);
+        return ctx.reply((await this.offerMessage(ctx.conversation, zone, intro({ company: this.deps.settings.company, zone }))).message);
       }
       if (NONE.test(text)) {
         await this.deps.store.dropOffer(ctx.conversation.id);
         ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: 'No interview time suits the candidate', body: 'They declined every offered slot: propose other times.' });
-        return ctx.reply(T.none(this.deps.settings.company));
+        return ctx.reply(T.none({ company: this.deps.settings.company }));
       }
-      const index = pickIndex(text, offer.slots.length, offer.slots, this.zoneOf(ctx));
-      if (index === undefined) return ctx.reply(T.pickPrompt(offer.slots.length));
+      const index = pickIndex(text, offer.slots.length, offer.slots, this.zoneOf(ctx), T.dates);
+      if (index === undefined) return ctx.reply(T.pickPrompt({ n: String(offer.slots.length) }));
       await this.hold(ctx, offer.slots[index]!);
     };
   }
@@ -209,25 +200,28 @@ export class SchedulingService {
     const replacing = again ? undefined : active;
     const booking = again ?? (await this.deps.store.hold(newId('intv'), slot, ctx.conversation.id, ctx.now, replacing));
     const zone = this.zoneOf(ctx);
+    const T = schedulingTexts(ctx.conversation);
     if (!booking) {
-      const { message } = await this.offerMessage(ctx.conversation.id, zone, T.taken(zone));
+      const { message } = await this.offerMessage(ctx.conversation, zone, T.taken({ zone }));
       return ctx.reply(message);
     }
     await this.deps.store.dropOffer(ctx.conversation.id);
-    const when = formatLocal(slot.start, zone);
-    ctx.reply((replacing ? T.moved : T.booked)(when, this.deps.settings.videoLink));
+    const when = formatLocal(slot.start, zone, T.dates);
+    const link = this.deps.settings.videoLink;
+    ctx.reply(`${(replacing ? T.moved : T.booked)({ when })}${link ? `\n${T.join({ link })}` : ''}`);
     await this.followUp({ bookingId: booking.id, conversationId: ctx.conversation.id, kind: replacing || booking.sequence > 0 ? 'updated' : 'new', version: ctx.conversation.version, timeZone: zone, scheduled: false });
   }
 
   /** `/cancel` or "cancel my interview" in the chat: the slot is freed and both sides get a cancellation. */
   async cancelInTurn(ctx: TurnContext): Promise<void> {
+    const T = schedulingTexts(ctx.conversation);
     const booking = await this.deps.store.cancel(ctx.conversation.id);
-    if (!booking) return ctx.reply(T.nothingToCancel);
+    if (!booking) return ctx.reply(T.nothingToCancel());
     await this.deps.store.dropOffer(ctx.conversation.id);
     ctx.conversation.state = scheduleSlice.write(ctx.conversation.state, undefined);
     ctx.effects.push({ type: 'emit', event: { type: 'InterviewCancelled', reason: 'cancelled by the candidate' } });
     ctx.effects.push({ type: 'notifyOperators', kind: 'needs-human', title: 'The candidate cancelled the interview', body: `Cancelled by the candidate in the chat (was ${booking.start.toISOString()}).` });
-    ctx.reply(T.cancelledByYou(formatLocal(booking.start, this.zoneOf(ctx))));
+    ctx.reply(T.cancelledByYou({ when: formatLocal(booking.start, this.zoneOf(ctx), T.dates) }));
     await this.followUp({ bookingId: booking.id, conversationId: ctx.conversation.id, kind: 'cancelled', version: ctx.conversation.version, timeZone: this.zoneOf(ctx), scheduled: true });
   }
 
@@ -268,7 +262,7 @@ export class SchedulingService {
     if (!booking) throw new NotFoundError('Interview for conversation', conversationId);
     await this.deps.store.dropOffer(conversationId);
     await this.deps.engine().mutate(conversationId, ({ conversation }) => {
-      return { conversation: { ...conversation, state: scheduleSlice.write(conversation.state, undefined) }, events: [{ type: 'InterviewCancelled', reason: `cancelled by ${actor}` }], replies: [{ text: T.cancelled(this.deps.settings.company) }], actor };
+      return { conversation: { ...conversation, state: scheduleSlice.write(conversation.state, undefined) }, events: [{ type: 'InterviewCancelled', reason: `cancelled by ${actor}` }], replies: [{ text: schedulingTexts(conversation).cancelled({ company: this.deps.settings.company }) }], actor };
     });
     await this.sendInvites(booking, 'cancelled');
     return booking;
@@ -319,9 +313,10 @@ export class SchedulingService {
     // the interview-scheduled template, with the .ics (resent as it was after a crash).
     const inThread = conversation.ref.channel === 'email';
     if (inThread) {
-      const when = formatLocal(booking.start, candidateZone);
+      const T = schedulingTexts(conversation);
+      const when = formatLocal(booking.start, candidateZone, T.dates);
       const data = { candidate: { name: candidateName }, ...(candidate.role ? { role: candidate.role } : {}), interview: { when, with: recruiter.name, ...(link ? { link } : {}) } };
-      const text = kind === 'cancelled' ? `Your interview on ${when} is cancelled. The calendar cancellation is attached.` : `Your interview is booked for ${when} with ${recruiter.name}. The calendar invite is attached.`;
+      const text = kind === 'cancelled' ? T.mailCancelled({ when }) : T.mailBooked({ when, recruiter: recruiter.name });
       await this.deps.engine().send(conversation.id, { text, emailTemplate: { name: kind === 'cancelled' ? 'message' : 'interview-scheduled', data, calendar: { method, ics } } }, 'bot');
     }
     const to = [
@@ -338,13 +333,19 @@ export class SchedulingService {
 }
 
 /** "2", "slot-2", "#2", or the label of a choice (a button press on channels that send labels). */
-function pickIndex(text: string, n: number, slots: readonly Slot[], zone: string): number | undefined {
+function pickIndex(text: string, n: number, slots: readonly Slot[], zone: string, words: DateWords): number | undefined {
   const m = /^(?:slot-|#|option\s*)?(\d{1,2})[.)]?$/i.exec(text);
   if (m) {
     const i = Number(m[1]) - 1;
     return i >= 0 && i < n ? i : undefined;
   }
   const lower = text.toLowerCase();
-  const i = slots.findIndex((s) => formatLocal(s.start, zone).replace(/ \([^)]*\)$/, '').toLowerCase() === lower);
+  // The label as offered (the candidate's language), or in English (a label from an older offer).
+  const i = slots.findIndex((s) => [words, ENGLISH_DATES].some((w) => slotLabel(s, zone, w).toLowerCase() === lower));
   return i >= 0 ? i : undefined;
+}
+
+/** A slot as a choice's label: the date and time in the candidate's zone and language, without the zone. */
+function slotLabel(slot: Slot, zone: string, words: DateWords): string {
+  return formatLocal(slot.start, zone, words).replace(/ \([^)]*\)$/, '');
 }
