@@ -3,56 +3,29 @@
  * jobs whose last run failed (the same figures as /health details), for a signed-in operator.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createParley, type Parley } from '../bin/app.js';
-import { loadConfig } from '../bin/config.js';
-import { PLUGINS, type PluginModule } from '../bin/plugins/index.js';
+import type { Parley } from '../bin/app.js';
+import { PLUGINS } from '../bin/plugins/index.js';
 import { failingJobs } from '../bin/plugins/system-jobs-route.js';
-import { silentLogger } from '../core/ports/index.js';
-import type { AgendaScheduler } from '../jobs/index.js';
 import { api, login } from '../operator-console/testing.js';
-import { eventually } from './support/harness.js';
+import { eventually, startParley, type TestParley } from './support/harness.js';
+import { brokenJob } from './support/test-plugins.js';
 
 const PASSWORD = 'correct-horse-battery';
 
-/** A feature whose scheduled job always fails (an export target that is down). */
-const brokenJob: PluginModule = {
-  name: 'broken-job',
-  async create(ctx) {
-    (ctx.services.scheduler as AgendaScheduler).define('ats-export', {
-      async run() {
-        throw new Error('ATS unreachable');
-      },
-    });
-    return { name: 'broken-job' };
-  },
-};
-
+let app: TestParley;
 let parley: Parley;
-let dataDir: string;
 let token: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-system-'));
-  const config = loadConfig({
-    PORT: '1',
-    HOST: '127.0.0.1',
-    PARLEY_DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    PARLEY_ADMIN_EMAIL: 'ana@acme.test',
-    PARLEY_ADMIN_PASSWORD: PASSWORD,
-    JOBS_PROCESS_EVERY_MS: '50',
-    JOBS_MAX_RETRIES: '0',
-  });
-  parley = await createParley({ ...config, PORT: 0 }, { log: silentLogger, plugins: [...PLUGINS, brokenJob] });
-  await parley.start();
+  app = await startParley(
+    { PARLEY_ADMIN_EMAIL: 'ana@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, JOBS_PROCESS_EVERY_MS: '50', JOBS_MAX_RETRIES: '0' },
+    { plugins: [...PLUGINS, brokenJob] },
+  );
+  parley = app.parley;
   token = (await login(parley.url, 'ana@acme.test', PASSWORD)).token;
 });
 afterAll(async () => {
-  await parley.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 type SystemJobs = { failing: { source: string; job: string; count: number; error?: string; retriesExhausted?: boolean }[]; total: number };

@@ -6,28 +6,15 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { PLUGINS, type PluginModule } from '../../bin/plugins/index.js';
-import type { AgendaScheduler } from '../../jobs/index.js';
+import { PLUGINS } from '../../bin/plugins/index.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
 import { CONSOLE_ADMIN, signInConsole } from '../support/console-browser.js';
 import { api, login } from '../../operator-console/testing.js';
 import { eventually, startParley, type TestParley } from '../support/harness.js';
+import { brokenJob } from '../support/test-plugins.js';
 
 const hasChromium = chromiumAvailable();
 const itBrowser = hasChromium ? it : it.skip;
-
-/** A feature whose scheduled job always fails (an export target that is down). */
-const brokenJob: PluginModule = {
-  name: 'broken-job',
-  async create(ctx) {
-    (ctx.services.scheduler as AgendaScheduler).define('ats-export', {
-      async run() {
-        throw new Error('ATS unreachable');
-      },
-    });
-    return { name: 'broken-job' };
-  },
-};
 
 let app: TestParley;
 let browser: Browser;
