@@ -4,16 +4,12 @@
  * queue backs up, and none again while that episode lasts. Real app, test clock, SQLite jobs.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createParley, type Parley } from '../bin/app.js';
-import { loadConfig } from '../bin/config.js';
+import type { Parley } from '../bin/app.js';
 import { PLUGINS, type PluginModule } from '../bin/plugins/index.js';
 import { newId } from '../core/domain/index.js';
-import { ManualClock, silentLogger } from '../core/ports/index.js';
+import { ManualClock } from '../core/ports/index.js';
 import { api, login } from '../operator-console/testing.js';
-import { ChatClient, eventually } from './support/harness.js';
+import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 
 const PASSWORD = 'correct-horse-battery';
 const broadcasts: string[] = [];
@@ -29,35 +25,31 @@ const hrChatsStandIn: PluginModule = {
   },
 };
 
+let app: TestParley;
 let parley: Parley;
-let dataDir: string;
 let token: string;
 const clock = new ManualClock(new Date('2026-03-10T10:01:00Z'));
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-ops-alerts-'));
-  const config = loadConfig({
-    PORT: '1',
-    HOST: '127.0.0.1',
-    PARLEY_DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    PARLEY_ADMIN_EMAIL: 'ana@acme.test',
-    PARLEY_ADMIN_PASSWORD: PASSWORD,
-    JOBS_PROCESS_EVERY_MS: '50',
-    JOBS_LOCK_LIFETIME_MS: '1000',
-    OPS_ALERTS_EVERY_MIN: '15',
-    OPS_DROPOFF_WINDOW_MIN: '60',
-    OPS_DROPOFF_MIN: '3',
-    OPS_QUEUE_MAX: '2',
-    OPS_QUEUE_MAX_WAIT_MIN: '600',
-  });
-  parley = await createParley({ ...config, PORT: 0 }, { log: silentLogger, clock, plugins: [...PLUGINS, hrChatsStandIn] });
-  await parley.start();
+  app = await startParley(
+    {
+      PARLEY_ADMIN_EMAIL: 'ana@acme.test',
+      PARLEY_ADMIN_PASSWORD: PASSWORD,
+      JOBS_PROCESS_EVERY_MS: '50',
+      JOBS_LOCK_LIFETIME_MS: '1000',
+      OPS_ALERTS_EVERY_MIN: '15',
+      OPS_DROPOFF_WINDOW_MIN: '60',
+      OPS_DROPOFF_MIN: '3',
+      OPS_QUEUE_MAX: '2',
+      OPS_QUEUE_MAX_WAIT_MIN: '600',
+    },
+    { clock, plugins: [...PLUGINS, hrChatsStandIn] },
+  );
+  parley = app.parley;
   token = (await login(parley.url, 'ana@acme.test', PASSWORD)).token;
 });
 afterAll(async () => {
-  await parley.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 async function notifications(title: string): Promise<{ title: string; body: string; conversationId: string }[]> {
