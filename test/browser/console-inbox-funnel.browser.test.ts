@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ChannelId, NewDomainEvent } from '../../core/domain/index.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
+import { docScreenshotDir, signInConsole } from '../support/console-browser.js';
 import { startParley, type TestParley } from '../support/harness.js';
 
 const hasChromium = chromiumAvailable();
 const itBrowser = hasChromium ? it : it.skip;
 const PASSWORD = 'correct-horse-battery';
-// Screenshots go to the test output; UPDATE_DOC_SCREENSHOTS=1 refreshes the guide's (docs/img).
-const IMG_DIR = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
+let IMG_DIR: string;
 let app: TestParley;
 let browser: Browser;
 
@@ -24,7 +23,7 @@ const SEED: [string, ChannelId, string][] = [
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  mkdirSync(IMG_DIR, { recursive: true });
+  IMG_DIR = docScreenshotDir();
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, JOBS_ENABLED: 'false' });
   const ids = new Map<string, string>();
   for (const [name, channel, role] of SEED) {
@@ -53,11 +52,7 @@ for (const viewport of [
     const context = await browser.newContext({ viewport, acceptDownloads: true });
     const page = await context.newPage();
     const seen = watchPage(page);
-    await page.goto(`${app.url}/console`);
-    await page.fill('#email', 'admin@acme.test');
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+    await signInConsole(page, app.url, { email: 'admin@acme.test', password: PASSWORD });
     await page.goto(`${app.url}/console#/funnel`);
     await candidates(page).filter({ hasText: /^3$/ }).waitFor();
     await page.locator('#interventions tr[data-kind="nudge"] .interventions__rate', { hasText: '100%' }).waitFor();

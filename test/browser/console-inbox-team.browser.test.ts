@@ -1,23 +1,21 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { login } from '../../operator-console/testing.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
+import { docScreenshotDir, signInConsole } from '../support/console-browser.js';
 import { eventually, startParley, type TestParley } from '../support/harness.js';
 
 const hasChromium = chromiumAvailable();
 const itBrowser = hasChromium ? it : it.skip;
 const PASSWORD = 'correct-horse-battery';
-// Screenshots go to the test output; UPDATE_DOC_SCREENSHOTS=1 refreshes the guide's (docs/img).
-const IMG_DIR = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
+let IMG_DIR: string;
 let app: TestParley;
 let browser: Browser;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  mkdirSync(IMG_DIR, { recursive: true });
+  IMG_DIR = docScreenshotDir();
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
   browser = await launchChromium();
 });
@@ -26,12 +24,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${app.url}/console`);
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
-  await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+function signIn(page: Page, email: string, password: string): Promise<void> {
+  return signInConsole(page, app.url, { email, password });
 }
 
 for (const viewport of [

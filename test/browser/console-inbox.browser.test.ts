@@ -1,26 +1,24 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Label } from '../../operator-console/contract.js';
 import { addOperator } from '../../operator-console/index.js';
 import { api, login } from '../../operator-console/testing.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
+import { docScreenshotDir, signInConsole } from '../support/console-browser.js';
 import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
 
 const hasChromium = chromiumAvailable();
 const itBrowser = hasChromium ? it : it.skip;
 const PASSWORD = 'correct-horse-battery';
-// Screenshots go to the test output; UPDATE_DOC_SCREENSHOTS=1 refreshes the guide's (docs/img).
-const IMG_DIR = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
+let IMG_DIR: string;
 let app: TestParley;
 let browser: Browser;
 let ritaId: string;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  mkdirSync(IMG_DIR, { recursive: true });
+  IMG_DIR = docScreenshotDir();
   app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
   ritaId = (await addOperator(app.parley.ports.operators, { email: 'rita@acme.test', name: 'Rita Recruiter', role: 'recruiter', password: PASSWORD }, new Date())).id;
   browser = await launchChromium();
@@ -42,11 +40,7 @@ async function namedCandidate(name: string): Promise<{ chat: ChatClient; id: str
 
 async function signIn(email: string, viewport: { width: number; height: number }): Promise<Page> {
   const page = await (await browser.newContext({ viewport })).newPage();
-  await page.goto(`${app.url}/console`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+  await signInConsole(page, app.url, { email, password: PASSWORD });
   return page;
 }
 

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from './browser.js';
 import { startParley, type TestParley } from './harness.js';
@@ -57,4 +60,14 @@ export async function signInConsole(page: Page, url: string, account: { email: s
   await page.fill('#password', account.password);
   await page.click('button[type=submit]');
   await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+}
+
+/**
+ * Where a console test writes its screenshots (created): the test output, or the guide's
+ * `docs/img/` when `UPDATE_DOC_SCREENSHOTS=1` refreshes them.
+ */
+export function docScreenshotDir(): string {
+  const dir = process.env.UPDATE_DOC_SCREENSHOTS === '1' ? new URL('../../docs/img/', import.meta.url).pathname : join(tmpdir(), 'parley-doc-screenshots/');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
