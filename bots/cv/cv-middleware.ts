@@ -9,7 +9,8 @@ import type { ChannelAdapter } from '../../core/ports/index.js';
 import { intakeSlice } from '../intake/state.js';
 import { extractCvText } from './extract.js';
 import { readCv, suggestRole } from './profile.js';
-import { cvTexts } from './texts.js';
+import { languageOf } from '../i18n/index.js';
+import { cvTextsFor } from './texts.js';
 
 export interface CvOptions {
   /** A channel's adapter (its `fetchMedia` downloads a document that is not stored yet). */
@@ -53,9 +54,9 @@ export function cvMiddleware(opts: CvOptions): { reader: Middleware; responder: 
       ctx.log.warn({ messageId: ctx.message.id, error: outcome.error }, 'cv: not read');
       ctx.reply(outcome.reply);
     } else {
-      ctx.reply(cvTexts.read(outcome.profile.skills, outcome.profile.years));
+      ctx.reply(cvTextsFor(languageOf(ctx.conversation)).read(outcome.profile.skills, outcome.profile.years));
       // Buttons only where intake is waiting for a role: elsewhere a click would answer another question.
-      if (outcome.suggested && !ctx.candidate.role && intakeSlice.read(ctx.conversation)?.step === 'role') return ctx.reply(suggestion(outcome.profile, outcome.suggested, opts));
+      if (outcome.suggested && !ctx.candidate.role && intakeSlice.read(ctx.conversation)?.step === 'role') return ctx.reply(suggestion(ctx, outcome.profile, outcome.suggested, opts));
     }
     // An email with a CV attached also says something: the rest of the chain reads its words.
     if (ctx.message.kind === 'text' && ctx.message.text.trim()) await next();
@@ -76,6 +77,7 @@ async function readDocument(ctx: TurnContext, opts: CvOptions): Promise<Outcome>
   if (!ctx.candidate.consentAt) return { ok: false, beforeConsent: true };
   const media = ctx.message.media!;
   const maxBytes = opts.maxBytes ?? MAX_CV_BYTES;
+  const cvTexts = cvTextsFor(languageOf(ctx.conversation));
   const tooLarge = { ok: false as const, reply: cvTexts.tooLarge(Math.round(maxBytes / 1024 / 1024)), error: 'CV over the size limit' };
   if ((media.size ?? 0) > maxBytes) return tooLarge;
   let data: Buffer;
@@ -128,9 +130,10 @@ async function keep(dataDir: string, messageId: string, format: CvFormat, media:
   return { ...media, mime: CV_MIME[format], size: data.length, storedPath: path, sha256: createHash('sha256').update(data).digest('hex') };
 }
 
-function suggestion(profile: CvProfile, role: RoleBank, opts: CvOptions): OutboundMessage {
+function suggestion(ctx: TurnContext, profile: CvProfile, role: RoleBank, opts: CvOptions): OutboundMessage {
   const others = [...(opts.banks()?.values() ?? [])].filter((b) => b.role !== role.role).map((b) => ({ id: b.role, label: b.title }));
-  return { text: cvTexts.suggest(profile.skills, role.title), choices: [{ id: role.role, label: `Apply for ${role.title}` }, ...others] };
+  const texts = cvTextsFor(languageOf(ctx.conversation));
+  return { text: texts.suggest(profile.skills, role.title), choices: [{ id: role.role, label: texts.applyFor(role.title) }, ...others] };
 }
 
 /** A CV read before intake reached the role question: suggest its role right after intake asks. */
@@ -140,5 +143,5 @@ async function suggestAfterRoleQuestion(ctx: TurnContext, next: () => Promise<vo
   if (before === 'role' || ctx.candidate.role || intakeSlice.read(ctx.conversation)?.step !== 'role') return;
   const profile = cvSlice.read(ctx.conversation);
   const role = profile?.suggestedRole ? opts.banks()?.get(profile.suggestedRole) : undefined;
-  if (profile && role) ctx.reply(suggestion(profile, role, opts));
+  if (profile && role) ctx.reply(suggestion(ctx, profile, role, opts));
 }

@@ -3,7 +3,8 @@ import type { TurnContext } from '../../core/engine/index.js';
 import type { RoleBank } from '../../core/interview/index.js';
 import type { CommandHandler } from '../commands/candidate-commands.js';
 import { coverage } from './profile.js';
-import { cvTexts } from './texts.js';
+import { languageOf, type Language } from '../i18n/index.js';
+import { cvTextsFor } from './texts.js';
 
 /** What a writer gets: the role, what the CV shows and lacks, and the CV's text. */
 export interface CvFeedbackInput {
@@ -37,6 +38,8 @@ export interface CvCommandOptions {
  */
 export function cvCommand(opts: CvCommandOptions): CommandHandler {
   return async (ctx) => {
+    const lang = languageOf(ctx.conversation);
+    const cvTexts = cvTextsFor(lang);
     const profile = cvSlice.read(ctx.conversation);
     if (!profile) return void ctx.reply(cvTexts.noCv);
     const bank = opts.banks()?.get(ctx.candidate.role ?? profile.suggestedRole ?? '');
@@ -46,12 +49,13 @@ export function cvCommand(opts: CvCommandOptions): CommandHandler {
     const written = text ? await writeFeedback(ctx, opts, { roleTitle: bank.title, roleDescription: bank.description, ...covered, cvText: text }) : undefined;
     const feedback = { role: bank.role, roleTitle: bank.title, ...covered, ...(written ? { written } : {}), at: ctx.now.toISOString() };
     ctx.conversation.state = cvSlice.write(ctx.conversation.state, { ...profile, feedback });
-    ctx.reply(feedbackText(feedback));
+    ctx.reply(feedbackText(feedback, lang));
   };
 }
 
 /** The feedback as the candidate reads it (the console shows the same parts). */
-export function feedbackText(f: NonNullable<CvProfile['feedback']>): string {
+export function feedbackText(f: NonNullable<CvProfile['feedback']>, lang: Language = 'en'): string {
+  const cvTexts = cvTextsFor(lang);
   const lines = [cvTexts.feedbackHead(f.roleTitle)];
   if (f.shows.length) lines.push(cvTexts.shows(f.shows));
   lines.push(f.lacks.length ? cvTexts.lacks(f.lacks) : cvTexts.allShown);

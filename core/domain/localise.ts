@@ -11,7 +11,8 @@ export type CoreTextKey =
   | 'reminders.join'
   | 'dates.locale'
   | 'dates.when'
-  | `scheduling.${SchedulingTextKey}`;
+  | `scheduling.${SchedulingTextKey}`
+  | `voice.${'offer' | 'on' | 'off' | 'usage' | 'unavailable'}`;
 
 /** The scheduling texts (slot offers, picks, moves, cancellations) the jobs say to candidates. */
 export type SchedulingTextKey =

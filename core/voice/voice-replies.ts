@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineSlice, errorMessage, type ChannelId, type Conversation, type ConversationRef, type DomainEvent, type OutboundMessage } from '../domain/index.js';
+import { defineSlice, errorMessage, localise, type ChannelId, type Conversation, type ConversationRef, type DomainEvent, type OutboundMessage } from '../domain/index.js';
 import type { Middleware, TurnContext } from '../engine/context.js';
 import type { ChannelAdapter, Logger, Store } from '../ports/index.js';
 import { oggOpusDurationSec } from './ogg.js';
@@ -42,6 +42,9 @@ export const voiceReplyTexts = {
   unavailable: "Sorry, I can't send voice notes here, so I will keep writing.",
 } as const;
 
+/** A voice-replies text in the conversation's language (the catalogues' `voice`; English without them). */
+const say = (conversation: Pick<Conversation, 'state'>, key: keyof typeof voiceReplyTexts): string => localise(conversation, `voice.${key}`, {}, voiceReplyTexts[key]);
+
 /** Whisper names languages (`english`); the rest of Parley uses tags (`en`). */
 const LANGUAGE_NAMES: Record<string, string> = { english: 'en', spanish: 'es', portuguese: 'pt', french: 'fr', german: 'de' };
 /** Long texts (a summary, a privacy notice) are only written. */
@@ -66,7 +69,7 @@ export function voiceRepliesOffer(opts: { available: (ref: ConversationRef) => b
     if (current?.offered) return;
     const language = languageTag(transcript.language);
     ctx.conversation.state = voiceRepliesSlice.write(ctx.conversation.state, { offered: true, on: false, ...(language ? { language } : {}) });
-    ctx.reply(voiceReplyTexts.offer);
+    ctx.reply(say(ctx.conversation, 'offer'));
   };
 }
 
@@ -79,16 +82,16 @@ export function voiceCommand(opts: {
   return (ctx, { args }) => {
     const choice = args[0]?.toLowerCase();
     if (choice !== 'on' && choice !== 'off') {
-      ctx.reply(voiceReplyTexts.usage);
+      ctx.reply(say(ctx.conversation, 'usage'));
       return;
     }
     if (choice === 'on' && !opts.available(ctx.conversation.ref)) {
-      ctx.reply(voiceReplyTexts.unavailable);
+      ctx.reply(say(ctx.conversation, 'unavailable'));
       return;
     }
     const current = voiceRepliesSlice.read(ctx.conversation);
     ctx.conversation.state = voiceRepliesSlice.write(ctx.conversation.state, { ...current, offered: true, on: choice === 'on' });
-    ctx.reply(choice === 'on' ? voiceReplyTexts.on : voiceReplyTexts.off);
+    ctx.reply(say(ctx.conversation, choice));
     const pending = choice === 'on' && ctx.conversation.mode === 'bot' ? opts.pendingPrompt?.(ctx.conversation) : undefined;
     if (pending) ctx.reply(pending);
   };
