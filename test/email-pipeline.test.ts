@@ -8,9 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../core/ports/index.js';
 import { login } from '../operator-console/testing.js';
-import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
+import { ChatClient, eventually, type TestParley } from './support/harness.js';
 import { mimeMail, postMailgun } from './support/mailgun.js';
-import { startSmtpCapture, type CapturedMail, type TestSmtp } from './support/mail-servers.js';
+import type { CapturedMail, TestSmtp } from './support/mail-servers.js';
+import { calendarOf, startMailingParley, type MailingParley } from './support/mailing-parley.js';
 
 const KEY = 'mailgun-signing-key-pipeline-0123';
 const PASSWORD = 'correct-horse-battery';
@@ -36,32 +37,16 @@ describe('pipeline emails sent by the workflow', () => {
   };
   /** A mail to `address` whose text part matches (in a candidate's thread the subject stays the thread's). */
   const to = (address: string, text: RegExp) => (m: CapturedMail) => m.to.includes(address) && text.test(m.parsed.text ?? '');
-  const calendarOf = (m: CapturedMail) => m.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))?.content.toString('utf8').replace(/\r\n[ \t]/g, '');
   const candidateIdOf = async (address: string) => (await app.parley.store.findConversationByRef({ channel: 'email', externalId: address }))!.candidateId;
 
+  let mailing: MailingParley;
   beforeAll(async () => {
-    smtp = await startSmtpCapture();
-    app = await startParley(
-      {
-        PARLEY_ADMIN_EMAIL: 'admin@acme.test',
-        PARLEY_ADMIN_PASSWORD: PASSWORD,
-        EMAIL_FROM: 'Acme Jobs <jobs@acme.example>',
-        SMTP_URL: smtp.url,
-        MAILGUN_SIGNING_KEY: KEY,
-        JOBS_PROCESS_EVERY_MS: '50',
-        JOBS_LOCK_LIFETIME_MS: '1000',
-        NUDGE_DELAYS: '2h',
-        NUDGE_MAX: '1',
-        SCHEDULING_VIDEO_LINK: 'https://meet.example/acme',
-      },
-      { clock },
-    );
-    token = (await login(app.url, 'admin@acme.test', PASSWORD)).token;
+    mailing = await startMailingParley({ MAILGUN_SIGNING_KEY: KEY, NUDGE_DELAYS: '2h', NUDGE_MAX: '1', SCHEDULING_VIDEO_LINK: 'https://meet.example/acme' }, { clock });
+    ({ app, smtp, token } = mailing);
   }, TIMEOUT);
 
   afterAll(async () => {
-    await app?.stop();
-    await smtp?.stop();
+    await mailing?.stop();
   });
 
   it('application received on the first mail, then "continue your interview" when she goes quiet', async () => {

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../core/ports/index.js';
 import { login } from '../operator-console/testing.js';
-import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
-import { startSmtpCapture, type CapturedMail, type TestSmtp } from './support/mail-servers.js';
+import { ChatClient, eventually, type TestParley } from './support/harness.js';
+import type { CapturedMail, TestSmtp } from './support/mail-servers.js';
+import { calendarOf, startMailingParley, type MailingParley } from './support/mailing-parley.js';
 import { embeddedDb } from './support/embedded.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -15,9 +16,9 @@ const TIMEOUT = 60_000;
 
 /** The .ics of a captured invite (the text/calendar part). */
 function icsOf(m: CapturedMail): string {
-  const part = m.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar') || a.contentType === 'application/ics');
-  if (!part) throw new Error(`no calendar part in "${m.parsed.subject ?? ''}"`);
-  return part.content.toString('utf8').replace(/\r\n[ \t]/g, '');
+  const ics = calendarOf(m);
+  if (ics === undefined) throw new Error(`no calendar part in "${m.parsed.subject ?? ''}"`);
+  return ics;
 }
 const field = (ics: string, name: string) => new RegExp(`^${name}[:;]([^\\r\\n]*)`, 'm').exec(ics)?.[1];
 
@@ -41,28 +42,14 @@ describe('scheduling by chat', () => {
     return c;
   }
 
+  let mailing: MailingParley;
   beforeAll(async () => {
-    smtp = await startSmtpCapture();
-    app = await startParley(
-      {
-        PARLEY_ADMIN_EMAIL: 'admin@acme.test',
-        PARLEY_ADMIN_PASSWORD: PASSWORD,
-        EMAIL_FROM: 'Acme Jobs <jobs@acme.example>',
-        SMTP_URL: smtp.url,
-        JOBS_PROCESS_EVERY_MS: '50',
-        JOBS_LOCK_LIFETIME_MS: '1000',
-        SCHEDULING_OFFER_COUNT: '3',
-        SCHEDULING_SLOT_MINUTES: '45',
-        SCHEDULING_VIDEO_LINK: 'https://meet.example/acme',
-      },
-      { clock },
-    );
-    token = (await login(app.url, 'admin@acme.test', PASSWORD)).token;
+    mailing = await startMailingParley({ SCHEDULING_OFFER_COUNT: '3', SCHEDULING_SLOT_MINUTES: '45', SCHEDULING_VIDEO_LINK: 'https://meet.example/acme' }, { clock });
+    ({ app, smtp, token } = mailing);
   }, TIMEOUT);
 
   afterAll(async () => {
-    await app?.stop();
-    await smtp?.stop();
+    await mailing?.stop();
   });
 
   it('publishes availability over the API (operator token only, validated)', async () => {
