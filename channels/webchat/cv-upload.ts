@@ -2,10 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import { CV_EXTENSION, CV_MIME, MAX_CV_BYTES, sniffCv, WEBCHAT_CV_REF } from '../../core/cv/index.js';
-import type { Engine } from '../../core/engine/index.js';
-import type { Clock, Logger } from '../../core/ports/index.js';
-import { keepUpload, mountSessionUpload, type SessionUpload } from './session-upload.js';
-import type { WebchatSessionStore } from './sessions.js';
+import { keepUpload, mountSessionUpload, type SessionUpload, type WebchatUploadDeps } from './session-upload.js';
 
 /** Where the chat page and the widget post a CV. */
 export const CV_UPLOAD_PATH = '/chat/cv';
@@ -13,17 +10,8 @@ export const CV_UPLOAD_PATH = '/chat/cv';
 const UPLOADS_PER_WINDOW = 5;
 const UPLOAD_WINDOW_MS = 10 * 60_000;
 
-export interface CvUploadDeps {
-  engine: () => Engine;
-  sessions: WebchatSessionStore;
-  clock: Clock;
-  log: Logger;
-  /** Files are kept under `<dataDir>/cv/`, linked from the message (retention and erasure delete them). */
-  dataDir: string;
-  /** Sessions idle longer than this are refused, as the socket does. */
-  sessionTtlDays: number;
-  maxBytes?: number;
-}
+/** Files are kept under `<dataDir>/cv/`, linked from the message (retention and erasure delete them). */
+export type CvUploadDeps = WebchatUploadDeps;
 
 /**
  * `POST /chat/cv`: a web chat candidate's CV (PDF or DOCX, the raw bytes as the body), authenticated

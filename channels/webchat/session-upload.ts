@@ -1,11 +1,26 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Engine } from '../../core/engine/index.js';
 import type { Clock, Logger } from '../../core/ports/index.js';
 import { SlidingWindowLimiter } from './limits.js';
 import { hashSecret, type WebchatSession, type WebchatSessionStore } from './sessions.js';
 
 const SECRET = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** What a web chat upload route needs (the CV and voice routes add their own). */
+export interface WebchatUploadDeps {
+  engine: () => Engine;
+  sessions: WebchatSessionStore;
+  clock: Clock;
+  log: Logger;
+  /** The data folder the route keeps its files under. */
+  dataDir: string;
+  /** Sessions idle longer than this are refused, as the socket does. */
+  sessionTtlDays: number;
+  /** Larger bodies are refused with 413 (each route has its default). */
+  maxBytes?: number;
+}
 
 /** What the candidate reads when an upload is refused before the route's own checks. */
 export interface SessionUploadMessages {

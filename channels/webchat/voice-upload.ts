@@ -4,12 +4,10 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import type { Server } from 'socket.io';
 import { ValidationError, type ConversationRef, type MediaRef } from '../../core/domain/index.js';
-import type { Engine } from '../../core/engine/index.js';
-import type { Clock, FetchedMedia, Logger } from '../../core/ports/index.js';
+import type { FetchedMedia } from '../../core/ports/index.js';
 import { oggOpusDurationSec } from '../../core/voice/index.js';
 import { WEBCHAT_NAMESPACE } from './contract.js';
-import { keepUpload, mountSessionUpload, type SessionUpload } from './session-upload.js';
-import type { WebchatSessionStore } from './sessions.js';
+import { keepUpload, mountSessionUpload, type SessionUpload, type WebchatUploadDeps } from './session-upload.js';
 
 /** Where the chat page posts a recorded voice note. */
 export const VOICE_UPLOAD_PATH = '/chat/voice';
@@ -28,17 +26,10 @@ export function sniffAudio(data: Buffer): 'audio/ogg' | 'audio/webm' | undefined
   return undefined;
 }
 
-export interface VoiceUploadDeps {
-  engine: () => Engine;
-  sessions: WebchatSessionStore;
-  clock: Clock;
-  log: Logger;
-  /** Uploads are kept under `<dataDir>/audio/webchat/` (the audio retention deletes them). */
-  dataDir: string;
-  sessionTtlDays: number;
+/** Uploads are kept under `<dataDir>/audio/webchat/` (the audio retention deletes them). */
+export interface VoiceUploadDeps extends WebchatUploadDeps {
   /** The longest voice note taken, in seconds (`VOICE_MAX_DURATION_SEC`). */
   maxDurationSec: number;
-  maxBytes?: number;
 }
 
 /**
