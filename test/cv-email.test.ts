@@ -5,9 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cvSlice } from '../core/cv/index.js';
 import { cvDocx, REACT_CV } from './support/cv-fixtures.js';
-import { startParley, type TestParley } from './support/harness.js';
+import type { TestParley } from './support/harness.js';
 import { mimeMail, postMailgun } from './support/mailgun.js';
-import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
+import type { TestSmtp } from './support/mail-servers.js';
+import { startMailParley, type MailParley } from './support/mailing-parley.js';
 
 const KEY = 'mailgun-signing-key-cv-0123456';
 const BRUNO = 'bruno@candidate.example';
@@ -30,13 +31,13 @@ async function post(app: TestParley, raw: string): Promise<void> {
 describe('CVs by email', () => {
   let smtp: TestSmtp;
   let app: TestParley;
+  let mailer: MailParley;
   beforeAll(async () => {
-    smtp = await startSmtpCapture();
-    app = await startParley({ EMAIL_FROM: 'Acme Jobs <jobs@acme.example>', SMTP_URL: smtp.url, MAILGUN_SIGNING_KEY: KEY });
+    mailer = await startMailParley({ MAILGUN_SIGNING_KEY: KEY });
+    ({ app, smtp } = mailer);
   }, 60_000);
   afterAll(async () => {
-    await app?.stop();
-    await smtp?.stop();
+    await mailer?.stop();
   });
 
   it('a DOCX attached after the name is read and React Developer is offered', async () => {

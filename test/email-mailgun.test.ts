@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startParley, type TestParley } from './support/harness.js';
 import { mailgunForm, mimeMail } from './support/mailgun.js';
 import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
+import { startMailParley, type MailParley } from './support/mailing-parley.js';
 
 const KEY = 'mailgun-signing-key-0123456789';
 const PATH = '/webhooks/email/mailgun/mime';
@@ -23,14 +24,14 @@ describe('email in through Mailgun routes', () => {
   let smtp: TestSmtp;
   let app: TestParley;
 
+  let mailer: MailParley;
   beforeAll(async () => {
-    smtp = await startSmtpCapture();
-    app = await startParley({ EMAIL_FROM: 'Acme Jobs <jobs@acme.example>', SMTP_URL: smtp.url, MAILGUN_SIGNING_KEY: KEY });
+    mailer = await startMailParley({ MAILGUN_SIGNING_KEY: KEY });
+    ({ app, smtp } = mailer);
   }, 60_000);
 
   afterAll(async () => {
-    await app?.stop();
-    await smtp?.stop();
+    await mailer?.stop();
   });
 
   const conversationOf = (externalId: string) => app.parley.store.findConversationByRef({ channel: 'email', externalId });

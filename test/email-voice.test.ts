@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { startParley, type TestParley } from './support/harness.js';
+import type { TestParley } from './support/harness.js';
 import { mimeMail, postMailgun } from './support/mailgun.js';
-import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
+import type { TestSmtp } from './support/mail-servers.js';
+import { startMailParley, type MailParley } from './support/mailing-parley.js';
 
 const KEY = 'mailgun-signing-key-voice-0123';
 const OGG = readFileSync(new URL('./__fixtures__/audio/my-name-is.ogg', import.meta.url));
@@ -27,17 +28,17 @@ async function post(app: TestParley, raw: string): Promise<void> {
 describe('voice notes by email', () => {
   let smtp: TestSmtp;
   let app: TestParley;
+  let mailer: MailParley;
 
   beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    smtp = await startSmtpCapture();
-    app = await startParley({ EMAIL_FROM: 'Acme Jobs <jobs@acme.example>', SMTP_URL: smtp.url, MAILGUN_SIGNING_KEY: KEY, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://openai.test/v1' });
+    mailer = await startMailParley({ MAILGUN_SIGNING_KEY: KEY, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://openai.test/v1' });
+    ({ app, smtp } = mailer);
   }, 60_000);
 
   afterAll(async () => {
-    await app?.stop();
-    await smtp?.stop();
+    await mailer?.stop();
     nock.cleanAll();
     nock.enableNetConnect();
   });
