@@ -1,51 +1,42 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { beforeAll, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Label } from '../../operator-console/contract.js';
 import { addOperator } from '../../operator-console/index.js';
 import { api, login } from '../../operator-console/testing.js';
-import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
-import { docScreenshotDir, signInConsole } from '../support/console-browser.js';
-import { ChatClient, eventually, startParley, type TestParley } from '../support/harness.js';
+import { watchPage } from '../support/browser.js';
+import { CONSOLE_ADMIN, consoleBrowserSuite, docScreenshotDir, signInConsole } from '../support/console-browser.js';
+import { ChatClient, eventually } from '../support/harness.js';
 
-const hasChromium = chromiumAvailable();
-const itBrowser = hasChromium ? it : it.skip;
-const PASSWORD = 'correct-horse-battery';
-let IMG_DIR: string;
-let app: TestParley;
-let browser: Browser;
+const suite = consoleBrowserSuite();
+const itBrowser = suite.hasChromium ? it : it.skip;
+const PASSWORD = CONSOLE_ADMIN.password;
+const IMG_DIR = docScreenshotDir();
 let ritaId: string;
 
 beforeAll(async () => {
-  if (!hasChromium) return;
-  IMG_DIR = docScreenshotDir();
-  app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD });
-  ritaId = (await addOperator(app.parley.ports.operators, { email: 'rita@acme.test', name: 'Rita Recruiter', role: 'recruiter', password: PASSWORD }, new Date())).id;
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  if (!suite.hasChromium) return;
+  ritaId = (await addOperator(suite.app.parley.ports.operators, { email: 'rita@acme.test', name: 'Rita Recruiter', role: 'recruiter', password: PASSWORD }, new Date())).id;
 });
 
 async function namedCandidate(name: string): Promise<{ chat: ChatClient; id: string }> {
-  const chat = await ChatClient.connect(app.url);
+  const chat = await ChatClient.connect(suite.app.url);
   await chat.say('hi');
   await eventually(() => chat.conversationId !== '', 'the conversation');
-  const conversation = await app.parley.store.getConversation(chat.conversationId);
-  const person = conversation && (await app.parley.store.getCandidate(conversation.candidateId));
-  if (person) await app.parley.store.saveCandidate({ ...person, name });
+  const conversation = await suite.app.parley.store.getConversation(chat.conversationId);
+  const person = conversation && (await suite.app.parley.store.getCandidate(conversation.candidateId));
+  if (person) await suite.app.parley.store.saveCandidate({ ...person, name });
   return { chat, id: chat.conversationId };
 }
 
 async function signIn(email: string, viewport: { width: number; height: number }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
-  await signInConsole(page, app.url, { email, password: PASSWORD });
+  const page = await (await suite.browser.newContext({ viewport })).newPage();
+  await signInConsole(page, suite.app.url, { email, password: PASSWORD });
   return page;
 }
 
 const actions = async (id: string) =>
-  (await app.parley.store.listEvents({ conversationId: id, limit: 1000 })).filter((e) => e.type === 'OperatorAction').map((e) => (e.type === 'OperatorAction' ? e.action : ''));
+  (await suite.app.parley.store.listEvents({ conversationId: id, limit: 1000 })).filter((e) => e.type === 'OperatorAction').map((e) => (e.type === 'OperatorAction' ? e.action : ''));
 
 for (const viewport of [
   { width: 1366, height: 768 },
@@ -63,7 +54,7 @@ for (const viewport of [
     await ritaRow.waitFor();
 
     // Assign from the admin's conversation header: Rita's console says so, naming the candidate.
-    await admin.goto(`${app.url}/console#/conversations/${encodeURIComponent(id)}`);
+    await admin.goto(`${suite.app.url}/console#/conversations/${encodeURIComponent(id)}`);
     await admin.selectOption('#assign', ritaId);
     await admin.locator(`#inbox-controls[data-assignee="${ritaId}"]`).waitFor();
     await rita.locator('.toast', { hasText: `Assigned to you: ${name}` }).waitFor();
@@ -123,10 +114,10 @@ for (const viewport of [
 
 itBrowser('a label created and applied while a console was offline shows on its row after the reconnect', async () => {
   const { chat, id } = await namedCandidate('Olek Offline');
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1366, height: 768 } });
   const rita = await context.newPage();
   const seen = watchPage(rita);
-  await rita.goto(`${app.url}/console`);
+  await rita.goto(`${suite.app.url}/console`);
   await rita.fill('#email', 'rita@acme.test');
   await rita.fill('#password', PASSWORD);
   await rita.click('button[type=submit]');
@@ -134,11 +125,11 @@ itBrowser('a label created and applied while a console was offline shows on its 
   await rita.locator(`.conv[data-id="${id}"]`).waitFor();
 
   await context.setOffline(true);
-  app.parley.io.of('/console').disconnectSockets();
+  suite.app.parley.io.of('/console').disconnectSockets();
   await rita.locator('#connection-status', { hasText: /Reconnecting|Offline/ }).waitFor();
-  const admin = (await login(app.url, 'admin@acme.test', PASSWORD)).token;
-  const label = (await api<Label>(app.url, admin, '/labels', { method: 'POST', body: { name: 'Made while offline' } })).body;
-  expect((await api(app.url, admin, `/conversations/${id}/labels`, { method: 'POST', body: { labelId: label.id } })).status).toBe(200);
+  const admin = (await login(suite.app.url, 'admin@acme.test', PASSWORD)).token;
+  const label = (await api<Label>(suite.app.url, admin, '/labels', { method: 'POST', body: { name: 'Made while offline' } })).body;
+  expect((await api(suite.app.url, admin, `/conversations/${id}/labels`, { method: 'POST', body: { labelId: label.id } })).status).toBe(200);
 
   await context.setOffline(false);
   await rita.locator('#connection-status', { hasText: 'Live' }).waitFor({ timeout: 15_000 });
