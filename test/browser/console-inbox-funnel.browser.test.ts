@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { beforeAll, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ChannelId, NewDomainEvent } from '../../core/domain/index.js';
-import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
-import { docScreenshotDir, signInConsole } from '../support/console-browser.js';
-import { startParley, type TestParley } from '../support/harness.js';
+import { watchPage } from '../support/browser.js';
+import { CONSOLE_ADMIN, consoleBrowserSuite, docScreenshotDir, signInConsole } from '../support/console-browser.js';
 
-const hasChromium = chromiumAvailable();
-const itBrowser = hasChromium ? it : it.skip;
-const PASSWORD = 'correct-horse-battery';
-let IMG_DIR: string;
-let app: TestParley;
-let browser: Browser;
+const suite = consoleBrowserSuite({ JOBS_ENABLED: 'false' });
+const itBrowser = suite.hasChromium ? it : it.skip;
+const PASSWORD = CONSOLE_ADMIN.password;
+const IMG_DIR = docScreenshotDir();
 
 /** Three candidates: two backend (web chat; one at risk, nudged, answered), one frontend on Telegram. */
 const SEED: [string, ChannelId, string][] = [
@@ -22,9 +19,8 @@ const SEED: [string, ChannelId, string][] = [
 ];
 
 beforeAll(async () => {
-  if (!hasChromium) return;
-  IMG_DIR = docScreenshotDir();
-  app = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, JOBS_ENABLED: 'false' });
+  if (!suite.hasChromium) return;
+  const { app } = suite;
   const ids = new Map<string, string>();
   for (const [name, channel, role] of SEED) {
     const { conversation } = await app.parley.store.ensureConversation({ channel, externalId: `fb-${name}` }, { id: `fb-${name}` }, new Date());
@@ -35,11 +31,6 @@ beforeAll(async () => {
   await emit('b1', { type: 'CandidateAtRisk', score: 0.9, level: 'high', factors: [], recommendedAction: 'nudge' });
   await emit('b1', { type: 'NudgeSent', attempt: 1 });
   await emit('b1', { type: 'MessageReceived', messageId: 'm-b1', channel: 'webchat', actor: 'candidate' });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
 });
 
 const candidates = (page: Page) => page.locator('.kpi', { hasText: 'Candidates' }).locator('.kpi__value');
@@ -49,11 +40,11 @@ for (const viewport of [
   { width: 390, height: 844 },
 ]) {
   itBrowser(`funnel filters by role, channel and date, shows intervention success and exports CSV (${viewport.width}x${viewport.height})`, async () => {
-    const context = await browser.newContext({ viewport, acceptDownloads: true });
+    const context = await suite.browser.newContext({ viewport, acceptDownloads: true });
     const page = await context.newPage();
     const seen = watchPage(page);
-    await signInConsole(page, app.url, { email: 'admin@acme.test', password: PASSWORD });
-    await page.goto(`${app.url}/console#/funnel`);
+    await signInConsole(page, suite.app.url, { email: 'admin@acme.test', password: PASSWORD });
+    await page.goto(`${suite.app.url}/console#/funnel`);
     await candidates(page).filter({ hasText: /^3$/ }).waitFor();
     await page.locator('#interventions tr[data-kind="nudge"] .interventions__rate', { hasText: '100%' }).waitFor();
 
