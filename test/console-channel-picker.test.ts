@@ -4,11 +4,11 @@
  * thread, and nothing goes to the web chat.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import { addOperator, PUBLIC_API_BASE } from '../operator-console/index.js';
 import { api, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 import { startSmtpCapture, type TestSmtp } from './support/mail-servers.js';
+import { mailgunForm, mimeMail } from './support/mailgun.js';
 
 const PASSWORD = 'correct-horse-battery';
 const KEY = 'mailgun-signing-key-0123456789';
@@ -27,17 +27,7 @@ afterAll(async () => {
 
 /** A signed Mailgun route post (HMAC-SHA256 of timestamp + token) carrying one plain mail. */
 function mailgunPost(from: string, messageId: string, body: string): FormData {
-  const raw = `From: Ana <${from}>\r\nTo: jobs@acme.example\r\nSubject: My application\r\nMessage-ID: <${messageId}>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const token = `tok${messageId.length}${timestamp}`;
-  const f = new FormData();
-  f.set('recipient', 'jobs@acme.example');
-  f.set('sender', from);
-  f.set('timestamp', timestamp);
-  f.set('token', token);
-  f.set('signature', createHmac('sha256', KEY).update(timestamp + token).digest('hex'));
-  f.set('body-mime', raw);
-  return f;
+  return mailgunForm(mimeMail({ from: `Ana <${from}>`, messageId, body, subject: 'My application' }), KEY, { sender: from });
 }
 
 interface ChannelRow {

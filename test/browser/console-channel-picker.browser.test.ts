@@ -4,13 +4,13 @@
  * reply sent "on Email" reaches the real SMTP capture.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import { PUBLIC_API_BASE } from '../../operator-console/index.js';
 import { login } from '../../operator-console/testing.js';
 import { watchPage } from '../support/browser.js';
 import { CONSOLE_ADMIN, consoleBrowserSuite, signInConsole } from '../support/console-browser.js';
 import { ChatClient } from '../support/harness.js';
 import { startSmtpCapture, type TestSmtp } from '../support/mail-servers.js';
+import { mailgunForm, mimeMail } from '../support/mailgun.js';
 
 const KEY = 'mailgun-signing-key-0123456789';
 const ADDRESS = 'bea.picker@candidate.example';
@@ -28,17 +28,7 @@ afterAll(async () => {
 });
 
 function mailgunPost(from: string, messageId: string, body: string): FormData {
-  const raw = `From: Bea <${from}>\r\nTo: jobs@acme.example\r\nSubject: My application\r\nMessage-ID: <${messageId}>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const token = `tok-${timestamp}-${messageId.length}`;
-  const f = new FormData();
-  f.set('recipient', 'jobs@acme.example');
-  f.set('sender', from);
-  f.set('timestamp', timestamp);
-  f.set('token', token);
-  f.set('signature', createHmac('sha256', KEY).update(timestamp + token).digest('hex'));
-  f.set('body-mime', raw);
-  return f;
+  return mailgunForm(mimeMail({ from: `Bea <${from}>`, messageId, body, subject: 'My application' }), KEY, { sender: from });
 }
 
 itBrowser('the picker shows both channels, messages carry a channel badge, and a reply on Email is mailed', async () => {

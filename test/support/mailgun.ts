@@ -33,8 +33,8 @@ export function postMailgun(appUrl: string, raw: string, key: string, opts: { ti
  * A candidate's mail as raw MIME: plain text, or multipart with one base64 attachment
  * (`contentType` is the attachment's whole Content-Type value, parameters included).
  */
-export function mimeMail(mail: { from: string; messageId: string; body: string; date?: Date; attachment?: { data: Buffer; contentType: string; filename: string } }): string {
-  const head = `From: ${mail.from}\r\nTo: jobs@acme.example\r\nSubject: Application\r\nMessage-ID: <${mail.messageId}>\r\nDate: ${(mail.date ?? new Date()).toUTCString()}\r\nMIME-Version: 1.0\r\n`;
+export function mimeMail(mail: { from: string; messageId: string; body: string; subject?: string; date?: Date; attachment?: { data: Buffer; contentType: string; filename: string } }): string {
+  const head = `From: ${mail.from}\r\nTo: jobs@acme.example\r\nSubject: ${mail.subject ?? 'Application'}\r\nMessage-ID: <${mail.messageId}>\r\nDate: ${(mail.date ?? new Date()).toUTCString()}\r\nMIME-Version: 1.0\r\n`;
   const { attachment } = mail;
   if (!attachment) return `${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${mail.body}\r\n`;
   const b = 'parley-test-boundary-5E1C3F42';
