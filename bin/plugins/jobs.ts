@@ -1,8 +1,8 @@
-import { hostname } from 'node:os';
 import type { AgendaBackend } from 'agenda';
 import { Alerter, JobsRuntime, SlackWebhook, AgendaScheduler, type JobsDeps, type JobsSettings } from '../../jobs/index.js';
 import { resolveRiskConfig, type RiskConfig } from '../../core/risk/index.js';
 import { createRiskJobs } from '../../jobs/risk/index.js';
+import { nodeName } from '../cluster.js';
 import { ConfigError, type Config } from '../config.js';
 import { systemJobsRoute } from './system-jobs-route.js';
 import type { PluginContext, PluginModule } from './types.js';
@@ -27,7 +27,8 @@ export const jobsPlugin: PluginModule = {
       clock: ctx.clock,
       skewStore: { get: () => ctx.ports.kv.kvGet<number>('jobs', 'clock-skew-ms'), set: (v) => ctx.ports.kv.kvSet('jobs', 'clock-skew-ms', v) },
       log: log.child({ feature: 'jobs' }),
-      name: `parley@${hostname()}:${process.pid}`,
+      // The node's one name (PARLEY_NODE_NAME, else hostname-pid), as in /health, logs and metrics.
+      name: `parley@${nodeName(config)}`,
       processEveryMs: config.JOBS_PROCESS_EVERY_MS,
       lockLifetimeMs: config.JOBS_LOCK_LIFETIME_MS,
       retry: { baseMs: config.JOBS_RETRY_BASE_MS, maxMs: config.JOBS_RETRY_MAX_DELAY_MS, maxRetries: config.JOBS_MAX_RETRIES },
