@@ -6,6 +6,7 @@
  * @example
  * runPortContracts('sqlite', () => openSqlitePersistence({ sqlitePath: ':memory:', now: new Date() }));
  */
+import { runInboxContract } from './inbox.js';
 import { runKeyValueContract } from './kv.js';
 import { runOperatorsContract } from './operators.js';
 import { runPublicApiContract } from './public-api.js';
@@ -16,11 +17,12 @@ import { runWorkspaceContract } from './workspace.js';
 import type { OpenPorts } from './fixture.js';
 
 export type { OpenPorts } from './fixture.js';
-export { runKeyValueContract, runOperatorsContract, runPublicApiContract, runSchedulingContract, runSearchContract, runWebchatSessionsContract, runWorkspaceContract };
+export { runInboxContract, runKeyValueContract, runOperatorsContract, runPublicApiContract, runSchedulingContract, runSearchContract, runWebchatSessionsContract, runWorkspaceContract };
 
 export function runPortContracts(name: string, open: OpenPorts): void {
   runOperatorsContract(name, open);
   runWorkspaceContract(name, open);
+  runInboxContract(name, open);
   runKeyValueContract(name, open);
   runWebchatSessionsContract(name, open);
   runSchedulingContract(name, open);
