@@ -3,27 +3,19 @@
  * uploaded as Ogg/Opus (`POST /<phone id>/media`) and sent as an audio message after its text.
  */
 import { createHmac } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import twilio from 'twilio';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
-import { requireSystemPackage } from './support/system-deps.js';
+import { commandsOnPath, requireSystemPackage } from './support/system-deps.js';
 import { oggOpusDurationSec } from '../core/voice/index.js';
 
 const OGG = readFileSync(new URL('./__fixtures__/audio/my-name-is.ogg', import.meta.url));
 const WHISPER = { task: 'transcribe', language: 'english', duration: 2.1, text: 'My name is Ana Lima.', segments: [] };
 const SECRET = 'meta-secret';
-const installed = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v espeak-ng && command -v opusenc']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const installed = commandsOnPath('espeak-ng', 'opusenc');
 
 if (requireSystemPackage('espeak-ng and opus-tools', installed, 'apt-get install -y espeak-ng opus-tools')) {
   let app: TestParley;

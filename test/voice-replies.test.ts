@@ -10,21 +10,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import nock from 'nock';
 import { FakeTelegramBotApi, TelegramChat } from './fakes/telegram-bot-api.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
-import { requireSystemPackage } from './support/system-deps.js';
+import { commandsOnPath, requireSystemPackage } from './support/system-deps.js';
 
 const SECRET = 'voice-replies-secret';
 const OGG = readFileSync(new URL('./__fixtures__/audio/my-name-is.ogg', import.meta.url));
 const WHISPER = { task: 'transcribe', language: 'english', duration: 2.1, text: 'My name is Ana Lima.', segments: [] };
 
-const onPath = (bin: string) => {
-  try {
-    execFileSync('sh', ['-c', 'command -v "$1"', 'sh', bin]);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const installed = onPath('espeak-ng') && onPath('opusenc') && onPath('opusinfo');
+const installed = commandsOnPath('espeak-ng', 'opusenc', 'opusinfo');
 
 /** opus-tools' own reading of a file: "Playback length: 0m:03.21s" (independent of Parley's Ogg parser). */
 function opusinfoSeconds(data: Buffer, dir: string): number {

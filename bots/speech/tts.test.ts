@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,16 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { oggOpusDurationSec } from '../../core/voice/index.js';
 import { CachedSynthesizer, EspeakSynthesizer, OpenAiSynthesizer } from './tts.js';
+import { commandsOnPath, requireSystemPackage } from '../../test/support/system-deps.js';
 
 const OGG = readFileSync(new URL('../../test/__fixtures__/audio/my-name-is.ogg', import.meta.url));
-const hasEspeak = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v espeak-ng && command -v opusenc']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasEspeak = requireSystemPackage('espeak-ng and opus-tools', commandsOnPath('espeak-ng', 'opusenc'), 'apt-get install -y espeak-ng opus-tools');
 
 /** An OpenAI-compatible `/audio/speech`: records requests, answers with `reply`. */
 let server: Server;

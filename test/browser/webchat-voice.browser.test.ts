@@ -15,16 +15,9 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startParley, type TestParley } from '../support/harness.js';
 import { chromiumAvailable, findChromium, watchPage } from '../support/browser.js';
-import { requireSystemPackage } from '../support/system-deps.js';
+import { commandsOnPath, requireSystemPackage } from '../support/system-deps.js';
 
-const hasEspeak = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v espeak-ng && command -v opusenc']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasEspeak = commandsOnPath('espeak-ng', 'opusenc');
 const ready = chromiumAvailable() && requireSystemPackage('espeak-ng and opus-tools', hasEspeak, 'apt-get install -y espeak-ng opus-tools');
 const describeBrowser = ready ? describe : describe.skip;
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, it } from '@jest/globals';
 
 /**
@@ -18,4 +19,21 @@ export function requireSystemPackage(what: string, available: boolean, install: 
     it(`needs ${what}`, () => undefined);
   });
   return false;
+}
+
+/**
+ * Whether every named command is on the PATH (e.g. `espeak-ng`, `opusenc`).
+ *
+ * @example
+ * const ok = requireSystemPackage('espeak-ng and opus-tools', commandsOnPath('espeak-ng', 'opusenc'), 'apt-get install -y espeak-ng opus-tools');
+ */
+export function commandsOnPath(...names: string[]): boolean {
+  return names.every((name) => {
+    try {
+      execFileSync('sh', ['-c', 'command -v "$1"', 'sh', name], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
