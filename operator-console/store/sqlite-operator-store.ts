@@ -49,9 +49,15 @@ export class SqliteOperatorStore implements OperatorStore {
 
   async create(operator: NewOperator, now: Date): Promise<Operator> {
     const email = normaliseEmail(operator.email);
-    if (this.q.byEmail.get(email)) throw new ConsoleError('CONFLICT', `An operator with the email ${email} already exists`);
     const id = newId('op');
-    this.q.insert.run({ id, email, name: operator.name, role: operator.role, password_hash: operator.passwordHash, now: now.getTime() });
+    try {
+      this.q.insert.run({ id, email, name: operator.name, role: operator.role, password_hash: operator.passwordHash, now: now.getTime() });
+    } catch (err) {
+      // The unique index decides, atomically, also between two processes on one file (a check
+      // before the insert let two nodes starting together both pass it).
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConsoleError('CONFLICT', `An operator with the email ${email} already exists`);
+      throw err;
+    }
     return revive(this.q.byId.get(id) as OperatorRow);
   }
 
