@@ -66,6 +66,9 @@ itBrowser('availability editor and upcoming interviews per recruiter', async () 
   // Re-opening Rita shows what was saved.
   await page.selectOption('#recruiter-pick', 'rita');
   await page.locator('#recruiter-delete').waitFor();
+  // The form is re-rendered from the fetched recruiter after the pick: wait for that render (the
+  // delete button alone is already there from the save), then check every field.
+  await page.waitForFunction(() => (document.querySelector('#hours-sat') as HTMLInputElement | null)?.value !== '', undefined, { timeout: 30_000 }).catch(() => undefined);
   await expect(page.locator('#hours-sat').inputValue()).resolves.toBe('00:00-12:00, 13:00-24:00');
   await expect(page.locator('#hours-sun').inputValue()).resolves.toBe('');
   await expect(page.locator('#recruiter-exceptions').inputValue()).resolves.toBe('2030-01-02: off\n2030-01-03: 09:00-10:00');
