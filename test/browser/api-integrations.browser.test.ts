@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { PUBLIC_API_BASE } from '../../operator-console/index.js';
+import { WEBHOOK_EVENTS } from '../../operator-console/api/schemas.js';
 import { chromiumAvailable, launchChromium, watchPage } from '../support/browser.js';
 import { eventually, startParley, type TestParley } from '../support/harness.js';
 
@@ -76,6 +77,9 @@ describeBrowser('Integrations in Chromium', () => {
 
     const hooks = page.locator('#webhooks');
     await hooks.locator('input[name="url"]').fill(receiverUrl);
+    // The console offers exactly the events the API accepts (read from its OpenAPI document).
+    await hooks.locator('.checks label').first().waitFor();
+    expect(await hooks.locator('.checks label').allTextContents()).toEqual([...WEBHOOK_EVENTS]);
     await hooks.locator('label', { hasText: 'candidate.created' }).locator('input').check();
     await hooks.locator('button[type="submit"]').click();
     expect(await hooks.locator('.secret-once__value').textContent()).toMatch(/^whsec_/);

@@ -4,17 +4,19 @@ import { icon, shortTime } from '../format.js';
 
 // The public API (operator-console/api, OpenAPI at /api/v1/openapi.json) with the operator's token.
 const BASE = '/api/public/v1';
-const EVENTS = [
-  'candidate.created',
-  'candidate.stage_changed',
-  'interview.completed',
-  'interview.scheduled',
-  'candidate.feedback',
-  'candidate.at_risk',
-  'conversation.needs_human',
-  'conversation.taken_over',
-  'conversation.handed_back',
-];
+// The webhook event names come from the API's own OpenAPI document (the WebhookSubscription
+// schema's enum, operator-console/api/schemas.ts), so the console offers exactly what the API takes.
+let eventNames;
+function webhookEvents() {
+  eventNames ??= fetch(BASE + '/openapi.json')
+    .then((res) => res.json())
+    .then((doc) => doc.components.schemas.WebhookSubscription.properties.events.items.enum)
+    .catch((err) => {
+      eventNames = undefined;
+      throw err;
+    });
+  return eventNames;
+}
 
 async function call(path, { method = 'GET', body } = {}) {
   const s = currentSession();
@@ -117,9 +119,9 @@ export function renderIntegrations(container) {
   }
 
   async function loadHooks() {
-    const { data } = await call('/webhooks');
+    const [{ data }, events] = await Promise.all([call('/webhooks'), webhookEvents()]);
     const url = h('input', { type: 'url', name: 'url', placeholder: 'https://ats.example.com/parley', required: true });
-    const boxes = EVENTS.map((e) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: e, checked: e === 'interview.completed' }), e));
+    const boxes = events.map((e) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: e, checked: e === 'interview.completed' }), e));
     const form = h(
       'form',
       {
