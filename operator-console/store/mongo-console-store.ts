@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { collectionOf, ensureIndexes, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
-import type { ConsoleWorkspaceStore, ConversationMarks, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
+import type { ConsoleWorkspaceStore, ConversationMarks, MarksChange, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
 
 const C = {
   notifications: 'console_notifications',
@@ -140,6 +140,24 @@ export class MongoWorkspaceStore implements ConsoleWorkspaceStore {
     // In JSON form (as SQLite keeps them), as fields: the public API filters candidates on `risk`.
     const { conversationId, ...rest } = JSON.parse(JSON.stringify(marks)) as ConversationMarks;
     await this.marks.replaceOne({ _id: conversationId }, rest, { upsert: true });
+  }
+
+  async changeMarks(conversationId: string, change: MarksChange): Promise<ConversationMarks | undefined> {
+    // An update pipeline: one atomic write that sees the stored preview (values as $literal, so a
+    // preview text starting with `$` is never read as a field path).
+    const set: Record<string, unknown> = { unread: { $add: ['$unread', change.unreadBy ?? 0] } };
+    if (change.reopen) set.status = { $literal: 'open' };
+    if (change.lastMessage) {
+      const preview = JSON.parse(JSON.stringify(change.lastMessage)) as typeof change.lastMessage;
+      const keep = { $and: [{ $ne: ['$lastMessage.id', { $literal: preview.id }] }, { $gt: ['$lastMessage.at', { $literal: preview.at }] }] };
+      const none = { $in: [{ $type: '$lastMessage' }, ['missing', 'null']] };
+      set.lastMessage = { $cond: [{ $and: [{ $not: [none] }, keep] }, '$lastMessage', { $literal: preview }] };
+    }
+    const pipeline = [{ $set: set }, ...(change.reopen ? [{ $unset: 'snoozedUntil' }] : [])];
+    const doc = await this.marks.findOneAndUpdate({ _id: conversationId }, pipeline, { returnDocument: 'after' });
+    if (!doc) return undefined;
+    const { _id, ...rest } = doc;
+    return { conversationId: _id, ...rest };
   }
 }
 

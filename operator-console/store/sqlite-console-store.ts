@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { migrateModule } from '../../core/store/embedded/index.js';
 import type { NotificationKind } from '../contract.js';
 import { CONSOLE_MIGRATIONS } from './migrations.js';
-import type { ConsoleStore, ConversationMarks, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
+import type { ConsoleStore, ConversationMarks, MarksChange, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
 
 interface NotificationRow {
   id: string;
@@ -110,6 +110,19 @@ export class SqliteConsoleStore implements ConsoleStore {
   async saveMarks(marks: ConversationMarks): Promise<void> {
     this.q.upsertMarks.run(marks.conversationId, marks.unread, marks.needsHuman ? 1 : 0, JSON.stringify(marks));
   }
+
+  async changeMarks(conversationId: string, change: MarksChange): Promise<ConversationMarks | undefined> {
+    const preview = change.lastMessage;
+    const row = this.q.changeMarks.get({
+      id: conversationId,
+      unreadBy: change.unreadBy ?? 0,
+      reopen: change.reopen ? 1 : 0,
+      preview: preview ? JSON.stringify(preview) : null,
+      previewId: preview?.id ?? null,
+      previewAt: preview?.at ?? null,
+    }) as { doc: string } | undefined;
+    return row && (JSON.parse(row.doc) as ConversationMarks);
+  }
 }
 
 function statements(db: Database.Database) {
@@ -139,7 +152,22 @@ function statements(db: Database.Database) {
       'INSERT INTO console_conversation_marks (conversation_id, unread, needs_human, doc) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (conversation_id) DO UPDATE SET unread = excluded.unread, needs_human = excluded.needs_human, doc = excluded.doc',
     ),
+    // One write, no read: the doc as `ConversationViews` would compute it (`latest` for the
+    // preview: a stored one of another message and newer stays). SET sees the row as it was.
+    changeMarks: db.prepare(
+      `UPDATE console_conversation_marks SET unread = unread + @unreadBy, doc = ${changedMarksDoc()} WHERE conversation_id = @id RETURNING doc`,
+    ),
   };
+}
+
+/** The marks doc after `MarksChange` (parameters @unreadBy, @reopen, @preview, @previewId, @previewAt). */
+function changedMarksDoc(): string {
+  const reopened = "CASE WHEN @reopen THEN json_set(json_remove(doc, '$.snoozedUntil'), '$.status', 'open') ELSE doc END";
+  const counted = `json_set(${reopened}, '$.unread', unread + @unreadBy)`;
+  const newer =
+    "@preview IS NOT NULL AND (json_extract(doc, '$.lastMessage') IS NULL OR json_extract(doc, '$.lastMessage.id') = @previewId " +
+    "OR json_extract(doc, '$.lastMessage.at') <= @previewAt)";
+  return `CASE WHEN ${newer} THEN json_set(${counted}, '$.lastMessage', json(@preview)) ELSE ${counted} END`;
 }
 
 function reviveNotification(r: NotificationRow): StoredNotification {

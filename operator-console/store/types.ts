@@ -97,6 +97,19 @@ export interface ConversationMarks {
   labels?: string[];
 }
 
+/**
+ * A change made to stored marks in place (`ConsoleWorkspaceStore.changeMarks`): what a message
+ * does to the list row, without reading the row first.
+ */
+export interface MarksChange {
+  /** Added to `unread`. */
+  unreadBy?: number;
+  /** Back to `open` with no snooze (a candidate wrote). */
+  reopen?: boolean;
+  /** The new preview; the stored one stays when it is of another message and newer (`at`). */
+  lastMessage?: MessagePreview;
+}
+
 export interface NotificationQuery {
   /** Only notifications created at or after this (an operator sees what came after they joined). */
   visibleFrom?: Date;
@@ -130,6 +143,11 @@ export interface ConsoleWorkspaceStore {
 
   getMarks(conversationId: string): Promise<ConversationMarks | undefined>;
   saveMarks(marks: ConversationMarks): Promise<void>;
+  /**
+   * Apply `change` to the stored marks in one atomic write (no read first, so changes from several
+   * processes all count); the marks after it, or undefined (nothing written) when none are stored.
+   */
+  changeMarks(conversationId: string, change: MarksChange): Promise<ConversationMarks | undefined>;
 }
 
 /** The workspace port under its first name (kept for existing imports). */

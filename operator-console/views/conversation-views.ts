@@ -1,8 +1,8 @@
 import type { Candidate, Conversation, Message } from '../../core/domain/index.js';
 import { NotFoundError } from '../../core/domain/index.js';
 import type { Store } from '../../core/ports/index.js';
-import { CONVERSATION_FILTERS, type ConversationDetail, type ConversationFilter, type ConversationStatus, type ConversationSummary, type RiskSummary } from '../contract.js';
-import type { ConsoleStore, ConversationMarks, OperatorStore } from '../store/types.js';
+import { CONVERSATION_FILTERS, type ConversationDetail, type ConversationFilter, type ConversationStatus, type ConversationSummary, type MessagePreview, type RiskSummary } from '../contract.js';
+import type { ConsoleStore, ConversationMarks, MarksChange, OperatorStore } from '../store/types.js';
 import { toCandidateProfile, toConsoleMessage, toPreview, toWireEvent, toWireNote } from '../wire.js';
 import type { AssessmentViews } from './assessment-view.js';
 import { isRiskEvent, riskFromEvent } from './risk.js';
@@ -48,10 +48,9 @@ export class ConversationViews {
 
   /** A new inbound message: one more unread, and the preview; a resolved, pending or snoozed conversation reopens. */
   onInbound(m: Message): Promise<ConversationMarks | undefined> {
-    return this.updateMarks(m.conversationId, (marks, fresh) => {
-      const { snoozedUntil: _woken, ...rest } = marks;
-      return { ...rest, status: 'open', unread: fresh ? marks.unread : marks.unread + 1, lastMessage: latest(marks, m) };
-    });
+    // Fresh marks are computed from the store, this message already counted among the unread.
+    const preview = toPreview(m);
+    return this.changeMarks(m.conversationId, { unreadBy: 1, reopen: true, lastMessage: preview }, (marks) => ({ ...marks, status: 'open', lastMessage: latest(marks, preview) }));
   }
 
   /** Set the team status (`snoozedUntil` with `snoozed` only); returns the marks as stored. */
@@ -73,7 +72,8 @@ export class ConversationViews {
   /** An outbound message was sent (or failed): the preview moves on (an operator's with their display name). */
   async onOutbound(m: Message): Promise<ConversationMarks | undefined> {
     const name = m.author === 'operator' && m.authorId ? await this.operatorName(m.authorId) : undefined;
-    return this.updateMarks(m.conversationId, (marks) => ({ ...marks, lastMessage: latest(marks, m, name) }));
+    const preview = toPreview(m, name);
+    return this.changeMarks(m.conversationId, { lastMessage: preview }, (marks) => ({ ...marks, lastMessage: latest(marks, preview) }));
   }
 
   /** Assign to an operator (undefined: nobody); returns the marks as stored and who had it before. */
@@ -210,14 +210,26 @@ export class ConversationViews {
 
   /** Change a conversation's marks, one change at a time. `fresh`: the marks were just computed from the store. */
   private updateMarks(conversationId: string, change: (marks: ConversationMarks, fresh: boolean) => ConversationMarks): Promise<ConversationMarks | undefined> {
-    const run = async () => {
-      const stored = await this.deps.consoleStore.getMarks(conversationId);
-      const conversation = stored ? undefined : await this.deps.store.getConversation(conversationId);
-      if (!stored && !conversation) return undefined;
-      const marks = change(stored ?? (await this.initialMarks(conversation as Conversation)), !stored);
-      await this.deps.consoleStore.saveMarks(marks);
-      return marks;
-    };
+    return this.oneAtATime(async () => this.readModifyWrite(conversationId, await this.deps.consoleStore.getMarks(conversationId), change));
+  }
+
+  /**
+   * A message's change, made in place by the store (one write, no read). Marks not stored yet are
+   * computed from the store, which already holds the message: `fresh` applies to them instead.
+   */
+  private changeMarks(conversationId: string, change: MarksChange, fresh: (marks: ConversationMarks) => ConversationMarks): Promise<ConversationMarks | undefined> {
+    return this.oneAtATime(async () => (await this.deps.consoleStore.changeMarks(conversationId, change)) ?? this.readModifyWrite(conversationId, undefined, fresh));
+  }
+
+  private async readModifyWrite(conversationId: string, stored: ConversationMarks | undefined, change: (marks: ConversationMarks, fresh: boolean) => ConversationMarks): Promise<ConversationMarks | undefined> {
+    const conversation = stored ? undefined : await this.deps.store.getConversation(conversationId);
+    if (!stored && !conversation) return undefined;
+    const marks = change(stored ?? (await this.initialMarks(conversation as Conversation)), !stored);
+    await this.deps.consoleStore.saveMarks(marks);
+    return marks;
+  }
+
+  private oneAtATime<T>(run: () => Promise<T>): Promise<T> {
     const next = this.serial.then(run, run);
     this.serial = next.catch(() => undefined);
     return next;
@@ -245,10 +257,9 @@ export class ConversationViews {
   }
 }
 
-/** The newer of the stored preview and this message. */
-function latest(marks: ConversationMarks, m: Message, authorName?: string) {
-  const preview = toPreview(m, authorName);
-  if (!marks.lastMessage || marks.lastMessage.id === m.id || marks.lastMessage.at <= preview.at) return preview;
+/** The newer of the stored preview and this one (as `ConsoleWorkspaceStore.changeMarks` keeps it). */
+function latest(marks: ConversationMarks, preview: MessagePreview): MessagePreview {
+  if (!marks.lastMessage || marks.lastMessage.id === preview.id || marks.lastMessage.at <= preview.at) return preview;
   return marks.lastMessage;
 }
 

@@ -95,5 +95,35 @@ export function runWorkspaceContract(name: string, open: OpenPorts): void {
       expect(await workspace.getMarks('c1')).toEqual({ conversationId: 'c1', unread: 0, needsHuman: false });
       expect(await workspace.getMarks('c2')).toBeUndefined();
     });
+
+    it('changes marks in place: counts, reopens, keeps the newer preview, writes nothing when none are stored', async () => {
+      const { workspace } = p().ports;
+      const preview = (id: string, seconds: number, text = id) => ({ id, text, author: 'candidate' as const, kind: 'text' as const, at: at(seconds).toISOString() });
+      const risk = { level: 'high' as const, score: 0.9, at: at(2).toISOString(), atRisk: true };
+      await workspace.saveMarks({ conversationId: 'c1', unread: 2, needsHuman: true, risk, labels: ['l1'], assigneeId: 'op_ana', status: 'snoozed', snoozedUntil: at(3600).toISOString() });
+      const reopened = { conversationId: 'c1', unread: 3, needsHuman: true, risk, labels: ['l1'], assigneeId: 'op_ana', status: 'open', lastMessage: preview('m2', 20) };
+      expect(await workspace.changeMarks('c1', { unreadBy: 1, reopen: true, lastMessage: preview('m2', 20) })).toEqual(reopened);
+      expect(await workspace.getMarks('c1')).toEqual(reopened);
+      // An older message's preview (handled late) leaves the newer one; the same message's replaces it.
+      expect((await workspace.changeMarks('c1', { unreadBy: 1, lastMessage: preview('m1', 10) }))?.lastMessage).toEqual(preview('m2', 20));
+      expect((await workspace.changeMarks('c1', { lastMessage: { ...preview('m2', 20, 'edited'), authorName: 'Ana' } }))?.lastMessage).toEqual({ ...preview('m2', 20, 'edited'), authorName: 'Ana' });
+      // Text that looks like an expression is stored as written.
+      expect(await workspace.changeMarks('c1', { lastMessage: preview('m3', 20, '$unread json(1)') })).toEqual({ ...reopened, unread: 4, lastMessage: preview('m3', 20, '$unread json(1)') });
+      // Not reopening leaves the status; no preview leaves the stored one.
+      await workspace.saveMarks({ conversationId: 'c1', unread: 0, needsHuman: false, status: 'resolved' });
+      expect(await workspace.changeMarks('c1', { lastMessage: preview('m4', 30) })).toEqual({ conversationId: 'c1', unread: 0, needsHuman: false, status: 'resolved', lastMessage: preview('m4', 30) });
+      expect(await workspace.changeMarks('c1', { unreadBy: 2 })).toEqual({ conversationId: 'c1', unread: 2, needsHuman: false, status: 'resolved', lastMessage: preview('m4', 30) });
+      expect(await workspace.changeMarks('c2', { unreadBy: 1, reopen: true, lastMessage: preview('m9', 40) })).toBeUndefined();
+      expect(await workspace.getMarks('c2')).toBeUndefined();
+    });
+
+    it('counts every in-place change made at once', async () => {
+      const { workspace } = p().ports;
+      await workspace.saveMarks({ conversationId: 'c1', unread: 0, needsHuman: false });
+      await Promise.all(Array.from({ length: 20 }, (_, i) => workspace.changeMarks('c1', { unreadBy: 1, lastMessage: { id: `m${i}`, text: 't', author: 'candidate', kind: 'text', at: at(i).toISOString() } })));
+      const marks = await workspace.getMarks('c1');
+      expect(marks?.unread).toBe(20);
+      expect(marks?.lastMessage?.id).toBe('m19');
+    });
   });
 }
