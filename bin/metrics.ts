@@ -230,9 +230,10 @@ function productObserver(registers: Registry[], deps: ObserveDeps): (e: DomainEv
     }
   };
 
+  /** From the receipt time the event carries; events recorded before it was carried read the message. */
   async function observeDelay(e: Extract<DomainEvent, { type: 'MessageReceived' }>): Promise<void> {
-    const message = await deps.store.getMessage(e.messageId);
-    if (message) delay.observe(Math.max(0, deps.clock.now().getTime() - message.createdAt.getTime()) / 1000);
+    const receivedAt = e.receivedAt ?? (await deps.store.getMessage(e.messageId))?.createdAt;
+    if (receivedAt) delay.observe(Math.max(0, deps.clock.now().getTime() - receivedAt.getTime()) / 1000);
   }
 
   /** Read from the stored events, so a wait opened on another node (or before a restart) counts. */

@@ -16,7 +16,8 @@ const base = {
  * pushed live to the operator console. Later issues add members here.
  */
 export const DomainEventSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('MessageReceived'), messageId: z.string(), channel: ChannelIdSchema }),
+  // receivedAt: the message's `createdAt` (absent on events recorded before it was carried).
+  z.object({ ...base, type: z.literal('MessageReceived'), messageId: z.string(), channel: ChannelIdSchema, receivedAt: z.coerce.date().optional() }),
   z.object({ ...base, type: z.literal('MessageSent'), messageId: z.string(), channel: ChannelIdSchema }),
   z.object({ ...base, type: z.literal('MessageFailed'), messageId: z.string(), channel: ChannelIdSchema, error: z.string() }),
   z.object({ ...base, type: z.literal('MessageStatusChanged'), messageId: z.string(), status: z.string() }),

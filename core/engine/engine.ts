@@ -183,7 +183,7 @@ export class Engine {
   private async commit(ctx: TurnContext, before: Conversation, beforeCandidate: Candidate, inbound: Message): Promise<void> {
     const now = ctx.now;
     const actor = 'bot';
-    const events: DomainEvent[] = [stamp({ type: 'MessageReceived', messageId: inbound.id, channel: inbound.channel }, now, 'candidate', before)];
+    const events: DomainEvent[] = [stamp({ type: 'MessageReceived', messageId: inbound.id, channel: inbound.channel, receivedAt: inbound.createdAt }, now, 'candidate', before)];
     if (before.version === 0 && before.stage === 'new') events.push(stamp({ type: 'ConversationStarted', channel: before.ref.channel }, now, 'candidate', before));
     if (ctx.candidate.stage !== beforeCandidate.stage) {
       ctx.conversation.stage = ctx.candidate.stage;

@@ -24,7 +24,7 @@ const MESSAGE_DATES: readonly DateField[] = [
   { key: 'updatedAt', fallback: ['createdAt'] },
   { key: 'lastAttemptAt', optional: true },
 ];
-const EVENT_DATES: readonly DateField[] = [{ key: 'at' }];
+const EVENT_DATES: readonly DateField[] = [{ key: 'at' }, { key: 'receivedAt', optional: true }];
 
 /** A date field that could not be read back from a stored row, and what was done about it. */
 export interface DateRepair {

@@ -26,7 +26,7 @@ export const DATE_FIELDS = {
   candidate: ['createdAt', 'updatedAt', 'consentAt'],
   conversation: ['createdAt', 'updatedAt', 'lastActivityAt', 'lastCandidateMessageAt'],
   message: ['createdAt', 'updatedAt', 'lastAttemptAt'],
-  event: ['at'],
+  event: ['at', 'receivedAt'],
 } as const;
 
 /** A time-ordered insertion key (see `Stored`). */
