@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Question } from '../../../core/interview/index.js';
 import { measure } from './features.js';
 import { contentStems, tokenize } from './lexicon.js';
-import { editDistance, indexStems, matchStem, MATCH_MORPH, MATCH_TYPO } from './match.js';
+import { editDistance, indexStems, matchStem, MATCH_EXACT, MATCH_MORPH, MATCH_TYPO } from './match.js';
 import { profileOf, registerBank } from './profile.js';
 import { rubricFromReference, splitPoints } from './reference-rubric.js';
 
@@ -39,6 +39,12 @@ describe('words', () => {
   it('reads an address or a version of three parts or more as its parts, and keeps decimals and dotted names whole', () => {
     expect(tokenize('127.0.0.1 and 127.xx.yy.zz, node.js 0.5 v1.2')).toEqual(['127', '0', '0', '1', 'and', '127', 'xx', 'yy', 'zz', 'node.js', '0.5', 'v1.2']);
   });
+
+  it('reads a decimal comma as a point and a percentage as its fraction, not a thousands group nor a list', () => {
+    expect(tokenize('p = 0,2765; 27,65% or 1.38 % of 1,000 users, 50 percent, 100%, ids 1,2,3')).toEqual(
+      ['p', '0.2765', '0.2765', 'or', '0.0138', 'of', '1', '000', 'users', '0.5', '1', 'ids', '1', '2', '3'],
+    );
+  });
 });
 
 describe('tolerant matching', () => {
@@ -54,6 +60,15 @@ describe('tolerant matching', () => {
     expect(matchStem(contentStems('retransmission')[0] as string, index)).toBe(MATCH_TYPO);
     expect(matchStem(contentStems('state')[0] as string, index)).toBe(0);
     expect(matchStem('connection', indexStems(contentStems('connectionless')))).toBe(0);
+  });
+
+  it('matches a number rounded or cut to the decimals the answer shows, with two significant digits at least', () => {
+    const index = indexStems(contentStems('P(C) is about 27,65 % and P(A) = 0.82, P(B) = 0.01'));
+    expect(matchStem('0.27648', index)).toBe(MATCH_TYPO);
+    expect(matchStem('0.8208', index)).toBe(MATCH_TYPO);
+    expect(matchStem('0.013824', index)).toBe(0); // "0.01" is one significant digit
+    expect(matchStem('0.2865', index)).toBe(0);
+    expect(matchStem('0.82', index)).toBe(MATCH_EXACT);
   });
 });
 

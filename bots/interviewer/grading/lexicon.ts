@@ -26,16 +26,28 @@ export const RUBRIC_STOP_WORDS = new Set(
 /** An address or version of three parts or more ("127.0.0.1", "127.xx.yy.zz", "1.2.3"): its parts are its words. */
 const DOTTED_NUMBER = /^\d+(?:\.[\p{L}\p{N}]+){2,}$/u;
 
+/** A decimal comma ("0,27"): digits, a comma, then digits that are not a group of three thousands ("1,000"). */
+const DECIMAL_COMMA = /(?<![\d,])(\d+),(?!\d{3}(?!\d))(\d+)(?!,\d)/g;
+/** A percentage ("27.65%", "50 %", "50 percent"): read as the fraction it is, with the decimals it shows ("0.2765"). */
+const PERCENT = /(?<![\d.])(\d+)(?:\.(\d+))?\s?(?:%|percent\b)/g;
+function percentAsFraction(_: string, whole: string, decimals = ''): string {
+  const digits = `${whole.padStart(3, '0')}${decimals}`;
+  const fraction = `${digits.slice(0, -2 - decimals.length)}.${digits.slice(-2 - decimals.length)}`.replace(/^0+(?=\d)/, '');
+  return fraction.replace(/\.?0+$/, '') || '0';
+}
 /** Prefixes that stay glued to their word ("re-render" is one word, rerender). */
 const GLUED_PREFIX = /^(re|pre|co|un|de|non|sub|multi|inter|intra|semi|self|e|x|anti|auto|micro|mis|over|post|pro)$/;
 
 /**
  * Lowercased word tokens. Letters, digits and inner dots/pluses (`node.js`, `c++`, `c#`) stay in
  * a token; a hyphenated term splits into its parts unless its first part is a prefix like "re".
+ * A decimal comma is a point ("0,27" is 0.27) and a percentage its fraction ("27%" is 0.27), so a
+ * calculation reads the same whichever way it is written.
  */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.toLowerCase().replace(/[’']/g, '').split(/[^\p{L}\p{N}.+#-]+/u)) {
+  const lowered = text.toLowerCase().replace(/[’']/g, '');
+  for (const raw of lowered.replace(DECIMAL_COMMA, '$1.$2').replace(PERCENT, percentAsFraction).split(/[^\p{L}\p{N}.+#-]+/u)) {
     const word = raw.replace(/^[.-]+|[.-]+$/g, '');
     if (!word) continue;
     if (DOTTED_NUMBER.test(word)) {

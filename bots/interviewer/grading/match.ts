@@ -22,6 +22,8 @@ export interface StemIndex {
   readonly long: ReadonlyMap<string, readonly string[]>;
   /** Stems of adjacent words glued together ("round trip" -> "roundtrip"). */
   readonly glued: ReadonlySet<string>;
+  /** The answer's numbers with a decimal part, as written ("0.2765"). */
+  readonly numbers: readonly string[];
 }
 
 export function indexStems(stems: readonly string[]): StemIndex {
@@ -35,14 +37,25 @@ export function indexStems(stems: readonly string[]): StemIndex {
     if (bucket) bucket.push(s);
     else long.set(s.slice(0, 2), [s]);
   }
-  return { exact, long, glued };
+  return { exact, long, glued, numbers: [...exact].filter((s) => /^\d*\.\d+$/.test(s)) };
 }
 
+const NUMBER = /^\d*\.?\d+$/;
+/**
+ * Whether the answer's number `written` is the reference's `exact` rounded or cut to the decimals
+ * it shows ("0.2765" or "0.276" for "0.27648"), with two significant digits at least.
+ */
+export function sameNumber(exact: string, written: string): boolean {
+  const decimals = written.split('.')[1]?.length ?? 0;
+  if (decimals === 0 || written.replace(/^[0.]+/, '').length < 2) return false;
+  return Math.abs(Number(exact) - Number(written)) < 10 ** -decimals;
+}
 const similarCache = new Map<string, number>();
 
 /** The best match of `term` in the answer: 1 exact, less for a morphological or typo match, 0 none. */
 export function matchStem(term: string, index: StemIndex): number {
   if (index.exact.has(term) || index.glued.has(term)) return MATCH_EXACT;
+  if (NUMBER.test(term)) return index.numbers.some((n) => sameNumber(term, n)) ? MATCH_TYPO : 0;
   if (term.length < 4 || /\d/.test(term)) return 0;
   let best = 0;
   // A typo in the first two letters is not looked for: it keeps this pass cheap.
