@@ -25,7 +25,10 @@ export interface AnswerFeatures {
   words: number;
   /** Content words in the answer per content word of the reference answer (how much of a complete answer's length it has). */
   lengthRatio: number;
-  /** Content words in the reference answer. */
+  /**
+   * Content words in the part of the reference answer a complete answer needs: all of it, or the
+   * share of its points the question asks for ("name two" of eight).
+   */
   referenceWords: number;
 }
 
@@ -61,7 +64,7 @@ export function measure(profile: QuestionProfile, answer: string): AnswerFeature
     echoShare: stems.length ? stems.filter((s) => profile.question.has(s)).length / stems.length : 0,
     words: stems.length,
     lengthRatio: profile.referenceLength ? stems.length / profile.referenceLength : 1,
-    referenceWords: profile.referenceLength,
+    referenceWords: profile.completeLength,
   };
 }
 

@@ -10,6 +10,13 @@ import { indexStems, type StemIndex } from './match.js';
 import { polarStems } from './red-flags.js';
 import { askedCount, choicesOf, polarityOf, type Choice } from './question-rules.js';
 
+/**
+ * The least share of the reference's length a complete answer needs when the question asks for
+ * fewer items than the reference lists: a point of the reference can say less than one item of
+ * an answer ("Name the 2 phases and explain how cwnd changes" against twelve short points).
+ * Chosen on the grading benchmark's train split (0.3 to 0.5 score alike; none is 1).
+ */
+export const ASKED_SHARE_FLOOR = 0.4;
 /** Weight left to a term that the question already contains. */
 export const ECHO_WEIGHT = 0.25;
 
@@ -35,6 +42,12 @@ export interface QuestionProfile {
   reference: WeightedTerm[];
   /** Count of content words in the reference: how much a complete answer says. */
   referenceLength: number;
+  /**
+   * The reference's content words a complete answer needs: all of them, or when the question asks
+   * for fewer items than the reference has points ("state 4 objectives" of ten), that share of
+   * them, but never under ASKED_SHARE_FLOOR of them.
+   */
+  completeLength: number;
   concepts: ConceptProfile[];
   /** Items the question asks for ("name two"), 0 when it names no number (question-rules.ts). */
   askedItems: number;
@@ -107,12 +120,15 @@ function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfil
     polar: polarStems(k.concept),
   }));
   const vocabulary = new Set([...asked, ...contentStems(questionText(q))]);
+  const askedItems = askedCount(q.text);
+  const askedShare = askedItems > 0 && askedItems < concepts.length ? Math.max(askedItems / concepts.length, ASKED_SHARE_FLOOR) : 1;
   return {
     question: asked,
     reference: [...new Set(refStems)].map((s) => term(s)),
     referenceLength: refStems.length,
+    completeLength: refStems.length * askedShare,
     concepts,
-    askedItems: askedCount(q.text),
+    askedItems,
     choices: q.referenceAnswer ? choicesOf(q.text, q.referenceAnswer) : [],
     polarity: q.referenceAnswer ? polarityOf(q.text, q.referenceAnswer) : undefined,
     vocabulary,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Question } from '../../../core/interview/index.js';
 import { gradeAnswer } from '../rubric-evaluator.js';
+import { ASKED_SHARE_FLOOR, profileOf } from './profile.js';
 import { askedCount } from './question-rules.js';
 import { rubricFromReference } from './reference-rubric.js';
 import { COMPLETENESS, completeness } from './score.js';
@@ -17,8 +18,11 @@ const question = (id: string, text: string, referenceAnswer: string): Question =
 
 describe('how many items a question asks for', () => {
   it.each([
-    ['Name the 3 service classes the Data Link Layer offers and explain the differences.', 3],
-    ['Which technique should be used? Give two reasons for your answer in 2-4 sentences.', 2],
+    ['Name the 3 service classes the Data Link Layer offers and explain the differences.', 4],
+    ['Which technique should be used? Give two reasons for your answer in 2-4 sentences.', 3],
+    ['What is memoization? Also, give 1 advantage and disadvantage compared to a shared cache.', 3],
+    ['What are the goals of semantic versioning? Please state at least 3 goals.', 3],
+    ['Name two tasks of a load balancer and describe how health checks work.', 3],
     ['Describe two benefits and two drawbacks in 1-2 sentences each.', 4],
     ['Name the two modes of control plane distribution and name one downside for each of them.', 3],
     ['Discuss 3 methods (each with at least one advantage and disadvantage) that address duplicates.', 3],
@@ -88,6 +92,17 @@ describe('an answer that takes the other side of the question', () => {
 });
 
 describe('how complete an answer is by its length', () => {
+  it('needs only the share of the reference the question asks for, down to ASKED_SHARE_FLOOR of it', () => {
+    const reference = 'Single responsibility: one reason to change. Open-closed: extend without editing. Liskov substitution: subtypes keep the contract. Interface segregation: small interfaces. Dependency inversion: depend on abstractions.';
+    const two = profileOf(question('solid-two', 'Name two of the SOLID principles.', reference));
+    const all = profileOf(question('solid-all', 'What are the SOLID principles?', reference));
+    expect(all.completeLength).toBe(all.referenceLength);
+    expect(two.completeLength).toBeCloseTo(two.referenceLength * Math.max(2 / 5, ASKED_SHARE_FLOOR));
+    expect(profileOf(question('solid-one', 'Name one of the SOLID principles.', reference)).completeLength).toBeCloseTo(two.referenceLength * ASKED_SHARE_FLOOR);
+    const answer = 'Single responsibility, one reason to change; dependency inversion, depend on abstractions.';
+    expect(gradeAnswer(question('solid-two-graded', 'Name two of the SOLID principles.', reference), answer).technicalAccuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('needs half the reference answer, but never more than 40 content words', () => {
     expect(COMPLETENESS).toMatchObject({ fullAt: 0.5, capWords: 40 });
     expect(completeness({ words: 10, referenceWords: 40 })).toBe(0.5);

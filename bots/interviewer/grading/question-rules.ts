@@ -21,6 +21,12 @@ const ASKED = new RegExp(
   `\\b(?:name|give|state|list|discuss|describe|provide|mention)\\b(?:\\s+(?:the|at least|and \\w+|me|us))*\\s+${NUMBER}\\s+[a-z]+((?:\\s+(?:and|or)\\s+${NUMBER}\\s+[a-z]+)*)`,
   'g',
 );
+/** Words that start a request of their own: after "and" they do not repeat the count ("name two tasks and explain"). */
+const REQUESTS = new Set(['explain', 'describe', 'justify', 'discuss', 'name', 'give', 'state', 'list', 'provide', 'mention', 'why', 'how', 'what']);
+/** A request without a count of its own ("and explain the differences"; not "describe two benefits"). */
+const OTHER_REQUEST = new RegExp(`\\b(?:explain|describe|justify|discuss)\\b(?!\\s+(?:the\\s+|at least\\s+)?${NUMBER}\\b)`, 'g');
+/** A question sentence that opens with such a request is counted by OTHER_REQUEST already. */
+const REQUEST_START = /^\s*(?:please\s+)?(?:explain|describe|justify|discuss)\b/;
 /** "in 1-4 sentences", "in one sentence each": a length, not a count of items. */
 const SENTENCES = /\bin (?:\d+\s*-\s*\d+|\d+|one|two|three|four|five|a single) sentences?\b/g;
 const CLOSED = /(?:^|,\s*)(?:does|do|is|are|can|could|would|will|should|did|was|were|has|have)\s+(?!you\b|your\b)/;
@@ -30,7 +36,11 @@ const OPTION_STOP = new Set(['with', 'without', 'not', 'more', 'less', 'yes', 'n
 
 /**
  * How many items the question asks for (0 when it names no number): a full answer needs that
- * many of the reference's points, not all of them when the reference lists alternatives.
+ * many of the reference's points, not all of them when the reference lists alternatives. A count
+ * covers a second noun joined by "and" ("give 1 advantage and disadvantage": 2), and each other
+ * request of a counting question is one item more: "name the 3 classes and explain the
+ * differences" (4), "What is X? Also, give 1 advantage and disadvantage" (3). A question sentence
+ * about the counted things ("What are the objectives? State 4 objectives.") is no other request.
  *
  * @example
  * askedCount('Name the two modes of control plane distribution and name one downside for each.'); // 3
@@ -38,9 +48,22 @@ const OPTION_STOP = new Set(['with', 'without', 'not', 'more', 'less', 'yes', 'n
 export function askedCount(question: string): number {
   const text = question.toLowerCase().replace(/\([^)]*\)/g, ' ').replace(SENTENCES, ' ');
   let total = 0;
+  const nouns: string[] = [];
   for (const m of text.matchAll(ASKED)) {
-    total += toNumber(m[1] as string);
+    const first = toNumber(m[1] as string);
+    total += first;
     for (const more of (m[2] ?? '').matchAll(new RegExp(NUMBER, 'g'))) total += toNumber(more[1] as string);
+    nouns.push(...[...m[0].matchAll(new RegExp(`${NUMBER}\\s+([a-z]+)`, 'g'))].map((n) => stem(n[2] as string)));
+    // "1 advantage and disadvantage": the same count again.
+    const next = /^\s+and\s+([a-z]+)/.exec(text.slice((m.index ?? 0) + m[0].length))?.[1];
+    if (next && !REQUESTS.has(next) && !STOP_WORDS.has(next)) total += first;
+  }
+  if (total === 0) return 0;
+  // Beside the counted items, each other request is one more: "... and explain how X changes",
+  // a question about something else ("What is frame bursting? Also, give 1 advantage...").
+  total += [...text.matchAll(OTHER_REQUEST)].length;
+  for (const sentence of text.split(/(?<=[.!?])\s*/)) {
+    if (sentence.trim().endsWith('?') && !REQUEST_START.test(sentence) && !tokenize(sentence).some((w) => nouns.includes(stem(w)))) total++;
   }
   return total;
 }
