@@ -17,6 +17,7 @@ import {
   type OutboundMessage,
 } from '../domain/index.js';
 import type { ChannelAdapter, Clock, EventBus, KeyedQueue, Logger, Scheduler, Store } from '../ports/index.js';
+import { handOverMessage } from '../ports/index.js';
 import { compose, createTurnContext, type Middleware, type TurnContext } from './context.js';
 import type { Effect, OperatorNotificationKind } from './effects.js';
 import { fitInbound } from './fit-inbound.js';
@@ -199,7 +200,7 @@ export class Engine {
       }
     }
     const inboundPatch = ctx.message.text !== inbound.text || ctx.message.media !== inbound.media;
-    if (inboundPatch) await this.deps.store.updateMessage(inbound.id, { text: ctx.message.text, kind: ctx.message.kind, ...(ctx.message.media ? { media: ctx.message.media } : {}) }, now);
+    const patched = inboundPatch ? await this.deps.store.updateMessage(inbound.id, { text: ctx.message.text, kind: ctx.message.kind, ...(ctx.message.media ? { media: ctx.message.media } : {}) }, now) : undefined;
     const conversation: Conversation = { ...ctx.conversation, version: before.version, updatedAt: now, lastActivityAt: now };
     // They wrote to us: their channel reaches them again (e.g. they unblocked the Telegram bot).
     if (ctx.candidate.unreachable) ctx.candidate.unreachable = false;
@@ -207,6 +208,9 @@ export class Engine {
     const candidate = candidateChanged ? { ...ctx.candidate, updatedAt: now } : undefined;
     const committed = await this.deps.store.commitTurn({ inboundMessageId: inbound.id, conversation, ...(candidate ? { candidate } : {}), messages, events });
     this.snapshots?.changed(committed);
+    // The inbound row as the commit left it (`processed`, stamped with the conversation's update),
+    // handed to the console feed with its event instead of read back.
+    handOverMessage(events[0]!, { ...(patched ?? inbound), status: 'processed', updatedAt: committed.updatedAt });
     this.deps.crashHook?.('after-commit');
     await this.runEffects(ctx.effects, before.id, messages, events);
   }

@@ -10,6 +10,7 @@ import {
   type SuppressionReason,
 } from '../domain/index.js';
 import type { ChannelAdapter, Clock, EventBus, KeyedQueue, Logger, Store } from '../ports/index.js';
+import { handOverMessage } from '../ports/index.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { InProcessKeyedQueue } from './keyed-queue.js';
 import { capabilitiesFor, lowerMessage } from './lower.js';
@@ -220,8 +221,10 @@ export class OutboundDispatcher {
     // two statements per reply, but publish `MessageSent` an event-loop turn later: with an
     // instant channel (web chat) it then misses the console feed's burst for the turn and every
     // reply costs each online operator one more list row push (docs/performance.md).
-    await this.deps.store.updateMessage(message.id, patch, now, events, { immediate: true });
+    const sent = await this.deps.store.updateMessage(message.id, patch, now, events, { immediate: true });
     this.deps.metrics.outbound(message.channel, 'sent');
+    // The row as stored goes to the console feed with `MessageSent` (it need not read it back).
+    if (sent) handOverMessage(events[0]!, sent);
     events.forEach((e) => this.deps.bus.publish(e));
   }
 

@@ -1,5 +1,5 @@
 import type { Conversation, DomainEvent } from '../../core/domain/index.js';
-import type { EventBus, Logger, Store } from '../../core/ports/index.js';
+import { handedOverMessage, type EventBus, type Logger, type Store } from '../../core/ports/index.js';
 import type { Escalation } from '../notifications/escalation.js';
 import type { ConversationViews } from '../views/conversation-views.js';
 import { isRiskEvent, riskFromEvent } from '../views/risk.js';
@@ -123,7 +123,7 @@ export class LiveFeed {
       case 'MessageFailed':
       case 'MessageStatusChanged':
       case 'MessageSuppressed':
-        await this.pushMessage(e.messageId, e.type);
+        await this.pushMessage(e);
         return false;
       case 'OperatorTakeover':
         if (e.conversationId && broadcaster.listening()) broadcaster.toAll('takeover', { conversationId: e.conversationId, operatorId: e.operatorId, operatorName: await this.name(e.operatorId), at: e.at.toISOString() });
@@ -159,10 +159,12 @@ export class LiveFeed {
     }
   }
 
-  private async pushMessage(messageId: string, type: DomainEvent['type']): Promise<void> {
+  private async pushMessage(e: Extract<DomainEvent, { messageId: string }>): Promise<void> {
+    const { type } = e;
     // A status change or suppression only updates what operators online see.
     if ((type === 'MessageStatusChanged' || type === 'MessageSuppressed') && !this.deps.broadcaster.listening()) return;
-    const message = await this.deps.store.getMessage(messageId);
+    // The row as its event's write left it, when the publisher in this process handed it over.
+    const message = handedOverMessage(e) ?? (await this.deps.store.getMessage(e.messageId));
     if (!message) return;
     if (type === 'MessageReceived') await this.deps.views.onInbound(message);
     // A suppressed message never reached the candidate: the preview stays on the last one that did.

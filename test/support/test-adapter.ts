@@ -50,6 +50,8 @@ export class TestAdapter {
   readonly store: Store;
   readonly raw: SqliteStore;
   readonly channel = new TestChannel();
+  /** The engine's event bus (subscribe to see a turn's events as published). */
+  readonly bus: InProcessEventBus;
   /** Every failure the engine's error sink saw. */
   readonly errors: TurnErrorReport[] = [];
   /** How many sent messages `assertReply` has consumed. */
@@ -66,7 +68,7 @@ export class TestAdapter {
     const sink = new TurnErrorSink(silentLogger);
     sink.subscribe((r) => this.errors.push(r));
     const clock = opts.clock ?? systemClock;
-    const bus = new InProcessEventBus(silentLogger, sink.for('event-bus'));
+    const bus = (this.bus = new InProcessEventBus(silentLogger, sink.for('event-bus')));
     const adapters = new Map<'webchat', ChannelAdapter>([['webchat', this.channel]]);
     const chain = buildMiddleware(config, [], {});
     this.engine = new Engine({
