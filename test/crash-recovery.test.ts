@@ -6,7 +6,6 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +14,7 @@ import { join } from 'node:path';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { ChatClient, eventually } from './support/harness.js';
 import { CHILD_TEST_TIMEOUT_MS, freePort, ROOT, spawnParley, waitForReady, type ChildParley } from './support/child.js';
+import { META_PHONE_NUMBER_ID, metaText, postMeta } from './support/whatsapp-webhooks.js';
 
 const children: ChildParley[] = [];
 const dirs: string[] = [];
@@ -139,22 +139,11 @@ class SlowGraph {
 }
 
 const META_SECRET = 'crash-app-secret';
-const PHONE_NUMBER_ID = '106540352242922';
 
 /** A signed Meta webhook delivery: candidate `phone` says hi. */
 async function metaHi(url: string, phone: string): Promise<number> {
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-      contacts: [{ profile: { name: `Candidate ${phone}` }, wa_id: phone }],
-      messages: [{ from: phone, id: `wamid.in.${phone}`, timestamp: String(Math.floor(Date.now() / 1000)), text: { body: 'hi' }, type: 'text' }],
-    } }] }],
-  });
-  const signature = `sha256=${createHmac('sha256', META_SECRET).update(body).digest('hex')}`;
-  const res = await fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
-  return res.status;
+  const payload = metaText('hi', `wamid.in.${phone}`, { from: phone, name: `Candidate ${phone}`, timestamp: String(Math.floor(Date.now() / 1000)) });
+  return (await postMeta(url, payload, META_SECRET)).status;
 }
 
 /** Outbound rows by status, read from the file a dead process left (only committed data). */
@@ -195,7 +184,7 @@ describe('duplicates under load across repeated kill -9 (WhatsApp, 80 ms provide
       PARLEY_DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
       WHATSAPP_ACCESS_TOKEN: 'EAAG-test-token',
-      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      WHATSAPP_PHONE_NUMBER_ID: META_PHONE_NUMBER_ID,
       WHATSAPP_APP_SECRET: META_SECRET,
       WHATSAPP_VERIFY_TOKEN: 'verify-me',
       WHATSAPP_GRAPH_URL: graph.url,

@@ -6,8 +6,7 @@
  * under the data folder are scanned for their name, phone and email. Retention per stage: a
  * rejected candidate is erased N days after the rejection, the others are kept.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { api, login } from '../operator-console/testing.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 import { embeddedDb } from './support/embedded.js';
+import { fakeGraphSends, graphText, metaText, nockLoopbackOnly, postMeta, type GraphSend } from './support/whatsapp-webhooks.js';
 
 const PASSWORD = 'correct-horse-battery';
 const OGG = readFileSync(new URL('./__fixtures__/audio/my-name-is.ogg', import.meta.url));
@@ -32,10 +32,7 @@ let app: TestParley | undefined;
 let receiver: Server | undefined;
 const chats: ChatClient[] = [];
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
+nockLoopbackOnly();
 afterEach(async () => {
   for (const c of chats.splice(0)) c.close();
   await app?.stop();
@@ -45,7 +42,6 @@ afterEach(async () => {
   receiver = undefined;
   nock.cleanAll();
 });
-afterAll(() => nock.enableNetConnect());
 
 /** Every file under `dir` (the SQLite file, its WAL and shared memory, audio, secrets). */
 function filesUnder(dir: string): string[] {
@@ -107,33 +103,24 @@ function publicApi(t: TestParley, token: string, method: string, path: string, b
 
 /** Ana on WhatsApp (Meta Cloud API, signed webhooks): consent, then her name as a voice note. */
 async function anaOnWhatsApp(t: TestParley): Promise<string> {
-  const sent: string[] = [];
-  nock('http://graph.test').persist().post('/v21.0/1111/messages').reply(200, async (req: unknown) => {
-    const b = (await (req as Request).json()) as { text?: { body: string }; interactive?: { body: { text: string } } };
-    sent.push(b.text?.body ?? b.interactive?.body.text ?? '');
-    return { messages: [{ id: `wamid.out.${sent.length}` }] };
-  });
+  const graph: GraphSend[] = [];
+  fakeGraphSends('http://graph.test/v21.0', '1111', graph);
+  const sent = () => graph.map(graphText);
   nock('http://graph.test').get('/v21.0/1456734321337090').reply(200, { url: 'http://media.test/download/1456734321337090', mime_type: 'audio/ogg', id: '1456734321337090' });
   nock('http://media.test').get('/download/1456734321337090').reply(200, OGG, { 'content-type': 'audio/ogg' });
   nock('http://openai.test').post('/v1/audio/transcriptions').reply(200, WHISPER);
   let n = 0;
   const deliver = async (payload: unknown) => {
-    const body = JSON.stringify(payload);
-    const res = await fetch(`${t.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, body });
+    const res = await postMeta(t.url, payload, SECRET);
     expect(res.status).toBe(200);
   };
-  const text = (s: string) =>
-    fixture<{ entry: { changes: { value: { messages: { id: string; text: { body: string } }[] } }[] }[] }>('whatsapp/meta/text.json', (j) => {
-      const m = j.entry[0]!.changes[0]!.value.messages[0]!;
-      m.id = `wamid.in.${++n}`;
-      m.text.body = s;
-    });
+  const text = (s: string) => metaText(s, `wamid.in.${++n}`);
   await deliver(text('hi'));
-  await eventually(() => sent.some((s) => /agree to continue/.test(s)), 'consent question');
+  await eventually(() => sent().some((s) => /agree to continue/.test(s)), 'consent question');
   await deliver(text('yes'));
-  await eventually(() => sent.some((s) => /What is your name/.test(s)), 'name question');
+  await eventually(() => sent().some((s) => /What is your name/.test(s)), 'name question');
   await deliver(fixture('whatsapp/meta/voice.json'));
-  await eventually(() => sent.some((s) => /Nice to meet you, Ana Lima!/.test(s)), 'the answer to the voice note', 15_000);
+  await eventually(() => sent().some((s) => /Nice to meet you, Ana Lima!/.test(s)), 'the answer to the voice note', 15_000);
   const conversation = await t.parley.store.findConversationByRef({ channel: 'whatsapp', externalId: ANA.phone });
   // Her feedback names her (stored as FeedbackReceived, sent to the candidate.feedback webhook).
   await deliver(text(`/feedback Lovely chat! ${ANA.name} here, write to ${ANA.email}`));

@@ -8,13 +8,13 @@
  * Reproduce a run with the seed it prints: `FUZZ_SEED=1234 npm run jest -- test/fuzz-webhooks.test.ts`.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import twilio from 'twilio';
 import { FakeTelegramBotApi, TelegramChat } from './fakes/telegram-bot-api.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 import { embeddedDb } from './support/embedded.js';
+import { metaSignature, postMeta as postSignedMeta } from './support/whatsapp-webhooks.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
 const CASES_PER_PROVIDER = 100;
@@ -226,7 +226,7 @@ afterAll(async () => {
   nock.enableNetConnect();
 });
 
-const metaSign = (body: Buffer, secret = META_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const metaSign = (body: Buffer, secret = META_SECRET) => metaSignature(body, secret);
 
 async function postMeta(rng: Rng, body: Buffer, signed: boolean): Promise<number> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -325,8 +325,7 @@ describe('webhook fuzzing', () => {
       j.entry[0]!.changes[0]!.value.contacts[0]!.wa_id = '4915199990001';
       Object.assign(j.entry[0]!.changes[0]!.value.messages[0]!, { from: '4915199990001', id: 'wamid.after-fuzz' });
     });
-    const metaBody = Buffer.from(JSON.stringify(hello));
-    expect((await fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSign(metaBody) }, body: new Uint8Array(metaBody) })).status).toBe(200);
+    expect((await postSignedMeta(app.url, hello, META_SECRET)).status).toBe(200);
     const twilioHello = fixture<Record<string, string>>('whatsapp/twilio/text.json', (f) => Object.assign(f, { From: 'whatsapp:+4915199990002', MessageSid: 'SMafterfuzz', SmsSid: 'SMafterfuzz', SmsMessageSid: 'SMafterfuzz' }));
     expect(await postTwilio(rng, '/webhooks/twilio/whatsapp', twilioHello, true)).toBe(200);
     const ana = new TelegramChat(telegram, { webhook: `${app.url}/webhooks/telegram`, secret: TELEGRAM_SECRET }, 719_999_001);

@@ -6,10 +6,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { io } from 'socket.io-client';
-import twilio from 'twilio';
 import type { WebchatMessage } from '../channels/webchat/index.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
-import { fixture } from './support/fixtures.js';
+import { fakeTwilioSends, nockLoopbackOnly, postTwilio, TWILIO, TWILIO_WEBHOOK, twilioEnv, twilioText } from './support/whatsapp-webhooks.js';
 
 let app: TestParley;
 
@@ -83,21 +82,11 @@ describe('web chat in the candidate language', () => {
 });
 
 describe('WhatsApp (Twilio) in the candidate language', () => {
-  const SID = 'ACd1f8c0b2a3e4f5a6b7c8d9e0f1a2b3c4';
-  const TOKEN = 'twilio-auth-token';
-  const PUBLIC = 'https://parley.example.com';
-  const API = 'http://twilio.test';
   let sent: URLSearchParams[];
   let seq = 0;
 
   async function say(body: string): Promise<void> {
-    const params = { ...fixture('whatsapp/twilio/text.json'), Body: body, MessageSid: `SMes${++seq}`, SmsMessageSid: `SMes${seq}`, SmsSid: `SMes${seq}` };
-    const signature = twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/whatsapp`, params);
-    const res = await fetch(`${app.url}/webhooks/twilio/whatsapp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-      body: new URLSearchParams(params).toString(),
-    });
+    const res = await postTwilio(app.url, TWILIO_WEBHOOK, twilioText(body, `SMes${++seq}`), TWILIO);
     expect(res.status).toBe(200);
   }
   /** Send `body` and wait for a WhatsApp message to the candidate matching `pattern`. */
@@ -108,22 +97,11 @@ describe('WhatsApp (Twilio) in the candidate language', () => {
     return sent.slice(from).find((f) => pattern.test(f.get('Body') ?? ''))!.get('Body')!;
   }
 
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  });
-  afterAll(() => nock.enableNetConnect());
+  nockLoopbackOnly();
   beforeEach(async () => {
     sent = [];
-    nock(API)
-      .post(`/2010-04-01/Accounts/${SID}/Messages.json`)
-      .times(100)
-      .reply(201, async (req: unknown) => {
-        const form = new URLSearchParams(await (req as Request).text());
-        sent.push(form);
-        return { sid: `SMout${sent.length}`, status: 'queued', account_sid: SID, to: form.get('To'), from: form.get('From') };
-      });
-    app = await startParley({ PUBLIC_URL: PUBLIC, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_WHATSAPP_FROM: '+14155238886', TWILIO_API_BASE_URL: API });
+    fakeTwilioSends(TWILIO.api, TWILIO.accountSid, sent, { times: 100 });
+    app = await startParley(twilioEnv());
   });
   afterEach(async () => {
     await app.stop();

@@ -5,18 +5,15 @@
  * interview and are told apart; a role button tapped again mid-interview is refused; free text
  * after the interview is answered. Time is a ManualClock: the quiet period ends when the test moves it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { InterviewSessionSchema, type Assessment, type InterviewSession } from '../core/interview/index.js';
 import { ManualClock } from '../core/ports/index.js';
 import { scriptedCandidate, type CandidateKind } from './__fixtures__/interview/candidates.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
+import { fakeGraphSends, graphChoices, graphText, META, metaEnv, metaPayload, nockLoopbackOnly, postMeta, type GraphSend } from './support/whatsapp-webhooks.js';
 
-const GRAPH = 'http://graph.test';
-const SECRET = 'meta-app-secret';
-const PHONE_NUMBER_ID = '106540352242922';
-const ENV = { WHATSAPP_ACCESS_TOKEN: 'EAAG-test-token', WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'verify-me', WHATSAPP_GRAPH_URL: `${GRAPH}/v21.0`, INTERVIEW_ANSWER_QUIET_MS: '5000' };
+const ENV = { ...metaEnv(), INTERVIEW_ANSWER_QUIET_MS: '5000' };
 const NEXT = /^Question \d+: |That's the end of the interview/;
 
 /** What a phone shows: text, and its buttons or list rows. */
@@ -26,16 +23,12 @@ interface Shown {
   choices: { id: string; title: string }[];
 }
 
-let sent: Shown[] = [];
+let graphSent: GraphSend[] = [];
 let seq = 0;
 let app: TestParley | undefined;
 let clock: ManualClock;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterAll(() => nock.enableNetConnect());
+nockLoopbackOnly();
 afterEach(async () => {
   await app?.stop();
   app = undefined;
@@ -43,19 +36,8 @@ afterEach(async () => {
 });
 
 async function boot(): Promise<TestParley> {
-  sent = [];
-  nock(GRAPH)
-    .post(`/v21.0/${PHONE_NUMBER_ID}/messages`)
-    .times(2000)
-    .reply(200, async (req: unknown) => {
-      type Interactive = { body: { text: string }; action: { buttons?: { reply: { id: string; title: string } }[]; sections?: { rows: { id: string; title: string }[] }[] } };
-      const json = (await (req as Request).json()) as { status?: string; type?: string; to?: string; text?: { body: string }; interactive?: Interactive };
-      if (json.status === 'read') return { success: true };
-      const i = json.interactive;
-      const choices = i ? (i.action.buttons ? i.action.buttons.map((b) => b.reply) : (i.action.sections ?? []).flatMap((s) => s.rows)) : [];
-      sent.push({ to: json.to ?? '', text: json.text?.body ?? i?.body.text ?? `[${json.type}]`, choices });
-      return { messaging_product: 'whatsapp', contacts: [{ input: json.to, wa_id: json.to }], messages: [{ id: `wamid.out.${++seq}` }] };
-    });
+  graphSent = [];
+  fakeGraphSends(META.graphUrl, META.phoneNumberId, graphSent);
   clock = new ManualClock(new Date('2026-03-02T10:00:00Z'));
   app = await startParley(ENV, { clock });
   return app;
@@ -64,15 +46,10 @@ async function boot(): Promise<TestParley> {
 /** One candidate's phone. */
 function phone(number: string) {
   const deliver = async (message: Record<string, unknown>) => {
-    const payload = {
-      object: 'whatsapp_business_account',
-      entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID }, contacts: [{ profile: { name: 'Ana Lima' }, wa_id: number }], messages: [{ from: number, id: `wamid.in.${++seq}`, timestamp: String(Math.floor(clock.now().getTime() / 1000)), ...message }] } }] }],
-    };
-    const body = JSON.stringify(payload);
-    const res = await fetch(`${app!.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, body });
+    const res = await postMeta(app!.url, metaPayload(number, { id: `wamid.in.${++seq}`, timestamp: String(Math.floor(clock.now().getTime() / 1000)), ...message }), META.secret);
     expect(res.status).toBe(200);
   };
-  const shown = () => sent.filter((s) => s.to === number);
+  const shown = (): Shown[] => graphSent.filter((m) => m.to === number).map((m) => ({ to: m.to ?? '', text: graphText(m), choices: graphChoices(m) }));
   return {
     shown,
     say: (text: string) => deliver({ type: 'text', text: { body: text } }),

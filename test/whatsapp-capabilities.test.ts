@@ -5,17 +5,16 @@
  * entry point (signed Meta webhook, signed Twilio form post, Baileys' socket events) and the
  * replies are read where WhatsApp would get them (the faked Graph and Twilio APIs, the socket).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import type { AuthenticationState, WAMessage } from '@whiskeysockets/baileys';
 import nock from 'nock';
-import twilio from 'twilio';
 import { PLUGINS, type PluginModule } from '../bin/plugins/index.js';
 import type { BaileysSocket } from '../channels/whatsapp/baileys/baileys-provider.js';
 import type { OutboundMessage } from '../core/domain/index.js';
 import { pluginsWithBaileys } from './support/baileys.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
+import { fakeGraphSends, fakeTwilioSends, graphChoices, graphText, META, metaEnv, metaText, nockLoopbackOnly, postMeta, postTwilio, TWILIO, TWILIO_WEBHOOK, twilioEnv, twilioText, type GraphSend } from './support/whatsapp-webhooks.js';
 
 const PHONE = '4915112345678';
 
@@ -79,41 +78,23 @@ interface Driver {
 let seq = 0;
 const nextId = () => ++seq;
 
-const GRAPH = 'http://graph.test';
-const SECRET = 'meta-app-secret';
-const META_ENV = { WHATSAPP_ACCESS_TOKEN: 'EAAG-test-token', WHATSAPP_PHONE_NUMBER_ID: '106540352242922', WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'verify-me', WHATSAPP_GRAPH_URL: `${GRAPH}/v21.0` };
+const META_ENV = metaEnv();
 
 function metaDriver(): Driver {
-  const sent: Shown[] = [];
+  const sent: GraphSend[] = [];
   return {
     env: META_ENV,
     plugins: [...PLUGINS, menuPlugin],
-    listen() {
-      nock(GRAPH)
-        .post('/v21.0/106540352242922/messages')
-        .times(1000)
-        .reply(200, async (req: unknown) => {
-          type Interactive = { type: string; body: { text: string }; action: { buttons?: { reply: { title: string } }[]; sections?: { rows: { title: string }[] }[] } };
-          const json = (await (req as Request).json()) as { status?: string; type?: string; text?: { body: string }; interactive?: Interactive };
-          if (json.status === 'read') return { success: true };
-          if (json.type === 'text') sent.push({ text: json.text!.body });
-          else if (json.type === 'interactive') {
-            const i = json.interactive!;
-            if (i.type === 'button') sent.push({ text: i.body.text, buttons: i.action.buttons!.map((b) => b.reply.title) });
-            else sent.push({ text: i.body.text, rows: (i.action.sections ?? []).flatMap((s) => s.rows.map((r) => r.title)) });
-          } else sent.push({ text: `[${json.type}]` });
-          return { messaging_product: 'whatsapp', contacts: [{ input: PHONE, wa_id: PHONE }], messages: [{ id: `wamid.out.${nextId()}` }] };
-        });
-    },
-    shown: () => sent,
+    listen: () => void fakeGraphSends(META.graphUrl, META.phoneNumberId, sent),
+    shown: () =>
+      sent.map((m) => {
+        const i = m.interactive;
+        if (!i) return { text: graphText(m) };
+        const titles = graphChoices(m).map((c) => c.title);
+        return i.type === 'button' ? { text: i.body.text, buttons: titles } : { text: i.body.text, rows: titles };
+      }),
     async say(app, text) {
-      const message = { from: PHONE, id: `wamid.in.${nextId()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } };
-      const payload = {
-        object: 'whatsapp_business_account',
-        entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, contacts: [{ profile: { name: 'Ana Lima' }, wa_id: PHONE }], messages: [message] } }] }],
-      };
-      const body = JSON.stringify(payload);
-      const res = await fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, body });
+      const res = await postMeta(app.url, metaText(text, `wamid.in.${nextId()}`, { from: PHONE, timestamp: String(Math.floor(Date.now() / 1000)) }), META.secret);
       expect(res.status).toBe(200);
     },
     stop: () => nock.cleanAll(),
@@ -121,32 +102,16 @@ function metaDriver(): Driver {
 }
 
 function twilioDriver(): Driver {
-  const SID = 'ACd1f8c0b2a3e4f5a6b7c8d9e0f1a2b3c4';
-  const TOKEN = 'twilio-auth-token';
-  const PUBLIC = 'https://parley.example.com';
-  const API = 'http://twilio.test';
-  const sent: Shown[] = [];
+  const sent: URLSearchParams[] = [];
   return {
     // Meta is configured too (and is the channel's default provider): a Twilio conversation must
     // still get Twilio's capabilities.
-    env: { ...META_ENV, PUBLIC_URL: PUBLIC, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_WHATSAPP_FROM: '+14155238886', TWILIO_API_BASE_URL: API },
+    env: { ...META_ENV, ...twilioEnv() },
     plugins: [...PLUGINS, menuPlugin],
-    listen() {
-      nock(API)
-        .post(`/2010-04-01/Accounts/${SID}/Messages.json`)
-        .times(1000)
-        .reply(201, async (req: unknown) => {
-          const form = new URLSearchParams(await (req as Request).text());
-          sent.push({ text: form.get('Body') ?? '' });
-          return { sid: `SMout${nextId()}`, status: 'queued', account_sid: SID };
-        });
-    },
-    shown: () => sent,
+    listen: () => void fakeTwilioSends(TWILIO.api, TWILIO.accountSid, sent),
+    shown: () => sent.map((form) => ({ text: form.get('Body') ?? '' })),
     async say(app, text) {
-      const sid = `SMin${String(nextId()).padStart(30, '0')}`;
-      const params = { MessageSid: sid, SmsMessageSid: sid, SmsSid: sid, AccountSid: SID, From: `whatsapp:+${PHONE}`, To: 'whatsapp:+14155238886', Body: text, NumMedia: '0', ProfileName: 'Ana Lima', WaId: PHONE, MessageType: 'text', ApiVersion: '2010-04-01' };
-      const path = '/webhooks/twilio/whatsapp';
-      const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}${path}`, params) }, body: new URLSearchParams(params).toString() });
+      const res = await postTwilio(app.url, TWILIO_WEBHOOK, twilioText(text, `SMin${String(nextId()).padStart(30, '0')}`, { from: PHONE }), TWILIO);
       expect(res.status).toBe(200);
     },
     stop: () => nock.cleanAll(),
@@ -197,11 +162,7 @@ const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** Everything the phone shows, in order, as one string (buttons and rows included). */
 const allText = (shown: Shown[]) => collapse(shown.map((s) => [s.text, ...(s.buttons ?? []), ...(s.rows ?? [])].join(' ')).join(' '));
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterAll(() => nock.enableNetConnect());
+nockLoopbackOnly();
 
 describe('WhatsApp capabilities per provider, lowered once in the core', () => {
   let app: TestParley | undefined;

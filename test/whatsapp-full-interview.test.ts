@@ -6,12 +6,10 @@
  * and answers every interview question until the assessment; replies are read at the fake send
  * endpoint, as WhatsApp would deliver them.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import type { AuthenticationState, WAMessage } from '@whiskeysockets/baileys';
 import nock from 'nock';
-import twilio from 'twilio';
 import type { PluginModule } from '../bin/plugins/index.js';
 import { DEFAULT_BANK_DIR, loadQuestionBanks } from '../bots/interviewer/bank-loader.js';
 import type { BaileysSocket } from '../channels/whatsapp/baileys/baileys-provider.js';
@@ -19,6 +17,7 @@ import type { Question, RoleBank } from '../core/interview/index.js';
 import { ManualClock } from '../core/ports/index.js';
 import { pluginsWithBaileys } from './support/baileys.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
+import { fakeGraphSends, fakeTwilioSends, graphChoices, graphText, META, metaEnv, metaPayload, nockLoopbackOnly, postMeta, postTwilio, TWILIO, TWILIO_WEBHOOK, twilioEnv, twilioText, type GraphSend } from './support/whatsapp-webhooks.js';
 
 const PHONE = '4915112345678';
 const react = (await loadQuestionBanks([DEFAULT_BANK_DIR])).get('react') as RoleBank;
@@ -50,39 +49,19 @@ const nextId = () => ++seq;
 const now = () => Math.floor(T0.getTime() / 1000) + seq;
 
 function metaDriver(): Driver {
-  const GRAPH = 'http://graph.test';
-  const SECRET = 'meta-app-secret';
-  const sent: Shown[] = [];
+  const sent: GraphSend[] = [];
   const deliver = async (app: TestParley, message: Record<string, unknown>) => {
-    const payload = {
-      object: 'whatsapp_business_account',
-      entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, contacts: [{ profile: { name: 'Ana Lima' }, wa_id: PHONE }], messages: [{ from: PHONE, id: `wamid.in.${nextId()}`, timestamp: String(now()), ...message }] } }] }],
-    };
-    const body = JSON.stringify(payload);
-    const res = await fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, body });
+    const res = await postMeta(app.url, metaPayload(PHONE, { id: `wamid.in.${nextId()}`, timestamp: String(now()), ...message }), META.secret);
     expect(res.status).toBe(200);
   };
   return {
-    env: { WHATSAPP_ACCESS_TOKEN: 'EAAG-test-token', WHATSAPP_PHONE_NUMBER_ID: '106540352242922', WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'verify-me', WHATSAPP_GRAPH_URL: `${GRAPH}/v21.0` },
-    listen() {
-      nock(GRAPH)
-        .post('/v21.0/106540352242922/messages')
-        .times(1000)
-        .reply(200, async (req: unknown) => {
-          type Interactive = { body: { text: string }; action: { buttons?: { reply: { id: string; title: string } }[]; sections?: { rows: { id: string; title: string }[] }[] } };
-          const json = (await (req as Request).json()) as { status?: string; type?: string; to?: string; text?: { body: string }; interactive?: Interactive };
-          if (json.status === 'read') return { success: true };
-          expect(json.to).toBe(PHONE);
-          if (json.type === 'text') sent.push({ text: json.text!.body, choices: [] });
-          else if (json.type === 'interactive') {
-            const i = json.interactive!;
-            const choices = i.action.buttons ? i.action.buttons.map((b) => b.reply) : (i.action.sections ?? []).flatMap((s) => s.rows);
-            sent.push({ text: i.body.text, choices });
-          } else sent.push({ text: `[${json.type}]`, choices: [] });
-          return { messaging_product: 'whatsapp', contacts: [{ input: PHONE, wa_id: PHONE }], messages: [{ id: `wamid.out.${nextId()}` }] };
-        });
-    },
-    shown: () => sent,
+    env: metaEnv(),
+    listen: () => void fakeGraphSends(META.graphUrl, META.phoneNumberId, sent),
+    shown: () =>
+      sent.map((m) => {
+        expect(m.to).toBe(PHONE);
+        return { text: graphText(m), choices: graphChoices(m) };
+      }),
     say: (app, text) => deliver(app, { type: 'text', text: { body: text } }),
     tap: (app, shown, id) => {
       const choice = shown.choices.find((c) => c.id === id)!;
@@ -94,33 +73,20 @@ function metaDriver(): Driver {
 }
 
 function twilioDriver(): Driver {
-  const SID = 'ACd1f8c0b2a3e4f5a6b7c8d9e0f1a2b3c4';
-  const TOKEN = 'twilio-auth-token';
-  const PUBLIC = 'https://parley.example.com';
-  const API = 'http://twilio.test';
-  const sent: Shown[] = [];
+  const sent: URLSearchParams[] = [];
   return {
-    env: { PUBLIC_URL: PUBLIC, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_WHATSAPP_FROM: '+14155238886', TWILIO_API_BASE_URL: API },
-    listen() {
-      nock(API)
-        .post(`/2010-04-01/Accounts/${SID}/Messages.json`)
-        .times(1000)
-        .reply(201, async (req: unknown) => {
-          const form = new URLSearchParams(await (req as Request).text());
-          expect(form.get('To')).toBe(`whatsapp:+${PHONE}`);
-          // Twilio has no buttons here: choices arrive as a numbered list at the end of the text.
-          const body = form.get('Body') ?? '';
-          const choices = [...body.matchAll(/^(\d+)\. (.+)$/gm)].map((m) => ({ id: m[1] as string, title: m[2] as string }));
-          sent.push({ text: body, choices });
-          return { sid: `SMout${nextId()}`, status: 'queued', account_sid: SID };
-        });
-    },
-    shown: () => sent,
+    env: twilioEnv(),
+    listen: () => void fakeTwilioSends(TWILIO.api, TWILIO.accountSid, sent),
+    shown: () =>
+      sent.map((form) => {
+        expect(form.get('To')).toBe(`whatsapp:+${PHONE}`);
+        // Twilio has no buttons here: choices arrive as a numbered list at the end of the text.
+        const body = form.get('Body') ?? '';
+        const choices = [...body.matchAll(/^(\d+)\. (.+)$/gm)].map((m) => ({ id: m[1] as string, title: m[2] as string }));
+        return { text: body, choices };
+      }),
     async say(app, text) {
-      const sid = `SMin${String(nextId()).padStart(30, '0')}`;
-      const params = { MessageSid: sid, SmsMessageSid: sid, SmsSid: sid, AccountSid: SID, From: `whatsapp:+${PHONE}`, To: 'whatsapp:+14155238886', Body: text, NumMedia: '0', ProfileName: 'Ana Lima', WaId: PHONE, MessageType: 'text', ApiVersion: '2010-04-01' };
-      const path = '/webhooks/twilio/whatsapp';
-      const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}${path}`, params) }, body: new URLSearchParams(params).toString() });
+      const res = await postTwilio(app.url, TWILIO_WEBHOOK, twilioText(text, `SMin${String(nextId()).padStart(30, '0')}`, { from: PHONE }), TWILIO);
       expect(res.status).toBe(200);
     },
     tap(app, shown, id) {
@@ -195,11 +161,7 @@ const drivers: [string, () => Driver][] = [
   ['WhatsApp Web (Baileys)', baileysDriver],
 ];
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterAll(() => nock.enableNetConnect());
+nockLoopbackOnly();
 
 describe.each(drivers)('a full interview over WhatsApp through %s', (_name, make) => {
   let app: TestParley | undefined;

@@ -2,8 +2,7 @@
  * WhatsApp through Meta's Cloud API: the real webhook entry point with recorded payloads, and
  * the Graph API faked with nock on a configurable base URL.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { ErrorCodes, ParleyError } from '../core/domain/index.js';
 import { ManualClock } from '../core/ports/index.js';
@@ -11,6 +10,7 @@ import { api, ConsoleClient, login } from '../operator-console/testing.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 import { embeddedDb } from './support/embedded.js';
+import { fakeGraphSends, graphText, metaSignature, nockLoopbackOnly, postMeta, type GraphSend } from './support/whatsapp-webhooks.js';
 
 const GRAPH = 'http://graph.test';
 const SECRET = 'meta-app-secret';
@@ -24,54 +24,24 @@ const env = {
 };
 const SEND_PATH = '/v21.0/106540352242922/messages';
 
-type Sent = Record<string, unknown> & { type?: string; text?: { body: string }; status?: string; template?: { name: string } };
+type Sent = GraphSend;
 let app: TestParley;
 let clock: ManualClock;
 const ADMIN = { PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: 'correct-horse-battery' };
 let sent: Sent[];
-let seq = 0;
 let reads: string[];
 
-function sign(body: string, secret = SECRET): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-async function post(payload: unknown, opts: { signature?: string | null; body?: string } = {}): Promise<Response> {
-  const body = opts.body ?? JSON.stringify(payload);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const signature = opts.signature === undefined ? sign(JSON.stringify(payload)) : opts.signature;
-  if (signature !== null) headers['x-hub-signature-256'] = signature;
-  return fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers, body });
-}
-
+const sign = (body: string, secret = SECRET) => metaSignature(body, secret);
+const post = (payload: unknown, opts: { signature?: string | null; body?: string } = {}) => postMeta(app.url, payload, SECRET, opts);
 /** The Graph API send endpoint: records what Parley sends, answers like Meta. */
-function graphAccepts(times = 50) {
-  return nock(GRAPH)
-    .post(SEND_PATH)
-    .times(times)
-    .reply(200, async (req: unknown) => {
-      // nock 15 hands the reply function the fetch Request.
-      const json = (await (req as Request).json()) as Sent;
-      if (json.status === 'read') {
-        reads.push((json as { message_id: string }).message_id);
-        return { success: true };
-      }
-      sent.push(json);
-      return { messaging_product: 'whatsapp', contacts: [{ input: json.to, wa_id: json.to }], messages: [{ id: `wamid.out.${++seq}` }] };
-    });
-}
+const graphAccepts = (times = 50) => fakeGraphSends(env.WHATSAPP_GRAPH_URL, env.WHATSAPP_PHONE_NUMBER_ID, sent, { times, reads });
 
-const texts = () => sent.map((s) => s.text?.body ?? (s as { interactive?: { body?: { text?: string } } }).interactive?.body?.text ?? `[${s.type}]`);
+const texts = () => sent.map(graphText);
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterAll(() => nock.enableNetConnect());
+nockLoopbackOnly();
 beforeEach(async () => {
   sent = [];
   reads = [];
-  seq = 0;
   clock = new ManualClock(new Date('2026-01-01T10:00:00Z'));
   app = await startParley(env, { clock });
 });

@@ -2,14 +2,14 @@
  * WhatsApp through Twilio: signed form posts at the real webhook, the REST API faked with nock
  * on TWILIO_API_BASE_URL.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import twilio from 'twilio';
 import { ManualClock } from '../core/ports/index.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
+import { fakeTwilioSends, nockLoopbackOnly, postTwilio, TWILIO_ACCOUNT_SID, twilioSignature } from './support/whatsapp-webhooks.js';
 
-const SID = 'ACd1f8c0b2a3e4f5a6b7c8d9e0f1a2b3c4';
+const SID = TWILIO_ACCOUNT_SID;
 const TOKEN = 'twilio-auth-token';
 const PUBLIC = 'https://parley.example.com';
 const API = 'http://twilio.test';
@@ -27,32 +27,11 @@ let app: TestParley;
 let clock: ManualClock;
 let sent: URLSearchParams[];
 
-function sign(path: string, params: Record<string, string>, token = TOKEN): string {
-  return twilio.getExpectedTwilioSignature(token, `${PUBLIC}${path}`, params);
-}
+const sign = (path: string, params: Record<string, string>, token = TOKEN) => twilioSignature(token, PUBLIC, path, params);
+const post = (path: string, params: Record<string, string>, signature: string | null = sign(path, params)) => postTwilio(app.url, path, params, { signature });
+const apiAccepts = (times = 50) => fakeTwilioSends(API, SID, sent, { times });
 
-async function post(path: string, params: Record<string, string>, signature: string | null = sign(path, params)): Promise<Response> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (signature !== null) headers['x-twilio-signature'] = signature;
-  return fetch(`${app.url}${path}`, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-}
-
-function apiAccepts(times = 50) {
-  return nock(API)
-    .post(MESSAGES)
-    .times(times)
-    .reply(201, async (req: unknown) => {
-      const form = new URLSearchParams(await (req as Request).text());
-      sent.push(form);
-      return { sid: `SMout${sent.length}`, status: 'queued', account_sid: SID, to: form.get('To'), from: form.get('From') };
-    });
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterAll(() => nock.enableNetConnect());
+nockLoopbackOnly();
 beforeEach(async () => {
   sent = [];
   clock = new ManualClock(new Date('2026-01-01T10:00:00Z'));

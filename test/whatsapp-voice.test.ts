@@ -2,17 +2,16 @@
  * A voice note on each WhatsApp provider, end to end: media fetched from the provider (nock /
  * the fake socket), transcribed via nock on OPENAI_BASE_URL, and answered from the transcript.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import twilio from 'twilio';
 import { EventEmitter } from 'node:events';
 import type { WAMessage } from '@whiskeysockets/baileys';
 import type { BaileysSocket } from '../channels/whatsapp/baileys/baileys-provider.js';
 import { pluginsWithBaileys } from './support/baileys.js';
 import { eventually, startParley, type TestParley } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
+import { fakeGraphSends, fakeTwilioSends, graphText, metaText, nockLoopbackOnly, postMeta, postTwilio, TWILIO_ACCOUNT_SID, TWILIO_WEBHOOK, twilioText, type GraphSend } from './support/whatsapp-webhooks.js';
 
 const OGG = readFileSync(new URL('./__fixtures__/audio/my-name-is.ogg', import.meta.url));
 const WHISPER = { task: 'transcribe', language: 'english', duration: 2.1, text: 'My name is Ana Lima.', segments: [] };
@@ -20,16 +19,12 @@ const openai = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://openai.test
 const PHONE = '+4915112345678';
 
 let app: TestParley | undefined;
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
+nockLoopbackOnly();
 afterEach(async () => {
   await app?.stop();
   app = undefined;
   nock.cleanAll();
 });
-afterAll(() => nock.enableNetConnect());
 
 /** Get the conversation to the name question, then deliver the voice note and expect the answer. */
 async function expectVoiceAnswered(say: (text: string) => Promise<void>, voice: () => Promise<void>, replies: () => string[]) {
@@ -51,45 +46,25 @@ describe('WhatsApp voice notes', () => {
   it('Meta Cloud API: media id -> URL -> download with the bearer token', async () => {
     const SECRET = 'meta-secret';
     app = await startParley({ ...openai, WHATSAPP_ACCESS_TOKEN: 'tok', WHATSAPP_PHONE_NUMBER_ID: '1111', WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'v', WHATSAPP_GRAPH_URL: 'http://graph.test/v21.0' });
-    const sent: string[] = [];
-    nock('http://graph.test').persist().post('/v21.0/1111/messages').reply(200, async (req: unknown) => {
-      const b = (await (req as Request).json()) as { text?: { body: string }; interactive?: { body: { text: string } } };
-      if (b.text || b.interactive) sent.push(b.text?.body ?? b.interactive?.body.text ?? '');
-      return { messages: [{ id: `wamid.out.${sent.length}` }] };
-    });
+    const graph: GraphSend[] = [];
+    fakeGraphSends('http://graph.test/v21.0', '1111', graph);
     nock('http://graph.test', { reqheaders: { authorization: 'Bearer tok' } }).get('/v21.0/1456734321337090').reply(200, { url: 'http://media.test/download/1456734321337090', mime_type: 'audio/ogg', id: '1456734321337090' });
     nock('http://media.test', { reqheaders: { authorization: 'Bearer tok' } }).get('/download/1456734321337090').reply(200, OGG, { 'content-type': 'audio/ogg' });
     let n = 0;
-    const deliver = async (payload: unknown) => {
-      const body = JSON.stringify(payload);
-      await fetch(`${app!.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }, body });
-    };
-    const text = (t: string) =>
-      fixture<{ entry: { changes: { value: { messages: { id: string; text: { body: string } }[] } }[] }[] }>('whatsapp/meta/text.json', (j) => {
-        const m = j.entry[0]!.changes[0]!.value.messages[0]!;
-        m.id = `wamid.in.${++n}`;
-        m.text.body = t;
-      });
-    await expectVoiceAnswered((t) => deliver(text(t)), () => deliver(fixture('whatsapp/meta/voice.json')), () => sent);
+    const deliver = (payload: unknown) => postMeta(app!.url, payload, SECRET).then(() => undefined);
+    await expectVoiceAnswered((t) => deliver(metaText(t, `wamid.in.${++n}`)), () => deliver(fixture('whatsapp/meta/voice.json')), () => graph.map(graphText));
   });
 
   it('Twilio: MediaUrl0 downloaded with the account credentials', async () => {
-    const SID = 'ACd1f8c0b2a3e4f5a6b7c8d9e0f1a2b3c4';
+    const SID = TWILIO_ACCOUNT_SID;
     app = await startParley({ ...openai, PUBLIC_URL: 'https://parley.example.com', TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tt', TWILIO_WHATSAPP_FROM: '+14155238886', TWILIO_API_BASE_URL: 'http://twilio.test' });
-    const sent: string[] = [];
-    nock('http://twilio.test').persist().post(`/2010-04-01/Accounts/${SID}/Messages.json`).reply(201, async (req: unknown) => {
-      sent.push(new URLSearchParams(await (req as Request).text()).get('Body') ?? '');
-      return { sid: `SMout${sent.length}`, status: 'queued' };
-    });
+    const sent: URLSearchParams[] = [];
+    fakeTwilioSends('http://twilio.test', SID, sent);
     const basic = `Basic ${Buffer.from(`${SID}:tt`).toString('base64')}`;
     nock('http://twilio.test', { reqheaders: { authorization: basic } }).get(/\/Media\/ME1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d$/).reply(200, OGG, { 'content-type': 'audio/ogg' });
     let n = 0;
-    const deliver = async (params: Record<string, string>) => {
-      const path = '/webhooks/twilio/whatsapp';
-      await fetch(`${app!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature('tt', `https://parley.example.com${path}`, params) }, body: new URLSearchParams(params).toString() });
-    };
-    const text = (t: string) => ({ ...fixture<Record<string, string>>('whatsapp/twilio/text.json'), Body: t, MessageSid: `SMin${++n}` });
-    await expectVoiceAnswered((t) => deliver(text(t)), () => deliver(fixture('whatsapp/twilio/voice.json')), () => sent);
+    const deliver = (params: Record<string, string>) => postTwilio(app!.url, TWILIO_WEBHOOK, params, { token: 'tt', publicUrl: 'https://parley.example.com' }).then(() => undefined);
+    await expectVoiceAnswered((t) => deliver(twilioText(t, `SMin${++n}`)), () => deliver(fixture('whatsapp/twilio/voice.json')), () => sent.map((f) => f.get('Body') ?? ''));
   });
 
   it('WhatsApp Web: audioMessage (ptt) downloaded with Baileys media download', async () => {
