@@ -1,8 +1,8 @@
 /**
- * The message rows behind `MessageReceived` and `MessageSent` are handed to the console feed with
- * their events in process (`handOverMessage`), so the feed pushes them without reading each one
- * back (issue 13). The handed-over row must be the stored row exactly: what operators see is
- * unchanged.
+ * The message rows behind `MessageReceived` and `MessageSent` are handed to subscribers with their
+ * events in process (`handOverMessage`), so the console feed pushes them without reading each one
+ * back, and voice replies read the sent question from it (issue 13). The handed-over row must be
+ * the stored row exactly: what operators see is unchanged.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { DomainEvent, Message } from '../core/domain/index.js';
@@ -16,6 +16,7 @@ import { SqliteConsoleStore } from '../operator-console/store/sqlite-console-sto
 import type { OperatorStore } from '../operator-console/store/types.js';
 import { ConversationViews } from '../operator-console/views/conversation-views.js';
 import { toConsoleMessage } from '../operator-console/wire.js';
+import { VoiceReplies } from '../core/voice/voice-replies.js';
 import { TestAdapter } from './support/test-adapter.js';
 
 let flow: TestAdapter | undefined;
@@ -38,6 +39,20 @@ function messageEvents(flow: TestAdapter): { event: DomainEvent & { messageId: s
   return seen;
 }
 
+/** The store, noting every `getMessage` id (the engine itself uses the raw store). */
+function countingMessageReads(raw: SqliteStore, reads: string[]): Store {
+  return new Proxy(raw, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== 'getMessage' || typeof value !== 'function') return value;
+      return (id: string) => {
+        reads.push(id);
+        return (value as (id: string) => unknown).call(target, id);
+      };
+    },
+  });
+}
+
 describe('message rows handed over with their events', () => {
   it('MessageReceived and MessageSent carry the row exactly as stored (patched inbound text included)', async () => {
     flow = await TestAdapter.start({ middleware: (chain) => [rewrite, ...chain] });
@@ -55,16 +70,7 @@ describe('message rows handed over with their events', () => {
     flow = await TestAdapter.start();
     const raw = flow.raw;
     const reads: string[] = [];
-    const store = new Proxy(raw, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (prop !== 'getMessage' || typeof value !== 'function') return value;
-        return (id: string) => {
-          reads.push(id);
-          return (value as (id: string) => unknown).call(target, id);
-        };
-      },
-    }) as SqliteStore as Store;
+    const store = countingMessageReads(raw, reads);
     const consoleStore = new SqliteConsoleStore(raw.database);
     const operators = { findById: async () => undefined } as unknown as OperatorStore;
     const views = new ConversationViews({ store, consoleStore, operators });
@@ -85,5 +91,20 @@ describe('message rows handed over with their events', () => {
     const marks = await consoleStore.getMarks(conversation.id);
     expect(marks?.unread).toBe(2);
     expect(marks?.lastMessage?.id).toBe(stored.at(-1)?.id);
+  });
+
+  it('voice replies read the sent bot message from its event, not the store', async () => {
+    flow = await TestAdapter.start();
+    const reads: string[] = [];
+    const spoken: string[] = [];
+    const replies = new VoiceReplies({ store: countingMessageReads(flow.raw, reads), log: silentLogger, synthesizer: () => undefined, adapter: () => undefined });
+    flow.bus.subscribe((e) => {
+      if (e.type === 'MessageSent' && e.actor === 'bot') spoken.push(e.messageId);
+      return replies.onEvent(e);
+    });
+    await flow.receive('hi');
+    await flow.receive('yes');
+    expect(spoken.length).toBeGreaterThanOrEqual(2);
+    expect(reads).toEqual([]);
   });
 });

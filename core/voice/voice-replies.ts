@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineSlice, errorMessage, localise, type ChannelId, type Conversation, type ConversationRef, type DomainEvent, type OutboundMessage } from '../domain/index.js';
+import { defineSlice, errorMessage, localise, type ChannelId, type Conversation, type ConversationRef, type DomainEvent, type Message, type OutboundMessage } from '../domain/index.js';
 import type { Middleware, TurnContext } from '../engine/context.js';
-import type { ChannelAdapter, Logger, Store } from '../ports/index.js';
+import { handedOverMessage, type ChannelAdapter, type Logger, type Store } from '../ports/index.js';
 import { oggOpusDurationSec } from './ogg.js';
 
 /** Speech made from text: an Ogg/Opus voice note. */
@@ -118,14 +118,15 @@ export class VoiceReplies {
 
   onEvent(event: DomainEvent): Promise<void> | undefined {
     if (event.type !== 'MessageSent' || event.actor !== 'bot' || !event.messageId || !event.conversationId) return undefined;
-    return this.speak(event.conversationId, event.messageId).catch((err: unknown) => {
+    return this.speak(event.conversationId, event.messageId, handedOverMessage(event)).catch((err: unknown) => {
       this.deps.log.warn({ err: errorMessage(err), messageId: event.messageId }, 'voice replies: question not sent as a voice note');
     });
   }
 
-  private async speak(conversationId: string, messageId: string): Promise<void> {
+  /** `sent`: the row handed over with the event in this process (else it is read). */
+  private async speak(conversationId: string, messageId: string, sent: Message | undefined): Promise<void> {
     const { store } = this.deps;
-    const message = await store.getMessage(messageId);
+    const message = sent ?? (await store.getMessage(messageId));
     if (!message || message.author !== 'bot' || !message.text.includes('?') || message.text.length > MAX_SPOKEN_CHARS) return;
     const conversation = await store.getConversation(conversationId);
     const state = conversation && voiceRepliesSlice.read(conversation);
