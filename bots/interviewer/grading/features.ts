@@ -21,6 +21,11 @@ export interface AnswerFeatures {
   cosine: number;
   /** Share of the answer's content words that only repeat the question. */
   echoShare: number;
+  /**
+   * IDF-weighted share of the answer's words (of three letters or more) that the reference answer
+   * or the question says too, tolerantly matched: how much of the answer is on the question's topic.
+   */
+  topicShare: number;
   /** Content words in the answer. */
   words: number;
   /** Content words in the answer per content word of the reference answer (how much of a complete answer's length it has). */
@@ -62,6 +67,7 @@ export function measure(profile: QuestionProfile, answer: string): AnswerFeature
     conceptCoverage: coverageOfBest(profile, perConcept),
     cosine: cosine(profile, stems),
     echoShare: stems.length ? stems.filter((s) => profile.question.has(s)).length / stems.length : 0,
+    topicShare: topicShare(profile, stems),
     words: stems.length,
     lengthRatio: profile.referenceLength ? stems.length / profile.referenceLength : 1,
     referenceWords: profile.completeLength,
@@ -112,6 +118,19 @@ export function covered(terms: readonly WeightedTerm[], index: StemIndex): numbe
  */
 export function phraseCoverage(terms: readonly WeightedTerm[], index: StemIndex): number {
   return terms.some((t) => !t.echo) ? covered(terms, index) : ECHO_WEIGHT * covered(terms, index);
+}
+
+function topicShare(profile: QuestionProfile, stems: readonly string[]): number {
+  let on = 0;
+  let total = 0;
+  for (const s of stems) {
+    // Letters and numbers ("A", "B", "10") are names and values, not the answer's topic.
+    if (!/^[a-z]{3}/.test(s)) continue;
+    const w = profile.idf(s);
+    total += w;
+    on += w * matchStem(s, profile.topicIndex);
+  }
+  return total ? on / total : 1;
 }
 
 function cosine(profile: QuestionProfile, stems: readonly string[]): number {

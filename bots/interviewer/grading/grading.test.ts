@@ -5,6 +5,8 @@ import { contentStems, tokenize } from './lexicon.js';
 import { editDistance, indexStems, matchStem, MATCH_EXACT, MATCH_MORPH, MATCH_TYPO } from './match.js';
 import { profileOf, registerBank } from './profile.js';
 import { rubricFromReference, splitPoints } from './reference-rubric.js';
+import { calibratedAccuracy, ON_TOPIC } from './score.js';
+import { gradeAnswer } from '../rubric-evaluator.js';
 
 const question = (id: string, text: string, referenceAnswer: string): Question => ({
   id,
@@ -100,5 +102,27 @@ describe('concept coverage', () => {
     expect(q.rubric.keyConcepts.map((k) => k.concept)).toEqual(['Arrivals are not independent', 'traffic comes in bursts.']);
     expect(measure(profile, 'Arrivals are not independent, they come in bursts.').perConcept[0]).toBe(1);
     expect(measure(profile, 'Arrivals are independent, they come in bursts.').perConcept[0]).toBeLessThan(0.6);
+  });
+});
+
+describe('staying on the question topic', () => {
+  const q = question('on-topic', 'What does a database index do?', 'An index keeps a sorted copy of some columns, so lookups and range scans avoid reading the whole table; writes get slower and it takes storage.');
+
+  it('measures the share of the answer in the words of the reference or the question, leaving out letters and numbers', () => {
+    const profile = profileOf(q);
+    expect(measure(profile, 'Lookups avoid reading the whole table.').topicShare).toBe(1);
+    expect(measure(profile, 'Lookups avoid reading the whole payroll.').topicShare).toBeLessThan(1);
+    expect(measure(profile, 'Payroll software, websites and games.').topicShare).toBe(0);
+    expect(measure(profile, 'Columns A, B and 10.').topicShare).toBe(1);
+  });
+
+  it('ranks a wrong answer about the question above a ramble about something else, and stops counting at ON_TOPIC.upTo', () => {
+    const about = gradeAnswer(q, 'An index makes writes faster because the table is read less often.');
+    const ramble = gradeAnswer(q, 'Companies use all kinds of software for payroll, websites and games.');
+    expect(about.technicalAccuracy).toBeGreaterThan(ramble.technicalAccuracy);
+    const features = measure(profileOf(q), 'Payroll software, websites and games.');
+    const at = (topicShare: number) => calibratedAccuracy({ ...features, conceptCoverage: 0.3, referenceRecall: 0.3, cosine: 0.3, topicShare });
+    expect(at(ON_TOPIC.upTo)).toBeGreaterThan(at(0));
+    expect(at(1)).toBe(at(ON_TOPIC.upTo));
   });
 });

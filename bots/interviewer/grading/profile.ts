@@ -40,6 +40,8 @@ export interface QuestionProfile {
   question: ReadonlySet<string>;
   /** Distinct stems of the reference answer (or, without one, the strong-answer points and concepts). */
   reference: WeightedTerm[];
+  /** The reference answer's and the question's stems, indexed: what an on-topic answer's words are among. */
+  topicIndex: StemIndex;
   /** Count of content words in the reference: how much a complete answer says. */
   referenceLength: number;
   /**
@@ -125,6 +127,7 @@ function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfil
   return {
     question: asked,
     reference: [...new Set(refStems)].map((s) => term(s)),
+    topicIndex: indexStems([...refStems, ...asked]),
     referenceLength: refStems.length,
     completeLength: refStems.length * askedShare,
     concepts,
