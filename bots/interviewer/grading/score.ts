@@ -20,8 +20,8 @@ export const BLEND = { concepts: 0.5, recall: 0.25, cosine: 0.25, echo: -0.5 } a
  * It ranks the answers to one question better, the weak ones above all (a wrong answer about the
  * question above a ramble about something else): on SAF's train split within-question r 0.459 ->
  * 0.468, higher on each of five folds of train questions, pooled r unchanged. Chosen on train
- * (0.3 and 0.6 of the settings that keep every scripted weak answer under the weak-answer
- * accuracy; 0.4 and 0.6 scored higher and let one through).
+ * among the settings that keep every scripted weak answer under the weak-answer accuracy
+ * (counting up to 0.4 scored higher and let one through).
  */
 export const ON_TOPIC = { weight: 0.6, upTo: 0.3 } as const;
 
@@ -36,7 +36,8 @@ export const CALIBRATION = { zeroAt: 0.1, oneAt: 1 } as const;
 
 /**
  * How complete an answer's length is: its content words over what a complete answer needs, which
- * is COMPLETENESS.fullAt of the reference answer's content words but never more than
+ * is COMPLETENESS.fullAt of the reference answer's content words (of the share of them the
+ * question asks for: profile.ts completeLength) but never more than
  * COMPLETENESS.capWords (a long reference lists alternatives; nobody has to name them all). Two
  * uses. It is COMPLETENESS.share of the accuracy (the content score the rest), counted only as far
  * as the answer touches the key concepts (fully from a coverage of COMPLETENESS.attemptAt): a long
