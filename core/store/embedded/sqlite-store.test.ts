@@ -47,6 +47,27 @@ describe('SqliteStore on disk', () => {
     await store.close();
   });
 
+  it('an immediate write with no group open is its own transaction: committed on return, rolled back whole when it fails', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'parley.db');
+    const store = SqliteStore.open(file);
+    const a = await store.recordInbound(inbound('s1', 'p1', 'a'), new Date());
+    const disk = new Database(file, { readonly: true });
+    const onDisk = (id: string) => (disk.prepare('SELECT status FROM messages WHERE id = ?').get(id) as { status: string }).status;
+
+    const sent = store.updateMessage(a.message.id, { status: 'processed' }, new Date(), [], { immediate: true });
+    expect(onDisk(a.message.id)).toBe('processed');
+    await sent;
+    // The patch runs, then its event fails validation: neither may stay, and the store goes on.
+    const bad = { id: 'e-bad', type: 'MessageSent', conversationId: a.conversation.id, at: new Date(Number.NaN) } as never;
+    await expect(store.updateMessage(a.message.id, { status: 'failed' }, new Date(), [bad], { immediate: true })).rejects.toHaveProperty('message');
+    expect(onDisk(a.message.id)).toBe('processed');
+    expect(await store.getMessage(a.message.id)).toMatchObject({ status: 'processed' });
+    await store.updateMessage(a.message.id, { status: 'failed' }, new Date(), [], { immediate: true });
+    expect(onDisk(a.message.id)).toBe('failed');
+    disk.close();
+    await store.close();
+  });
+
   it('patches a message in place: patched fields set, an undefined one removed, the rest kept, the columns in step', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'parley.db');
     const store = SqliteStore.open(file);

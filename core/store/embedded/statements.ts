@@ -5,6 +5,7 @@ export function prepareStatements(db: Database.Database) {
   return {
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
     savepoint: db.prepare('SAVEPOINT parley_write'),
     release: db.prepare('RELEASE parley_write'),
     rollbackTo: db.prepare('ROLLBACK TO parley_write'),
