@@ -5,13 +5,14 @@
  * Spearman with score / max_score, RMSE after a linear fit on train, Pearson and RMSE after a
  * monotone (isotonic) fit on train, quadratic-weighted kappa on a 0..4 scale (human score rounded
  * to quarters; the grader's score cut into five ratings at the points that give train the human
- * ratings' proportions), and the mean Pearson within each question.
+ * ratings' proportions), the mean Pearson within each question, and the Pearson of the
+ * per-question means.
  */
 import { registerBank } from '../bots/interviewer/grading/profile.js';
 import { RubricEvaluator } from '../bots/interviewer/rubric-evaluator.js';
 import type { Question } from '../core/interview/index.js';
 import { SPLITS, loadSaf, safDir, type SafAnswer, type SafData, type Split } from './grading/saf.js';
-import { bin, isotonicFit, linearFit, pearson, quadraticKappa, quantileCuts, rmse, spearman } from './grading/stats.js';
+import { bin, isotonicFit, linearFit, mean, pearson, quadraticKappa, quantileCuts, rmse, spearman } from './grading/stats.js';
 import { cosineBaseline } from './grading/baseline.js';
 import { llmSystem } from './grading/llm.js';
 import { scriptedCandidates } from './grading/scripted.js';
@@ -98,6 +99,7 @@ async function measure(system: GradingSystem, data: SafData): Promise<BenchResul
         'pearson isotonic': pearson(x.map(iso), y).toFixed(3),
         qwk: quadraticKappa(x.map((s) => cuts.filter((c) => s > c).length), y.map((h) => bin(h, 5)), 5).toFixed(3),
         'within-question r': withinQuestion(p).toFixed(3),
+        'question-mean r': questionMeans(p).toFixed(3),
       },
       ...(system.name === 'rubric' && split !== 'train' ? { goal: 'pearson >= 0.60' } : {}),
     };
@@ -118,6 +120,22 @@ function withinQuestion(pairs: readonly (readonly [SafAnswer, number])[]): numbe
   }
   const rs = [...byQuestion.values()].filter(([xs, ys]) => new Set(xs).size > 1 && new Set(ys).size > 1).map(([xs, ys]) => pearson(xs, ys));
   return rs.length ? rs.reduce((t, r) => t + r, 0) / rs.length : 0;
+}
+
+/**
+ * Pearson r between the grader's and the humans' mean score per question: whether the grader
+ * finds the same questions hard. Over few questions (26 in train, 5 unseen), so a coarse figure.
+ */
+function questionMeans(pairs: readonly (readonly [SafAnswer, number])[]): number {
+  const byQuestion = new Map<string, [number[], number[]]>();
+  for (const [a, s] of pairs) {
+    const [xs, ys] = byQuestion.get(a.questionId) ?? [[], []];
+    xs.push(s);
+    ys.push(a.score);
+    byQuestion.set(a.questionId, [xs, ys]);
+  }
+  const means = [...byQuestion.values()];
+  return pearson(means.map(([xs]) => mean(xs)), means.map(([, ys]) => mean(ys)));
 }
 
 /** How often the rubric evaluator calls an answer unreadable, and how humans graded those. */

@@ -6,7 +6,7 @@ import { matchStem } from './grading/match.js';
 import { profileOf, type QuestionProfile } from './grading/profile.js';
 import { contradiction } from './grading/question-rules.js';
 import { statedRedFlags } from './grading/red-flags.js';
-import { calibratedAccuracy } from './grading/score.js';
+import { calibratedAccuracy, chanceBlend } from './grading/score.js';
 import { overlap, stems, tokenize } from './text-analysis.js';
 
 /** "I don't know" and friends, at the start of the answer; "pass" only as a word of its own (not "pass-by-reference"). */
@@ -56,7 +56,7 @@ export function gradeAnswer(question: Question, answer: string): AnswerEvaluatio
   // Taking the other side of the question's choice is a misconception too, priced by the score itself.
   const wrongSide = contradiction(profile, text);
   const flags = wrongSide ? [...misconceptions, wrongSide] : misconceptions;
-  const accuracy = clamp(calibratedAccuracy(features, wrongSide !== undefined) + specificityBonus(text) - 0.25 * misconceptions.length);
+  const accuracy = clamp(calibratedAccuracy(features, wrongSide !== undefined, chanceBlend(profile)) + specificityBonus(text) - 0.25 * misconceptions.length);
   const clarity = clarityScore(text, tokens);
   const quality = toQuality(accuracy, clarity, tokens.length >= EXPECTED_WORDS[question.level] / 3, flags.length);
   const names = question.rubric.keyConcepts.map((k) => k.concept);

@@ -61,6 +61,8 @@ export interface QuestionProfile {
   vocabularyIndex: StemIndex;
   /** The words of the whole bank (the question's own material when its bank is unknown). */
   domainIndex: StemIndex;
+  /** The texts of the bank's other questions: answers to something else (score.ts chanceBlend); empty when its bank is unknown. */
+  offTopic: readonly string[];
   idf: (stem: string) => number;
 }
 
@@ -70,6 +72,7 @@ interface BankStats {
   df: ReadonlyMap<string, number>;
   /** Every stem the bank uses: its domain's words. */
   domain: StemIndex;
+  questions: readonly Question[];
 }
 
 const bankOf = new Map<string, BankStats>();
@@ -85,7 +88,7 @@ const profiles = new WeakMap<Question, QuestionProfile>();
 export function registerBank(questions: readonly Question[]): void {
   const df = new Map<string, number>();
   for (const q of questions) for (const s of new Set(rubricStems(questionText(q)))) df.set(s, (df.get(s) ?? 0) + 1);
-  const stats = { docs: questions.length, df, domain: indexStems([...df.keys()]) };
+  const stats = { docs: questions.length, df, domain: indexStems([...df.keys()]), questions };
   for (const q of questions) bankOf.set(q.id, stats);
 }
 
@@ -137,6 +140,7 @@ function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfil
     vocabulary,
     vocabularyIndex: indexStems([...vocabulary]),
     domainIndex: stats?.domain ?? indexStems([...vocabulary]),
+    offTopic: stats ? stats.questions.filter((o) => o.id !== q.id).map((o) => o.text) : [],
     idf,
   };
 }

@@ -3,7 +3,8 @@
  * same for every question of every bank), chosen on the train split of the grading benchmark
  * (`npm run bench -- grading`) and checked on its held-out splits; never fitted per question.
  */
-import type { AnswerFeatures } from './features.js';
+import { measure, type AnswerFeatures } from './features.js';
+import type { QuestionProfile } from './profile.js';
 
 /**
  * Half for the rubric's key concepts, a quarter each for word recall of and cosine with the
@@ -76,9 +77,34 @@ export function completeness(f: Pick<AnswerFeatures, 'words' | 'referenceWords'>
   return needed > 0 ? Math.min(1, f.words / needed) : 1;
 }
 
-/** technicalAccuracy before red flags and bonuses, 0..1. */
-export function calibratedAccuracy(f: AnswerFeatures, wrongSide = false): number {
-  const content = Math.max(0, Math.min(1, (blend(f) - CALIBRATION.zeroAt) / (CALIBRATION.oneAt - CALIBRATION.zeroAt)));
+/** Questions of a bank at most read as off-topic answers (evenly spread over the bank). */
+const CHANCE_SAMPLE = 60;
+const chanceCache = new WeakMap<QuestionProfile, number>();
+
+/**
+ * What the blend gives an answer to another question of the bank: the mean blend of the bank's
+ * other question texts read as answers to this one, 0 or more (0 without a known bank of 5+
+ * questions). A question whose reference shares the bank's everyday words ("data", "sender",
+ * "packet") gives every answer part of its content score for free; humans do not. On the grading
+ * benchmark this chance level follows the grader's per-question mean (r 0.48 over the 26 train
+ * questions) and not the humans' (r -0.13). calibratedAccuracy counts content from it.
+ */
+export function chanceBlend(profile: QuestionProfile): number {
+  const cached = chanceCache.get(profile);
+  if (cached !== undefined) return cached;
+  const texts = profile.offTopic;
+  const step = Math.max(1, texts.length / CHANCE_SAMPLE);
+  const picked: string[] = [];
+  for (let i = 0; i < texts.length && picked.length < CHANCE_SAMPLE; i += step) picked.push(texts[Math.floor(i)] as string);
+  const value = picked.length >= 4 ? Math.max(0, picked.reduce((t, x) => t + blend(measure(profile, x)), 0) / picked.length) : 0;
+  chanceCache.set(profile, value);
+  return value;
+}
+
+/** technicalAccuracy before red flags and bonuses, 0..1; `chance` is the question's chanceBlend. */
+export function calibratedAccuracy(f: AnswerFeatures, wrongSide = false, chance = 0): number {
+  const zeroAt = Math.max(CALIBRATION.zeroAt, Math.min(chance, CALIBRATION.oneAt / 2));
+  const content = Math.max(0, Math.min(1, (blend(f) - zeroAt) / (CALIBRATION.oneAt - zeroAt)));
   const c = completeness(f);
   // Length earns credit only as far as the answer says something of the key concepts: "It sets the CSS class" is no attempt.
   const attempt = c * Math.min(1, f.conceptCoverage / COMPLETENESS.attemptAt);
