@@ -8,7 +8,7 @@ import type { Question } from '../../../core/interview/types.js';
 import { contentStems, rubricStems } from './lexicon.js';
 import { indexStems, type StemIndex } from './match.js';
 import { polarStems } from './red-flags.js';
-import { askedCount, choicesOf, polarityOf, type Choice } from './question-rules.js';
+import { askedCount, choicesOf, pickOf, polarityOf, type Choice, type Pick } from './question-rules.js';
 
 /**
  * The least share of the reference's length a complete answer needs when the question asks for
@@ -56,6 +56,8 @@ export interface QuestionProfile {
   /** Choices the question offers whose side the reference answer takes, and its yes/no. */
   choices: Choice[];
   polarity: 'yes' | 'no' | undefined;
+  /** What the reference picks where the question asks which one thing to use (question-rules.ts pickOf). */
+  pick: Pick | undefined;
   /** Everything the bank says about this question: a word outside it is the candidate's own. */
   vocabulary: ReadonlySet<string>;
   vocabularyIndex: StemIndex;
@@ -137,6 +139,7 @@ function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfil
     askedItems,
     choices: q.referenceAnswer ? choicesOf(q.text, q.referenceAnswer) : [],
     polarity: q.referenceAnswer ? polarityOf(q.text, q.referenceAnswer) : undefined,
+    pick: q.referenceAnswer ? pickOf(q.text, q.referenceAnswer) : undefined,
     vocabulary,
     vocabularyIndex: indexStems([...vocabulary]),
     domainIndex: stats?.domain ?? indexStems([...vocabulary]),

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Question } from '../../../core/interview/index.js';
 import { gradeAnswer } from '../rubric-evaluator.js';
 import { ASKED_SHARE_FLOOR, profileOf } from './profile.js';
-import { askedCount } from './question-rules.js';
+import { askedCount, firstPick, pickOf } from './question-rules.js';
 import { rubricFromReference } from './reference-rubric.js';
 import { COMPLETENESS, completeness } from './score.js';
 
@@ -88,6 +88,44 @@ describe('an answer that takes the other side of the question', () => {
     expect(gradeAnswer(taste, 'GraphQL, because clients pick the fields they need and caching can be handled per query.').redFlags).toEqual([]);
     const open = question('open', 'REST or GraphQL - when would you choose each?', 'REST when caching and simple tooling matter; GraphQL when clients need flexible queries.');
     expect(gradeAnswer(open, 'GraphQL when many clients need different fields, REST when HTTP caching matters.').redFlags).toEqual([]);
+  });
+});
+
+describe('an answer that picks another thing than the reference where the question asks which one to use', () => {
+  const method = question(
+    'pick-method',
+    'A client changes one field of a large user record. Which HTTP method should be used for this request? Give one reason.',
+    'PATCH, because it sends only the changed field and applies a partial update to the resource, while PUT replaces the whole resource.',
+  );
+  const encoding = question(
+    'pick-encoding',
+    'Three hosts with perfect clocks share a congested link. Which of the encoding techniques from the lecture should be used here? Give two reasons.',
+    'Binary encoding, as it carries a full bit per baud instead of half a bit, and with perfect clocks self-clocking is not needed.',
+  );
+
+  it('reads the pick from a "which ... should be used" question and the reference\'s first phrase', () => {
+    expect(pickOf(method.text, method.referenceAnswer ?? '')).toEqual({ words: 'patch', stems: ['patch'] });
+    expect(pickOf(encoding.text, encoding.referenceAnswer ?? '')).toEqual({ words: 'binary encoding', stems: ['binary'] });
+    expect(firstPick('I would recommend the Manchester encoding, since it clocks itself.')?.words).toBe('manchester encoding');
+    expect(firstPick('As all clocks are perfect, binary encoding is enough.')).toBeUndefined();
+  });
+
+  it('is poor and says what it picked, though its reasons are the reference\'s', () => {
+    const wrong = gradeAnswer(method, 'PUT should be used, because it sends only the changed field and applies a partial update to the resource.');
+    expect(wrong.redFlags).toEqual(['chose "put" where the reference answer says "patch"']);
+    expect(wrong.quality).toBe('poor');
+    const right = gradeAnswer(method, 'I would use PATCH: it sends only the changed field and applies a partial update, while PUT replaces the whole resource.');
+    expect(right.redFlags).toEqual([]);
+    const other = gradeAnswer(encoding, 'Manchester encoding should be used, as it carries a full bit per baud and with perfect clocks self-clocking is not needed.');
+    expect(other.redFlags).toEqual(['chose "manchester encoding" where the reference answer says "binary encoding"']);
+    expect(other.technicalAccuracy).toBeLessThan(0.4 * gradeAnswer(encoding, 'Binary encoding should be used, as it carries a full bit per baud and with perfect clocks self-clocking is not needed.').technicalAccuracy);
+  });
+
+  it('is not one when the answer names the reference\'s pick anywhere, opens with a reason, or the question asks about the candidate', () => {
+    expect(gradeAnswer(encoding, 'Since the clocks are perfect, no self-clocking is needed, so binary encoding (a full bit per baud) should be used.').redFlags).toEqual([]);
+    expect(gradeAnswer(encoding, 'The simplest one: Bianry encoding carries a full bit per baud and perfect clocks need no self-clocking.').redFlags).toEqual([]);
+    const taste = question('pick-taste', 'Which HTTP client library do you prefer for a Node.js service?', 'Undici, because it is the built-in fetch of Node.js.');
+    expect(gradeAnswer(taste, 'Axios, because interceptors make retries and auth headers easy.').redFlags).toEqual([]);
   });
 });
 

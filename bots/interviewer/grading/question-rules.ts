@@ -4,7 +4,8 @@
  * and which side the reference takes when the question offers a choice ("connection-oriented or
  * connectionless?", "does this assumption hold?").
  */
-import { STOP_WORDS, stem, tokenize } from './lexicon.js';
+import { STOP_WORDS, contentStems, stem, tokenize } from './lexicon.js';
+import { indexStems, matchStem } from './match.js';
 import { splitPoints } from './reference-rubric.js';
 
 /** The side of a choice the reference answer takes, and the side it does not. */
@@ -12,6 +13,14 @@ export interface Choice {
   /** Stem and the word as the question writes it. */
   right: { stem: string; word: string };
   wrong: { stem: string; word: string };
+}
+
+/** The option the reference answer picks for a "which ... should be used?" question. */
+export interface Pick {
+  /** The reference's pick as it writes it ("binary encoding"). */
+  words: string;
+  /** Its stems that the question does not say: what an answer must name to pick it too. */
+  stems: string[];
 }
 
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
@@ -105,16 +114,101 @@ export function polarityOf(question: string, reference: string): 'yes' | 'no' | 
 }
 
 /**
+ * "Which/what ... should be used / would you use / is best / do you recommend": a question that
+ * asks for one thing to choose. Not a question about the candidate's taste or experience ("Which
+ * do you prefer?", "Which tools have you used?", "What do you use at work?").
+ */
+const PICK_QUESTION =
+  /(?:^|[,;:]\s*|\band\s+)(?:which|what)\b(?:\s+[\w/-]+){0,8}?\s+(?:should|would|shall|could|is|are|do|does)\b(?:\s+[\w-]+){0,4}?\s+(?:use|used|using|recommend|recommended|choose|chosen|pick|picked|select|selected|best|better|preferable|preferred|suitable|appropriate|apply|applied|employ|employed)\b/;
+const ABOUT_CANDIDATE = /\b(?:you|your)\b.*\b(?:prefer|like|enjoy|favou?rite|tried)\b|\b(?:have|has|did|do)\s+you\s+(?:ever\s+|usually\s+|typically\s+|mostly\s+)?(?:use|used|work|worked|tried)\b/;
+/** Where a first phrase ends: punctuation, a dash, or a word that starts a reason or a clause. */
+const PHRASE_END = /[,;:.!?()[\]\n–—"]|\s-\s|\b(?:because|since|as|so|due|therefore|thus|hence|which|that|while|whereas|but)\b/;
+/** A text that opens with a reason or a condition names no pick first ("As all clocks are perfect, ..."). */
+const OPENS_WITH_REASON = /^\W*(?:because|since|as|if|when|whenever|given|although|though|while|due|considering|assuming|to)\b/;
+/** "I would recommend X", "we should use X", "I suggest to use the X": the pick follows the verb. */
+const CHOOSING = /\b(?:use|using|recommend|suggest|choose|pick|select|prefer|go\s+with|opt\s+for|apply|employ)\b(?:\s+(?:to\s+use|using|to|the|a|an))*\s+(\S.*)$/;
+/** "X should be used", "X is the best": the pick is what comes before the first verb. */
+const VERB = /\b(?:is|are|was|were|be|been|should|would|could|can|will|may|might|must|shall|has|have|had|does|do|did|works?|fits?|suits?|seems?|provides?|offers?|gives?|needs?|makes?|allows?|uses?)\b/;
+/** Words of a first phrase that name no option: choosing, opinion, a rubric's own talk. */
+const NO_OPTION = new Set(
+  'use using used recommend recommended suggest choose chose pick select prefer preferred think believe opinion best better option options choice solution answer answers good correct possible sensible scenario case situation here'
+    .split(' ')
+    .map(stem),
+);
+/** A pick longer than this many words is a statement, not a pick. */
+const PICK_WORDS = 5;
+
+/**
+ * The pick a text opens with: its first phrase (before a comma, "because", "as", "since" or a
+ * verb), or what follows "I would use/recommend", as stems without the words of choosing.
+ * Undefined when the text opens with a reason, or the phrase is too long to be a pick.
+ */
+export function firstPick(text: string): { words: string; stems: string[] } | undefined {
+  const lower = text.toLowerCase().replace(/[’']/g, '');
+  if (OPENS_WITH_REASON.test(lower)) return undefined;
+  let phrase = lower.split(PHRASE_END)[0] ?? '';
+  const chosen = CHOOSING.exec(phrase)?.[1];
+  if (chosen) phrase = chosen;
+  else phrase = phrase.split(VERB)[0] ?? '';
+  const stems = contentStems(phrase).filter((s) => !NO_OPTION.has(s));
+  if (stems.length === 0 || stems.length > PICK_WORDS) return undefined;
+  const words = tokenize(phrase).filter((w) => !STOP_WORDS.has(w));
+  return { words: words.join(' '), stems };
+}
+
+/**
+ * The reference's pick when the question asks which one thing to choose or use ("Which of the
+ * encoding techniques should be used?") and the reference opens with it ("Binary encoding, as
+ * ..."): its words the question does not already say. Undefined otherwise.
+ *
+ * @example
+ * pickOf('Which HTTP method should be used to update part of a resource?', 'PATCH, because...'); // { words: 'patch', stems: ['patch'] }
+ */
+export function pickOf(question: string, reference: string): Pick | undefined {
+  const asks = question
+    .toLowerCase()
+    .split(/(?<=[.!?])\s*/)
+    .some((s) => PICK_QUESTION.test(s) && !ABOUT_CANDIDATE.test(s));
+  if (!asks) return undefined;
+  const pick = firstPick(reference);
+  if (!pick || pick.stems.some((s) => /\d/.test(s))) return undefined;
+  const asked = new Set(contentStems(question));
+  const stems = pick.stems.filter((s) => !asked.has(s));
+  return stems.length ? { words: pick.words, stems } : undefined;
+}
+
+/**
+ * Whether the answer picks something else than the reference: its own first phrase names a word
+ * that neither the question nor the reference's pick says, and the answer never names the pick.
+ */
+function otherPick(pick: Pick, question: ReadonlySet<string>, answer: string): string | undefined {
+  const own = firstPick(answer);
+  if (!own || !own.stems.some((s) => !question.has(s) && !pick.stems.includes(s))) return undefined;
+  const stems = contentStems(answer);
+  const index = indexStems(stems);
+  const named = pick.stems.some((p) => matchStem(p, index) > 0 || (p.length >= 4 && stems.some((s) => s.startsWith(p))));
+  return named ? undefined : own.words;
+}
+
+/**
  * The side the answer takes against the reference's, when it takes the other one: it opens with
- * the other yes/no, or names the other option of a choice before (or without) the right one.
+ * the other yes/no, names the other option of a choice before (or without) the right one, or
+ * picks another thing than the reference where the question asks which one to use.
  *
  * @example
  * contradiction({ choices, polarity: undefined }, 'Connection-oriented, since...'); // 'chose "oriented" where the reference says "connectionless"'
  */
-export function contradiction(rules: { choices: readonly Choice[]; polarity: 'yes' | 'no' | undefined }, answer: string): string | undefined {
+export function contradiction(
+  rules: { choices: readonly Choice[]; polarity: 'yes' | 'no' | undefined; pick?: Pick | undefined; question?: ReadonlySet<string> },
+  answer: string,
+): string | undefined {
   if (rules.polarity) {
     const said = /^\W*(yes|no)\b/i.exec(answer)?.[1]?.toLowerCase();
     if (said && said !== rules.polarity) return `answered "${said}" where the reference answer says "${rules.polarity}"`;
+  }
+  if (rules.pick) {
+    const other = otherPick(rules.pick, rules.question ?? new Set(), answer);
+    if (other) return `chose "${other}" where the reference answer says "${rules.pick.words}"`;
   }
   if (rules.choices.length === 0) return undefined;
   const stems = tokenize(answer).map(stem);
