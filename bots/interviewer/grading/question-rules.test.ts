@@ -108,6 +108,22 @@ describe('an answer that picks another thing than the reference where the questi
     expect(pickOf(encoding.text, encoding.referenceAnswer ?? '')).toEqual({ words: 'binary encoding', stems: ['binary'] });
     expect(firstPick('I would recommend the Manchester encoding, since it clocks itself.')?.words).toBe('manchester encoding');
     expect(firstPick('As all clocks are perfect, binary encoding is enough.')).toBeUndefined();
+    expect(firstPick('Given perfect clocks, binary encoding is enough.')).toBeUndefined();
+  });
+
+  it.each([
+    ['Which index type should be used for a range query on timestamps?', 'A B-tree index, since it keeps keys in order.', 'b tree index'],
+    ['What would you use to run a job every night on a Linux server?', 'Cron, because it is on every Linux server.', 'cron'],
+    ['For a cache shared by ten instances, which store is best?', 'Redis: one network store every instance reads.', 'redis'],
+    ['Which queue do you recommend for the payment events?', 'Kafka, as it keeps the events for replay.', 'kafka'],
+    ['Which HTTP client library do you prefer?', 'Undici, because it is built in.', undefined],
+    ['Which tools do you use to debug a slow query?', 'EXPLAIN, because it shows the plan.', undefined],
+    ['Which HTTP method should be used to remove a resource?', 'The DELETE method, because it is idempotent.', 'delete method'],
+    ['Which HTTP method should be used to delete a resource?', 'DELETE, because it is idempotent.', undefined],
+    ['Which database have you used most, and why?', 'PostgreSQL, because it is reliable.', undefined],
+    ['What is a B-tree index?', 'A balanced tree, since it keeps keys in order.', undefined],
+  ])('%s / %s -> %s', (text, reference, words) => {
+    expect(pickOf(text, reference)?.words).toBe(words);
   });
 
   it('is poor and says what it picked, though its reasons are the reference\'s', () => {
@@ -124,6 +140,9 @@ describe('an answer that picks another thing than the reference where the questi
   it('is not one when the answer names the reference\'s pick anywhere, opens with a reason, or the question asks about the candidate', () => {
     expect(gradeAnswer(encoding, 'Since the clocks are perfect, no self-clocking is needed, so binary encoding (a full bit per baud) should be used.').redFlags).toEqual([]);
     expect(gradeAnswer(encoding, 'The simplest one: Bianry encoding carries a full bit per baud and perfect clocks need no self-clocking.').redFlags).toEqual([]);
+    // Without naming the pick, an answer that opens with a condition or with the question's own words picks nothing else.
+    expect(gradeAnswer(encoding, 'When every clock is perfect, no self-clocking is needed and a full bit per baud suits the congested link.').redFlags).toEqual([]);
+    expect(gradeAnswer(encoding, 'The encoding technique should carry a full bit per baud, since with perfect clocks self-clocking is not needed.').redFlags).toEqual([]);
     const taste = question('pick-taste', 'Which HTTP client library do you prefer for a Node.js service?', 'Undici, because it is the built-in fetch of Node.js.');
     expect(gradeAnswer(taste, 'Axios, because interceptors make retries and auth headers easy.').redFlags).toEqual([]);
   });
