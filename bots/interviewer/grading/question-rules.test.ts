@@ -122,6 +122,9 @@ describe('an answer that picks another thing than the reference where the questi
     ['Which HTTP method should be used to delete a resource?', 'DELETE, because it is idempotent.', undefined],
     ['Which database have you used most, and why?', 'PostgreSQL, because it is reliable.', undefined],
     ['What is a B-tree index?', 'A balanced tree, since it keeps keys in order.', undefined],
+    ['What protocol is used to give hosts their addresses?', 'DHCP, because a server leases each host an address.', 'dhcp'],
+    ['What is DHCP used for?', 'Leasing IP addresses to hosts, so nobody configures them by hand.', undefined],
+    ['Which HTTP method should be used to update part of a resource?', 'It depends on the API, but usually PATCH.', undefined],
   ])('%s / %s -> %s', (text, reference, words) => {
     expect(pickOf(text, reference)?.words).toBe(words);
   });

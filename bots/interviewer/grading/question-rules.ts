@@ -120,6 +120,8 @@ export function polarityOf(question: string, reference: string): 'yes' | 'no' | 
  */
 const PICK_QUESTION =
   /(?:^|[,;:]\s*|\band\s+)(?:which|what)\b(?:\s+[\w/-]+){0,8}?\s+(?:should|would|shall|could|is|are|do|does)\b(?:\s+[\w-]+){0,4}?\s+(?:use|used|using|recommend|recommended|choose|chosen|pick|picked|select|selected|best|better|preferable|preferred|suitable|appropriate|apply|applied|employ|employed)\b/;
+/** "What is DHCP used for?", "What are hooks used for?": a question about a thing's purpose, not a choice. */
+const PURPOSE = /\bwhat\s+(?:is|are)\b[^?]*\bused\s+for\b/;
 const ABOUT_CANDIDATE = /\b(?:you|your)\b.*\b(?:prefer|like|enjoy|favou?rite|tried)\b|\b(?:have|has|did|do)\s+you\s+(?:ever\s+|usually\s+|typically\s+|mostly\s+)?(?:use|used|work|worked|tried)\b/;
 /** Where a first phrase ends: punctuation, a dash, or a word that starts a reason or a clause. */
 const PHRASE_END = /[,;:.!?()[\]\n–—"]|\s-\s|\b(?:because|since|as|so|due|therefore|thus|hence|which|that|while|whereas|but)\b/;
@@ -127,6 +129,8 @@ const PHRASE_END = /[,;:.!?()[\]\n–—"]|\s-\s|\b(?:because|since|as|so|due|th
 const OPENS_WITH_REASON = /^\W*(?:because|since|as|if|when|whenever|given|although|though|while|due|considering|assuming|to)\b/;
 /** "I would recommend X", "we should use X", "I suggest to use the X": the pick follows the verb. */
 const CHOOSING = /\b(?:use|using|recommend|suggest|choose|pick|select|prefer|go\s+with|opt\s+for|apply|employ)\b(?:\s+(?:to\s+use|using|to|the|a|an))*\s+(\S.*)$/;
+/** A phrase that opens with a pronoun is a statement about something named before ("It assigns addresses"), not a pick. */
+const PRONOUN = /^\W*(?:it|its|this|that|these|those|they|there|we|you|i|he|she|one)\b/;
 /** "X should be used", "X is the best": the pick is what comes before the first verb. */
 const VERB = /\b(?:is|are|was|were|be|been|should|would|could|can|will|may|might|must|shall|has|have|had|does|do|did|works?|fits?|suits?|seems?|provides?|offers?|gives?|needs?|makes?|allows?|uses?)\b/;
 /** Words of a first phrase that name no option: choosing, opinion, a rubric's own talk. */
@@ -149,6 +153,7 @@ export function firstPick(text: string): { words: string; stems: string[] } | un
   let phrase = lower.split(PHRASE_END)[0] ?? '';
   const chosen = CHOOSING.exec(phrase)?.[1];
   if (chosen) phrase = chosen;
+  else if (PRONOUN.test(phrase)) return undefined;
   else phrase = phrase.split(VERB)[0] ?? '';
   const stems = contentStems(phrase).filter((s) => !NO_OPTION.has(s));
   if (stems.length === 0 || stems.length > PICK_WORDS) return undefined;
@@ -168,7 +173,7 @@ export function pickOf(question: string, reference: string): Pick | undefined {
   const asks = question
     .toLowerCase()
     .split(/(?<=[.!?])\s*/)
-    .some((s) => PICK_QUESTION.test(s) && !ABOUT_CANDIDATE.test(s));
+    .some((s) => PICK_QUESTION.test(s) && !ABOUT_CANDIDATE.test(s) && !PURPOSE.test(s));
   if (!asks) return undefined;
   const pick = firstPick(reference);
   if (!pick || pick.stems.some((s) => /\d/.test(s))) return undefined;
