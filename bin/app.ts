@@ -71,7 +71,9 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const clock = opts.clock ?? systemClock;
   // The data folder 0700 and its files 0600 (created so, or tightened), before anything is written.
   const dbPath = secureDataDir(config.dataDir);
-  const persistence = await openPersistence({ sqlitePath: opts.storePath ?? dbPath, mongodbUri: (config as { MONGODB_URI?: string }).MONGODB_URI, now: clock.now(), log });
+  // Without REDIS_URL this process is the file's only writer: the store may cache documents.
+  // Cluster nodes may share one file, so theirs reads every row from it (docs/scale-out.md).
+  const persistence = await openPersistence({ sqlitePath: opts.storePath ?? dbPath, soleOwner: !config.REDIS_URL, mongodbUri: (config as { MONGODB_URI?: string }).MONGODB_URI, now: clock.now(), log });
   const { store, ports } = persistence;
   onDateRepair((repair) => log.warn(repair, 'a stored row had an unreadable date: repaired on read'));
   onMalformedSlice((report) => log.warn(report, 'a stored conversation state slice did not parse: read as absent until its owner writes it again'));

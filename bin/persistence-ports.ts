@@ -43,6 +43,12 @@ export interface Persistence {
 export interface PersistenceOptions {
   /** The SQLite file (embedded mode). */
   sqlitePath: string;
+  /**
+   * Embedded mode: this process is the SQLite file's only writer (`npm start` without
+   * `REDIS_URL`), so the store may cache conversation and candidate documents. Unset for cluster
+   * nodes sharing the file and for the CLIs.
+   */
+  soleOwner?: boolean;
   /** The MongoDB connection string; unset: embedded mode. */
   mongodbUri?: string | undefined;
   now: Date;

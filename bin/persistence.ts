@@ -29,7 +29,7 @@ export async function openPersistence(opts: PersistenceOptions): Promise<Persist
 
 /** Embedded mode: one SQLite file holds the core's tables and every feature's (per-module migrations). */
 export async function openSqlitePersistence(opts: PersistenceOptions): Promise<Persistence> {
-  const store = SqliteStore.open(opts.sqlitePath);
+  const store = SqliteStore.open(opts.sqlitePath, { soleOwner: opts.soleOwner === true });
   const db = store.database;
   const operators = new SqliteOperatorStore(db);
   const workspace = new SqliteConsoleStore(db);

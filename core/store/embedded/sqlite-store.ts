@@ -37,15 +37,30 @@ import {
   reviveMessage,
 } from '../codec.js';
 import { inboundToMessage, newCandidate, newConversation } from '../factories.js';
+import { DocCache, type DocCacheStats } from './doc-cache.js';
 import { eraseCandidateRows, type ErasureCounts } from './erase.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 type Row = { doc: string };
 
+export interface SqliteStoreOptions {
+  /**
+   * This process is the file's only writer (embedded mode, `npm start` without `REDIS_URL`): keep
+   * conversation and candidate documents in a read cache (see `DocCache`). Leave unset when other
+   * processes write the file as a matter of course (cluster nodes sharing it, CLIs, tests): every
+   * read then goes to the file. Even when set, another connection's commit is detected
+   * (`PRAGMA data_version`) and empties the cache, so a second process by mistake never makes this
+   * one serve a row older than the current event-loop turn.
+   */
+  soleOwner?: boolean;
+}
+
 /**
  * The embedded store: one SQLite file (WAL) beside the process. Every method is synchronous
  * underneath; the async surface matches the Store port so the MongoDB adapter can swap in.
+ * Opened with `soleOwner` (embedded mode's single process), conversation and candidate documents
+ * are read through a bounded cache kept in step with every write and rollback (`DocCache`).
  *
  * @example
  * const store = SqliteStore.open('./data/parley.db');
@@ -58,14 +73,17 @@ export class SqliteStore implements Store {
   private flushGroup: (() => void) | undefined;
   /** Statements whose SQL depends on the query's filters, prepared once per distinct SQL text. */
   private readonly prepared = new Map<string, Database.Statement>();
+  /** Conversation and candidate documents, when this process is the file's sole owner. */
+  private readonly cache: DocCache | undefined;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, opts: SqliteStoreOptions) {
     this.db = db;
     this.q = prepareStatements(db);
+    this.cache = opts.soleOwner ? new DocCache(db) : undefined;
   }
 
   /** Open (creating if needed) and migrate. `:memory:` gives a throwaway store. */
-  static open(path: string): SqliteStore {
+  static open(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let db: Database.Database;
     try {
@@ -81,7 +99,7 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrateModule(db, 'core', MIGRATIONS);
-    return new SqliteStore(db);
+    return new SqliteStore(db, opts);
   }
 
   /** Schema version of a module after migrations. */
@@ -95,6 +113,11 @@ export class SqliteStore implements Store {
    */
   get database(): Database.Database {
     return this.db;
+  }
+
+  /** The document cache's counters (undefined when the store was not opened as sole owner). */
+  cacheStats(): DocCacheStats | undefined {
+    return this.cache?.stats();
   }
 
   async ensureConversation(ref: ConversationRef, sender: Sender, now: Date): Promise<EnsureConversationResult> {
@@ -128,16 +151,18 @@ export class SqliteStore implements Store {
       const message = inboundToMessage(inbound, ensured.conversation.id, now);
       this.writeMessage(message);
       const conversation = { ...ensured.conversation, lastActivityAt: now, lastCandidateMessageAt: now };
-      this.q.updateConversationActivity.run(now.getTime(), JSON.stringify(conversation), conversation.id);
+      const doc = JSON.stringify(conversation);
+      this.q.updateConversationActivity.run(now.getTime(), doc, conversation.id);
+      this.cache?.wrote('conversations', conversation.id, doc);
       return { ...ensured, conversation, message, duplicate: false };
     });
   }
 
   async commitTurn(commit: TurnCommit): Promise<Conversation> {
     return this.write((): Conversation => {
-      const current = this.q.conversationById.get(commit.conversation.id) as Row | undefined;
-      if (!current) throw new ParleyError(ErrorCodes.NOT_FOUND, `Conversation ${commit.conversation.id} not found`);
-      const stored = reviveConversation(current.doc);
+      const current = this.conversationDoc(commit.conversation.id);
+      if (current === undefined) throw new ParleyError(ErrorCodes.NOT_FOUND, `Conversation ${commit.conversation.id} not found`);
+      const stored = reviveConversation(current);
       if (stored.version !== commit.conversation.version) {
         throw new ConcurrencyError('Conversation', stored.id, commit.conversation.version);
       }
@@ -158,8 +183,17 @@ export class SqliteStore implements Store {
   }
 
   async getConversation(id: string): Promise<Conversation | undefined> {
+    const doc = this.conversationDoc(id);
+    return doc === undefined ? undefined : reviveConversation(doc);
+  }
+
+  /** A conversation's stored JSON: from the cache when it holds the row, else from the file. */
+  private conversationDoc(id: string): string | undefined {
+    const cached = this.cache?.get('conversations', id);
+    if (cached !== undefined) return cached;
     const row = this.q.conversationById.get(id) as Row | undefined;
-    return row ? reviveConversation(row.doc) : undefined;
+    if (row) this.cache?.filled('conversations', id, row.doc);
+    return row?.doc;
   }
 
   async findConversationByRef(ref: ConversationRef): Promise<Conversation | undefined> {
@@ -193,8 +227,12 @@ export class SqliteStore implements Store {
   }
 
   private candidateSync(id: string): Candidate | undefined {
+    const cached = this.cache?.get('candidates', id);
+    if (cached !== undefined) return reviveCandidate(cached);
     const row = this.q.candidateById.get(id) as Row | undefined;
-    return row ? reviveCandidate(row.doc) : undefined;
+    if (!row) return undefined;
+    this.cache?.filled('candidates', id, row.doc);
+    return reviveCandidate(row.doc);
   }
 
   async listCandidates(): Promise<Candidate[]> {
@@ -386,6 +424,7 @@ export class SqliteStore implements Store {
   private write<T>(fn: () => T, mode?: typeof ONE_STATEMENT): Promise<T> {
     if (!this.db.inTransaction) {
       this.q.begin.run();
+      this.cache?.began();
       this.batch = this.commitSoon();
     }
     const batch = this.batch as Promise<void>;
@@ -401,6 +440,9 @@ export class SqliteStore implements Store {
         this.q.rollbackTo.run();
         this.q.release.run();
       }
+      // A failing write without a savepoint failed in its one statement (undone by SQLite), but
+      // whatever it touched leaves the cache too: the cache never guesses.
+      this.cache?.rolledBack();
       return Promise.reject(err instanceof Error ? err : new ParleyError(ErrorCodes.STORE, String(err)));
     }
     return batch.then(() => result);
@@ -425,12 +467,15 @@ export class SqliteStore implements Store {
    */
   private writeAlone<T>(fn: () => T): Promise<T> {
     this.q.begin.run();
+    this.cache?.began();
     try {
       const result = fn();
       this.q.commit.run();
+      this.cache?.committed();
       return Promise.resolve(result);
     } catch (err) {
       if (this.db.inTransaction) this.q.rollback.run();
+      this.cache?.rolledBack();
       return Promise.reject(err instanceof Error ? err : new ParleyError(ErrorCodes.STORE, String(err)));
     }
   }
@@ -442,9 +487,11 @@ export class SqliteStore implements Store {
         this.flushGroup = undefined;
         try {
           if (this.db.inTransaction) this.q.commit.run();
+          this.cache?.committed();
           resolve();
         } catch (cause) {
           if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          this.cache?.rolledBack();
           reject(new ParleyError(ErrorCodes.STORE, 'SQLite commit failed', { cause }));
         }
       };
@@ -455,11 +502,14 @@ export class SqliteStore implements Store {
 
   private writeCandidate(c: Candidate): void {
     assertCandidateDates(c);
-    this.q.upsertCandidate.run(c.id, c.phone ?? null, c.email ?? null, c.stage, c.createdAt.getTime(), JSON.stringify(c));
+    const doc = JSON.stringify(c);
+    this.q.upsertCandidate.run(c.id, c.phone ?? null, c.email ?? null, c.stage, c.createdAt.getTime(), doc);
+    this.cache?.wrote('candidates', c.id, doc);
   }
 
   private writeConversation(c: Conversation): void {
     assertConversationDates(c);
+    const doc = JSON.stringify(c);
     this.q.upsertConversation.run(
       c.id,
       c.ref.channel,
@@ -470,8 +520,9 @@ export class SqliteStore implements Store {
       c.needsHuman ? 1 : 0,
       c.version,
       c.lastActivityAt.getTime(),
-      JSON.stringify(c),
+      doc,
     );
+    this.cache?.wrote('conversations', c.id, doc);
   }
 
   private writeMessage(m: Message, ignoreExisting = false): void {
