@@ -3,6 +3,7 @@ import { HrDesk, parseHrUsers } from '../../bots/hr-commands/index.js';
 import { ValidationError } from '../../core/domain/index.js';
 import { singleton, type Singleton } from '../cluster-fanout.js';
 import { nodeName } from '../cluster.js';
+import type { BlockedChats } from '../../channels/telegram/telegram-channel.js';
 import type { Plugin, PluginContext, PluginModule } from './types.js';
 import { registerVoiceChannel } from './voice.js';
 
@@ -51,6 +52,36 @@ function pollingLease(ctx: PluginContext, url: string, channel: { start(): Promi
   return singleton({ url, prefix: ctx.config.CLUSTER_REDIS_PREFIX, node: nodeName(ctx.config), log, name: 'telegram-polling', what: 'Telegram long polling', start: () => channel.start(), stop: () => channel.stop() });
 }
 
+/**
+ * Chats that blocked the bot, in the kv store. Asked on every inbound message and every send, so
+ * in embedded mode (no `REDIS_URL`: this process is the only one that writes the namespace) the
+ * set is read once and then kept in memory beside the store; cluster nodes read the store each
+ * time, since another node may have added or cleared a block.
+ */
+export function blockedChats(ctx: Pick<PluginContext, 'store' | 'clock' | 'config'>): BlockedChats {
+  const stored: BlockedChats = {
+    has: async (chatId) => (await ctx.store.kvGet(BLOCKED, chatId)) !== undefined,
+    add: (chatId) => ctx.store.kvSet(BLOCKED, chatId, { at: ctx.clock.now().toISOString() }),
+    delete: (chatId) => ctx.store.kvDelete(BLOCKED, chatId),
+  };
+  if (ctx.config.REDIS_URL) return stored;
+  let known: Promise<Set<string>> | undefined;
+  const load = () => (known ??= ctx.store.kvList(BLOCKED).then((rows) => new Set(rows.map((r) => r.key))));
+  return {
+    has: async (chatId) => (await load()).has(chatId),
+    add: async (chatId) => {
+      const set = await load();
+      await stored.add(chatId);
+      set.add(chatId);
+    },
+    delete: async (chatId) => {
+      const set = await load();
+      await stored.delete(chatId);
+      set.delete(chatId);
+    },
+  };
+}
+
 async function createTelegram(ctx: PluginContext, token: string) {
   const { config } = ctx;
   // grammY is loaded only when a bot token asks for it (start-up time).
@@ -70,11 +101,7 @@ async function createTelegram(ctx: PluginContext, token: string) {
     receive: (inbound) => ctx.engine().receive(inbound),
     // HR users are routed before the engine, so their messages never create candidates.
     staff: { isStaff: (id) => users.has(id), handle: (m) => desk?.handle(m) ?? Promise.resolve() },
-    blockedChats: {
-      has: async (chatId) => (await ctx.store.kvGet(BLOCKED, chatId)) !== undefined,
-      add: (chatId) => ctx.store.kvSet(BLOCKED, chatId, { at: ctx.clock.now().toISOString() }),
-      delete: (chatId) => ctx.store.kvDelete(BLOCKED, chatId),
-    },
+    blockedChats: blockedChats(ctx),
     clock: ctx.clock,
     log: ctx.log.child({ channel: 'telegram' }),
   });
