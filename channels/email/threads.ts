@@ -18,14 +18,33 @@ export interface EmailThread {
  * conversation, and which reply token.
  */
 export class EmailThreads {
+  /** The last pending `add` per address: adds to one thread run one after the other. */
+  private readonly adding = new Map<string, Promise<void>>();
+
   constructor(private readonly store: Pick<Store, 'kvGet' | 'kvSet'>) {}
 
   async get(externalId: string): Promise<EmailThread> {
     return (await this.store.kvGet<EmailThread>(THREADS, externalId)) ?? { ids: [] };
   }
 
-  /** Add a Message-ID to the conversation's thread (idempotent) and remember whose it is. */
-  async add(externalId: string, messageId: string, subject?: string): Promise<void> {
+  /**
+   * Add a Message-ID to the conversation's thread (idempotent) and remember whose it is. Adds to
+   * one thread are chained: the candidate's mail arriving while a bot mail's send finishes would
+   * otherwise read the same thread, and the later write would drop the other's id (the next
+   * reply then answered the wrong mail).
+   */
+  add(externalId: string, messageId: string, subject?: string): Promise<void> {
+    const previous = this.adding.get(externalId) ?? Promise.resolve();
+    const next = previous.then(() => this.addNow(externalId, messageId, subject));
+    const settled = next.catch(() => undefined);
+    this.adding.set(externalId, settled);
+    void settled.then(() => {
+      if (this.adding.get(externalId) === settled) this.adding.delete(externalId);
+    });
+    return next;
+  }
+
+  private async addNow(externalId: string, messageId: string, subject?: string): Promise<void> {
     const thread = await this.get(externalId);
     if (!thread.ids.includes(messageId)) {
       thread.ids.push(messageId);
