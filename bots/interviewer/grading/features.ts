@@ -2,6 +2,7 @@
  * Measurements of one answer against a question's profile, each 0..1, blended by a handful of
  * global weights (score.ts). None is tuned per question.
  */
+import { expandAbbreviations } from './abbreviations.js';
 import { contentStems, rubricStems } from './lexicon.js';
 import { polarStems } from './red-flags.js';
 import { indexStems, matchStem, type StemIndex } from './match.js';
@@ -45,9 +46,12 @@ const SENTENCE = /(?<=[.!?;])\s+|\n+/;
  * @example
  * measure(profileOf(question), 'An empty array runs the effect once, after mount.').conceptCoverage; // 0..1
  */
-export function measure(profile: QuestionProfile, answer: string): AnswerFeatures {
-  const stems = contentStems(answer);
-  const index = indexStems(stems);
+export function measure(profile: QuestionProfile, written: string): AnswerFeatures {
+  const stems = contentStems(written);
+  // An abbreviation counts as its phrase and the reverse ("MTU", "maximum transmission unit"): for the concepts, recall and cosine.
+  const answer = expandAbbreviations(written, profile.abbreviations);
+  const expanded = answer === written ? stems : contentStems(answer);
+  const index = indexStems(expanded);
   // Rubric phrases keep words like "once" and "after" that the content-word list drops. A concept
   // is said in one sentence: its words scattered over the answer say less (SAF: Pearson +.007).
   const sentences = answer
@@ -65,7 +69,7 @@ export function measure(profile: QuestionProfile, answer: string): AnswerFeature
     referenceRecall: covered(profile.reference, index),
     perConcept,
     conceptCoverage: coverageOfBest(profile, perConcept),
-    cosine: cosine(profile, stems),
+    cosine: cosine(profile, expanded),
     echoShare: stems.length ? stems.filter((s) => profile.question.has(s)).length / stems.length : 0,
     topicShare: topicShare(profile, stems),
     words: stems.length,

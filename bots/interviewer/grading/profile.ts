@@ -5,6 +5,7 @@
  * them (echoing the question is not knowing the answer). Built once per question and cached.
  */
 import type { Question } from '../../../core/interview/types.js';
+import { abbreviationTable, bankAbbreviations, type AbbreviationTable, type BankAbbreviations } from './abbreviations.js';
 import { contentStems, rubricStems } from './lexicon.js';
 import { indexStems, type StemIndex } from './match.js';
 import { polarStems } from './red-flags.js';
@@ -66,6 +67,8 @@ export interface QuestionProfile {
   /** The texts of the bank's other questions: answers to something else (score.ts chanceBlend); empty when its bank is unknown. */
   offTopic: readonly string[];
   idf: (stem: string) => number;
+  /** The abbreviations the question says and the phrases it spells out (abbreviations.ts): an answer's other form counts. */
+  abbreviations: AbbreviationTable;
 }
 
 /** Document frequencies over one bank's questions (text, rubric and reference of each). */
@@ -75,6 +78,8 @@ interface BankStats {
   /** Every stem the bank uses: its domain's words. */
   domain: StemIndex;
   questions: readonly Question[];
+  /** Read on the first question graded (abbreviations.ts bankAbbreviations, ~25 ms for the shipped banks). */
+  abbreviations: () => BankAbbreviations;
 }
 
 const bankOf = new Map<string, BankStats>();
@@ -90,7 +95,8 @@ const profiles = new WeakMap<Question, QuestionProfile>();
 export function registerBank(questions: readonly Question[]): void {
   const df = new Map<string, number>();
   for (const q of questions) for (const s of new Set(rubricStems(questionText(q)))) df.set(s, (df.get(s) ?? 0) + 1);
-  const stats = { docs: questions.length, df, domain: indexStems([...df.keys()]), questions };
+  let abbreviations: BankAbbreviations | undefined;
+  const stats = { docs: questions.length, df, domain: indexStems([...df.keys()]), questions, abbreviations: () => (abbreviations ??= bankAbbreviations(questions.map(questionText))) };
   for (const q of questions) bankOf.set(q.id, stats);
 }
 
@@ -145,5 +151,6 @@ function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfil
     domainIndex: stats?.domain ?? indexStems([...vocabulary]),
     offTopic: stats ? stats.questions.filter((o) => o.id !== q.id).map((o) => o.text) : [],
     idf,
+    abbreviations: abbreviationTable(questionText(q), stats?.abbreviations(), q.text),
   };
 }
