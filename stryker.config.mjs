@@ -1,7 +1,8 @@
 // Mutation check over the core's rules (`npm run mutation`): StrykerJS changes one thing at a time
 // in core/engine, core/interview, core/risk and core/takeover (a condition, an operator, a
 // constant) and reruns the tests that cover it; a change no test notices "survives" and names a
-// rule nothing defends. The score is printed, never gated; too slow for CI (docs/mutation.md).
+// rule nothing defends. The score is printed, never gated. `npm test` runs a lighter pass of the
+// same check (stryker.ci.config.mjs); docs/mutation.md says what each one measures.
 // Reports: reports/mutation/.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -10,15 +11,20 @@ export default {
   testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'],
   jest: {
     projectType: 'custom',
-    configFile: 'jest.config.js',
-    // Only the fast tests: the core's unit tests and the in-memory engine tests (the test
-    // adapter); the full-app and browser suites are too slow per mutant.
+    // The core's unit tests, without the per-file nock set-up, and a 2 s test timeout
+    // (jest.mutation.config.js says why).
+    configFile: 'jest.mutation.config.js',
+    // The full run adds test/engine-turns.test.ts (the in-memory app through the test adapter):
+    // it is the only test that reaches core/engine/engine.ts, and it costs ~0.6 s per mutant run.
+    // The CI pass (stryker.ci.config.mjs) leaves it out.
     config: {
+      // All of the project: findRelatedTests follows engine-turns' imports through bin/ and the
+      // channels to the core file under test.
+      roots: ['<rootDir>'],
       testMatch: ['<rootDir>/core/**/*.test.ts', '<rootDir>/test/engine-turns.test.ts'],
     },
     // Each mutant run loads only the test files that import the mutated file (jest
-    // --findRelatedTests), not every file above: core/takeover took 7 min 8 s without it (load
-    // 8-10), 3 min 23 s with it at load 14 and 1 min 17 s on a quiet machine.
+    // --findRelatedTests), not every core test file.
     enableFindRelatedTests: true,
   },
   mutate: ['core/engine/**/*.ts', 'core/interview/**/*.ts', 'core/risk/**/*.ts', 'core/takeover/**/*.ts', '!**/*.test.ts', '!**/index.ts'],
@@ -26,9 +32,11 @@ export default {
   // Static mutants (module-level constants) would rerun every test each time: skipped.
   ignoreStatic: true,
   concurrency: 2,
-  // A mutant that loops forever is killed after the test's own time x1.5 + 2 s (it counts as
-  // detected). Each one costs a test-runner restart, so this bounds most of a run's time.
-  timeoutMS: 2000,
+  // Stryker stops a mutant run after the covering tests' own time x1.5 + 3 s + the runner's
+  // start-up overhead, and restarts that test runner (it counts as detected, "timeout"). A mutant
+  // that makes a test wait forever fails that test after Jest's 2 s testTimeout first, with no
+  // restart; one that loops forever synchronously is stopped by Stryker's hit limit.
+  timeoutMS: 3000,
   timeoutFactor: 1.5,
   // Reruns reuse the last results for code and tests that did not change (the file is local:
   // reports/ is not committed, so a fresh CI checkout starts from scratch).
