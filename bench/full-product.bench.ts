@@ -276,7 +276,9 @@ class TelegramDriver {
 
   /** Send `request`; answer the child's `idle` and `window` with `onIdle` / `onWindow` until it answers `type`. */
   run<T extends FromDriver['type']>(request: ToDriver, type: T, handlers: { onIdle?: () => Promise<void>; onWindow?: () => void } = {}): Promise<Extract<FromDriver, { type: T }>> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      const exited = (code: number | null) => reject(new Error(`telegram driver exited (${code}) before answering '${type}'`));
+      this.child.once('exit', exited);
       const listener = (m: FromDriver) => {
         if (m.type === 'idle') void (handlers.onIdle?.() ?? Promise.resolve()).then(() => this.child.send({ type: 'idle', id: m.id } satisfies ToDriver));
         else if (m.type === 'window') {
@@ -284,6 +286,7 @@ class TelegramDriver {
           this.child.send({ type: 'go' } satisfies ToDriver);
         } else if (m.type === type) {
           this.listeners.delete(listener);
+          this.child.off('exit', exited);
           resolve(m as Extract<FromDriver, { type: T }>);
         }
       };
