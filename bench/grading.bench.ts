@@ -111,14 +111,7 @@ async function measure(system: GradingSystem, data: SafData): Promise<BenchResul
  * out): agreement on which answers to one question are better, without how hard each question was.
  */
 function withinQuestion(pairs: readonly (readonly [SafAnswer, number])[]): number {
-  const byQuestion = new Map<string, [number[], number[]]>();
-  for (const [a, s] of pairs) {
-    const [xs, ys] = byQuestion.get(a.questionId) ?? [[], []];
-    xs.push(s);
-    ys.push(a.score);
-    byQuestion.set(a.questionId, [xs, ys]);
-  }
-  const rs = [...byQuestion.values()].filter(([xs, ys]) => new Set(xs).size > 1 && new Set(ys).size > 1).map(([xs, ys]) => pearson(xs, ys));
+  const rs = byQuestion(pairs).filter(([xs, ys]) => new Set(xs).size > 1 && new Set(ys).size > 1).map(([xs, ys]) => pearson(xs, ys));
   return rs.length ? rs.reduce((t, r) => t + r, 0) / rs.length : 0;
 }
 
@@ -127,14 +120,7 @@ function withinQuestion(pairs: readonly (readonly [SafAnswer, number])[]): numbe
  * finds the same questions hard. Over few questions (26 in train, 5 unseen), so a coarse figure.
  */
 function questionMeans(pairs: readonly (readonly [SafAnswer, number])[]): number {
-  const byQuestion = new Map<string, [number[], number[]]>();
-  for (const [a, s] of pairs) {
-    const [xs, ys] = byQuestion.get(a.questionId) ?? [[], []];
-    xs.push(s);
-    ys.push(a.score);
-    byQuestion.set(a.questionId, [xs, ys]);
-  }
-  const means = [...byQuestion.values()];
+  const means = byQuestion(pairs);
   return pearson(means.map(([xs]) => mean(xs)), means.map(([, ys]) => mean(ys)));
 }
 
@@ -150,4 +136,16 @@ function unparseableShare(data: SafData, flags: Map<SafAnswer, number>): BenchRe
       'of them human >= 0.8': flagged.filter((a) => a.score >= 0.8).length,
     },
   };
+}
+
+/** Per question: the grader's scores and the humans' scores, in the same order. */
+function byQuestion(pairs: readonly (readonly [SafAnswer, number])[]): [number[], number[]][] {
+  const groups = new Map<string, [number[], number[]]>();
+  for (const [a, s] of pairs) {
+    const [xs, ys] = groups.get(a.questionId) ?? [[], []];
+    xs.push(s);
+    ys.push(a.score);
+    groups.set(a.questionId, [xs, ys]);
+  }
+  return [...groups.values()];
 }

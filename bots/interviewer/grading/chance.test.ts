@@ -1,19 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Question } from '../../../core/interview/index.js';
 import { gradeAnswer } from '../rubric-evaluator.js';
 import { profileOf, registerBank } from './profile.js';
-import { rubricFromReference } from './reference-rubric.js';
 import { chanceBlend } from './score.js';
+import { referenceQuestion } from '../../../test/support/grading.js';
 
-const question = (id: string, text: string, referenceAnswer: string): Question => ({
-  id,
-  skill: 'networks',
-  level: 'intermediate',
-  text,
-  readingTimeSec: 30,
-  referenceAnswer,
-  rubric: rubricFromReference(text, referenceAnswer),
-});
+const question = referenceQuestion;
 
 describe("the content score counts from the question's chance level", () => {
   // Every question of this bank speaks of a sender, data packets and the network; so does the target's reference.

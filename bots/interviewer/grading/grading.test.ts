@@ -7,16 +7,9 @@ import { profileOf, registerBank } from './profile.js';
 import { rubricFromReference, splitPoints } from './reference-rubric.js';
 import { calibratedAccuracy, ON_TOPIC } from './score.js';
 import { gradeAnswer } from '../rubric-evaluator.js';
+import { referenceQuestion } from '../../../test/support/grading.js';
 
-const question = (id: string, text: string, referenceAnswer: string): Question => ({
-  id,
-  skill: 'networks',
-  level: 'intermediate',
-  text,
-  readingTimeSec: 30,
-  referenceAnswer,
-  rubric: rubricFromReference(text, referenceAnswer),
-});
+const question = referenceQuestion;
 
 describe('a rubric derived from a reference answer', () => {
   it('splits lines, bullets, numbered items, sentences and clauses, keeping numbers whole', () => {

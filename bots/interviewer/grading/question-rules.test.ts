@@ -1,20 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Question } from '../../../core/interview/index.js';
 import { gradeAnswer } from '../rubric-evaluator.js';
 import { ASKED_SHARE_FLOOR, profileOf } from './profile.js';
 import { askedCount, firstPick, pickOf } from './question-rules.js';
-import { rubricFromReference } from './reference-rubric.js';
 import { COMPLETENESS, completeness } from './score.js';
+import { referenceQuestion } from '../../../test/support/grading.js';
 
-const question = (id: string, text: string, referenceAnswer: string): Question => ({
-  id,
-  skill: 'networks',
-  level: 'intermediate',
-  text,
-  readingTimeSec: 30,
-  referenceAnswer,
-  rubric: rubricFromReference(text, referenceAnswer),
-});
+const question = referenceQuestion;
 
 describe('how many items a question asks for', () => {
   it.each([
