@@ -1,6 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { ConcurrencyError, ProviderError } from '../domain/index.js';
-import { nextRetryDelay, parseRetryAfter, retry } from './retry.js';
+import { COMMIT_RETRY, isRetryable, nextRetryDelay, parseRetryAfter, providerRetryAfter, retry } from './retry.js';
 
 const policy = { maxAttempts: 4, baseMs: 100, maxMs: 1000 };
 const random = () => 1;
@@ -72,6 +72,134 @@ describe('parseRetryAfter: one reading of a provider\'s wait', () => {
     ['a date in the past', { 'retry-after': 'Mon, 02 Mar 2026 09:00:00 GMT' }, 0],
     ['nothing', {}, undefined],
     ['garbage', { 'retry-after': 'soon' }, undefined],
+  ])('%s', (_name, headers, expected) => {
+    expect(parseRetryAfter(new Headers(headers), now)).toBe(expected);
+  });
+});
+
+describe('nextRetryDelay: bounds and options', () => {
+  it('waits a retry-after exactly at the allowed maximum', () => {
+    const err = new ProviderError('openai', 'slow down', { status: 429, retryAfterMs: 10_000 });
+    expect(nextRetryDelay(err, 1, { policy, random, maxRetryAfterMs: 10_000 })).toBe(10_000);
+    expect(nextRetryDelay(err, 1, { policy, random, maxRetryAfterMs: 9_999 })).toBeUndefined();
+  });
+
+  it('reads the wait through a custom retryAfterMs', () => {
+    expect(nextRetryDelay(new Error('slow'), 1, { policy, random, retryAfterMs: () => 5000 })).toBe(5000);
+    expect(nextRetryDelay(new Error('slow'), 1, { policy, random, retryAfterMs: () => 5000, maxRetryAfterMs: 4000 })).toBeUndefined();
+  });
+
+  it('retries a 429 and 5xx, not a permanent 4xx', () => {
+    expect(isRetryable(new ProviderError('meta', 'slow down', { status: 429 }))).toBe(true);
+    expect(isRetryable(new ProviderError('meta', 'bad gateway', { status: 502 }))).toBe(true);
+    expect(isRetryable(new Error('ECONNRESET'))).toBe(true);
+    expect(isRetryable(new ProviderError('meta', 'bad request', { status: 400 }))).toBe(false);
+    expect(providerRetryAfter(new ProviderError('meta', 'slow down', { status: 429, retryAfterMs: 700 }))).toBe(700);
+    expect(providerRetryAfter({ retryAfterMs: 700 })).toBeUndefined();
+  });
+
+  it('jitters within [half, all] of the exponential delay by default (no random given)', () => {
+    for (let k = 0; k < 20; k++) {
+      const d = nextRetryDelay(new Error('x'), 3, { policy })!;
+      expect(d).toBeGreaterThanOrEqual(200);
+      expect(d).toBeLessThanOrEqual(400);
+    }
+  });
+});
+
+describe('retry: what the loop does', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('tells onRetry the attempt, the pause and the error', async () => {
+    const err = new ProviderError('slack', 'unavailable', { status: 503 });
+    const told: unknown[] = [];
+    await retry(async (attempt) => {
+      if (attempt === 1) throw err;
+      return 'ok';
+    }, { policy, random, sleep: async () => {}, onRetry: (info) => told.push(info) });
+    expect(told).toEqual([{ attempt: 1, delayMs: 100, err }]);
+  });
+
+  it('does not retry a permanent error: one call, no pause', async () => {
+    let calls = 0;
+    const pauses: number[] = [];
+    const failing = retry(async () => {
+      calls++;
+      throw new ProviderError('twilio', 'bad number', { status: 400, permanent: true });
+    }, { policy, random, sleep: async (ms) => void pauses.push(ms) });
+    await expect(failing).rejects.toThrow('bad number');
+    expect(calls).toBe(1);
+    expect(pauses).toEqual([]);
+  });
+
+  it('gives up at once, without pausing, when its owner stopped during the attempt', async () => {
+    let calls = 0;
+    const pauses: number[] = [];
+    const told: number[] = [];
+    const stopped = retry(async () => {
+      calls++;
+      throw new Error('down');
+    }, { policy, random, active: () => false, sleep: async (ms) => void pauses.push(ms), onRetry: ({ attempt }) => told.push(attempt) });
+    await expect(stopped).rejects.toThrow('down');
+    expect(calls).toBe(1);
+    expect(pauses).toEqual([]);
+    expect(told).toEqual([]);
+  });
+
+  it('re-runs a lost commit at once, without sleeping, up to 5 times', async () => {
+    let calls = 0;
+    const pauses: number[] = [];
+    const failing = retry(async () => {
+      calls++;
+      throw new ConcurrencyError('message', 'm1', 3);
+    }, { policy: COMMIT_RETRY, random, sleep: async (ms) => void pauses.push(ms) });
+    await expect(failing).rejects.toThrow('message m1 changed since version 3');
+    expect(calls).toBe(5);
+    expect(pauses).toEqual([]);
+  });
+
+  it('waits on a real timer by default', async () => {
+    jest.useFakeTimers();
+    let calls = 0;
+    const done = retry(async () => {
+      calls++;
+      if (calls === 1) throw new Error('once');
+      return 'ok';
+    }, { policy, random });
+    await jest.advanceTimersByTimeAsync(99);
+    expect(calls).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(calls).toBe(2);
+    await expect(done).resolves.toBe('ok');
+  });
+});
+
+describe('parseRetryAfter: what is not a wait', () => {
+  const now = Date.parse('2026-03-02T10:00:00Z');
+  it.each([
+    ['no headers', undefined],
+    ['a plain object', { 'retry-after': '3' }],
+  ])('%s -> undefined', (_name, headers) => {
+    expect(parseRetryAfter(headers, now)).toBeUndefined();
+  });
+
+  it('trims a header-like object that does not (only fetch\'s Headers trims values itself)', () => {
+    const headers = { get: (name: string) => (name === 'retry-after' ? ' 3 ' : null) };
+    expect(parseRetryAfter(headers, now)).toBe(3000);
+  });
+
+  it.each([
+    ['spaces around seconds', { 'retry-after': ' 3 ' }, 3000],
+    ['two-digit seconds', { 'retry-after': '12' }, 12_000],
+    ['two decimals', { 'retry-after': '1.25' }, 1250],
+    ['a negative retry-after-ms falls back to retry-after', { 'retry-after-ms': '-5', 'retry-after': '2' }, 2000],
+    ['an unreadable retry-after-ms falls back to retry-after', { 'retry-after-ms': 'soon', 'retry-after': '2' }, 2000],
+    ['retry-after-ms 0', { 'retry-after-ms': '0', 'retry-after': '2' }, 0],
+    ['seconds with a unit', { 'retry-after': '3 s' }, undefined],
+    ['a word before seconds', { 'retry-after': 'a3' }, undefined],
+    ['blank', { 'retry-after': '  ' }, undefined],
   ])('%s', (_name, headers, expected) => {
     expect(parseRetryAfter(new Headers(headers), now)).toBe(expected);
   });
