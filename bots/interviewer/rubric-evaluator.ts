@@ -6,6 +6,7 @@ import { matchStem } from './grading/match.js';
 import { profileOf, type QuestionProfile } from './grading/profile.js';
 import { contradiction } from './grading/question-rules.js';
 import { statedRedFlags } from './grading/red-flags.js';
+import { WRONG_RESULT_KEEPS, wrongResult } from './grading/results.js';
 import { calibratedAccuracy, chanceBlend } from './grading/score.js';
 import { overlap, stems, tokenize } from './text-analysis.js';
 
@@ -55,8 +56,11 @@ export function gradeAnswer(question: Question, answer: string): AnswerEvaluatio
   const misconceptions = statedRedFlags(text, question.rubric.redFlags);
   // Taking the other side of the question's choice is a misconception too, priced by the score itself.
   const wrongSide = contradiction(profile, text);
-  const flags = wrongSide ? [...misconceptions, wrongSide] : misconceptions;
-  const accuracy = clamp(calibratedAccuracy(features, wrongSide !== undefined, chanceBlend(profile)) + specificityBonus(text) - 0.25 * misconceptions.length);
+  // So is stating another result where the reference works one out ("58 seconds" for "56.9512 seconds"; issue 11).
+  const wrongNumber = wrongResult(profile.results, text);
+  const flags = [...misconceptions, ...(wrongSide ? [wrongSide] : []), ...(wrongNumber ? [wrongNumber] : [])];
+  const content = calibratedAccuracy(features, wrongSide !== undefined, chanceBlend(profile)) * (wrongNumber ? WRONG_RESULT_KEEPS : 1);
+  const accuracy = clamp(content + specificityBonus(text) - 0.25 * misconceptions.length);
   const clarity = clarityScore(text, tokens);
   const quality = toQuality(accuracy, clarity, tokens.length >= EXPECTED_WORDS[question.level] / 3, flags.length);
   const names = question.rubric.keyConcepts.map((k) => k.concept);

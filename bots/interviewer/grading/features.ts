@@ -3,6 +3,7 @@
  * global weights (score.ts). None is tuned per question.
  */
 import { expandAbbreviations } from './abbreviations.js';
+import { DIRECTION_STEMS, directionOf } from './direction.js';
 import { contentStems, rubricStems } from './lexicon.js';
 import { polarStems } from './red-flags.js';
 import { indexStems, matchStem, type StemIndex } from './match.js';
@@ -41,6 +42,14 @@ export interface AnswerFeatures {
 /** A word that may start a negation or a rejection (red-flags.ts has the exact rules). */
 const MAY_NEGATE = /\b(?:not?|nor|never|neither|cannot|without|avoid|instead|rather|misconceptions?|myths?|mistaken(?:ly)?|wrong(?:ly)?|contrary)\b|n'?t\b/i;
 const SENTENCE = /(?<=[.!?;])\s+|\n+/;
+/**
+ * What a sentence keeps of its coverage of a concept when it says the quantity moves the other way
+ * ("increases" for the reference's "decreases"). Chosen on five folds of SAF's train questions
+ * (0 to 1; 0 and 0.3 alike once a point's example is optional, 0.5 and 0.7 before). A stronger
+ * rule, costing the whole answer, fired mostly on sentences about another quantity ("increases
+ * efficiency" against "reduces overhead").
+ */
+export const DIRECTION_FLIP_KEEPS = 0.3;
 
 /**
  * @example
@@ -59,11 +68,21 @@ export function measure(profile: QuestionProfile, written: string): AnswerFeatur
     .filter((s) => s.trim())
     .map((s) => {
       const plain = rubricStems(s);
+      // A sentence that says a quantity goes one way says it with any word of that way ("shrinks" for "decreases").
+      const direction = directionOf(s);
+      const index = indexStems(direction === 0 ? plain : [...plain, ...DIRECTION_STEMS[direction]]);
       // Without a negation word the marked stems are the plain ones (polarStems is the slow path).
-      return { index: indexStems(plain), polar: new Set(MAY_NEGATE.test(s) ? polarStems(s) : plain) };
+      return { index, direction, polar: new Set(MAY_NEGATE.test(s) ? polarStems(s) : plain) };
     });
   const perConcept = profile.concepts.map((c) =>
-    Math.max(0, ...sentences.flatMap((s) => c.phrases.map((p) => phraseCoverage(p, s.index) * (1 - flipped(c.polar, s.polar) / Math.max(1, c.polar.length))))),
+    Math.max(
+      0,
+      ...sentences.flatMap((s) => {
+        // "The diameter increases" where the concept says it decreases: the sentence's coverage counts less.
+        const way = c.direction !== 0 && s.direction === -c.direction ? DIRECTION_FLIP_KEEPS : 1;
+        return c.phrases.map((p) => way * phraseCoverage(p, s.index) * (1 - flipped(c.polar, s.polar) / Math.max(1, c.polar.length)));
+      }),
+    ),
   );
   return {
     referenceRecall: covered(profile.reference, index),

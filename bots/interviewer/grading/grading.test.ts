@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Question } from '../../../core/interview/index.js';
-import { measure } from './features.js';
+import { directionOf } from './direction.js';
+import { DIRECTION_FLIP_KEEPS, measure } from './features.js';
 import { contentStems, tokenize } from './lexicon.js';
 import { editDistance, indexStems, matchStem, MATCH_EXACT, MATCH_MORPH, MATCH_TYPO } from './match.js';
 import { profileOf, registerBank } from './profile.js';
@@ -27,6 +28,34 @@ describe('a rubric derived from a reference answer', () => {
     expect(rubric.keyConcepts.map((k) => k.concept)).toEqual(['It sends datagrams without a handshake.']);
     expect(rubricFromReference('Is UDP connectionless?', 'UDP is connectionless.').keyConcepts.map((k) => k.concept)).toEqual(['UDP is connectionless.']);
     expect(rubricFromReference('What is TCP?', 'TCP. Reliable delivery.').keyConcepts.map((k) => k.concept)).toEqual(['Reliable delivery.']);
+  });
+});
+
+describe('alternatives in a reference answer', () => {
+  const reference = 'B is the least likely. One of the following justifications should be given:\n● B is a special case of C, and C of A\n● P(B) = 0.0138 < P(C) = 0.2765 < P(A) = 0.8208\nNote: rounding is fine.';
+  const q = question('alternatives', 'Order the events B, C and A by likelihood and justify.', reference);
+
+  it('makes the points after "one of the following" one concept said by any of them, without the announcement', () => {
+    expect(q.rubric.keyConcepts.map((k) => [k.concept, k.synonyms])).toEqual([
+      ['B is the least likely.', []],
+      ['B is a special case of C, and C of A', ['P(B) = 0.0138 < P(C) = 0.2765 < P(A) = 0.8208']],
+      ['Note: rounding is fine.', []],
+    ]);
+  });
+
+  it('counts an answer that gives one of the alternatives as covering the concept', () => {
+    const features = measure(profileOf(q), 'B, C, A: P(B) = 0.0138, P(C) = 0.2765, P(A) = 0.8208.');
+    expect(features.perConcept[1]).toBeGreaterThan(0.8);
+    expect(measure(profileOf(q), 'B, C, A because B is a special case of C, and C of A.').perConcept[1]).toBe(1);
+  });
+});
+
+describe('examples in a reference answer', () => {
+  it('does not need a point\'s example to say the point', () => {
+    const q = question('example', 'What happens to the collision domain diameter at ten times the speed?', 'The diameter decreases by a factor of 10, e.g. from 3000 m to 300 m.');
+    expect(q.rubric.keyConcepts[0]?.synonyms).toEqual(['The diameter decreases by a factor of 10']);
+    expect(measure(profileOf(q), 'The diameter decreases by a factor of 10.').perConcept[0]).toBe(1);
+    expect(rubricFromReference('Name a queue.', 'For example a FIFO queue.').keyConcepts[0]?.synonyms).toEqual([]);
   });
 });
 
@@ -95,6 +124,28 @@ describe('concept coverage', () => {
     expect(q.rubric.keyConcepts.map((k) => k.concept)).toEqual(['Arrivals are not independent', 'traffic comes in bursts.']);
     expect(measure(profile, 'Arrivals are not independent, they come in bursts.').perConcept[0]).toBe(1);
     expect(measure(profile, 'Arrivals are independent, they come in bursts.').perConcept[0]).toBeLessThan(0.6);
+  });
+});
+
+describe('which way a quantity moves', () => {
+  const q = question('direction', 'What happens to the maximum cable length of a CSMA/CD segment at a tenfold bit rate?', 'The maximum cable length decreases by a factor of 10.');
+
+  it('reads the way from the verbs of change only, and no way when a sentence says both', () => {
+    expect(directionOf('The length shrinks by a factor of 10.')).toBe(-1);
+    expect(directionOf('It doubled.')).toBe(1);
+    expect(directionOf('The header is shorter and has fewer fields.')).toBe(0);
+    expect(directionOf('If the bit rate increases, the length decreases.')).toBe(0);
+  });
+
+  it('counts another word of the same way as the reference\'s, and less of a sentence that says the other way', () => {
+    const profile = profileOf(q);
+    const coverage = (answer: string) => measure(profile, answer).perConcept[0] as number;
+    expect(coverage('The maximum cable length shrinks by a factor of 10.')).toBe(coverage('The maximum cable length decreases by a factor of 10.'));
+    expect(coverage('The maximum cable length shrinks by a factor of 10.')).toBeGreaterThan(coverage('The maximum cable length changes by a factor of 10.'));
+    expect(coverage('The maximum cable length increases by a factor of 10.')).toBeCloseTo(DIRECTION_FLIP_KEEPS * coverage('The maximum cable length changes by a factor of 10.'), 6);
+    const grade = (answer: string) => gradeAnswer(q, answer).technicalAccuracy;
+    expect(grade('It is reduced: the cable length is divided by 10.')).toBeGreaterThan(grade('It is changed: the cable length is divided by 10.'));
+    expect(grade('The maximum cable length increases by a factor of 10.')).toBeLessThan(grade('The maximum cable length changes by a factor of 10.'));
   });
 });
 

@@ -6,10 +6,12 @@
  */
 import type { Question } from '../../../core/interview/types.js';
 import { abbreviationTable, bankAbbreviations, type AbbreviationTable, type BankAbbreviations } from './abbreviations.js';
+import { directionOf, type Direction } from './direction.js';
 import { contentStems, rubricStems } from './lexicon.js';
 import { indexStems, type StemIndex } from './match.js';
 import { polarStems } from './red-flags.js';
 import { askedCount, choicesOf, pickOf, polarityOf, type Choice, type Pick } from './question-rules.js';
+import { resultsOf, type Results } from './results.js';
 
 /**
  * The least share of the reference's length a complete answer needs when the question asks for
@@ -35,6 +37,8 @@ export interface ConceptProfile {
   phrases: WeightedTerm[][];
   /** The concept's stems with negated ones marked "¬" (red-flags.ts polarStems). */
   polar: string[];
+  /** Which way the concept says a quantity moves ("decreases": -1), 0 when it says none (direction.ts). */
+  direction: Direction;
 }
 
 export interface QuestionProfile {
@@ -59,6 +63,8 @@ export interface QuestionProfile {
   polarity: 'yes' | 'no' | undefined;
   /** What the reference picks where the question asks which one thing to use (question-rules.ts pickOf). */
   pick: Pick | undefined;
+  /** What the reference works out ("= 56.9512 seconds"), and every number it and the question write (results.ts). */
+  results: Results;
   /** Everything the bank says about this question: a word outside it is the candidate's own. */
   vocabulary: ReadonlySet<string>;
   vocabularyIndex: StemIndex;
@@ -131,6 +137,7 @@ function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfil
     weight: k.weight,
     phrases: [k.concept, ...k.synonyms].map(termsOf).filter((p) => p.length > 0),
     polar: polarStems(k.concept),
+    direction: directionOf(k.concept),
   }));
   const vocabulary = new Set([...asked, ...contentStems(questionText(q))]);
   const askedItems = askedCount(q.text);
@@ -146,6 +153,7 @@ function buildProfile(q: Question, stats: BankStats | undefined): QuestionProfil
     choices: q.referenceAnswer ? choicesOf(q.text, q.referenceAnswer) : [],
     polarity: q.referenceAnswer ? polarityOf(q.text, q.referenceAnswer) : undefined,
     pick: q.referenceAnswer ? pickOf(q.text, q.referenceAnswer) : undefined,
+    results: resultsOf(q.text, q.referenceAnswer),
     vocabulary,
     vocabularyIndex: indexStems([...vocabulary]),
     domainIndex: stats?.domain ?? indexStems([...vocabulary]),
