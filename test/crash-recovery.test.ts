@@ -157,11 +157,15 @@ function outboundStatuses(dataDir: string): Record<string, number> {
   }
 }
 
-/** Rows a process started at `since` left `sending`: its sends in flight at the kill. */
+/**
+ * Rows a process started at `since` left `sending`, or `queued` with their first attempt reserved
+ * in the turn's commit (attempts above 0): its sends that may have been in flight at the kill.
+ */
 function inFlightSince(dataDir: string, since: Date): number {
   const db = new Database(join(dataDir, 'parley.db'));
   try {
-    const sql = "SELECT COUNT(*) AS n FROM messages WHERE direction = 'out' AND status = 'sending' AND json_extract(doc, '$.lastAttemptAt') >= ?";
+    const possiblyInFlight = "(status = 'sending' OR (status = 'queued' AND json_extract(doc, '$.attempts') > 0))";
+    const sql = `SELECT COUNT(*) AS n FROM messages WHERE direction = 'out' AND ${possiblyInFlight} AND json_extract(doc, '$.lastAttemptAt') >= ?`;
     return (db.prepare(sql).get(since.toISOString()) as { n: number }).n;
   } finally {
     db.close();
@@ -208,8 +212,8 @@ describe('duplicates under load across repeated kill -9 (WhatsApp, 80 ms provide
         await eventually(() => graph.arrived - before >= PER_ROUND / 3 && graph.inFlight > 0, 'sends in flight at the provider', 30_000);
         child.proc.kill('SIGKILL');
         expect((await child.exited).signal).toBe('SIGKILL');
-        // The bound: rows this process committed `sending` are the only ones the provider may have
-        // without our knowing (a row still `sending` from the kill before was counted then).
+        // The bound: rows this process committed `sending` (or reserved a first attempt for) are the
+        // only ones the provider may have without our knowing (one from the kill before was counted then).
         inFlightAtKill.push(inFlightSince(dataDir, started));
       }
 

@@ -113,7 +113,9 @@ export type MessageAuthor = z.infer<typeof MessageAuthorSchema>;
  * Inbound: pending -> processed | failed. Outbound: queued -> sending -> sent -> delivered -> read,
  * or failed, or suppressed (the outbound policy stopped it; `suppressedReason` says why).
  * `sending` is written durably before the provider is called, so a row left `sending` by a
- * crash is one whose send may or may not have reached the provider.
+ * crash is one whose send may or may not have reached the provider; so is a row left `queued`
+ * with `attempts` above 0 (its first attempt was counted in the commit that stored it, on a
+ * channel that resends after a crash: it goes `queued` -> `sent` with no `sending` commit).
  */
 export const MessageStatusSchema = z.enum([
   'pending',
@@ -154,7 +156,7 @@ export const MessageSchema = z.object({
   emailTemplate: EmailTemplateRefSchema.optional(),
   /** Outbound, status `suppressed`: which policy rule stopped it. */
   suppressedReason: SuppressionReasonSchema.optional(),
-  /** Outbound: when the last provider call started (written with status `sending`, before the call). */
+  /** Outbound: when the last provider call started (written with status `sending`, before the call; or, for a first attempt reserved in the row's own commit, when the row was stored). */
   lastAttemptAt: z.coerce.date().optional(),
   /** Outbound split into parts by the channel's limits: how many parts the provider has acknowledged. */
   partsSent: z.number().int().nonnegative().optional(),

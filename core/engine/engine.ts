@@ -195,8 +195,9 @@ export class Engine {
     for (const effect of ctx.effects) {
       if (effect.type === 'emit') events.push(stamp(effect.event, now, effect.event.actor ?? actor, before));
       if (effect.type === 'send') {
-        // Stable ids: re-running a turn after a crash re-creates the same rows (stored once).
-        messages.push(outboundRow(`${inbound.id}_r${sendIndex++}`, before, effect.message, 'bot', now));
+        // Stable ids: re-running a turn after a crash re-creates the same rows (stored once). The
+        // first send attempt is counted in this commit where the channel allows (no `sending` commit).
+        messages.push(this.deps.outbound.reserveFirstAttempt(outboundRow(`${inbound.id}_r${sendIndex++}`, before, effect.message, 'bot', now)));
       }
     }
     const inboundPatch = ctx.message.text !== inbound.text || ctx.message.media !== inbound.media;
@@ -216,7 +217,7 @@ export class Engine {
   }
 
   private async runEffects(effects: Effect[], conversationId: string, messages: Message[], events: DomainEvent[]): Promise<void> {
-    for (const m of messages) this.deps.outbound.enqueue(m);
+    for (const m of messages) this.deps.outbound.enqueue(m, { committedHere: true });
     for (const e of events) this.deps.bus.publish(e);
     for (const effect of effects) {
       if (effect.type !== 'schedule' && effect.type !== 'cancelSchedule' && effect.type !== 'notifyOperators') continue;
@@ -260,9 +261,9 @@ export class Engine {
   async send(conversationId: string, message: OutboundMessage, author: MessageAuthor, authorId?: string): Promise<Message> {
     const conversation = await this.deps.store.getConversation(conversationId);
     if (!conversation) throw new NotFoundError('conversation', conversationId);
-    const row = outboundRow(newId('msg'), conversation, message, author, this.deps.clock.now(), authorId);
+    const row = this.deps.outbound.reserveFirstAttempt(outboundRow(newId('msg'), conversation, message, author, this.deps.clock.now(), authorId));
     await this.deps.store.insertMessage(row);
-    this.deps.outbound.enqueue(row);
+    this.deps.outbound.enqueue(row, { committedHere: true });
     return row;
   }
 
@@ -283,7 +284,7 @@ export class Engine {
       if (!result) return conversation;
       const actor = result.actor ?? 'system';
       const events = (result.events ?? []).map((e) => stamp(e, now, e.actor ?? actor, conversation));
-      const messages = (result.replies ?? []).map((r) => outboundRow(newId('msg'), conversation, r, 'bot', now));
+      const messages = (result.replies ?? []).map((r) => this.deps.outbound.reserveFirstAttempt(outboundRow(newId('msg'), conversation, r, 'bot', now)));
       const saved = await this.deps.store.commitTurn({ conversation: { ...result.conversation, version: conversation.version, updatedAt: now }, ...(result.candidate ? { candidate: { ...result.candidate, updatedAt: now } } : {}), messages, events });
       this.snapshots?.changed(saved);
       await this.runEffects([], conversationId, messages, events);

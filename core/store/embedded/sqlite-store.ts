@@ -56,6 +56,34 @@ export interface SqliteStoreOptions {
   soleOwner?: boolean;
 }
 
+/** How long a connection waits for another process's locks (two nodes on one file). */
+const BUSY_TIMEOUT_MS = 5000;
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * `PRAGMA journal_mode = WAL`, retried while another process holds the file's write lock in
+ * rollback mode: SQLite does not call the busy handler there (the switch reads the file, then
+ * needs its exclusive lock; waiting while holding the read lock could deadlock), so a second node
+ * opening a fresh file while the first switches it to WAL or migrates it failed at once with
+ * SQLITE_BUSY (seen in CI, cluster-jobs). Bounded by the busy timeout, like any other wait.
+ */
+function switchToWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      // By code, not `instanceof SqliteError`: the native addon keeps the error class of the first
+      // module instance that loaded it (a test runner's second module registry has another class).
+      const code = (err as { code?: unknown }).code;
+      const busy = typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= deadline) throw err;
+      Atomics.wait(SLEEP, 0, 0, 10);
+    }
+  }
+}
+
 /**
  * The embedded store: one SQLite file (WAL) beside the process. Every method is synchronous
  * underneath; the async surface matches the Store port so the MongoDB adapter can swap in.
@@ -70,9 +98,17 @@ export class SqliteStore implements Store {
   private readonly q: Statements;
   private batch: Promise<void> = Promise.resolve();
   /** Commits the open group now (set while a group is open). */
-  private flushGroup: (() => void) | undefined;
+  private flushGroup: ((emptied?: boolean) => void) | undefined;
+  /** The open group's writes (set while a group is open; see `write`). */
+  private group: Group | undefined;
+  /** What `database` hands to feature stores (see `watchedHandle`). */
+  private readonly handle: Database.Database;
   /** Statements whose SQL depends on the query's filters, prepared once per distinct SQL text. */
   private readonly prepared = new Map<string, Database.Statement>();
+  /** Multi-row event inserts by row count (see `writeEvents`). */
+  private readonly eventInserts: (Database.Statement | undefined)[] = [];
+  /** Multi-row message inserts by row count (see `writeMessages`). */
+  private readonly messageInserts: (Database.Statement | undefined)[] = [];
   /** Conversation and candidate documents, when this process is the file's sole owner. */
   private readonly cache: DocCache | undefined;
 
@@ -80,6 +116,9 @@ export class SqliteStore implements Store {
     this.db = db;
     this.q = prepareStatements(db);
     this.cache = opts.soleOwner ? new DocCache(db) : undefined;
+    this.handle = watchedHandle(db, () => {
+      if (this.group) this.group.foreign = true;
+    });
   }
 
   /** Open (creating if needed) and migrate. `:memory:` gives a throwaway store. */
@@ -93,8 +132,8 @@ export class SqliteStore implements Store {
     }
     // First: a second process opening the same file (two nodes on one host) waits for the other's
     // locks instead of failing at once (switching to WAL and migrating both take the write lock).
-    db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    switchToWal(db);
     // NORMAL in WAL mode is durable across process crashes (not power loss) and much faster.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -110,9 +149,15 @@ export class SqliteStore implements Store {
   /**
    * The SQLite handle, for feature stores (console, jobs) that keep their own tables in the same
    * file. They call `migrateModule` with their own migration list first.
+   *
+   * It is the connection behind a watching wrapper (see `watchedHandle`): a feature's write while
+   * a group is open (a statement that writes, `exec`, `pragma`, a `transaction` function) marks
+   * the group. The store can replay its own writes after a rollback, not a feature's: in a marked
+   * group the writes that join take savepoints again (see `write`), so a failing one rolls back
+   * alone and the feature's rows commit with the group (issue 13).
    */
   get database(): Database.Database {
-    return this.db;
+    return this.handle;
   }
 
   /** The document cache's counters (undefined when the store was not opened as sole owner). */
@@ -124,14 +169,20 @@ export class SqliteStore implements Store {
     return this.write(() => this.ensureSync(ref, sender, now));
   }
 
-  private ensureSync(ref: ConversationRef, sender: Sender, now: Date): EnsureConversationResult {
-    const existing = this.q.conversationByRef.get(ref.channel, ref.externalId) as Row | undefined;
+  /**
+   * The conversation on `ref`, created (with its candidate, unless one is known by phone or email)
+   * when there is none. With `deferNew`, a created conversation is returned unwritten: the caller
+   * writes it in the same write function (see `recordInbound`). `beforeNew` runs before anything
+   * of a new conversation is written.
+   */
+  private ensureSync(ref: ConversationRef, sender: Sender, now: Date, deferNew = false, beforeNew?: () => void): EnsureConversationResult {
+    const existing = this.conversationByRef(ref);
     if (existing) {
-      const conversation = reviveConversation(existing.doc);
-      const candidate = this.candidateSync(conversation.candidateId);
-      if (!candidate) throw new ParleyError(ErrorCodes.STORE, `Conversation ${conversation.id} has no candidate`);
-      return { conversation, candidate, created: false };
+      const candidate = this.candidateSync(existing.candidateId);
+      if (!candidate) throw new ParleyError(ErrorCodes.STORE, `Conversation ${existing.id} has no candidate`);
+      return { conversation: existing, candidate, created: false };
     }
+    beforeNew?.();
     // The same person on another provider/channel (same phone, or same email address) is the same candidate.
     const byPhone = sender.phone ? (this.q.candidateByPhone.get(sender.phone) as Row | undefined) : undefined;
     const known = byPhone ?? (sender.email ? (this.q.candidateByEmail.get(sender.email) as Row | undefined) : undefined);
@@ -139,23 +190,92 @@ export class SqliteStore implements Store {
     if (!known) this.writeCandidate(candidate);
     const conversation = newConversation(ref, candidate.id, now);
     conversation.stage = candidate.stage;
-    this.writeConversation(conversation);
+    if (!deferNew) this.writeConversation(conversation);
+    this.cache?.rememberRef(ref.channel, ref.externalId, conversation.id);
     return { conversation, candidate, created: true };
   }
 
+  /**
+   * The conversation with this channel reference. As sole owner, a remembered ref -> id is tried
+   * first, read through the document cache and trusted only when the document still carries that
+   * ref (an erased conversation's ref was rewritten, a deleted or rolled-back one is gone: both fall
+   * back to the look-up by ref, so the map never brings back what the file no longer holds).
+   */
+  private conversationByRef(ref: ConversationRef): Conversation | undefined {
+    const id = this.cache?.conversationIdByRef(ref.channel, ref.externalId);
+    if (id !== undefined) {
+      const doc = this.conversationDoc(id);
+      if (doc !== undefined) {
+        const conversation = reviveConversation(doc);
+        if (conversation.ref.channel === ref.channel && conversation.ref.externalId === ref.externalId) return conversation;
+      }
+    }
+    const row = this.q.conversationByRef.get(ref.channel, ref.externalId) as Row | undefined;
+    if (!row) return undefined;
+    const conversation = reviveConversation(row.doc);
+    this.cache?.rememberRef(ref.channel, ref.externalId, conversation.id);
+    return conversation;
+  }
+
   async recordInbound(inbound: InboundMessage, now: Date): Promise<RecordInboundResult> {
+    // Where `write` would take a savepoint (joining a group a feature wrote in), the write undoes
+    // itself instead (issue 13): on a known conversation, the one statement that can fail after the
+    // message's insert is the conversation's UPDATE, and then the row just inserted is deleted; a
+    // new conversation (rare) takes the savepoint itself, before its candidate is written. Two
+    // statements fewer per message then.
+    const selfUndo = this.db.inTransaction && (this.group === undefined || this.group.foreign);
     return this.write((): RecordInboundResult => {
-      const ensured = this.ensureSync(inbound.ref, inbound.sender, now);
+      // A new conversation is written once, below, with its first message's activity stamps: an
+      // INSERT, not an INSERT and an UPDATE (issue 13). The message row needs no conversation row
+      // first (no foreign key), and both are in this one transaction.
+      if (!selfUndo) return this.recordOn(this.ensureSync(inbound.ref, inbound.sender, now, true), inbound, now);
+      let savepoint = false;
+      const beforeNew = () => {
+        this.q.savepoint.run();
+        savepoint = true;
+      };
+      try {
+        const result = this.recordOn(this.ensureSync(inbound.ref, inbound.sender, now, true, beforeNew), inbound, now, true);
+        if (savepoint) this.q.release.run();
+        return result;
+      } catch (err) {
+        if (savepoint && this.db.inTransaction) {
+          this.q.rollbackTo.run();
+          this.q.release.run();
+        }
+        throw err;
+      }
+    }, selfUndo ? ONE_STATEMENT : undefined);
+  }
+
+  /** `recordInbound` on its conversation; `undo`: a failing UPDATE of a known conversation deletes the message row inserted before it. */
+  private recordOn(ensured: EnsureConversationResult, inbound: InboundMessage, now: Date, undo = false): RecordInboundResult {
+    // Insert first (the UNIQUE index `messages_inbound_provider` refuses a redelivery); look the
+    // duplicate up only when nothing was inserted: one statement per new message, not two.
+    const message = inboundToMessage(inbound, ensured.conversation.id, now);
+    if (!this.writeMessage(message)) {
+      // A redelivery on a new conversation (its first delivery's conversation was erased): the
+      // conversation is kept, with no message of its own yet.
+      if (ensured.created) this.writeConversation(ensured.conversation);
       const dup = this.q.inboundByProviderId.get(inbound.ref.channel, inbound.providerMessageId) as Row | undefined;
-      if (dup) return { ...ensured, message: reviveMessage(dup.doc), duplicate: true };
-      const message = inboundToMessage(inbound, ensured.conversation.id, now);
-      this.writeMessage(message);
-      const conversation = { ...ensured.conversation, lastActivityAt: now, lastCandidateMessageAt: now };
+      // OR IGNORE skips any constraint failure (NOT NULL, CHECK), not only the dedupe index:
+      // with no stored duplicate, the row was refused for another reason.
+      if (!dup) throw new ParleyError(ErrorCodes.STORE, `Inbound message ${inbound.ref.channel}/${inbound.providerMessageId} was refused by the store`);
+      return { ...ensured, message: reviveMessage(dup.doc), duplicate: true };
+    }
+    const conversation = { ...ensured.conversation, lastActivityAt: now, lastCandidateMessageAt: now };
+    if (ensured.created) this.writeConversation(conversation);
+    else {
       const doc = JSON.stringify(conversation);
-      this.q.updateConversationActivity.run(now.getTime(), doc, conversation.id);
+      try {
+        this.q.updateConversationActivity.run(now.getTime(), doc, conversation.id);
+      } catch (err) {
+        if (undo && this.db.inTransaction) this.q.deleteMessage.run(message.id);
+        throw err;
+      }
       this.cache?.wrote('conversations', conversation.id, doc);
-      return { ...ensured, conversation, message, duplicate: false };
-    });
+    }
+    return { ...ensured, conversation, message, duplicate: false };
   }
 
   async commitTurn(commit: TurnCommit): Promise<Conversation> {
@@ -175,8 +295,8 @@ export class SqliteStore implements Store {
       };
       this.writeConversation(next);
       if (commit.candidate) this.writeCandidate(commit.candidate);
-      for (const message of commit.messages) this.writeMessage(message, true);
-      for (const event of commit.events) this.writeEvent(event);
+      this.writeMessages(commit.messages);
+      this.writeEvents(commit.events);
       if (commit.inboundMessageId) this.setStatus(commit.inboundMessageId, 'processed', next.updatedAt);
       return next;
     });
@@ -197,8 +317,7 @@ export class SqliteStore implements Store {
   }
 
   async findConversationByRef(ref: ConversationRef): Promise<Conversation | undefined> {
-    const row = this.q.conversationByRef.get(ref.channel, ref.externalId) as Row | undefined;
-    return row ? reviveConversation(row.doc) : undefined;
+    return this.conversationByRef(ref);
   }
 
   async listConversations(query: ConversationQuery = {}): Promise<Conversation[]> {
@@ -260,13 +379,13 @@ export class SqliteStore implements Store {
   }
 
   async insertMessage(message: Message): Promise<void> {
-    return this.write(() => this.writeMessage(message, true), ONE_STATEMENT);
+    return this.write(() => void this.writeMessage(message), ONE_STATEMENT);
   }
 
   async updateMessage(id: string, patch: MessagePatch, now: Date, events: DomainEvent[] = [], opts: WriteOptions = {}): Promise<Message | undefined> {
     const apply = (): Message | undefined => {
       const next = this.patchMessage(id, patch, now);
-      if (next) for (const event of events) this.writeEvent(event);
+      if (next) this.writeEvents(events);
       return next;
     };
     const mode = events.length ? undefined : ONE_STATEMENT;
@@ -323,7 +442,7 @@ export class SqliteStore implements Store {
   }
 
   async appendEvents(events: DomainEvent[]): Promise<void> {
-    return this.write(() => events.forEach((e) => this.writeEvent(e)));
+    return this.write(() => this.writeEvents(events), events.length <= EVENTS_PER_INSERT ? ONE_STATEMENT : undefined);
   }
 
   async listEvents(query: EventQuery = {}): Promise<DomainEvent[]> {
@@ -415,43 +534,113 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Group commit. Writes made in the same event-loop turn share one SQLite transaction, each in
-   * its own savepoint (so one failing write rolls back alone); every caller's promise resolves
-   * only after the shared COMMIT. Durability before acknowledgement is unchanged, but a burst of
-   * turns pays for one WAL commit instead of one each. Feature stores sharing `database` must use
-   * `database.transaction(fn)` (which nests as a savepoint), never a raw BEGIN.
+   * Group commit. Writes made in the same event-loop turn share one SQLite transaction; every
+   * caller's promise resolves only after the shared COMMIT. Durability before acknowledgement is
+   * unchanged, but a burst of turns pays for one WAL commit instead of one each. Feature stores
+   * sharing `database` must use `database.transaction(fn)` (which nests as a savepoint), never a
+   * raw BEGIN.
+   *
+   * The group is optimistic (issue 13): a write joins it without a savepoint of its own, and the
+   * group remembers each write's function. When a joining write fails, the whole transaction rolls
+   * back, a new one begins and the group's earlier writes run again (`replay`): they succeeded on
+   * the same state before, and the failing write ran last, so none of them depended on it. The
+   * failing write rejects with its error; the others resolve after the COMMIT with what their
+   * replay returned. Two statements fewer per joining write (SAVEPOINT and RELEASE), paid back
+   * only on the rare failure. Savepoints stay where a rollback would lose what the store cannot
+   * replay: in a group where a feature wrote through `database` (see `watchedHandle`), and for a
+   * store write made inside a feature's own transaction (no group of the store's is open).
    */
   private write<T>(fn: () => T, mode?: typeof ONE_STATEMENT): Promise<T> {
-    if (!this.db.inTransaction) {
+    // The write that opens the group is alone in the transaction until it returns (it runs
+    // synchronously right after BEGIN): a failure rolls the whole transaction back.
+    const opens = !this.db.inTransaction;
+    if (opens) {
       this.q.begin.run();
       this.cache?.began();
+      this.group = { writes: [], foreign: false };
       this.batch = this.commitSoon();
     }
     const batch = this.batch as Promise<void>;
-    let result: T;
+    const group = this.group;
+    const write: GroupWrite = { fn, result: undefined, error: undefined };
     // A write of one statement needs no savepoint: SQLite undoes a failing statement by itself.
-    const savepoint = mode !== ONE_STATEMENT;
+    const savepoint = !opens && mode !== ONE_STATEMENT && (group === undefined || group.foreign);
     if (savepoint) this.q.savepoint.run();
     try {
-      result = fn();
+      write.result = fn();
       if (savepoint) this.q.release.run();
     } catch (err) {
-      if (savepoint) {
+      // Some errors end the transaction in SQLite itself (a full disk, an I/O error, RAISE(ROLLBACK)).
+      const open = this.db.inTransaction;
+      if (savepoint && open) {
         this.q.rollbackTo.run();
         this.q.release.run();
       }
+      if (opens && open) this.q.rollback.run();
       // A failing write without a savepoint failed in its one statement (undone by SQLite), but
       // whatever it touched leaves the cache too: the cache never guesses.
       this.cache?.rolledBack();
-      return Promise.reject(err instanceof Error ? err : new ParleyError(ErrorCodes.STORE, String(err)));
+      // A joining write of several statements, no savepoint: roll back and replay the others.
+      if (!opens && !savepoint && mode !== ONE_STATEMENT && open && group) this.replay(group);
+      // A group whose transaction is over is settled now (after the cache forgot what it
+      // touched): the one this write opened held nothing else and resolves; one SQLite rolled
+      // back lost every write in it, which reject. The next write, in this tick or later, opens
+      // a new group.
+      else if (opens || !open) this.flushGroup?.(opens);
+      return Promise.reject(toError(err));
     }
-    return batch.then(() => result);
+    group?.writes.push(write);
+    return batch.then(() => {
+      if (write.error) throw write.error;
+      return write.result as T;
+    });
+  }
+
+  /**
+   * A joining write failed in the optimistic group: roll the transaction back, begin again and run
+   * the group's earlier writes once more, in order. Their results replace the first run's (the
+   * callers have not seen them: they resolve after the COMMIT). Each replay runs in a savepoint
+   * (this path is rare): one that fails now (its state changed under it: another process committed
+   * between ROLLBACK and BEGIN) rolls back alone, leaves the group and rejects with its own error;
+   * the rest go on without it. If the new BEGIN fails, or a replay ends the transaction in SQLite
+   * itself, the group is lost and every write in it rejects with a store error, as in any group
+   * SQLite rolled back.
+   */
+  private replay(group: Group): void {
+    this.q.rollback.run();
+    // The cache forgets everything the first run put (after the ROLLBACK, before the replay re-puts it).
+    this.cache?.rolledBack();
+    try {
+      this.q.begin.run();
+    } catch {
+      this.flushGroup?.();
+      return;
+    }
+    this.cache?.began();
+    const replayed = group.writes.splice(0);
+    for (const write of replayed) {
+      this.q.savepoint.run();
+      try {
+        write.result = write.fn();
+        this.q.release.run();
+        group.writes.push(write);
+      } catch (err) {
+        this.cache?.rolledBack();
+        if (!this.db.inTransaction) {
+          this.flushGroup?.();
+          return;
+        }
+        this.q.rollbackTo.run();
+        this.q.release.run();
+        write.error = toError(err);
+      }
+    }
   }
 
   /**
    * A write committed before this returns, not with the next group commit: it joins the open
-   * group (or opens one) and commits the group now. The group's other writes were complete
-   * savepoints; their callers resolve on this same commit.
+   * group (or opens one) and commits the group now. The group's other writes resolve on this
+   * same commit.
    */
   private writeNow<T>(fn: () => T, mode?: typeof ONE_STATEMENT): Promise<T> {
     if (!this.db.inTransaction) return this.writeAlone(fn);
@@ -476,17 +665,21 @@ export class SqliteStore implements Store {
     } catch (err) {
       if (this.db.inTransaction) this.q.rollback.run();
       this.cache?.rolledBack();
-      return Promise.reject(err instanceof Error ? err : new ParleyError(ErrorCodes.STORE, String(err)));
+      return Promise.reject(toError(err));
     }
   }
 
   private commitSoon(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const flush = () => {
+      // `emptied`: the group's only write failed and rolled the transaction back (see `write`).
+      const flush = (emptied = false) => {
         if (this.flushGroup !== flush) return; // already committed early by `writeNow`
         this.flushGroup = undefined;
+        this.group = undefined;
         try {
           if (this.db.inTransaction) this.q.commit.run();
+          // Nobody but the store ends its transaction: SQLite rolled it back on an error.
+          else if (!emptied) throw new ParleyError(ErrorCodes.STORE, 'SQLite rolled the transaction back before its COMMIT');
           this.cache?.committed();
           resolve();
         } catch (cause) {
@@ -525,17 +718,80 @@ export class SqliteStore implements Store {
     this.cache?.wrote('conversations', c.id, doc);
   }
 
-  private writeMessage(m: Message, ignoreExisting = false): void {
+  /**
+   * Insert a message unless a row refuses it: false when nothing was inserted (the same id again,
+   * a redelivered inbound, or any other constraint OR IGNORE skips).
+   */
+  private writeMessage(m: Message): boolean {
     assertMessageDates(m);
-    const args = [m.id, m.conversationId, m.channel, m.direction, m.status, m.providerMessageId ?? null, m.createdAt.getTime(), JSON.stringify(m)];
-    if (ignoreExisting) this.q.insertMessageIgnore.run(...args);
-    else this.q.insertMessage.run(...args);
+    return this.q.insertMessageIgnore.run(...messageRow(m)).changes === 1;
   }
 
-  private writeEvent(e: DomainEvent): void {
-    assertEventDates(e);
-    this.q.insertEvent.run(e.id, e.type, e.conversationId ?? null, e.candidateId ?? null, e.at.getTime(), JSON.stringify(e));
+  /**
+   * Insert a turn's messages with one multi-row `INSERT OR IGNORE` per `MESSAGES_PER_INSERT` (a
+   * turn's replies are one statement, not one each; issue 13). Every message is validated before
+   * any is written; a row the store already holds (a re-run turn's stable ids) is skipped alone.
+   * Rows of one statement take increasing `seq` in VALUES order, so replies keep their order.
+   */
+  private writeMessages(messages: readonly Message[]): void {
+    if (messages.length === 1) {
+      this.writeMessage(messages[0] as Message);
+      return;
+    }
+    for (const m of messages) assertMessageDates(m);
+    for (let start = 0; start < messages.length; start += MESSAGES_PER_INSERT) {
+      const chunk = messages.slice(start, start + MESSAGES_PER_INSERT);
+      const args: (string | number | null)[] = [];
+      for (const m of chunk) args.push(...messageRow(m));
+      this.multiRowInsert(this.messageInserts, MESSAGE_INSERT, 8, chunk.length).run(...args);
+    }
   }
+
+  /**
+   * Insert events with one multi-row `INSERT OR IGNORE` per `EVENTS_PER_INSERT` (a turn's 2-3
+   * events are one statement). Every event is validated before any is written. Rows of one
+   * statement take increasing `seq` in VALUES order, so events keep the order they were given.
+   */
+  private writeEvents(events: readonly DomainEvent[]): void {
+    for (const e of events) assertEventDates(e);
+    for (let start = 0; start < events.length; start += EVENTS_PER_INSERT) {
+      const chunk = events.slice(start, start + EVENTS_PER_INSERT);
+      const args: (string | number | null)[] = [];
+      for (const e of chunk) args.push(e.id, e.type, e.conversationId ?? null, e.candidateId ?? null, e.at.getTime(), JSON.stringify(e));
+      this.multiRowInsert(this.eventInserts, EVENT_INSERT, 6, chunk.length).run(...args);
+    }
+  }
+
+  /** The prepared multi-row insert `head VALUES (...), ...` of `rows` rows of `columns` each, prepared once per count into `cache`. */
+  private multiRowInsert(cache: (Database.Statement | undefined)[], head: string, columns: number, rows: number): Database.Statement {
+    let stmt = cache[rows];
+    if (!stmt) {
+      const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+      stmt = this.db.prepare(`${head} VALUES ${Array.from({ length: rows }, () => row).join(', ')}`);
+      cache[rows] = stmt;
+    }
+    return stmt;
+  }
+}
+
+/** A store write in the open group: what `replay` runs again, and what it returned or threw. */
+interface GroupWrite {
+  readonly fn: () => unknown;
+  result: unknown;
+  /** Set when its replay failed: the caller rejects with it after the COMMIT. */
+  error: Error | undefined;
+}
+
+/** The open group (see `SqliteStore.write`). */
+interface Group {
+  /** The store writes that ran in the group's transaction, in order. */
+  readonly writes: GroupWrite[];
+  /** A feature wrote through `database` while the group was open: joining writes take savepoints. */
+  foreign: boolean;
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new ParleyError(ErrorCodes.STORE, String(err));
 }
 
 /**
@@ -543,6 +799,20 @@ export class SqliteStore implements Store {
  * before it): it needs no savepoint of its own.
  */
 const ONE_STATEMENT = 'one-statement' as const;
+
+/** Rows per multi-row event insert; more events take more statements. */
+const EVENTS_PER_INSERT = 8;
+
+/** Rows per multi-row message insert (a turn's replies); more take more statements. */
+const MESSAGES_PER_INSERT = 8;
+
+const EVENT_INSERT = 'INSERT OR IGNORE INTO events (id, type, conversation_id, candidate_id, at, doc)';
+const MESSAGE_INSERT = 'INSERT OR IGNORE INTO messages (id, conversation_id, channel, direction, status, provider_message_id, created_at, doc)';
+
+/** A message's column values, in the order of `MESSAGE_INSERT` and `insertMessageIgnore`. */
+function messageRow(m: Message): (string | number | null)[] {
+  return [m.id, m.conversationId, m.channel, m.direction, m.status, m.providerMessageId ?? null, m.createdAt.getTime(), JSON.stringify(m)];
+}
 
 /** Stands in for a message's stored createdAt when only a patch's dates are validated. */
 const PLACEHOLDER_DATE = new Date(0);
@@ -563,6 +833,63 @@ function maxDate(a: Date | undefined, b: Date | undefined): Date | undefined {
   if (!a) return b;
   if (!b) return a;
   return a.getTime() >= b.getTime() ? a : b;
+}
+
+/**
+ * The connection as feature stores get it (`SqliteStore.database`): the same handle, with every
+ * way of writing through it reporting to `wrote` first. The store's group commit can roll its
+ * own writes back and replay them (see `SqliteStore.write`), but not a feature's rows written in
+ * the same transaction; `wrote` tells it to keep savepoints for the rest of that group. Marked:
+ * running a prepared statement that writes (`readonly` false, as SQLite reports it: read-only
+ * statements are handed out as they are, no cost on reads), `exec` and `pragma` (either may
+ * write), and a `transaction` function when it starts (its savepoint nests in the open group).
+ * Methods that return the handle or the statement itself (`exec`, `pluck`, `raw`...) return the
+ * watched one, so chained calls stay watched.
+ */
+function watchedHandle(db: Database.Database, wrote: () => void): Database.Database {
+  const watchStatement = (stmt: Database.Statement): Database.Statement => {
+    if (stmt.readonly) return stmt;
+    const run = (...args: unknown[]) => (wrote(), stmt.run(...args));
+    const get = (...args: unknown[]) => (wrote(), stmt.get(...args));
+    const all = (...args: unknown[]) => (wrote(), stmt.all(...args));
+    const iterate = (...args: unknown[]) => (wrote(), stmt.iterate(...args));
+    const watched: Database.Statement = new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === 'run') return run;
+        if (prop === 'get') return get;
+        if (prop === 'all') return all;
+        if (prop === 'iterate') return iterate;
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const out: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return out === target ? watched : out;
+        };
+      },
+    });
+    return watched;
+  };
+  const handle: Database.Database = new Proxy(db, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (prop === 'prepare') return (sql: string) => watchStatement(target.prepare(sql));
+      if (prop === 'transaction') {
+        return (fn: (...args: unknown[]) => unknown) =>
+          target.transaction(function (this: unknown, ...args: unknown[]) {
+            wrote();
+            return fn.apply(this, args);
+          });
+      }
+      const marks = prop === 'exec' || prop === 'pragma';
+      return (...args: unknown[]) => {
+        if (marks) wrote();
+        const out: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        return out === target ? handle : out;
+      };
+    },
+  });
+  return handle;
 }
 
 /**

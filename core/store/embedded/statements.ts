@@ -27,24 +27,19 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO candidates (id, phone, email, stage, created_at, doc) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET phone = excluded.phone, email = excluded.email, stage = excluded.stage, doc = excluded.doc`,
     ),
+    deleteMessage: db.prepare('DELETE FROM messages WHERE id = ?'),
     messageById: db.prepare('SELECT doc FROM messages WHERE id = ?'),
     inboundByProviderId: db.prepare("SELECT doc FROM messages WHERE direction = 'in' AND channel = ? AND provider_message_id = ?"),
     outboundByProviderId: db.prepare(
       "SELECT doc FROM messages WHERE direction = 'out' AND channel = ? AND provider_message_id = ? ORDER BY seq DESC LIMIT 1",
     ),
     messagesNewestFirst: db.prepare('SELECT doc FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?'),
-    insertMessage: db.prepare(
-      'INSERT INTO messages (id, conversation_id, channel, direction, status, provider_message_id, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
     insertMessageIgnore: db.prepare(
       'INSERT OR IGNORE INTO messages (id, conversation_id, channel, direction, status, provider_message_id, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     pendingInbound: db.prepare("SELECT doc FROM messages WHERE direction = 'in' AND status = 'pending' ORDER BY seq"),
     unsentOutbound: db.prepare("SELECT doc FROM messages WHERE direction = 'out' AND status IN ('queued', 'sending') ORDER BY seq"),
     statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM messages WHERE direction = ? GROUP BY status'),
-    insertEvent: db.prepare(
-      'INSERT OR IGNORE INTO events (id, type, conversation_id, candidate_id, at, doc) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
     kvGet: db.prepare('SELECT value FROM kv WHERE namespace = ? AND key = ?'),
     kvSet: db.prepare(
       'INSERT INTO kv (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT(namespace, key) DO UPDATE SET value = excluded.value',
