@@ -5,7 +5,7 @@ import { candidateCommands, type CommandHandler } from '../bots/commands/index.j
 import { intakeMiddleware, screeningFallback, type RoleOption } from '../bots/intake/index.js';
 import { WebchatChannel, webchatSecurityHeaders, WEBCHAT_PUBLIC_DIR } from '../channels/webchat/index.js';
 import { onMalformedSlice, type ChannelId } from '../core/domain/index.js';
-import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, TurnErrorSink, type Middleware, type TurnJob } from '../core/engine/index.js';
+import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, TurnErrorSink, type Middleware, type PressureOptions, type TurnJob } from '../core/engine/index.js';
 import { systemClock, type ChannelAdapter, type Clock, type Logger, type Store } from '../core/ports/index.js';
 import { onDateRepair } from '../core/store/codec.js';
 import type { SqliteStore } from '../core/store/embedded/sqlite-store.js';
@@ -16,6 +16,7 @@ import { createClusterQueues, nodeName, redactedRedisUrl } from './cluster.js';
 import type { Config } from './config.js';
 import { secureDataDir } from './data-dir.js';
 import { clientAddressOf, createHttpApp, httpServerOptions } from './http.js';
+import { IngressPressure, WEBHOOK_PATHS } from './ingress-pressure.js';
 import { createMetrics } from './metrics.js';
 import { openPersistence, type Ports } from './persistence.js';
 import { MIDDLEWARE_SLOTS, PLUGINS, type Plugin, type PluginContext, type PluginModule, type PluginServices } from './plugins/index.js';
@@ -39,6 +40,8 @@ export interface ParleyOptions {
   plugins?: readonly PluginModule[];
   /** Called by the engine at its crash-safety points (crash-recovery tests kill the process there). */
   crashHook?: (point: 'after-persist' | 'after-commit') => void;
+  /** Embedded mode: the webhook burst signal and the turn queue's bounds under it (tests inject clocks and timers). */
+  ingress?: { signal?: IngressPressure; queue?: Omit<PressureOptions, 'signal'> };
 }
 
 export interface Parley {
@@ -101,6 +104,10 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     isOperatorToken: (token) => services.isOperatorToken?.(token) ?? Promise.resolve(false),
     details: () => Object.assign({ channels: [...adapters.keys()], queueDepth: engine.queueDepth(), unauthenticatedSockets: limits.counted() }, cluster?.health() ?? {}, ...plugins.map((p) => p.health?.() ?? {})),
   });
+  // Embedded mode: a burst of webhooks holds the turns back (issue 13), so it is answered ahead
+  // of its turns (bin/ingress-pressure.ts). Before the plugins mount their webhook routes.
+  const ingress = cluster ? undefined : (opts.ingress?.signal ?? new IngressPressure());
+  if (ingress) app.use(WEBHOOK_PATHS, ingress.middleware);
   const http = createServer(httpServerOptions(config.HTTP_REQUEST_TIMEOUT_SEC), app);
   const limits = socketLimits(config.SOCKET_MAX_CONNECTIONS_PER_IP, clientAddressOf(app));
   // 1 MB + headroom so an oversized chat message reaches validation and gets an error ack
@@ -128,7 +135,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
   const outbound = new OutboundDispatcher({ store, adapters, bus, clock, log, metrics: metrics.engine, onError: errors.for('queue'), ...(cluster ? { queue: cluster.outbound, rateLimiter: cluster.rateLimiter } : {}) });
   const engine = new Engine({
     store,
-    queue: cluster?.turns ?? new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log, onError: errors.for('queue') }),
+    queue: cluster?.turns ?? new InProcessKeyedQueue<TurnJob>({ concurrency: 64, log, onError: errors.for('queue'), ...(ingress ? { pressure: { ...opts.ingress?.queue, signal: ingress } } : {}) }),
     errors,
     outbound,
     adapters,
