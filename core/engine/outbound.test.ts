@@ -197,3 +197,73 @@ describe('OutboundDispatcher: crash safety', () => {
     expect(events).toEqual(['MessageFailed']);
   });
 });
+
+describe('OutboundDispatcher: a first attempt reserved in the row\'s own commit', () => {
+  /** A dispatcher over `store` (optionally wrapped) with `channel`, and a reserved row it stored and queued. */
+  async function reservedSetup(channel: ScriptedChannel, situation: Situation = {}, wrap: (s: SqliteStore) => SqliteStore = (s) => s) {
+    const { conversation, candidate } = await store.ensureConversation({ channel: 'telegram', externalId: '42' }, { id: '42' }, new Date());
+    if (situation.candidate) await store.saveCandidate({ ...candidate, ...situation.candidate });
+    const dispatcher = new OutboundDispatcher({ store: wrap(store), adapters: new Map([['telegram', channel]]), bus: new InProcessEventBus(), clock: new ManualClock(), log: silentLogger, sleep: async () => {}, random: () => 1 });
+    const now = new Date();
+    const row = dispatcher.reserveFirstAttempt({ id: newId('msg'), conversationId: conversation.id, channel: 'telegram', direction: 'out', author: 'bot', kind: 'text', text: 'hello', status: 'queued', attempts: 0, createdAt: now, updatedAt: now });
+    return { dispatcher, row };
+  }
+
+  it('is reserved only for a channel that resends after a crash', async () => {
+    const { row } = await reservedSetup(new ScriptedChannel([]));
+    expect(row).toMatchObject({ status: 'queued', attempts: 1, lastAttemptAt: row.createdAt });
+    const { row: held } = await reservedSetup(new ScriptedChannel([], { ...caps, inFlightAfterCrash: 'hold' }));
+    expect(held).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(held.lastAttemptAt).toBeUndefined();
+  });
+
+  it('a reserved reply the policy stops gives its attempt back', async () => {
+    const channel = new ScriptedChannel([]);
+    const { dispatcher, row } = await reservedSetup(channel, { candidate: { optedOut: true } });
+    await store.insertMessage(row);
+    dispatcher.enqueue(row, { committedHere: true });
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(0);
+    const stored = await store.getMessage(row.id);
+    expect(stored).toMatchObject({ status: 'suppressed', attempts: 0 });
+    expect(stored?.lastAttemptAt).toBeUndefined();
+  });
+
+  it('after a store write of the dispatcher failed, a reserved first attempt commits `sending` first, so a failing store stops it before the call', async () => {
+    const channel = new ScriptedChannel([]);
+    let failing = false;
+    const wrap = (raw: SqliteStore) =>
+      new Proxy(raw, {
+        get: (target, key, receiver) =>
+          key === 'updateMessage' && failing
+            ? async () => {
+                throw new Error('SQLITE_IOERR: disk I/O error');
+              }
+            : (Reflect.get(target, key, receiver) as unknown),
+      });
+    const { dispatcher, row } = await reservedSetup(channel, {}, wrap);
+    // A first reply goes out (reserved, no write before the call); its `sent` cannot be recorded.
+    await store.insertMessage(row);
+    failing = true;
+    dispatcher.enqueue(row, { committedHere: true });
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(1);
+    // The next reserved reply, with the store still failing: no call without a write before it.
+    const now = new Date();
+    const { lastAttemptAt: _reserved, ...unreserved } = row;
+    const second = dispatcher.reserveFirstAttempt({ ...unreserved, id: newId('msg'), attempts: 0, createdAt: now, updatedAt: now });
+    expect(second.attempts).toBe(1);
+    await store.insertMessage(second);
+    dispatcher.enqueue(second, { committedHere: true });
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(1);
+    // The store back: a re-drive records the first as sent without a second call, and sends the other.
+    failing = false;
+    dispatcher.enqueue(row);
+    dispatcher.enqueue(second);
+    await dispatcher.drain();
+    expect(channel.sent).toHaveLength(2);
+    expect(await store.getMessage(row.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await store.getMessage(second.id)).toMatchObject({ status: 'sent' });
+  });
+});
