@@ -45,8 +45,9 @@ export interface PersistenceOptions {
   sqlitePath: string;
   /**
    * Embedded mode: this process is the SQLite file's only writer (`npm start` without
-   * `REDIS_URL`), so the store may cache conversation and candidate documents. Unset for cluster
-   * nodes sharing the file and for the CLIs.
+   * `REDIS_URL`), so the store may cache conversation and candidate documents (and scheduling
+   * knows which conversations may have an open slot offer). Unset for cluster nodes sharing the
+   * file and for the CLIs.
    */
   soleOwner?: boolean;
   /** The MongoDB connection string; unset: embedded mode. */

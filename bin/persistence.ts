@@ -42,7 +42,8 @@ export async function openSqlitePersistence(opts: PersistenceOptions): Promise<P
     // After SqliteConsoleStore: the index reads its notes table.
     search: new SqliteSearchIndex(db),
     publicApi: sqlitePublicApiStore(db),
-    scheduling: new SqliteSchedulingStore(db),
+    // The process that owns the file alone knows which conversations may have an open offer (issue 13).
+    scheduling: new SqliteSchedulingStore(db, { soleWriter: opts.soleOwner === true }),
     webchatSessions: sessions,
     kv: store,
     jobs: new SqliteAgendaBackend(db),

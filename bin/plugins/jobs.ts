@@ -22,8 +22,9 @@ export const jobsPlugin: PluginModule = {
     // Failing jobs for the console (BullMQ's too, so even with the scheduler off).
     systemJobsRoute(ctx.app, ctx.services);
     if (!config.JOBS_ENABLED) return undefined;
+    const backend = await backendFor(ctx);
     const scheduler = new AgendaScheduler({
-      backend: await backendFor(ctx),
+      backend,
       clock: ctx.clock,
       skewStore: { get: () => ctx.ports.kv.kvGet<number>('jobs', 'clock-skew-ms'), set: (v) => ctx.ports.kv.kvSet('jobs', 'clock-skew-ms', v) },
       log: log.child({ feature: 'jobs' }),
@@ -34,6 +35,9 @@ export const jobsPlugin: PluginModule = {
       retry: { baseMs: config.JOBS_RETRY_BASE_MS, maxMs: config.JOBS_RETRY_MAX_DELAY_MS, maxRetries: config.JOBS_MAX_RETRIES },
       // Called only while running, after `jobs` below exists.
       onExhausted: (failure) => jobs.recordFailure(failure),
+      // Jobs in the embedded file without REDIS_URL: this process is their only writer, so it
+      // knows a nudge's due time without a look-up per message (cluster and MongoDB: always look up).
+      soleWriter: !config.REDIS_URL && backend.name === 'SQLite',
     });
     const ran = countRuns(scheduler);
     const deps: JobsDeps = {

@@ -3,6 +3,7 @@ import { ErrorCodes, ParleyError, errorMessage } from '../../core/domain/index.j
 import type { Clock, Logger, ScheduledJob, Scheduler } from '../../core/ports/index.js';
 import { shiftPendingJobs } from '../agenda/shift.js';
 import { decideRun } from './domain-time.js';
+import { DueCache } from './due-cache.js';
 import { DomainTimeline, type SkewStore } from './timeline.js';
 
 /** One run of a job, as its handler sees it. */
@@ -56,6 +57,14 @@ export interface AgendaSchedulerOptions {
   startTimeoutMs?: number;
   /** Called once a job has failed its last retry (the plugin records `JobFailed`). */
   onExhausted?: (failure: FailingJob) => Promise<void>;
+  /**
+   * This process is the only writer of the job store (embedded mode: no `REDIS_URL`, jobs in the
+   * SQLite file): `dueAt` may answer from what this scheduler last wrote or read for a key
+   * instead of querying the store (see `DueCache`). Off by default: other writers, look up.
+   */
+  soleWriter?: boolean;
+  /** Keys whose due time a sole writer remembers (default 4,096). */
+  dueCacheSize?: number;
 }
 
 type Pending = ScheduledJob | 'cancel' | undefined;
@@ -82,6 +91,8 @@ export class AgendaScheduler implements Scheduler {
   /** Where runs here put their job next (domain time), and under which timeline version. */
   private readonly rearms = new Map<string, { job: ScheduledJob; version: number }>();
   private readonly failures = new Map<string, FailingJob>();
+  /** Sole writer only: due times known without a look-up. */
+  private readonly dues: DueCache | undefined;
   private active = 0;
   private loading: Promise<void> | undefined;
   private connectError: unknown;
@@ -89,6 +100,7 @@ export class AgendaScheduler implements Scheduler {
 
   constructor(private readonly opts: AgendaSchedulerOptions) {
     this.lockLifetimeMs = opts.lockLifetimeMs ?? 10_000;
+    this.dues = opts.soleWriter ? new DueCache(opts.dueCacheSize ?? 4096) : undefined;
     this.agenda = new Agenda({ backend: this.guarded(opts.backend), name: opts.name, processEvery: opts.processEveryMs, defaultLockLifetime: this.lockLifetimeMs, removeOnComplete: false });
     this.timeline = new DomainTimeline({
       clock: opts.clock,
@@ -132,23 +144,55 @@ export class AgendaScheduler implements Scheduler {
     await this.timeline.sync();
     // Only a run already going when we write can overwrite us; one our write starts reads it.
     const runningBefore = this.running.has(job.key);
-    await this.upsert(job);
+    await this.written(job.key, job.runAt, () => this.upsert(job));
     if (runningBefore && this.running.has(job.key)) this.running.set(job.key, job);
   }
 
   async cancel(key: string): Promise<void> {
     await this.ensureLoaded();
     const runningBefore = this.running.has(key);
-    await this.agenda.cancel({ data: { key } });
+    await this.written(key, null, () => this.agenda.cancel({ data: { key } }));
     if (runningBefore && this.running.has(key)) this.running.set(key, 'cancel');
   }
 
-  /** Domain due time of the job scheduled under `key`, if one is waiting. */
+  /**
+   * Domain due time of the job scheduled under `key`, if one is waiting. A sole writer answers
+   * from memory when it knows (it wrote or read the key since the job last ran); a key whose job is
+   * running, or that nothing here wrote or read yet, is looked up.
+   */
   async dueAt(key: string): Promise<Date | undefined> {
     await this.ensureLoaded();
-    const { jobs } = await this.agenda.queryJobs({ data: { key } });
-    const waiting = jobs.find((j) => j.nextRunAt);
-    return waiting ? readData(waiting.data).dueAt : undefined;
+    const dues = this.running.has(key) ? undefined : this.dues;
+    const known = dues?.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const token = dues?.begin(key);
+    try {
+      const { jobs } = await this.agenda.queryJobs({ data: { key } });
+      const waiting = jobs.find((j) => j.nextRunAt);
+      const due = waiting ? readData(waiting.data).dueAt : undefined;
+      if (dues && token !== undefined && !this.running.has(key)) dues.found(key, due ?? null, token);
+      return due;
+    } finally {
+      if (dues) dues.settle(key);
+    }
+  }
+
+  /** Run a write of `key`'s job that leaves `due` waiting (`null`: none), keeping the sole writer's memory of it right. */
+  private async written(key: string, due: Date | null, write: () => Promise<unknown>): Promise<void> {
+    const dues = this.dues;
+    if (!dues) return void (await write());
+    const token = dues.begin(key);
+    try {
+      await write();
+      // A running job's own save comes after ours: its key is looked up until the run is over.
+      if (this.running.has(key)) dues.forget(key);
+      else dues.wrote(key, due, token);
+    } catch (err) {
+      dues.forget(key);
+      throw err;
+    } finally {
+      dues.settle(key);
+    }
   }
 
   /** Jobs whose last run failed, newest first. */
@@ -240,12 +284,16 @@ export class AgendaScheduler implements Scheduler {
       if (remote || !('attrs' in job)) return;
       this.active++;
       const key = readData(job.attrs.data).key;
+      // Its run may move, re-arm or end the job: what was known of it no longer holds.
+      this.dues?.forget(key);
       if (key && !this.running.has(key)) this.running.set(key, undefined);
     });
     this.agenda.on('complete', (job: JobWithId | JobStateNotification, remote?: boolean) => {
       if (remote || !('attrs' in job)) return;
       this.active--;
-      this.afterRun(readData(job.attrs.data).key);
+      const key = readData(job.attrs.data).key;
+      this.dues?.forget(key);
+      this.afterRun(key);
     });
     // A retry is due in real time (Agenda's backoff): nothing to realign.
     this.agenda.on('retry', (job: JobWithId | JobStateNotification, _details: unknown, remote?: boolean) => {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from '../../core/store/embedded/index.js';
 import { AvailabilitySchema, type Availability, type Recruiter, type Slot } from './availability.js';
+import { OpenOffers, type OpenOffersStats } from './open-offers.js';
 import type { Booking, Offer, SchedulingRepository } from './ports.js';
 
 const MIGRATIONS = [
@@ -34,6 +35,15 @@ interface BookingRow {
   ics: string | null;
 }
 
+export interface SqliteSchedulingStoreOptions {
+  /**
+   * This process is the file's only writer (embedded mode, no `REDIS_URL`): know which
+   * conversations may have an open offer, so the others' look-up on every inbound message reads
+   * nothing (see `OpenOffers`). Leave unset when other processes write the file (cluster nodes).
+   */
+  soleWriter?: boolean;
+}
+
 const toBooking = (r: BookingRow): Booking => ({ id: r.id, uid: r.uid, sequence: r.sequence, recruiterId: r.recruiter_id, conversationId: r.conversation_id, start: new Date(r.start_ms), end: new Date(r.end_ms), status: r.status, ics: r.ics ?? undefined });
 
 /**
@@ -44,9 +54,20 @@ const toBooking = (r: BookingRow): Booking => ({ id: r.id, uid: r.uid, sequence:
 export class SqliteSchedulingStore implements SchedulingRepository {
   /** Every statement prepared once (the scheduling middleware looks up a booking on every turn). */
   private readonly statements = new Map<string, Database.Statement>();
+  /** Conversations that may have an open offer, when this process is the file's only writer (issue 13). */
+  private readonly offers: OpenOffers | undefined;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    opts: SqliteSchedulingStoreOptions = {},
+  ) {
     migrateModule(db, 'scheduling', MIGRATIONS);
+    this.offers = opts.soleWriter ? new OpenOffers(db) : undefined;
+  }
+
+  /** The open-offer index's counters (undefined when the store is not the file's only writer). */
+  openOffersStats(): OpenOffersStats | undefined {
+    return this.offers?.stats();
   }
 
   private sql(text: string): Database.Statement {
@@ -132,9 +153,14 @@ export class SqliteSchedulingStore implements SchedulingRepository {
     return (rows as BookingRow[]).map(toBooking);
   }
 
+  /** Asked on every inbound text message (the scheduling middleware): a sole writer skips conversations without one. */
   async offer(conversationId: string): Promise<Offer | undefined> {
+    if (this.offers && !this.offers.mayHave(conversationId)) return undefined;
     const row = this.sql('SELECT awaiting, slots FROM scheduling_offers WHERE conversation_id = ?').get(conversationId) as { awaiting: Offer['awaiting']; slots: string } | undefined;
-    if (!row) return undefined;
+    if (!row) {
+      this.offers?.foundNone(conversationId);
+      return undefined;
+    }
     const slots = (JSON.parse(row.slots) as { recruiterId: string; start: string; end: string }[]).map((s) => ({ recruiterId: s.recruiterId, start: new Date(s.start), end: new Date(s.end) }));
     return { conversationId, awaiting: row.awaiting, slots };
   }
@@ -145,5 +171,6 @@ export class SqliteSchedulingStore implements SchedulingRepository {
 
   async dropOffer(conversationId: string): Promise<void> {
     this.sql('DELETE FROM scheduling_offers WHERE conversation_id = ?').run(conversationId);
+    this.offers?.dropped(conversationId);
   }
 }
