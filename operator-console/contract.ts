@@ -260,7 +260,17 @@ export interface ServerToClientEvents {
   labels: (p: { labels: Label[] }) => void;
   /** Your saved filters changed (from any of your consoles): the whole list. */
   'saved-filters': (p: { filters: SavedFilter[] }) => void;
+  /**
+   * Only to sockets that connected with `auth: { token, batch: 1 }`: the pushes of one server
+   * tick, `[[event, payload], ...]` in the order they were emitted, each as the event of the same
+   * name would carry it. Such a socket gets the broadcast pushes only this way; `hello`,
+   * `session:expired` and `typing` still come as their own events.
+   */
+  batch: (items: BatchItem[]) => void;
 }
+
+/** A push as one item of a `batch`: the event's name and its payload. */
+export type BatchItem = { [E in Exclude<keyof ServerToClientEvents, 'batch'>]: [E, Parameters<ServerToClientEvents[E]>[0]] }[Exclude<keyof ServerToClientEvents, 'batch'>];
 
 export interface ClientToServerEvents {
   /** Everything since `since` (a `serverTime` or event time you saw), to catch up after a reconnect. */
@@ -288,6 +298,8 @@ export interface SocketData {
   tokenExpiresAt: number;
   /** The operator's token version the socket signed in with; a bump closes the socket. */
   tokenVersion: number;
+  /** Connected with `auth.batch: 1`: broadcast pushes come as `batch` events (see `ServerToClientEvents.batch`). */
+  batch?: boolean;
 }
 
 /** REST: POST /api/v1/auth/login */

@@ -10,7 +10,7 @@ import type { TakeoverService } from '../takeover/takeover-service.js';
 import type { ConversationViews } from '../views/conversation-views.js';
 import type { Notes } from '../workspace/notes.js';
 import { toConsoleMessage } from '../wire.js';
-import { rooms, type Broadcaster, type ConsoleSocket } from './broadcaster.js';
+import { batchedRoom, roomFor, rooms, type Broadcaster, type ConsoleSocket } from './broadcaster.js';
 import type { SyncService } from './sync.js';
 import type { TypingRelay } from './typing.js';
 
@@ -46,7 +46,7 @@ export function registerHandlers(socket: ConsoleSocket, deps: HandlerDeps): void
   handle(socket, deps, 'sync', schemas.sync, (op, p) => deps.sync.since(op, p.since));
   handle(socket, deps, 'conversation:watch', schemas.target, async (_op, p) => {
     const detail = await views.detail(p.conversationId);
-    await socket.join(rooms.conversation(p.conversationId));
+    await socket.join(roomFor(socket, rooms.conversation(p.conversationId)));
     return detail;
   });
   handle(socket, deps, 'conversation:read', schemas.target, async (_op, p) => {
@@ -67,13 +67,13 @@ export function registerHandlers(socket: ConsoleSocket, deps: HandlerDeps): void
 
   socket.on('conversation:unwatch', (p) => {
     const parsed = schemas.target.safeParse(p);
-    if (parsed.success) void socket.leave(rooms.conversation(parsed.data.conversationId));
+    if (parsed.success) void socket.leave(roomFor(socket, rooms.conversation(parsed.data.conversationId)));
   });
   socket.on('typing', (p) => {
     const parsed = schemas.target.safeParse(p);
     if (!parsed.success || socket.data.operator.role === 'viewer') return;
     const room = rooms.conversation(parsed.data.conversationId);
-    void deps.typing.operator(socket.data.operator, parsed.data.conversationId, (t) => socket.to(room).emit('typing', t)).catch((err: unknown) => deps.log.warn({ err }, 'console: typing relay failed'));
+    void deps.typing.operator(socket.data.operator, parsed.data.conversationId, (t) => socket.to([room, batchedRoom(room)]).emit('typing', t)).catch((err: unknown) => deps.log.warn({ err }, 'console: typing relay failed'));
   });
 }
 

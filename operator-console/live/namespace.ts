@@ -5,7 +5,7 @@ import { CONSOLE_NAMESPACE } from '../contract.js';
 import { toFailure } from '../errors.js';
 import type { NotificationInbox } from '../notifications/inbox.js';
 import type { GraceTimers } from '../takeover/grace.js';
-import { rooms, type ConsoleNamespace, type ConsoleSocket } from './broadcaster.js';
+import { roomFor, rooms, type ConsoleNamespace, type ConsoleSocket } from './broadcaster.js';
 
 export type { ConsoleSocket } from './broadcaster.js';
 import { registerHandlers, type HandlerDeps } from './handlers.js';
@@ -26,17 +26,20 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * The `/console` namespace. A connection must carry `auth: { token }` (from POST
  * /api/v1/auth/login); a missing, bad, expired or revoked token is refused with `connect_error`,
  * whose message says why and whose `data.code` is `UNAUTHORIZED`. Open sockets are closed when
- * the token expires, and by the `SessionGuard` when the operator's session ends.
+ * the token expires, and by the `SessionGuard` when the operator's session ends. With
+ * `auth: { token, batch: 1 }` the socket gets its broadcast pushes as `batch` events (one per
+ * server tick and room run, see `Broadcaster`): it joins the batched twins of its rooms.
  */
 export function attachConsoleNamespace(io: Server, deps: NamespaceDeps): ConsoleNamespace {
   const nsp = io.of(CONSOLE_NAMESPACE) as ConsoleNamespace;
   const online = new Map<string, number>();
 
   nsp.use((socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const { token, batch } = (socket.handshake.auth as { token?: unknown; batch?: unknown } | undefined) ?? {};
     deps.auth.authenticate(token).then(
       ({ operator, expiresAt, tokenVersion }) => {
         socket.data = { operator: { id: operator.id, email: operator.email, name: operator.name, role: operator.role }, tokenExpiresAt: expiresAt.getTime(), tokenVersion };
+        if (batch === 1 || batch === true) socket.data.batch = true;
         next();
       },
       (err: unknown) => {
@@ -49,7 +52,7 @@ export function attachConsoleNamespace(io: Server, deps: NamespaceDeps): Console
 
   nsp.on('connection', (socket: ConsoleSocket) => {
     const { operator } = socket.data;
-    void socket.join([rooms.all, rooms.operator(operator.id)]);
+    void socket.join([rooms.all, rooms.operator(operator.id)].map((room) => roomFor(socket, room)));
     online.set(operator.id, (online.get(operator.id) ?? 0) + 1);
     deps.grace.cancel(operator.id);
     const expiry = setTimeout(() => {

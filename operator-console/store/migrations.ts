@@ -115,4 +115,9 @@ export const CONSOLE_MIGRATIONS: readonly Migration[] = [
     name: 'personal canned responses (seen only by their author)',
     sql: `ALTER TABLE console_canned_responses ADD COLUMN personal INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 5,
+    name: 'list marks keep no last-message preview (read from the messages with the marks)',
+    sql: `UPDATE console_conversation_marks SET doc = json_remove(doc, '$.lastMessage') WHERE json_extract(doc, '$.lastMessage') IS NOT NULL;`,
+  },
 ];

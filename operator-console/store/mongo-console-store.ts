@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
+import { messageFrom } from '../../core/store/mongo/documents.js';
 import { collectionOf, ensureIndexes, isDuplicateKey, type IndexSpec } from '../../core/store/mongo/index.js';
-import type { ConsoleWorkspaceStore, ConversationMarks, MarksChange, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
+import type { ConsoleWorkspaceStore, ConversationMarks, ListMarks, MarksChange, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
 
 const C = {
   notifications: 'console_notifications',
@@ -46,6 +47,8 @@ export class MongoWorkspaceStore implements ConsoleWorkspaceStore {
   private get notes() { return collectionOf<NoteDoc>(this.conn, C.notes); }
   private get canned() { return collectionOf<CannedDoc>(this.conn, C.canned); }
   private get marks() { return collectionOf<MarksDoc>(this.conn, C.marks); }
+  /** The core store's messages (read only: the list's last message). */
+  private get messages() { return collectionOf<Record<string, unknown>>(this.conn, 'messages'); }
 
   async addNotification(n: StoredNotification, dedupeSince?: Date): Promise<boolean> {
     if (n.conversationId) {
@@ -130,10 +133,16 @@ export class MongoWorkspaceStore implements ConsoleWorkspaceStore {
   }
 
   async getMarks(conversationId: string): Promise<ConversationMarks | undefined> {
-    const doc = await this.marks.findOne({ _id: conversationId });
-    if (!doc) return undefined;
-    const { _id, ...rest } = doc;
-    return { conversationId: _id, ...rest };
+    return marksFrom(await this.marks.findOne({ _id: conversationId }));
+  }
+
+  async getListMarks(conversationId: string): Promise<ListMarks> {
+    // As SQLite's: the newest listed message by insertion order, walking the core's `{ conversationId, _seq }`
+    // index back (hinted: never the status index, which would gather every sent message).
+    const listed = { $or: [{ direction: 'in', status: 'processed' }, { direction: 'out', status: { $in: ['sent', 'delivered', 'read', 'failed'] } }] };
+    const [marks, last] = await Promise.all([this.getMarks(conversationId), this.messages.findOne({ conversationId, ...listed }, { sort: { _seq: -1 }, hint: { conversationId: 1, _seq: 1 } })]);
+    const lastMessage = messageFrom(last);
+    return { ...(marks ? { marks } : {}), ...(lastMessage ? { lastMessage } : {}) };
   }
 
   async saveMarks(marks: ConversationMarks): Promise<void> {
@@ -143,22 +152,27 @@ export class MongoWorkspaceStore implements ConsoleWorkspaceStore {
   }
 
   async changeMarks(conversationId: string, change: MarksChange): Promise<ConversationMarks | undefined> {
-    // An update pipeline: one atomic write that sees the stored preview (values as $literal, so a
-    // preview text starting with `$` is never read as a field path).
+    // An update pipeline: one atomic write that sees the stored risk (values as $literal, so a
+    // text starting with `$` is never read as a field path).
     const set: Record<string, unknown> = { unread: { $add: ['$unread', change.unreadBy ?? 0] } };
     if (change.reopen) set.status = { $literal: 'open' };
-    if (change.lastMessage) {
-      const preview = JSON.parse(JSON.stringify(change.lastMessage)) as typeof change.lastMessage;
-      const keep = { $and: [{ $ne: ['$lastMessage.id', { $literal: preview.id }] }, { $gt: ['$lastMessage.at', { $literal: preview.at }] }] };
-      const none = { $in: [{ $type: '$lastMessage' }, ['missing', 'null']] };
-      set.lastMessage = { $cond: [{ $and: [{ $not: [none] }, keep] }, '$lastMessage', { $literal: preview }] };
+    if (change.needsHuman !== undefined) set.needsHuman = { $literal: change.needsHuman };
+    if (change.risk) {
+      // A stored risk assessed later stays (as SQLite's `json_extract(doc, '$.risk.at') <= @riskAt`).
+      const risk = JSON.parse(JSON.stringify(change.risk)) as typeof change.risk;
+      const none = { $in: [{ $type: '$risk.at' }, ['missing', 'null']] };
+      set.risk = { $cond: [{ $and: [{ $not: [none] }, { $gt: ['$risk.at', { $literal: risk.at }] }] }, '$risk', { $literal: risk }] };
     }
     const pipeline = [{ $set: set }, ...(change.reopen ? [{ $unset: 'snoozedUntil' }] : [])];
-    const doc = await this.marks.findOneAndUpdate({ _id: conversationId }, pipeline, { returnDocument: 'after' });
-    if (!doc) return undefined;
-    const { _id, ...rest } = doc;
-    return { conversationId: _id, ...rest };
+    return marksFrom(await this.marks.findOneAndUpdate({ _id: conversationId }, pipeline, { returnDocument: 'after' }));
   }
+}
+
+/** Marks as read back; a preview stored by an older version (`lastMessage`) is left out, as SQLite's migration 5 removed it. */
+function marksFrom(doc: (MarksDoc & { lastMessage?: unknown }) | null): ConversationMarks | undefined {
+  if (!doc) return undefined;
+  const { _id, lastMessage: _stale, ...rest } = doc;
+  return { conversationId: _id, ...rest };
 }
 
 /** Notifications an operator sees: everyone's and their own, created at/after `from` and after `after`. */

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from '../../core/store/embedded/index.js';
+import { reviveMessage } from '../../core/store/index.js';
 import type { NotificationKind } from '../contract.js';
 import { CONSOLE_MIGRATIONS } from './migrations.js';
-import type { ConsoleStore, ConversationMarks, MarksChange, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
+import type { ConsoleStore, ConversationMarks, ListMarks, MarksChange, NotificationQuery, StoredCannedResponse, StoredNote, StoredNotification } from './types.js';
 
 interface NotificationRow {
   id: string;
@@ -107,19 +108,23 @@ export class SqliteConsoleStore implements ConsoleStore {
     return row && (JSON.parse(row.doc) as ConversationMarks);
   }
 
+  async getListMarks(conversationId: string): Promise<ListMarks> {
+    const row = this.q.listMarks.get({ id: conversationId }) as { marks: string | null; last: string | null };
+    return { ...(row.marks ? { marks: JSON.parse(row.marks) as ConversationMarks } : {}), ...(row.last ? { lastMessage: reviveMessage(row.last) } : {}) };
+  }
+
   async saveMarks(marks: ConversationMarks): Promise<void> {
     this.q.upsertMarks.run(marks.conversationId, marks.unread, marks.needsHuman ? 1 : 0, JSON.stringify(marks));
   }
 
   async changeMarks(conversationId: string, change: MarksChange): Promise<ConversationMarks | undefined> {
-    const preview = change.lastMessage;
     const row = this.q.changeMarks.get({
       id: conversationId,
       unreadBy: change.unreadBy ?? 0,
       reopen: change.reopen ? 1 : 0,
-      preview: preview ? JSON.stringify(preview) : null,
-      previewId: preview?.id ?? null,
-      previewAt: preview?.at ?? null,
+      risk: change.risk ? JSON.stringify(change.risk) : null,
+      riskAt: change.risk?.at ?? null,
+      needsHuman: change.needsHuman === undefined ? null : change.needsHuman ? 1 : 0,
     }) as { doc: string } | undefined;
     return row && (JSON.parse(row.doc) as ConversationMarks);
   }
@@ -148,26 +153,34 @@ function statements(db: Database.Database) {
     ),
     deleteCanned: db.prepare('DELETE FROM console_canned_responses WHERE id = ?'),
     marks: db.prepare('SELECT doc FROM console_conversation_marks WHERE conversation_id = ?'),
+    // The marks and the newest listed message (`ListMarks`), both by index: the message walks
+    // `messages_conversation` back from the newest, past any still queued or suppressed (`+`: never
+    // the status index, which would gather every sent message and sort them).
+    listMarks: db.prepare(
+      'SELECT (SELECT doc FROM console_conversation_marks WHERE conversation_id = @id) AS marks, ' +
+        "(SELECT doc FROM messages WHERE conversation_id = @id AND ((+direction = 'in' AND +status = 'processed') " +
+        "OR (+direction = 'out' AND +status IN ('sent', 'delivered', 'read', 'failed'))) ORDER BY seq DESC LIMIT 1) AS last",
+    ),
     upsertMarks: db.prepare(
       'INSERT INTO console_conversation_marks (conversation_id, unread, needs_human, doc) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (conversation_id) DO UPDATE SET unread = excluded.unread, needs_human = excluded.needs_human, doc = excluded.doc',
     ),
-    // One write, no read: the doc as `ConversationViews` would compute it (`latest` for the
-    // preview: a stored one of another message and newer stays). SET sees the row as it was.
+    // One write, no read: the doc as `ConversationViews` would compute it (a stored risk with a
+    // later `at` stays). SET sees the row as it was.
     changeMarks: db.prepare(
-      `UPDATE console_conversation_marks SET unread = unread + @unreadBy, doc = ${changedMarksDoc()} WHERE conversation_id = @id RETURNING doc`,
+      'UPDATE console_conversation_marks SET unread = unread + @unreadBy, needs_human = coalesce(@needsHuman, needs_human), ' +
+        `doc = ${changedMarksDoc()} WHERE conversation_id = @id RETURNING doc`,
     ),
   };
 }
 
-/** The marks doc after `MarksChange` (parameters @unreadBy, @reopen, @preview, @previewId, @previewAt). */
+/** The marks doc after `MarksChange` (parameters @unreadBy, @reopen, @risk, @riskAt, @needsHuman). */
 function changedMarksDoc(): string {
   const reopened = "CASE WHEN @reopen THEN json_set(json_remove(doc, '$.snoozedUntil'), '$.status', 'open') ELSE doc END";
   const counted = `json_set(${reopened}, '$.unread', unread + @unreadBy)`;
-  const newer =
-    "@preview IS NOT NULL AND (json_extract(doc, '$.lastMessage') IS NULL OR json_extract(doc, '$.lastMessage.id') = @previewId " +
-    "OR json_extract(doc, '$.lastMessage.at') <= @previewAt)";
-  return `CASE WHEN ${newer} THEN json_set(${counted}, '$.lastMessage', json(@preview)) ELSE ${counted} END`;
+  const flagged = `CASE WHEN @needsHuman IS NULL THEN ${counted} ELSE json_set(${counted}, '$.needsHuman', json(CASE WHEN @needsHuman THEN 'true' ELSE 'false' END)) END`;
+  const newer = "@risk IS NOT NULL AND (json_extract(doc, '$.risk.at') IS NULL OR json_extract(doc, '$.risk.at') <= @riskAt)";
+  return `CASE WHEN ${newer} THEN json_set(${flagged}, '$.risk', json(@risk)) ELSE ${flagged} END`;
 }
 
 function reviveNotification(r: NotificationRow): StoredNotification {

@@ -1,4 +1,5 @@
-import type { ConversationStatus, MessagePreview, NotificationKind, OperatorProfile, OperatorRole, RiskSummary } from '../contract.js';
+import type { Message } from '../../core/domain/index.js';
+import type { ConversationStatus, NotificationKind, OperatorProfile, OperatorRole, RiskSummary } from '../contract.js';
 
 /** A console user. The password is kept only as a bcrypt hash. */
 export interface Operator extends OperatorProfile {
@@ -79,14 +80,17 @@ export interface StoredCannedResponse {
   updatedAt: Date;
 }
 
-/** What the conversation list shows without reading each conversation's messages. */
+/**
+ * What the conversation list shows that cannot be read off the conversation or its messages. The
+ * last message's preview is not kept here: it is read with the marks (`getListMarks`), so a
+ * reply costs no marks write.
+ */
 export interface ConversationMarks {
   conversationId: string;
   /** Candidate messages since an operator last opened the conversation. */
   unread: number;
   /** The conversation's needs-human flag as the console last saw it (to notice it turning on). */
   needsHuman: boolean;
-  lastMessage?: MessagePreview;
   risk?: RiskSummary;
   /** Team status (absent: open); see `ConversationStatus`. */
   status?: ConversationStatus;
@@ -98,16 +102,31 @@ export interface ConversationMarks {
 }
 
 /**
- * A change made to stored marks in place (`ConsoleWorkspaceStore.changeMarks`): what a message
- * does to the list row, without reading the row first.
+ * A change made to stored marks in place (`ConsoleWorkspaceStore.changeMarks`): what a message or
+ * an assessment does to the list row, without reading the row first.
  */
 export interface MarksChange {
   /** Added to `unread`. */
   unreadBy?: number;
   /** Back to `open` with no snooze (a candidate wrote). */
   reopen?: boolean;
-  /** The new preview; the stored one stays when it is of another message and newer (`at`). */
-  lastMessage?: MessagePreview;
+  /** The new risk; a stored one with a later `at` stays. */
+  risk?: RiskSummary;
+  /** The needs-human flag as the console now sees it. */
+  needsHuman?: boolean;
+}
+
+/**
+ * A list row's stored part and its last message, read together. The last message is the newest
+ * (in insertion order) of those the list shows: an inbound message once its turn was processed,
+ * an outbound one once sent (then delivered, read) or failed; not one still queued or mid-send,
+ * nor one the outbound policy suppressed. These are the messages whose `MessageReceived`,
+ * `MessageSent` or `MessageFailed` event is published.
+ */
+export interface ListMarks {
+  /** Undefined when none are stored yet. */
+  marks?: ConversationMarks;
+  lastMessage?: Message;
 }
 
 export interface NotificationQuery {
@@ -142,6 +161,8 @@ export interface ConsoleWorkspaceStore {
   deleteCannedResponse(id: string): Promise<boolean>;
 
   getMarks(conversationId: string): Promise<ConversationMarks | undefined>;
+  /** The marks with the conversation's last listed message (see `ListMarks`): one indexed look-up each. */
+  getListMarks(conversationId: string): Promise<ListMarks>;
   saveMarks(marks: ConversationMarks): Promise<void>;
   /**
    * Apply `change` to the stored marks in one atomic write (no read first, so changes from several

@@ -20,14 +20,19 @@ export interface ViewDeps {
 
 const TRANSCRIPT_LIMIT = 500;
 const TIMELINE_LIMIT = 1000;
+/** How long the needs-human flag a marks write returned is trusted without reading the marks again. */
+const FLAG_SEEN_MS = 2000;
 
 /**
- * What operators see of conversations: list rows (with unread counts, last message and risk kept
- * as marks so the list never reads every transcript), the conversation view and transcripts.
- * Mark changes run one at a time, so concurrent updates never lose a count.
+ * What operators see of conversations: list rows (unread counts, risk and team status kept as
+ * marks; the last message read with them, one indexed look-up, so the list never reads every
+ * transcript and a reply writes nothing), the conversation view and transcripts. Mark changes run
+ * one at a time, so concurrent updates never lose a count.
  */
 export class ConversationViews {
   private serial: Promise<unknown> = Promise.resolve();
+  /** The needs-human flag each conversation's marks held when a write here last returned them, and when (wall clock, ms: other processes share the marks in real time, whatever the domain clock). */
+  private readonly flagSeen = new Map<string, { value: boolean; at: number }>();
 
   constructor(private readonly deps: ViewDeps) {}
 
@@ -46,11 +51,10 @@ export class ConversationViews {
     return (await operators.findById(id))?.name ?? id;
   }
 
-  /** A new inbound message: one more unread, and the preview; a resolved, pending or snoozed conversation reopens. */
+  /** A new inbound message: one more unread; a resolved, pending or snoozed conversation reopens. */
   onInbound(m: Message): Promise<ConversationMarks | undefined> {
     // Fresh marks are computed from the store, this message already counted among the unread.
-    const preview = toPreview(m);
-    return this.changeMarks(m.conversationId, { unreadBy: 1, reopen: true, lastMessage: preview }, (marks) => ({ ...marks, status: 'open', lastMessage: latest(marks, preview) }));
+    return this.changeMarks(m.conversationId, { unreadBy: 1, reopen: true }, (marks) => ({ ...marks, status: 'open' }));
   }
 
   /** Set the team status (`snoozedUntil` with `snoozed` only); returns the marks as stored. */
@@ -69,11 +73,13 @@ export class ConversationViews {
     return { status, snoozedUntil: marks.snoozedUntil };
   }
 
-  /** An outbound message was sent (or failed): the preview moves on (an operator's with their display name). */
-  async onOutbound(m: Message): Promise<ConversationMarks | undefined> {
-    const name = m.author === 'operator' && m.authorId ? await this.operatorName(m.authorId) : undefined;
-    const preview = toPreview(m, name);
-    return this.changeMarks(m.conversationId, { lastMessage: preview }, (marks) => ({ ...marks, lastMessage: latest(marks, preview) }));
+  /**
+   * An outbound message was sent (or failed): nothing to write. The list's preview is the newest
+   * listed message, read with the marks (`ConsoleWorkspaceStore.getListMarks`), so a sent or failed
+   * message shows there as soon as its row says so, and a suppressed one never does.
+   */
+  async onOutbound(_m: Message): Promise<undefined> {
+    return undefined;
   }
 
   /** Assign to an operator (undefined: nobody); returns the marks as stored and who had it before. */
@@ -96,19 +102,42 @@ export class ConversationViews {
     return this.updateMarks(conversationId, (marks) => ({ ...marks, unread: 0 }));
   }
 
+  /** The latest assessment (in place: one write); a stored one assessed later stays. */
   setRisk(conversationId: string, risk: RiskSummary): Promise<ConversationMarks | undefined> {
-    return this.updateMarks(conversationId, (marks) => (marks.risk && marks.risk.at > risk.at ? marks : { ...marks, risk }));
+    return this.changeMarks(conversationId, { risk }, (marks) => (marks.risk && marks.risk.at > risk.at ? marks : { ...marks, risk }));
   }
 
-  /** Record the conversation's needs-human flag; true when it just turned on. */
-  async syncNeedsHuman(conversation: Conversation): Promise<boolean> {
-    let turnedOn = false;
-    await this.updateMarks(conversation.id, (marks, fresh) => {
-      turnedOn = !fresh && conversation.needsHuman && !marks.needsHuman;
-      return { ...marks, needsHuman: conversation.needsHuman };
+  /**
+   * Record the conversation's needs-human flag; true when it just turned on. Written only when it
+   * differs from the stored one, and then in place (an unread count another process adds meanwhile stays).
+   * Not even read when a marks write returned the same flag a moment ago (a turn's inbound message
+   * just did): the marks are shared with other processes, so that is trusted for `FLAG_SEEN_MS` only.
+   */
+  syncNeedsHuman(conversation: Conversation): Promise<boolean> {
+    const needsHuman = conversation.needsHuman;
+    return this.oneAtATime(async () => {
+      const seen = this.flagSeen.get(conversation.id);
+      if (seen && seen.value === needsHuman && Date.now() - seen.at < FLAG_SEEN_MS) return false;
+      const stored = await this.deps.consoleStore.getMarks(conversation.id);
+      if (!stored) {
+        await this.readModifyWrite(conversation.id, undefined, (marks) => ({ ...marks, needsHuman }));
+        return false;
+      }
+      if (stored.needsHuman !== needsHuman) this.noteFlag(await this.deps.consoleStore.changeMarks(conversation.id, { needsHuman }));
+      else this.noteFlag(stored);
+      return needsHuman && !stored.needsHuman;
     });
-    return turnedOn;
   }
+
+  /** Remember the needs-human flag of marks just written (or read), for `syncNeedsHuman`. */
+  private noteFlag<T extends ConversationMarks | undefined>(marks: T): T {
+    if (!marks) return marks;
+    // Bounded: entries older than a moment are useless anyway.
+    if (this.flagSeen.size >= 10_000) this.flagSeen.clear();
+    this.flagSeen.set(marks.conversationId, { value: marks.needsHuman, at: Date.now() });
+    return marks;
+  }
+
 
   async summaryById(id: string): Promise<ConversationSummary | undefined> {
     const conversation = await this.deps.store.getConversation(id);
@@ -117,7 +146,9 @@ export class ConversationViews {
 
   async summary(conversation: Conversation, candidate?: Candidate, names = new Map<string, string | undefined>()): Promise<ConversationSummary> {
     const who = candidate ?? (await this.deps.store.getCandidate(conversation.candidateId));
-    const marks = (await this.deps.consoleStore.getMarks(conversation.id)) ?? (await this.initialMarks(conversation));
+    const listed = await this.deps.consoleStore.getListMarks(conversation.id);
+    const marks = listed.marks ?? (await this.initialMarks(conversation));
+    const lastMessage = listed.lastMessage && (await this.preview(listed.lastMessage, names));
     const operatorId = conversation.assignedOperatorId;
     if (operatorId && !names.has(operatorId)) names.set(operatorId, await this.operatorName(operatorId));
     // A holder from another desk (Telegram HR) is not a console account: the name recorded at takeover.
@@ -137,7 +168,7 @@ export class ConversationViews {
       ...(assignedOperatorName ? { assignedOperatorName } : {}),
       ...(marks.risk ? { risk: marks.risk } : {}),
       unread: marks.unread,
-      ...(marks.lastMessage ? { lastMessage: marks.lastMessage } : {}),
+      ...(lastMessage ? { lastMessage } : {}),
       ...this.effectiveStatus(marks),
       ...(await this.assignee(marks.assigneeId, names)),
       ...(marks.labels?.length ? { labels: marks.labels } : {}),
@@ -146,6 +177,13 @@ export class ConversationViews {
       updatedAt: conversation.updatedAt.toISOString(),
     };
     return { ...base, urgency: urgencyOf(base) };
+  }
+
+  /** A message's list preview; an operator's with their display name. */
+  private async preview(m: Message, names: Map<string, string | undefined>): Promise<MessagePreview> {
+    if (m.author !== 'operator' || !m.authorId) return toPreview(m);
+    if (!names.has(m.authorId)) names.set(m.authorId, await this.operatorName(m.authorId));
+    return toPreview(m, names.get(m.authorId));
   }
 
   private async assignee(id: string | undefined, names: Map<string, string | undefined>): Promise<{ assigneeId?: string; assigneeName?: string }> {
@@ -214,11 +252,11 @@ export class ConversationViews {
   }
 
   /**
-   * A message's change, made in place by the store (one write, no read). Marks not stored yet are
-   * computed from the store, which already holds the message: `fresh` applies to them instead.
+   * A change made in place by the store (one write, no read). Marks not stored yet are computed
+   * from the store, which already holds the message or assessment: `fresh` applies to them instead.
    */
   private changeMarks(conversationId: string, change: MarksChange, fresh: (marks: ConversationMarks) => ConversationMarks): Promise<ConversationMarks | undefined> {
-    return this.oneAtATime(async () => (await this.deps.consoleStore.changeMarks(conversationId, change)) ?? this.readModifyWrite(conversationId, undefined, fresh));
+    return this.oneAtATime(async () => this.noteFlag(await this.deps.consoleStore.changeMarks(conversationId, change)) ?? this.readModifyWrite(conversationId, undefined, fresh));
   }
 
   private async readModifyWrite(conversationId: string, stored: ConversationMarks | undefined, change: (marks: ConversationMarks, fresh: boolean) => ConversationMarks): Promise<ConversationMarks | undefined> {
@@ -226,7 +264,7 @@ export class ConversationViews {
     if (!stored && !conversation) return undefined;
     const marks = change(stored ?? (await this.initialMarks(conversation as Conversation)), !stored);
     await this.deps.consoleStore.saveMarks(marks);
-    return marks;
+    return this.noteFlag(marks);
   }
 
   private oneAtATime<T>(run: () => Promise<T>): Promise<T> {
@@ -237,30 +275,21 @@ export class ConversationViews {
 
   /**
    * Marks for a conversation the console has not tracked yet (created before the console was on):
-   * the last message, the candidate's messages since an operator last wrote as unread, the latest risk.
+   * the candidate's messages since an operator last wrote as unread, the latest risk.
    */
   private async initialMarks(conversation: Conversation): Promise<ConversationMarks> {
     const recent = await this.deps.store.listMessages(conversation.id, { limit: 50 });
     const lastOperator = recent.findLastIndex((m) => m.author === 'operator');
     const unread = recent.slice(lastOperator + 1).filter((m) => m.direction === 'in').length;
-    const last = recent.at(-1);
-    const lastName = last?.author === 'operator' && last.authorId ? await this.operatorName(last.authorId) : undefined;
     const risks = (await this.deps.store.listEvents({ candidateId: conversation.candidateId, types: ['RiskAssessed', 'CandidateAtRisk'], limit: 100_000 })).filter(isRiskEvent);
     const risk = risks.at(-1);
     return {
       conversationId: conversation.id,
       unread,
       needsHuman: conversation.needsHuman,
-      ...(last ? { lastMessage: toPreview(last, lastName) } : {}),
       ...(risk ? { risk: riskFromEvent(risk) } : {}),
     };
   }
-}
-
-/** The newer of the stored preview and this one (as `ConsoleWorkspaceStore.changeMarks` keeps it). */
-function latest(marks: ConversationMarks, preview: MessagePreview): MessagePreview {
-  if (!marks.lastMessage || marks.lastMessage.id === preview.id || marks.lastMessage.at <= preview.at) return preview;
-  return marks.lastMessage;
 }
 
 /** The `filter` query parameter, `all` when missing or unknown. */

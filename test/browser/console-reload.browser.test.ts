@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { watchPage } from '../support/browser.js';
 import { consoleBrowserSuite, signInConsole } from '../support/console-browser.js';
 import { ChatClient, eventually } from '../support/harness.js';
@@ -45,3 +45,61 @@ for (const viewport of [
     candidate.socket.close();
   }, 240_000);
 }
+
+itBrowser('a reconnect re-watches the open conversation in place: no "Loading…", the transcript never blanks, the draft stays', async () => {
+  const candidate = await ChatClient.connect(suite.app.url);
+  const words = 'reconnect in place check';
+  await candidate.say(words);
+  await eventually(() => candidate.conversationId !== '', 'the conversation');
+
+  const page = await (await suite.browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  const seen = watchPage(page);
+  await signIn(page);
+  // Through a route that forwards every frame and counts the console's conversation:watch
+  // requests and their acknowledgements (frames `42/console,<id>[...]` and `43/console,<id>[...]`).
+  const sockets: WebSocketRoute[] = [];
+  const watches = new Set<string>();
+  let acked = 0;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    sockets.push(ws);
+    ws.onMessage((m) => {
+      const asked = typeof m === 'string' ? /^42\/console,(\d+)\["conversation:watch"/.exec(m) : null;
+      if (asked) watches.add(`${sockets.length}:${asked[1]}`);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const answer = typeof m === 'string' ? /^43\/console,(\d+)\[/.exec(m) : null;
+      if (answer && watches.has(`${sockets.length}:${answer[1]}`)) acked += 1;
+      ws.send(m);
+    });
+  });
+  await page.goto(`${suite.app.url}/console#/conversations/${encodeURIComponent(candidate.conversationId)}`);
+  await page.reload(); // a hash change alone keeps the socket opened before the route
+  await page.locator('#transcript .msg--candidate', { hasText: words }).waitFor();
+  await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+  await eventually(() => acked >= 1, 'the first watch answered');
+  await page.click('#takeover');
+  await page.fill('#composer-input', 'half-written reply');
+  // From here on, record whether the thread ever shows "Loading…" or an empty transcript.
+  await page.evaluate(() => {
+    const w = window as unknown as { flicker: string[] };
+    w.flicker = [];
+    new MutationObserver(() => {
+      if (document.querySelector('.thread__header .skeleton')) w.flicker.push('Loading…');
+      if (document.querySelectorAll('#transcript .msg--candidate').length === 0) w.flicker.push('blank transcript');
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  const before = acked;
+  await sockets[sockets.length - 1]!.close();
+  await eventually(() => sockets.length >= 2, 'the console reconnects');
+  await page.locator('#connection-status', { hasText: 'Live' }).waitFor();
+  await eventually(() => acked > before, 'the conversation re-watched after the reconnect');
+  // The re-watch's answer is rendered in the same task that receives it; one frame later the DOM is settled.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  await expect(page.evaluate(() => (window as unknown as { flicker: string[] }).flicker)).resolves.toEqual([]);
+  await expect(page.inputValue('#composer-input')).resolves.toBe('half-written reply');
+  await expect(page.locator('#transcript .msg--candidate', { hasText: words }).count()).resolves.toBe(1);
+  expect(seen.errors).toEqual([]);
+  candidate.socket.close();
+}, 120_000);

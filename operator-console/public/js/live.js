@@ -28,7 +28,8 @@ function seen(iso) {
 }
 
 export function connect(token, handlers) {
-  socket = window.io('/console', { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+  // `batch: 1`: broadcast pushes come batched per server tick (see `pushes` below).
+  socket = window.io('/console', { auth: { token, batch: 1 }, transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 5000 });
 
   socket.on('connect', () => {
     failures = 0;
@@ -62,44 +63,63 @@ export function connect(token, handlers) {
     expireSession(p.reason);
   });
 
-  socket.on('conversation:upsert', (s) => {
-    seen(s.updatedAt);
-    upsertConversation(s);
+  // The server's broadcast pushes, by event. The page opts in to batching (`auth.batch`): they
+  // then come as `batch` events, one per server tick, `[[event, payload], ...]` in the order they
+  // were emitted; each item goes to the same handler as the event of that name.
+  const pushes = {
+    'conversation:upsert': (s) => {
+      seen(s.updatedAt);
+      upsertConversation(s);
+    },
+    message: (m) => {
+      seen(m.updatedAt);
+      upsertMessage(m);
+      handlers.onMessage?.(m);
+      publish('live:message', m);
+    },
+    notification: (n) => {
+      seen(n.createdAt);
+      addNotification(n);
+      handlers.onNotification?.(n);
+      publish('live:notification', n);
+    },
+    'alert:at-risk': (a) => handlers.onAtRisk?.(a),
+    takeover: (t) => publish('takeover', t),
+    handback: (t) => publish('handback', t),
+    note: (n) => publish('note', n),
+    event: (e) => {
+      seen(e.at);
+      publish('event', e);
+    },
+    labels: (p) => setLabels(p.labels),
+    'saved-filters': (p) => setSavedFilters(p.filters),
+    'candidate:typing': (t) => {
+      const c = state.conversations.get(t.conversationId);
+      // The chat page says "stopped" after 4 s without a key; 8 s covers a lost stop.
+      if (t.typing) state.typing.set(t.conversationId, { name: (c && c.candidateName) || 'The candidate', until: Date.now() + 8000, candidate: true });
+      else state.typing.delete(t.conversationId);
+      publish('typing', t);
+    },
+    typing: (t) => {
+      state.typing.set(t.conversationId, { name: t.operatorName, until: Date.now() + 4000 });
+      publish('typing', t);
+    },
+  };
+  for (const [event, handle] of Object.entries(pushes)) socket.on(event, handle);
+  socket.on('batch', (items) => {
+    for (const [event, payload] of items) {
+      const handle = Object.hasOwn(pushes, event) ? pushes[event] : undefined;
+      if (!handle) continue;
+      // One failing handler does not lose the rest of the batch; its error still surfaces.
+      try {
+        handle(payload);
+      } catch (err) {
+        setTimeout(() => {
+          throw err;
+        });
+      }
+    }
   });
-  socket.on('message', (m) => {
-    seen(m.updatedAt);
-    upsertMessage(m);
-    handlers.onMessage?.(m);
-    publish('live:message', m);
-  });
-  socket.on('notification', (n) => {
-    seen(n.createdAt);
-    addNotification(n);
-    handlers.onNotification?.(n);
-    publish('live:notification', n);
-  });
-  socket.on('alert:at-risk', (a) => handlers.onAtRisk?.(a));
-  socket.on('takeover', (t) => publish('takeover', t));
-  socket.on('handback', (t) => publish('handback', t));
-  socket.on('note', (n) => publish('note', n));
-  socket.on('event', (e) => {
-    seen(e.at);
-    publish('event', e);
-  });
-  socket.on('labels', (p) => setLabels(p.labels));
-  socket.on('saved-filters', (p) => setSavedFilters(p.filters));
-  socket.on('candidate:typing', (t) => {
-    const c = state.conversations.get(t.conversationId);
-    // The chat page says "stopped" after 4 s without a key; 8 s covers a lost stop.
-    if (t.typing) state.typing.set(t.conversationId, { name: (c && c.candidateName) || 'The candidate', until: Date.now() + 8000, candidate: true });
-    else state.typing.delete(t.conversationId);
-    publish('typing', t);
-  });
-  socket.on('typing', (t) => {
-    state.typing.set(t.conversationId, { name: t.operatorName, until: Date.now() + 4000 });
-    publish('typing', t);
-  });
-
 }
 
 window.addEventListener('offline', () => socket && setStatus('offline'));

@@ -6,10 +6,26 @@
  * runWorkspaceContract('sqlite', () => openSqlitePersistence({ sqlitePath: ':memory:', now: new Date() }));
  */
 import { describe, expect, it } from '@jest/globals';
+import type { Message, MessageStatus } from '../../../core/domain/index.js';
 import type { StoredNotification } from '../../../operator-console/store/types.js';
 import { at, usePorts, type OpenPorts } from './fixture.js';
 
 const note = (id: string, seconds: number): StoredNotification => ({ id, kind: 'needs-human', title: `t ${id}`, body: `b ${id}`, conversationId: 'conv_1', createdAt: at(seconds) });
+
+/** A stored message of conversation `c1` (in: the candidate's; out: the bot's). */
+const message = (id: string, direction: 'in' | 'out', status: MessageStatus, seconds: number): Message => ({
+  id,
+  conversationId: 'c1',
+  channel: 'webchat',
+  direction,
+  author: direction === 'in' ? 'candidate' : 'bot',
+  kind: 'text',
+  text: `text ${id}`,
+  status,
+  attempts: 0,
+  createdAt: at(seconds),
+  updatedAt: at(seconds),
+});
 
 export function runWorkspaceContract(name: string, open: OpenPorts): void {
   describe(`ConsoleWorkspaceStore contract: ${name}`, () => {
@@ -84,7 +100,6 @@ export function runWorkspaceContract(name: string, open: OpenPorts): void {
         conversationId: 'c1',
         unread: 3,
         needsHuman: true,
-        lastMessage: { id: 'msg_1', text: 'hello', author: 'candidate' as const, kind: 'text' as const, at: at(1).toISOString() },
         risk: { level: 'high' as const, score: 0.9, at: at(2).toISOString(), atRisk: true },
         status: 'snoozed' as const,
         snoozedUntil: at(3600).toISOString(),
@@ -96,34 +111,63 @@ export function runWorkspaceContract(name: string, open: OpenPorts): void {
       expect(await workspace.getMarks('c2')).toBeUndefined();
     });
 
-    it('changes marks in place: counts, reopens, keeps the newer preview, writes nothing when none are stored', async () => {
+    it('changes marks in place: counts, reopens, keeps the later risk, sets needs-human, writes nothing when none are stored', async () => {
       const { workspace } = p().ports;
-      const preview = (id: string, seconds: number, text = id) => ({ id, text, author: 'candidate' as const, kind: 'text' as const, at: at(seconds).toISOString() });
-      const risk = { level: 'high' as const, score: 0.9, at: at(2).toISOString(), atRisk: true };
-      await workspace.saveMarks({ conversationId: 'c1', unread: 2, needsHuman: true, risk, labels: ['l1'], assigneeId: 'op_ana', status: 'snoozed', snoozedUntil: at(3600).toISOString() });
-      const reopened = { conversationId: 'c1', unread: 3, needsHuman: true, risk, labels: ['l1'], assigneeId: 'op_ana', status: 'open', lastMessage: preview('m2', 20) };
-      expect(await workspace.changeMarks('c1', { unreadBy: 1, reopen: true, lastMessage: preview('m2', 20) })).toEqual(reopened);
+      const risk = (seconds: number, level = 'high') => ({ level, score: 0.9, at: at(seconds).toISOString(), atRisk: level === 'high' });
+      await workspace.saveMarks({ conversationId: 'c1', unread: 2, needsHuman: true, risk: risk(2), labels: ['l1'], assigneeId: 'op_ana', status: 'snoozed', snoozedUntil: at(3600).toISOString() });
+      const reopened = { conversationId: 'c1', unread: 3, needsHuman: true, risk: risk(2), labels: ['l1'], assigneeId: 'op_ana', status: 'open' };
+      expect(await workspace.changeMarks('c1', { unreadBy: 1, reopen: true })).toEqual(reopened);
       expect(await workspace.getMarks('c1')).toEqual(reopened);
-      // An older message's preview (handled late) leaves the newer one; the same message's replaces it.
-      expect((await workspace.changeMarks('c1', { unreadBy: 1, lastMessage: preview('m1', 10) }))?.lastMessage).toEqual(preview('m2', 20));
-      expect((await workspace.changeMarks('c1', { lastMessage: { ...preview('m2', 20, 'edited'), authorName: 'Ana' } }))?.lastMessage).toEqual({ ...preview('m2', 20, 'edited'), authorName: 'Ana' });
-      // Text that looks like an expression is stored as written.
-      expect(await workspace.changeMarks('c1', { lastMessage: preview('m3', 20, '$unread json(1)') })).toEqual({ ...reopened, unread: 4, lastMessage: preview('m3', 20, '$unread json(1)') });
-      // Not reopening leaves the status; no preview leaves the stored one.
+      // An older assessment (handled late) leaves the later one; a later one (or the same time) replaces it.
+      expect((await workspace.changeMarks('c1', { risk: risk(1, 'low') }))?.risk).toEqual(risk(2));
+      expect((await workspace.changeMarks('c1', { risk: { ...risk(2, 'medium'), recommendedAction: '$unread json(1)' } }))?.risk).toEqual({ ...risk(2, 'medium'), recommendedAction: '$unread json(1)' });
+      expect((await workspace.changeMarks('c1', { risk: risk(5, 'low') }))?.risk).toEqual(risk(5, 'low'));
+      expect(await workspace.changeMarks('c1', { needsHuman: false })).toEqual({ ...reopened, risk: risk(5, 'low'), needsHuman: false });
+      expect((await workspace.changeMarks('c1', { needsHuman: true }))?.needsHuman).toBe(true);
+      // Not reopening leaves the status; no risk or flag leaves the stored ones.
       await workspace.saveMarks({ conversationId: 'c1', unread: 0, needsHuman: false, status: 'resolved' });
-      expect(await workspace.changeMarks('c1', { lastMessage: preview('m4', 30) })).toEqual({ conversationId: 'c1', unread: 0, needsHuman: false, status: 'resolved', lastMessage: preview('m4', 30) });
-      expect(await workspace.changeMarks('c1', { unreadBy: 2 })).toEqual({ conversationId: 'c1', unread: 2, needsHuman: false, status: 'resolved', lastMessage: preview('m4', 30) });
-      expect(await workspace.changeMarks('c2', { unreadBy: 1, reopen: true, lastMessage: preview('m9', 40) })).toBeUndefined();
+      expect(await workspace.changeMarks('c1', { risk: risk(30) })).toEqual({ conversationId: 'c1', unread: 0, needsHuman: false, status: 'resolved', risk: risk(30) });
+      expect(await workspace.changeMarks('c1', { unreadBy: 2 })).toEqual({ conversationId: 'c1', unread: 2, needsHuman: false, status: 'resolved', risk: risk(30) });
+      expect(await workspace.getMarks('c1')).toEqual({ conversationId: 'c1', unread: 2, needsHuman: false, status: 'resolved', risk: risk(30) });
+      expect(await workspace.changeMarks('c2', { unreadBy: 1, reopen: true, risk: risk(40), needsHuman: true })).toBeUndefined();
       expect(await workspace.getMarks('c2')).toBeUndefined();
     });
 
     it('counts every in-place change made at once', async () => {
       const { workspace } = p().ports;
       await workspace.saveMarks({ conversationId: 'c1', unread: 0, needsHuman: false });
-      await Promise.all(Array.from({ length: 20 }, (_, i) => workspace.changeMarks('c1', { unreadBy: 1, lastMessage: { id: `m${i}`, text: 't', author: 'candidate', kind: 'text', at: at(i).toISOString() } })));
+      await Promise.all(Array.from({ length: 20 }, (_, i) => workspace.changeMarks('c1', { unreadBy: 1, risk: { level: 'low', score: i / 100, at: at(i).toISOString(), atRisk: false } })));
       const marks = await workspace.getMarks('c1');
       expect(marks?.unread).toBe(20);
-      expect(marks?.lastMessage?.id).toBe('m19');
+      expect(marks?.risk?.score).toBe(0.19);
+    });
+
+    it('reads the marks with the newest listed message: processed inbound, sent, delivered, read or failed outbound', async () => {
+      const { workspace } = p().ports;
+      const store = p().store;
+      expect(await workspace.getListMarks('c1')).toEqual({});
+      await store.insertMessage(message('m1', 'in', 'processed', 1));
+      expect(await workspace.getListMarks('c1')).toEqual({ lastMessage: message('m1', 'in', 'processed', 1) });
+      const marks = { conversationId: 'c1', unread: 1, needsHuman: false };
+      await workspace.saveMarks(marks);
+      // Newer rows the list does not show yet (or ever): the processed inbound stays the last one.
+      await store.insertMessage(message('m2', 'out', 'queued', 2));
+      await store.insertMessage(message('m3', 'out', 'suppressed', 3));
+      await store.insertMessage(message('m4', 'in', 'pending', 4));
+      await store.insertMessage(message('m5', 'in', 'failed', 5));
+      await store.insertMessage(message('m6', 'out', 'sending', 6));
+      expect(await workspace.getListMarks('c1')).toEqual({ marks, lastMessage: message('m1', 'in', 'processed', 1) });
+      await store.insertMessage(message('mx', 'out', 'sent', 7));
+      await store.insertMessage({ ...message('my', 'out', 'sent', 8), conversationId: 'c2' });
+      expect(await workspace.getListMarks('c1')).toEqual({ marks, lastMessage: message('mx', 'out', 'sent', 7) });
+      for (const status of ['delivered', 'read', 'failed'] as const) {
+        await store.updateMessage('mx', { status }, at(9));
+        expect((await workspace.getListMarks('c1')).lastMessage).toMatchObject({ id: 'mx', status });
+      }
+      // Insertion order decides, not the creation time: a row written later with an earlier time is the last one.
+      await store.insertMessage(message('m0', 'out', 'sent', 0));
+      expect((await workspace.getListMarks('c1')).lastMessage?.id).toBe('m0');
+      expect((await workspace.getListMarks('c2')).lastMessage?.id).toBe('my');
     });
   });
 }

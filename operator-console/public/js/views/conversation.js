@@ -23,34 +23,42 @@ export function renderConversation(container, { toast }) {
   /** The conversation being opened and its promise: a second open of the same one joins it. */
   let opening = null;
 
-  function open(id) {
+  function open(id, { quiet = false } = {}) {
     if (opening && opening.id === id) return opening.promise;
-    const promise = load(id).finally(() => {
+    const promise = load(id, quiet).finally(() => {
       if (opening && opening.promise === promise) opening = null;
     });
     opening = { id, promise };
     return promise;
   }
 
-  /** After a (re)connect: watch the open conversation again and show it as it is now. */
+  /**
+   * After a (re)connect: watch the open conversation again and show it as it is now. The
+   * conversation on screen stays (no "Loading…", no blank transcript, the composer's draft
+   * kept) until the fresh copy replaces it.
+   */
   function refresh() {
-    if (state.selectedId) return open(state.selectedId);
+    if (state.selectedId) return open(state.selectedId, { quiet: true });
     return Promise.resolve();
   }
 
-  async function load(id) {
-    if (state.selectedId && state.selectedId !== id) send('conversation:unwatch', { conversationId: state.selectedId });
-    state.selectedId = id;
-    state.detail = null;
-    handingBack = false;
-    publish('selected', id);
-    mount(container, h('div', { class: 'thread' }, header, transcript, typing, footer));
-    mount(header, h('div', { class: 'skeleton' }, 'Loading…'));
-    transcript.replaceChildren();
-    footer.replaceChildren();
-    delete footer.dataset.key;
-    shown.clear();
-    channels = [];
+  async function load(id, quiet = false) {
+    // Quiet: the same conversation is already shown in full; keep it while re-watching.
+    const inPlace = quiet && state.selectedId === id && state.detail !== null && state.detail.summary.id === id;
+    if (!inPlace) {
+      if (state.selectedId && state.selectedId !== id) send('conversation:unwatch', { conversationId: state.selectedId });
+      state.selectedId = id;
+      state.detail = null;
+      handingBack = false;
+      publish('selected', id);
+      mount(container, h('div', { class: 'thread' }, header, transcript, typing, footer));
+      mount(header, h('div', { class: 'skeleton' }, 'Loading…'));
+      transcript.replaceChildren();
+      footer.replaceChildren();
+      delete footer.dataset.key;
+      shown.clear();
+      channels = [];
+    }
     const [r, candidateChannels] = await Promise.all([request('conversation:watch', { conversationId: id }), loadChannels(id)]);
     if (state.selectedId !== id) return;
     channels = candidateChannels;
@@ -61,6 +69,7 @@ export function renderConversation(container, { toast }) {
     state.detail = r.data;
     upsertConversation(r.data.summary);
     r.data.messages.forEach((m) => upsertMessage(m));
+    shown.clear();
     renderTranscript();
     renderControls();
     publish('detail', r.data);
