@@ -19,8 +19,10 @@
  * is meant to be the product's own cost.
  *
  * Sizes: BENCH_FP_CLIENTS (web chat clients, 100), BENCH_FP_CHATS (Telegram chats, 50),
- * BENCH_FP_UPDATES (webhook ingress updates, 1000); BENCH_SQL_DETAIL=1 prints the hottest statements
- * (=callers: split by the code that ran them).
+ * BENCH_FP_UPDATES (webhook ingress updates, 1000), BENCH_FP_OPERATORS (console operators, 1000,
+ * spread over BENCH_FP_OPERATOR_PROCS child processes; BENCH_FP_OPERATOR_CLIENT and
+ * BENCH_FP_CPU_PROFILE: see bench/console-operators.ts); BENCH_SQL_DETAIL=1 prints the hottest
+ * statements (=callers: split by the code that ran them).
  */
 import Database from 'better-sqlite3';
 import express from 'express';
@@ -30,16 +32,18 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { createParley, type Parley } from '../bin/app.js';
 import { loadConfig } from '../bin/config.js';
 import type { WebchatClientToServer, WebchatServerToClient } from '../channels/webchat/index.js';
+import type { EventBus } from '../core/ports/event-bus.js';
 import { silentLogger } from '../core/ports/index.js';
 import { telegramCapabilities } from '../channels/telegram/definition.js';
-import type { FromChild } from './console-operators.child.js';
+import { machineBusy, OperatorFleet, operatorClient, operatorProcesses, percent, recordPushes, windowProfile } from './console-operators.js';
 import type { FromChild as FromDriver, ToChild as ToDriver } from './telegram-driver.child.js';
 import { engineLoop, ReplyCounter, scriptLine, sqliteCeiling } from './engine.bench.js';
 import { hottest, installSqlCounter, sqlCounts, uninstallSqlCounter } from './sql-counter.js';
@@ -59,6 +63,8 @@ interface Window {
   statements: number;
   prepares: number;
   cpuMs: number;
+  /** This process's event loop busy time in the window (ELU's active ms). */
+  busyMs: number;
   peakRss: number;
   hot: string[];
 }
@@ -111,13 +117,18 @@ export async function run(): Promise<BenchResult[]> {
         name: 'fp:webchat+operators',
         goal: 'console push p99 < 100 ms',
         metrics: {
-          operators: online.connected,
+          operators: online.fleet.operators,
+          'operator procs': online.procs,
+          'operator client': operatorClient(),
           clients: Math.min(clients, 50),
           ...figures(online.window),
-          'push p50 ms': percentile(online.lags, 0.5).toFixed(1),
-          'push p99 ms': percentile(online.lags, 0.99).toFixed(1),
-          pushes: online.lags.length,
-          'pushes/msg per operator': perMessage(online.received, online.window.messages),
+          'push p50 ms': percentile(online.fleet.lags, 0.5).toFixed(1),
+          'push p99 ms': percentile(online.fleet.lags, 0.99).toFixed(1),
+          'first-operator p99 ms': percentile(online.fleet.firstLags, 0.99).toFixed(1),
+          'fan-out start p99 ms': percentile(online.queued, 0.99).toFixed(1),
+          'from fan-out p99 ms': percentile(online.fleet.fromEmit, 0.99).toFixed(1),
+          pushes: online.fleet.lags.length,
+          'pushes/msg per operator': perMessage(online.fleet.received, online.window.messages),
         },
       },
       {
@@ -177,10 +188,12 @@ async function measure(messages: number, load: (latencies: number[]) => Promise<
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb())), 50);
   const sql0 = sqlCounts();
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   await load(latencies);
   const secs = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
   const sql1 = sqlCounts();
   clearInterval(sampler);
   latencies.sort((a, b) => a - b);
@@ -191,6 +204,7 @@ async function measure(messages: number, load: (latencies: number[]) => Promise<
     statements: sql1.statements - sql0.statements,
     prepares: sql1.prepares - sql0.prepares,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    busyMs: elu.active,
     peakRss: Math.max(peakRss, rssMb()),
     hot: hottest(sql0, sql1, messages),
   };
@@ -226,7 +240,8 @@ export async function converse(chat: string, replies: number[], counter: ReplyCo
   }
 }
 
-async function webchatLoad(app: Parley, clients: number, steps: number): Promise<Window> {
+/** `onWindow`: called as the measured window begins (after the calibration conversation). */
+async function webchatLoad(app: Parley, clients: number, steps: number, onWindow?: () => void): Promise<Window> {
   const counter = new ReplyCounter();
   const sockets = await Promise.all(Array.from({ length: clients + 1 }, (_, c) => connect(app.url, String(c), counter)));
   const say = (socket: Client, c: number, i: number) =>
@@ -234,6 +249,7 @@ async function webchatLoad(app: Parley, clients: number, steps: number): Promise
   try {
     const calibration = sockets[clients] as Client;
     const replies = await calibrate(() => app.engine.idle(), steps, (i) => say(calibration, clients, i), () => counter.count(String(clients)));
+    onWindow?.();
     return await measure(clients * steps, (latencies) => Promise.all(sockets.slice(0, clients).map((s, c) => converse(String(c), replies, counter, (i) => say(s, c, i), latencies))).then(() => undefined));
   } finally {
     sockets.forEach((s) => s.close());
@@ -364,37 +380,72 @@ async function bareExpressIngress(file: string, driver: TelegramDriver, total: n
 }
 
 /**
- * The console under load: `operators` signed-in console sockets (in a child process) while web
- * chat clients talk. Each candidate message's push is timed from its stored time to its receipt
- * by every operator.
+ * The console under load: `operators` signed-in console sockets (spread over child processes,
+ * bench/console-operators.ts) while web chat clients talk. Each candidate message's push is timed
+ * to its receipt by every operator, from its stored time and from when this process's Socket.IO
+ * server handed it to the sockets. Printed apart: each child's figures and CPU (a saturated one
+ * bounds its own lags), this process's CPU and event loop, the machine's (every core).
  */
-async function webchatWithOperators(app: Parley, operators: number, clients: number, steps: number): Promise<{ window: Window; lags: number[]; received: Record<string, number>; connected: number }> {
+async function webchatWithOperators(app: Parley, operators: number, clients: number, steps: number) {
   const res = await fetch(`${app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
   const { token } = (await res.json()) as { token: string };
-  const child = fork(fileURLToPath(new URL('./console-operators.child.ts', import.meta.url)), [], {
-    env: { ...process.env, FP_URL: app.url, FP_TOKEN: token, FP_OPERATORS: String(operators) },
-    execArgv: ['--import', 'tsx'],
-    stdio: 'inherit',
-  });
-  const next = <T extends FromChild['type']>(type: T) =>
-    new Promise<Extract<FromChild, { type: T }>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`console operators: no '${type}' within 10 minutes`)), 600_000);
-      const listener = (m: FromChild) => {
-        if (m.type !== type) return;
-        clearTimeout(timer);
-        child.off('message', listener);
-        resolve(m as Extract<FromChild, { type: T }>);
-      };
-      child.on('message', listener);
-    });
+  const procs = operatorProcesses();
+  const fleet = await OperatorFleet.start(app.url, token, operators, procs);
+  // The engine's bus (not on Parley's interface; bench only): when each turn's MessageReceived went out.
+  const pushes = recordPushes(app.io.of('/console'), (app.engine as unknown as { deps: { bus: EventBus } }).deps.bus);
   try {
-    const ready = await next('ready');
-    const window = await webchatLoad(app, clients, steps);
-    const reported = next('lags');
-    child.send({ type: 'report' });
-    const { lags, received } = await reported;
-    return { window, lags: lags.sort((a, b) => a - b), received, connected: ready.connected };
+    let since = cpus();
+    let windowStart = 0;
+    const profile = windowProfile();
+    const window = await webchatLoad(app, clients, steps, () => {
+      // The calibration conversation's pushes are not the window's.
+      pushes.clear();
+      fleet.start();
+      profile.start();
+      since = cpus();
+      windowStart = performance.now();
+    });
+    // The last batch goes out on setImmediate after the engine is idle.
+    await new Promise((r) => setImmediate(r));
+    // The server's work is done (the rest is the wire and the operators): the profile stops here.
+    await profile.stop();
+    const figures = await fleet.report(pushes);
+    const wallMs = performance.now() - windowStart;
+    const busy = machineBusy(since);
+    const queued = [...pushes.emits.values()].map(([start, , stored]) => start - stored).sort((a, b) => a - b);
+    // Stored -> published (the turn: queue, run, commit) and published -> fan-out (the batch's wait for its flush).
+    const turns: number[] = [];
+    const batched: number[] = [];
+    for (const [key, [start, , stored]] of pushes.emits) {
+      const published = pushes.published.get(key.slice(0, key.lastIndexOf('/')));
+      if (published === undefined) continue;
+      turns.push(published - stored);
+      batched.push(start - published);
+    }
+    turns.sort((a, b) => a - b);
+    batched.sort((a, b) => a - b);
+    const fanouts = [...pushes.fanouts].sort((a, b) => a - b);
+    const p = (xs: number[], q: number) => percentile(xs, q).toFixed(1);
+    console.log(
+      `console operators: ${figures.operators} (${operatorClient()} clients) in ${procs} processes, ${figures.complete} got every one of the ${pushes.toEveryone} candidate pushes; ` +
+        `first operator to get each: p50 ${p(figures.firstLags, 0.5)} / p99 ${p(figures.firstLags, 0.99)} ms from stored`,
+    );
+    console.log(
+      `console operators: server side: stored -> fan-out start p50 ${p(queued, 0.5)} / p99 ${p(queued, 0.99)} ms ` +
+        `(stored -> MessageReceived published, the turn: p50 ${p(turns, 0.5)} / p99 ${p(turns, 0.99)}; published -> fan-out start: p50 ${p(batched, 0.5)} / p99 ${p(batched, 0.99)}); ` +
+        `fan-out (encode + hand to every socket) p50 ${p(fanouts, 0.5)} / p99 ${p(fanouts, 0.99)} / max ${p(fanouts, 1)} ms over ${fanouts.length} broadcasts, ` +
+        `${percent(pushes.copies ? pushes.deferred / pushes.copies : 0)} of the ${pushes.copies} copies behind the socket's previous frame (written on its drain); ` +
+        `receipt from fan-out start p50 ${p(figures.fromEmit, 0.5)} / p99 ${p(figures.fromEmit, 0.99)} ms, after its end p50 ${p(figures.afterFanout, 0.5)} / p99 ${p(figures.afterFanout, 0.99)} ms`,
+    );
+    console.log(
+      `console operators: server process ${percent(window.cpuMs / (window.secs * 1000))} CPU, event loop busy ${percent(window.busyMs / (window.secs * 1000))} over its ${Math.round(window.secs * 1000)} ms window; ` +
+        `busiest operator process ${percent(figures.maxCpu)} CPU, event loop ${percent(figures.maxBusy)}${figures.saturated ? ` (${figures.saturated} saturated)` : ''}; ` +
+        `machine (${cpus().length} cores) ${percent(busy)} busy over ${Math.round(wallMs)} ms` +
+        (busy >= 0.9 ? ': every process waited for a core (these lags are the machine\'s as much as the server\'s)' : ''),
+    );
+    return { window, fleet: figures, queued, procs };
   } finally {
-    if (child.exitCode === null) child.kill();
+    pushes.stop();
+    fleet.kill();
   }
 }
