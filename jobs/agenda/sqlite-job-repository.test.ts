@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Agenda, type JobParameters } from 'agenda';
 import { SqliteStore } from '../../core/store/embedded/index.js';
+import { countStatements } from '../../test/support/statement-log.js';
 import { SqliteAgendaBackend } from './sqlite-backend.js';
 import { SqliteJobRepository } from './sqlite-job-repository.js';
 
@@ -47,6 +48,24 @@ describe('SqliteJobRepository', () => {
     expect(s2._id).toBe(s1._id);
     expect(s2.repeatInterval).toBe('10 minutes');
     expect((await repo.queryJobs({ name: 'sweep' })).total).toBe(1);
+  });
+
+  it('a keyed save inside the store\'s open group commit takes no savepoint, and commits with the group', async () => {
+    await repo.saveJob(job({ data: { key: 'k1', v: 1 }, unique: { 'data.key': 'k1' } }), undefined);
+    const counter = countStatements();
+    try {
+      // A store write opens a group (BEGIN IMMEDIATE, committed on the next tick); the keyed save joins it.
+      const grouped = store.kvSet('probe', 'k', { v: 1 });
+      const saved = repo.saveJob(job({ nextRunAt: T(9), data: { key: 'k1', v: 2 }, unique: { 'data.key': 'k1' } }), undefined);
+      await Promise.all([grouped, saved]);
+      const ran = counter.take();
+      expect(ran.filter((sql) => /SAVEPOINT|RELEASE/.test(sql))).toEqual([]);
+      expect(ran[0]).toBe('BEGIN IMMEDIATE');
+      expect(ran.filter((sql) => /agenda_jobs/.test(sql)).map((sql) => sql.split(' ')[0])).toEqual(['SELECT', 'UPDATE']);
+    } finally {
+      counter.restore();
+    }
+    expect((await repo.queryJobs({ name: 'ping' })).jobs).toEqual([expect.objectContaining({ nextRunAt: T(9), data: { key: 'k1', v: 2 } })]);
   });
 
   it('hands a due job to one worker only, re-hands it when its lock is stale, and unlocks', async () => {

@@ -158,6 +158,11 @@ export class SqliteJobRepository implements JobRepository {
     if (_id) return (this.updateById(_id, props, by) as JobParameters<DATA> | undefined) ?? job;
     if (props.type === 'single') return this.upsertSingle(props, by) as JobParameters<DATA>;
     if (unique) {
+      // Inside an open transaction (the store's group commit, BEGIN IMMEDIATE) the look-up and its
+      // one write are already atomic: nothing runs between them, and a failing write is undone by
+      // SQLite alone. better-sqlite3 would nest a SAVEPOINT/RELEASE pair, two statements per
+      // nudge re-arm for nothing (issue 13).
+      if (this.db.inTransaction) return this.upsertUnique(props, unique, uniqueOpts, by) as JobParameters<DATA>;
       const saved = this.db.transaction(() => this.upsertUnique(props, unique, uniqueOpts, by)).immediate();
       return saved as JobParameters<DATA>;
     }

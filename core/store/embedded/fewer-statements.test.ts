@@ -10,28 +10,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, newId, type DomainEvent } from '../../domain/index.js';
+import { countStatements } from '../../../test/support/statement-log.js';
 import { inbound } from '../../../test/support/store-contract.js';
 import { SqliteStore } from './sqlite-store.js';
-
-/** Count what every statement of the driver runs (as `bench/sql-counter.ts` does), by SQL text. */
-function countStatements(): { take: () => string[]; restore: () => void } {
-  const probe = new Database(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
-  probe.close();
-  const seen: string[] = [];
-  const originals = (['run', 'get', 'all', 'iterate'] as const).map((method) => {
-    const original = proto[method] as (this: Database.Statement, ...args: unknown[]) => unknown;
-    proto[method] = function (this: Database.Statement, ...args: unknown[]) {
-      seen.push(this.source.replace(/\s+/g, ' ').trim());
-      return original.apply(this, args);
-    };
-    return [method, original] as const;
-  });
-  return {
-    take: () => seen.splice(0),
-    restore: () => originals.forEach(([method, original]) => (proto[method] = original)),
-  };
-}
 
 const T = new Date('2026-03-02T09:00:00Z');
 const at = (s: number) => new Date(T.getTime() + s * 1000);

@@ -1,0 +1,25 @@
+/**
+ * Record the SQL text of every statement better-sqlite3 runs in this process (run, get, all,
+ * iterate), as `bench/sql-counter.ts` counts them, for tests that check which statements a store
+ * path takes. Patches the driver's statement prototype until `restore()`.
+ */
+import Database from 'better-sqlite3';
+
+export function countStatements(): { take: () => string[]; restore: () => void } {
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
+  probe.close();
+  const seen: string[] = [];
+  const originals = (['run', 'get', 'all', 'iterate'] as const).map((method) => {
+    const original = proto[method] as (this: Database.Statement, ...args: unknown[]) => unknown;
+    proto[method] = function (this: Database.Statement, ...args: unknown[]) {
+      seen.push(this.source.replace(/\s+/g, ' ').trim());
+      return original.apply(this, args);
+    };
+    return [method, original] as const;
+  });
+  return {
+    take: () => seen.splice(0),
+    restore: () => originals.forEach(([method, original]) => (proto[method] = original)),
+  };
+}
