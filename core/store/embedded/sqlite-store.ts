@@ -724,7 +724,7 @@ export class SqliteStore implements Store {
    */
   private writeMessage(m: Message): boolean {
     assertMessageDates(m);
-    return this.q.insertMessageIgnore.run(...messageRow(m)).changes === 1;
+    return this.multiRowInsert(this.messageInserts, MESSAGE_INSERT, 8, 1).run(...messageRow(m)).changes === 1;
   }
 
   /**
@@ -809,7 +809,7 @@ const MESSAGES_PER_INSERT = 8;
 const EVENT_INSERT = 'INSERT OR IGNORE INTO events (id, type, conversation_id, candidate_id, at, doc)';
 const MESSAGE_INSERT = 'INSERT OR IGNORE INTO messages (id, conversation_id, channel, direction, status, provider_message_id, created_at, doc)';
 
-/** A message's column values, in the order of `MESSAGE_INSERT` and `insertMessageIgnore`. */
+/** A message's column values, in the order of `MESSAGE_INSERT`. */
 function messageRow(m: Message): (string | number | null)[] {
   return [m.id, m.conversationId, m.channel, m.direction, m.status, m.providerMessageId ?? null, m.createdAt.getTime(), JSON.stringify(m)];
 }

@@ -34,9 +34,6 @@ export function prepareStatements(db: Database.Database) {
       "SELECT doc FROM messages WHERE direction = 'out' AND channel = ? AND provider_message_id = ? ORDER BY seq DESC LIMIT 1",
     ),
     messagesNewestFirst: db.prepare('SELECT doc FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?'),
-    insertMessageIgnore: db.prepare(
-      'INSERT OR IGNORE INTO messages (id, conversation_id, channel, direction, status, provider_message_id, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
     pendingInbound: db.prepare("SELECT doc FROM messages WHERE direction = 'in' AND status = 'pending' ORDER BY seq"),
     unsentOutbound: db.prepare("SELECT doc FROM messages WHERE direction = 'out' AND status IN ('queued', 'sending') ORDER BY seq"),
     statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM messages WHERE direction = ? GROUP BY status'),
