@@ -102,6 +102,8 @@ export async function run(): Promise<BenchResult[]> {
     });
     const perSec = webchat.messages / webchat.secs;
     if (webchat.hot.length) console.log(`hottest statements per inbound web chat message:\n${webchat.hot.join('\n')}`);
+    const lightPrepares = webchatLight.hot.filter((l) => l.includes('prepare:'));
+    if (lightPrepares.length) console.log(`prepares per message in the light-load window:\n${lightPrepares.join('\n')}`);
     return [
       { name: 'fp:sqlite-ceiling', metrics: { 'inserts/s': Math.round(ceiling) } },
       { name: 'fp:bare-express+sqlite', metrics: { 'webhooks/s': Math.round(bare) } },

@@ -15,7 +15,7 @@ import {
   type UniqueOpts,
 } from 'agenda';
 import { newId } from '../../core/domain/index.js';
-import { migrateModule } from '../../core/store/embedded/index.js';
+import { migrateModule, statementCache } from '../../core/store/embedded/index.js';
 import { dataFilter, type SqlFilter } from './data-filter.js';
 import { JOBS_MIGRATIONS } from './migrations.js';
 
@@ -65,23 +65,12 @@ const SAVE_COLUMNS = ['name', 'priority', 'next_run_at', 'type', 'repeat_interva
  */
 export class SqliteJobRepository implements JobRepository {
   /** Statements prepared once per SQL text (the scheduler polls and upserts on every message). */
-  private readonly prepared = new Map<string, Database.Statement>();
+  private readonly sql: (sql: string) => Database.Statement;
 
-  constructor(private readonly db: Database.Database) {}
-
-  /**
-   * The prepared statement for `sql`. Texts built from id lists vary with the list's length; the
-   * cache is emptied if it ever grows past a few hundred texts, so it stays bounded.
-   */
-  private sql(sql: string): Database.Statement {
-    let stmt = this.prepared.get(sql);
-    if (!stmt) {
-      if (this.prepared.size >= 256) this.prepared.clear();
-      stmt = this.db.prepare(sql);
-      this.prepared.set(sql, stmt);
-    }
-    return stmt;
+  constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
   }
+
 
   async connect(): Promise<void> {
     migrateModule(this.db, 'jobs', JOBS_MIGRATIONS);

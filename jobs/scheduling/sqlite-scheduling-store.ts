@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { migrateModule } from '../../core/store/embedded/index.js';
+import { migrateModule, statementCache } from '../../core/store/embedded/index.js';
 import { AvailabilitySchema, type Availability, type Recruiter, type Slot } from './availability.js';
 import { OpenOffers, type OpenOffersStats } from './open-offers.js';
 import type { Booking, Offer, SchedulingRepository } from './ports.js';
@@ -53,7 +53,7 @@ const toBooking = (r: BookingRow): Booking => ({ id: r.id, uid: r.uid, sequence:
  */
 export class SqliteSchedulingStore implements SchedulingRepository {
   /** Every statement prepared once (the scheduling middleware looks up a booking on every turn). */
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly sql: (text: string) => Database.Statement;
   /** Conversations that may have an open offer, when this process is the file's only writer (issue 13). */
   private readonly offers: OpenOffers | undefined;
 
@@ -62,21 +62,13 @@ export class SqliteSchedulingStore implements SchedulingRepository {
     opts: SqliteSchedulingStoreOptions = {},
   ) {
     migrateModule(db, 'scheduling', MIGRATIONS);
+    this.sql = statementCache(db);
     this.offers = opts.soleWriter ? new OpenOffers(db) : undefined;
   }
 
   /** The open-offer index's counters (undefined when the store is not the file's only writer). */
   openOffersStats(): OpenOffersStats | undefined {
     return this.offers?.stats();
-  }
-
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
   }
 
   async putRecruiter(id: string, availability: Availability, now: Date): Promise<Recruiter> {

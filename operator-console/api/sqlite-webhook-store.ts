@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DomainEvent } from '../../core/domain/index.js';
+import { statementCache } from '../../core/store/embedded/index.js';
 import { reviveEvent } from '../../core/store/index.js';
 import type { DeliveryAttempt, NewDelivery, WebhookStore } from './ports.js';
 import { WEBHOOK_EVENTS, type WebhookEventType } from './schemas.js';
@@ -35,18 +36,23 @@ interface DeliveryRow {
  * module `api`, created by `sqlitePublicApiStore`). The cursor is the core's `events.seq`.
  */
 export class SqliteWebhookStore implements WebhookStore {
-  constructor(private readonly db: Database.Database) {}
+  /** Every statement prepared once (the dispatcher polls several times a second). */
+  private readonly sql: (sql: string) => Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
+  }
 
   async insertSubscription(s: WebhookSubscription): Promise<void> {
-    this.db
-      .prepare('INSERT INTO webhook_subscriptions (id, url, events, secret, active, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    this
+      .sql('INSERT INTO webhook_subscriptions (id, url, events, secret, active, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(s.id, s.url, JSON.stringify([...new Set(s.events)]), s.secret, s.active ? 1 : 0, s.description ?? null, s.createdAt.getTime(), s.updatedAt.getTime());
   }
 
   async updateSubscription(s: WebhookSubscription): Promise<boolean> {
     return (
-      this.db
-        .prepare('UPDATE webhook_subscriptions SET url = ?, events = ?, active = ?, description = ?, updated_at = ? WHERE id = ?')
+      this
+        .sql('UPDATE webhook_subscriptions SET url = ?, events = ?, active = ?, description = ?, updated_at = ? WHERE id = ?')
         .run(s.url, JSON.stringify([...new Set(s.events)]), s.active ? 1 : 0, s.description ?? null, s.updatedAt.getTime(), s.id).changes > 0
     );
   }
@@ -54,63 +60,62 @@ export class SqliteWebhookStore implements WebhookStore {
   async deleteSubscription(id: string): Promise<boolean> {
     const { db } = this;
     return db.transaction(() => {
-      const changes = db.prepare('DELETE FROM webhook_subscriptions WHERE id = ?').run(id).changes;
-      db.prepare("UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted' WHERE subscription_id = ? AND status = 'pending'").run(id);
+      const changes = this.sql('DELETE FROM webhook_subscriptions WHERE id = ?').run(id).changes;
+      this.sql("UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted' WHERE subscription_id = ? AND status = 'pending'").run(id);
       return changes > 0;
     }).immediate();
   }
 
   async getSubscription(id: string): Promise<WebhookSubscription | undefined> {
-    const row = this.db.prepare('SELECT * FROM webhook_subscriptions WHERE id = ?').get(id) as SubRow | undefined;
+    const row = this.sql('SELECT * FROM webhook_subscriptions WHERE id = ?').get(id) as SubRow | undefined;
     return row && reviveSub(row);
   }
 
   async listSubscriptions(): Promise<WebhookSubscription[]> {
-    return (this.db.prepare('SELECT * FROM webhook_subscriptions ORDER BY created_at, id').all() as SubRow[]).map(reviveSub);
+    return (this.sql('SELECT * FROM webhook_subscriptions ORDER BY created_at, id').all() as SubRow[]).map(reviveSub);
   }
 
   async getDelivery(id: string): Promise<WebhookDelivery | undefined> {
-    const row = this.db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+    const row = this.sql('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
     return row && reviveDelivery(row);
   }
 
   async listDeliveries(subscriptionId: string, limit: number): Promise<WebhookDelivery[]> {
-    return (this.db.prepare('SELECT * FROM webhook_deliveries WHERE subscription_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(subscriptionId, limit) as DeliveryRow[]).map(reviveDelivery);
+    return (this.sql('SELECT * FROM webhook_deliveries WHERE subscription_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(subscriptionId, limit) as DeliveryRow[]).map(reviveDelivery);
   }
 
   async dueDeliveries(now: Date, limit: number): Promise<WebhookDelivery[]> {
-    return (this.db.prepare("SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?").all(now.getTime(), limit) as DeliveryRow[]).map(reviveDelivery);
+    return (this.sql("SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?").all(now.getTime(), limit) as DeliveryRow[]).map(reviveDelivery);
   }
 
   async resendDelivery(id: string, now: Date): Promise<boolean> {
-    return this.db.prepare("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, created_at = ? WHERE id = ?").run(now.getTime(), now.getTime(), id).changes > 0;
+    return this.sql("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, created_at = ? WHERE id = ?").run(now.getTime(), now.getTime(), id).changes > 0;
   }
 
   async recordAttempt(id: string, a: DeliveryAttempt): Promise<void> {
-    this.db
-      .prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), delivered_at = ? WHERE id = ?')
+    this
+      .sql('UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), delivered_at = ? WHERE id = ?')
       .run(a.status, a.attempts, a.lastStatusCode ?? null, a.lastError ?? null, a.nextAttemptAt?.getTime() ?? null, a.deliveredAt?.getTime() ?? null, id);
   }
 
   async deliveryCounts(): Promise<Record<string, number>> {
-    const counts = this.db.prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status').all() as { status: string; n: number }[];
+    const counts = this.sql('SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status').all() as { status: string; n: number }[];
     return Object.fromEntries(counts.map((c) => [c.status, c.n]));
   }
 
   async cursor(): Promise<string> {
     await this.committed();
-    const { db } = this;
-    const row = db.prepare('SELECT seq FROM webhook_cursor WHERE id = 1').get() as { seq: number } | undefined;
+    const row = this.sql('SELECT seq FROM webhook_cursor WHERE id = 1').get() as { seq: number } | undefined;
     if (row) return String(row.seq);
     // First start: history before webhooks existed is not replayed.
-    const max = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM events').get() as { m: number }).m;
-    db.prepare('INSERT OR IGNORE INTO webhook_cursor (id, seq) VALUES (1, ?)').run(max);
-    return String((db.prepare('SELECT seq FROM webhook_cursor WHERE id = 1').get() as { seq: number }).seq);
+    const max = (this.sql('SELECT COALESCE(MAX(seq), 0) AS m FROM events').get() as { m: number }).m;
+    this.sql('INSERT OR IGNORE INTO webhook_cursor (id, seq) VALUES (1, ?)').run(max);
+    return String((this.sql('SELECT seq FROM webhook_cursor WHERE id = 1').get() as { seq: number }).seq);
   }
 
   async eventsAfter(cursor: string, types: readonly string[], limit: number): Promise<{ cursor: string; event: DomainEvent }[]> {
     if (!(await this.committed())) return [];
-    const rows = this.db.prepare(`SELECT seq, doc FROM events WHERE seq > ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY seq LIMIT ?`).all(Number(cursor), ...types, limit) as { seq: number; doc: string }[];
+    const rows = this.sql(`SELECT seq, doc FROM events WHERE seq > ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY seq LIMIT ?`).all(Number(cursor), ...types, limit) as { seq: number; doc: string }[];
     return rows.map((r) => ({ cursor: String(r.seq), event: reviveEvent(r.doc) }));
   }
 
@@ -118,8 +123,8 @@ export class SqliteWebhookStore implements WebhookStore {
     const { db } = this;
     return db.transaction(() => {
       // Another pass (another process on the same file) moved the cursor: its deliveries stand.
-      if (db.prepare('UPDATE webhook_cursor SET seq = ? WHERE id = 1 AND seq = ?').run(Number(to), Number(from)).changes === 0) return false;
-      const insert = db.prepare("INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
+      if (this.sql('UPDATE webhook_cursor SET seq = ? WHERE id = 1 AND seq = ?').run(Number(to), Number(from)).changes === 0) return false;
+      const insert = this.sql("INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, event_type, body, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
       for (const d of deliveries) insert.run(d.id, d.subscriptionId, d.eventId, d.eventType, d.body, d.createdAt.getTime(), d.createdAt.getTime());
       return true;
     }).immediate();

@@ -23,3 +23,21 @@ export function countStatements(): { take: () => string[]; restore: () => void }
     restore: () => originals.forEach(([method, original]) => (proto[method] = original)),
   };
 }
+
+/** Count `prepare()` calls made through one handle (every other property is the handle's own). */
+export function countingPrepares(db: Database.Database): { db: Database.Database; prepares: () => number } {
+  let n = 0;
+  const counted = new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'prepare') {
+        return (sql: string) => {
+          n++;
+          return target.prepare(sql);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { db: counted, prepares: () => n };
+}

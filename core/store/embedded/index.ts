@@ -1,2 +1,3 @@
 export * from './sqlite-store.js';
 export * from './migrations.js';
+export * from './statement-cache.js';
