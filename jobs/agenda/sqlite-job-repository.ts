@@ -71,7 +71,6 @@ export class SqliteJobRepository implements JobRepository {
     this.sql = statementCache(db);
   }
 
-
   async connect(): Promise<void> {
     migrateModule(this.db, 'jobs', JOBS_MIGRATIONS);
   }
