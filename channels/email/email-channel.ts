@@ -63,6 +63,11 @@ export class EmailChannel implements ChannelAdapter {
     const messageId = `${ctx.message.id}@${this.domain}`;
     const replyTo = plusAddress(this.opts.replyAddress, token);
     const last = thread.ids.at(-1);
+    // Into the thread before the mail goes out, not after: the candidate can answer as soon as the
+    // mail is delivered, which may be before sendMail returns, and their answer must come after it
+    // in the thread (the next bot mail answers theirs, not this one). The id is stable per stored
+    // message, so a retry after a failed send keeps its place (adds are idempotent).
+    await this.opts.threads.add(to, messageId, thread.subject ?? rendered.subject);
     try {
       await this.opts.transport.sendMail({
         from: this.opts.from,
@@ -84,7 +89,6 @@ export class EmailChannel implements ChannelAdapter {
     } catch (err) {
       throw smtpError(err);
     }
-    await this.opts.threads.add(to, messageId, thread.subject ?? rendered.subject);
     return { providerMessageId: messageId };
   }
 
