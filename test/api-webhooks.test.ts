@@ -10,6 +10,7 @@ import { login } from '../operator-console/testing.js';
 import { apiClient, ContractChecker } from './support/api-contract.js';
 import { CHILD_TEST_TIMEOUT_MS, freePort, spawnParley, waitForReady, type ChildParley } from './support/child.js';
 import { ChatClient, eventually, startParley, type TestParley } from './support/harness.js';
+import { countStatements } from './support/statement-log.js';
 import { runScriptedInterview } from './support/scripted-interview.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -183,6 +184,48 @@ describe('signed webhooks out', () => {
       await quick.stop();
     }
   }, 90_000);
+
+  it('reads no event while nobody is subscribed, and a subscription made later gets what follows it (issue 13)', async () => {
+    const idle = await startParley({ PARLEY_ADMIN_EMAIL: 'admin@acme.test', PARLEY_ADMIN_PASSWORD: PASSWORD, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', API_RATE_LIMIT_PER_MIN: '1000000', WEBHOOK_POLL_MS: '20' });
+    // This app's statements only: the shared app's dispatcher, with its subscriptions, reads events.
+    const sql = countStatements({ file: idle.parley.embedded!.database.name });
+    try {
+      const { webhooks } = idle.parley.ports.publicApi;
+      const chat = await ChatClient.connect(idle.url);
+      await chat.ask('hi', /agree to continue/);
+      chat.close();
+      await idle.parley.engine.idle();
+      // Two of the dispatcher's passes (each ends by counting deliveries) after the chat's events.
+      const seen = sql.take();
+      let passes = 0;
+      await eventually(() => {
+        const more = sql.take();
+        seen.push(...more);
+        passes += more.filter((q) => q.startsWith('SELECT status, COUNT(*) AS n FROM webhook_deliveries')).length;
+        return passes >= 2;
+      }, 'two webhook dispatcher passes');
+      expect(seen.filter((q) => q.startsWith('SELECT seq, doc FROM events WHERE seq >'))).toEqual([]);
+      // Its cursor moves past the events all the same (ConversationStarted, stage changes...).
+      await eventually(async () => {
+        const cursor = await webhooks.cursor();
+        return cursor === (await webhooks.lastCursor!(cursor));
+      }, 'the webhook cursor past every event');
+
+      receiver = await new Receiver().listen();
+      const token = (await login(idle.url, 'admin@acme.test', PASSWORD)).token;
+      const idleCall = apiClient(`${idle.url}${PUBLIC_API_BASE}`, checker);
+      const sub = await idleCall<{ id: string }>(token, 'POST', '/webhooks', { body: { url: receiver.url, events: ['candidate.created', 'candidate.stage_changed'] } });
+      expect(sub.status).toBe(201);
+      const created = await idleCall<{ id: string }>(token, 'POST', '/candidates', { body: { name: 'Later Lee' } });
+      expect(created.status).toBe(201);
+      await eventually(async () => (await idleCall<{ data: Delivery[] }>(token, 'GET', `/webhooks/${sub.body.id}/deliveries`)).body.data.some((d) => d.status === 'delivered'), 'the new candidate delivered');
+      // What happened before the subscription (the chat's candidate and stage change) is not sent.
+      expect(receiver.received.map((r) => [r.json.type, r.json.data['candidateId']])).toEqual([['candidate.created', created.body.id]]);
+    } finally {
+      sql.restore();
+      await idle.stop();
+    }
+  }, 60_000);
 
   it('refuses private, loopback and link-local targets that are not allowed', async () => {
     for (const url of ['http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:8080/x', 'http://127.0.0.2:9/x', 'http://[fe80::1]/x', 'http://192.168.1.20/x', 'http://[::ffff:10.0.0.1]/x', 'http://[::ffff:7f00:1]/x']) {

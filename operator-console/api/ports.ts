@@ -116,6 +116,13 @@ export interface WebhookStore {
   /** Committed events of `types` after `cursor`, oldest first, each with its own cursor. */
   eventsAfter(cursor: string, types: readonly string[], limit: number): Promise<{ cursor: string; event: DomainEvent }[]>;
   /**
+   * The cursor past every event committed now, never before `from` (`from` itself when that cannot
+   * be told yet), found without reading the events: with no subscription the dispatcher moves the
+   * cursor there instead of reading and dropping every event. Optional: without it the dispatcher
+   * reads them.
+   */
+  lastCursor?(from: string): Promise<string>;
+  /**
    * Move the cursor from `from` to `to` and insert `deliveries` (at most one per subscription and
    * event), atomically. False (nothing written) when another worker moved the cursor first.
    */

@@ -119,6 +119,13 @@ export class SqliteWebhookStore implements WebhookStore {
     return rows.map((r) => ({ cursor: String(r.seq), event: reviveEvent(r.doc) }));
   }
 
+  async lastCursor(from: string): Promise<string> {
+    if (!(await this.committed())) return from;
+    // The primary key's last row: one step down the index, whatever the table holds.
+    const last = (this.sql('SELECT COALESCE(MAX(seq), 0) AS m FROM events').get() as { m: number }).m;
+    return String(Math.max(Number(from), last));
+  }
+
   async advance(from: string, to: string, deliveries: readonly NewDelivery[]): Promise<boolean> {
     const { db } = this;
     return db.transaction(() => {

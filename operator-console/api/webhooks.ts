@@ -249,8 +249,20 @@ export class Webhooks {
   private async collect(): Promise<boolean> {
     const { webhooks } = this.deps;
     const from = await webhooks.cursor();
+    // Nobody subscribed: the cursor moves past what is committed without reading one event (issue
+    // 13: every event was read and parsed, then dropped). The mark is taken before the
+    // subscriptions are listed: an event after it is read by a later pass, so a subscription made
+    // meanwhile gets it; one before it is older than any such subscription, which would not get it.
+    if (webhooks.lastCursor) {
+      const mark = await webhooks.lastCursor(from);
+      if (!(await this.listSubscriptions()).some((s) => s.active)) {
+        if (mark !== from) await webhooks.advance(from, mark, []);
+        return false;
+      }
+    }
     const rows = await webhooks.eventsAfter(from, SOURCE_TYPES, 200);
     if (rows.length === 0) return false;
+    // Listed after the read: a subscription made before one of these events was committed is here.
     const subs = (await this.listSubscriptions()).filter((s) => s.active);
     const now = this.deps.clock.now();
     const planned: NewDelivery[] = [];

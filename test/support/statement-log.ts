@@ -1,11 +1,12 @@
 /**
  * Record the SQL text of every statement better-sqlite3 runs in this process (run, get, all,
  * iterate), as `bench/sql-counter.ts` counts them, for tests that check which statements a store
- * path takes. Patches the driver's statement prototype until `restore()`.
+ * path takes. Patches the driver's statement prototype until `restore()`. `file`: only those of the
+ * database opened on that file.
  */
 import Database from 'better-sqlite3';
 
-export function countStatements(): { take: () => string[]; restore: () => void } {
+export function countStatements(opts: { file?: string } = {}): { take: () => string[]; restore: () => void } {
   const probe = new Database(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
   probe.close();
@@ -13,7 +14,8 @@ export function countStatements(): { take: () => string[]; restore: () => void }
   const originals = (['run', 'get', 'all', 'iterate'] as const).map((method) => {
     const original = proto[method] as (this: Database.Statement, ...args: unknown[]) => unknown;
     proto[method] = function (this: Database.Statement, ...args: unknown[]) {
-      seen.push(this.source.replace(/\s+/g, ' ').trim());
+      // `file`: only the statements of the database opened on that file (other apps in this process aside).
+      if (opts.file === undefined || this.database.name === opts.file) seen.push(this.source.replace(/\s+/g, ' ').trim());
       return original.apply(this, args);
     };
     return [method, original] as const;

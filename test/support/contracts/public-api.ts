@@ -93,6 +93,28 @@ export function runPublicApiContract(name: string, open: OpenPorts): void {
       expect((await webhooks.listDeliveries('whs_1', 10)).map((d) => d.eventId).sort()).toEqual([a.id, b.id].sort());
     });
 
+    it('webhook outbox: lastCursor, where the store has it, is past every committed event, never behind the cursor', async () => {
+      const { store } = p();
+      const { webhooks } = p().ports.publicApi;
+      if (!webhooks.lastCursor) return; // optional: the dispatcher then reads the events
+      const first = await webhooks.cursor();
+      expect(await webhooks.lastCursor(first)).toBe(first);
+      const a = started('c_la', 1);
+      const b = started('c_lb', 2);
+      await store.appendEvents([a, b]);
+      const rows = await webhooks.eventsAfter(first, ['ConversationStarted'], 10);
+      const mark = await webhooks.lastCursor(first);
+      // Moved there, nothing committed so far is read again.
+      expect(await webhooks.advance(first, mark, [])).toBe(true);
+      expect(await webhooks.eventsAfter(mark, ['ConversationStarted'], 10)).toEqual([]);
+      expect(mark).toBe(rows[1]!.cursor);
+      // Never behind the cursor it is given.
+      expect(await webhooks.lastCursor(mark)).toBe(mark);
+      const c = started('c_lc', 3);
+      await store.appendEvents([c]);
+      expect((await webhooks.eventsAfter(mark, ['ConversationStarted'], 10)).map((r) => r.event)).toEqual([c]);
+    });
+
     it('webhook deliveries: round-trip, due soonest first, attempts recorded, resend, counts, newest first per subscription', async () => {
       const { webhooks } = p().ports.publicApi;
       await webhooks.insertSubscription(sub('whs_1', 0));
