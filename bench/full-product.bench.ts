@@ -88,8 +88,8 @@ export async function run(): Promise<BenchResult[]> {
     installSqlCounter({ detail: !!process.env.BENCH_SQL_DETAIL, callers: process.env.BENCH_SQL_DETAIL === 'callers' });
     app = await startApp(join(dir, 'app'), fake);
     const webchat = await webchatLoad(app, clients, STEPS);
-    // Light load: 4 candidates who each take 20-180 ms before their next message, so the process
-    // is mostly idle and a message rarely waits behind another (about 30 msg/s in all).
+    // Light load: 4 candidates who each take 20-180 ms before each message, so the process
+    // is mostly idle and a message rarely waits behind another (about 36 msg/s in all).
     const webchatLight = await webchatLoad(app, 4, 40, { pause: [20, 180] });
     // The same 4 candidates with no pause: a closed loop that keeps the process busy (what the
     // light-load line measured until December 2026).
@@ -280,7 +280,7 @@ export function pauses(seed: number, min: number, max: number): () => number {
 
 /**
  * `onWindow`: called as the measured window begins (after the calibration conversation).
- * `pause`: each client's pause between its messages (none: a closed loop at full speed).
+ * `pause`: each client's pause before each of its messages (none: a closed loop at full speed).
  */
 async function webchatLoad(app: Parley, clients: number, steps: number, opts: { onWindow?: () => void; pause?: [number, number] } = {}): Promise<Window> {
   const { onWindow, pause } = opts;
