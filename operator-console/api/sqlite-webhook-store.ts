@@ -108,8 +108,7 @@ export class SqliteWebhookStore implements WebhookStore {
     const row = this.sql('SELECT seq FROM webhook_cursor WHERE id = 1').get() as { seq: number } | undefined;
     if (row) return String(row.seq);
     // First start: history before webhooks existed is not replayed.
-    const max = (this.sql('SELECT COALESCE(MAX(seq), 0) AS m FROM events').get() as { m: number }).m;
-    this.sql('INSERT OR IGNORE INTO webhook_cursor (id, seq) VALUES (1, ?)').run(max);
+    this.sql('INSERT OR IGNORE INTO webhook_cursor (id, seq) VALUES (1, ?)').run(this.lastSeq());
     return String((this.sql('SELECT seq FROM webhook_cursor WHERE id = 1').get() as { seq: number }).seq);
   }
 
@@ -121,9 +120,12 @@ export class SqliteWebhookStore implements WebhookStore {
 
   async lastCursor(from: string): Promise<string> {
     if (!(await this.committed())) return from;
-    // The primary key's last row: one step down the index, whatever the table holds.
-    const last = (this.sql('SELECT COALESCE(MAX(seq), 0) AS m FROM events').get() as { m: number }).m;
-    return String(Math.max(Number(from), last));
+    return String(Math.max(Number(from), this.lastSeq()));
+  }
+
+  /** The last event's `seq` (0 with none): the primary key's last row, one step down the index. */
+  private lastSeq(): number {
+    return (this.sql('SELECT COALESCE(MAX(seq), 0) AS m FROM events').get() as { m: number }).m;
   }
 
   async advance(from: string, to: string, deliveries: readonly NewDelivery[]): Promise<boolean> {
