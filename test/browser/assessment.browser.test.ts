@@ -104,8 +104,20 @@ describeBrowser('assessment in Chromium', () => {
     expect(await panel.locator('i').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('assessment.png') });
 
-    // Share: a link that opens the report in a browser with no console session at all.
+    // Share: a link that opens the report in a browser with no console session at all. The panel
+    // is drawn again while the request runs (as a live update of the assessment does, such as the
+    // override's own): the link still shows, in the panel as it is now.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/report-link', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.evaluate(() => ((document.getElementById('assessment') as HTMLElement & { stale?: boolean }).stale = true));
     await page.click('#share-report');
+    await page.evaluate(async () => (await import('/console/js/state.js' as string)).publish('detail'));
+    await page.waitForFunction(() => !(document.getElementById('assessment') as (HTMLElement & { stale?: boolean }) | null)?.stale);
+    release();
     const href = await page.locator('#report-link').getAttribute('href');
     expect(href).toMatch(/^\/console\/report\?t=/);
     const report = await (await browser.newContext({ viewport: { width: 1000, height: 1400 } })).newPage();

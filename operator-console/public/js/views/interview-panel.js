@@ -154,7 +154,10 @@ function linkView(link) {
 function shareBlock(view) {
   if (!canAct()) return null;
   const kept = reportLinks.get(view.candidateId);
-  const out = h('div', { class: 'share' }, kept && Date.parse(kept.expiresAt) > Date.now() ? linkView(kept) : null);
+  const out = h('div', { class: 'share', id: 'share-out' }, kept && Date.parse(kept.expiresAt) > Date.now() ? linkView(kept) : null);
+  // The panel may have been drawn again while the request ran (a live update of the assessment,
+  // e.g. the override just saved): the answer goes where the panel is now, not into the old one.
+  const shown = () => (out.isConnected ? out : document.getElementById('share-out')) || out;
   const button = h(
     'button',
     {
@@ -166,9 +169,9 @@ function shareBlock(view) {
         try {
           const link = await api('/candidates/' + encodeURIComponent(view.candidateId) + '/report-link', { method: 'POST' });
           reportLinks.set(view.candidateId, link);
-          mount(out, linkView(link));
+          mount(shown(), linkView(link));
         } catch (err) {
-          mount(out, h('span', { class: 'form-error' }, err.message));
+          mount(shown(), h('span', { class: 'form-error' }, err.message));
         } finally {
           button.disabled = false;
         }
