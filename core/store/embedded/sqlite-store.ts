@@ -41,6 +41,7 @@ import { DocCache, type DocCacheStats } from './doc-cache.js';
 import { eraseCandidateRows, type ErasureCounts } from './erase.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 type Row = { doc: string };
 
@@ -54,7 +55,16 @@ export interface SqliteStoreOptions {
    * one serve a row older than the current event-loop turn.
    */
   soleOwner?: boolean;
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside a COMMIT on the event loop (see
+   * `WalCheckpointer`). Default: on for a file opened with `soleOwner` (the app's embedded mode),
+   * off otherwise and always off for `:memory:`.
+   */
+  backgroundCheckpoints?: boolean;
 }
+
+/** The main connection's own automatic checkpoint while a worker checkpoints: a safety net only. */
+const SAFETY_CHECKPOINT_PAGES = 10_000;
 
 /** How long a connection waits for another process's locks (two nodes on one file). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -111,9 +121,15 @@ export class SqliteStore implements Store {
   private readonly messageInserts: (Database.Statement | undefined)[] = [];
   /** Conversation and candidate documents, when this process is the file's sole owner. */
   private readonly cache: DocCache | undefined;
+  /** The worker that checkpoints the WAL, when `backgroundCheckpoints` is on. */
+  readonly checkpointer: WalCheckpointer | undefined;
 
-  private constructor(db: Database.Database, opts: SqliteStoreOptions) {
+  private constructor(db: Database.Database, opts: SqliteStoreOptions, path: string) {
     this.db = db;
+    if (path !== ':memory:' && (opts.backgroundCheckpoints ?? opts.soleOwner === true)) {
+      this.checkpointer = new WalCheckpointer(path);
+      db.pragma(`wal_autocheckpoint = ${SAFETY_CHECKPOINT_PAGES}`);
+    }
     this.q = prepareStatements(db);
     this.cache = opts.soleOwner ? new DocCache(db) : undefined;
     this.handle = watchedHandle(db, () => {
@@ -138,7 +154,7 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrateModule(db, 'core', MIGRATIONS);
-    return new SqliteStore(db, opts);
+    return new SqliteStore(db, opts, path);
   }
 
   /** Schema version of a module after migrations. */
@@ -530,6 +546,8 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.db.open) return;
     await this.batch;
+    // The worker's connection first: the last one to close folds the WAL into the file.
+    await this.checkpointer?.stop();
     this.db.close();
   }
 
