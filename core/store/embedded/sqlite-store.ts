@@ -126,15 +126,16 @@ export class SqliteStore implements Store {
 
   private constructor(db: Database.Database, opts: SqliteStoreOptions, path: string) {
     this.db = db;
-    if (path !== ':memory:' && (opts.backgroundCheckpoints ?? opts.soleOwner === true)) {
-      this.checkpointer = new WalCheckpointer(path);
-      db.pragma(`wal_autocheckpoint = ${SAFETY_CHECKPOINT_PAGES}`);
-    }
     this.q = prepareStatements(db);
     this.cache = opts.soleOwner ? new DocCache(db) : undefined;
     this.handle = watchedHandle(db, () => {
       if (this.group) this.group.foreign = true;
     });
+    // Last, so nothing above can fail with the thread started.
+    if (path !== ':memory:' && (opts.backgroundCheckpoints ?? opts.soleOwner === true)) {
+      db.pragma(`wal_autocheckpoint = ${SAFETY_CHECKPOINT_PAGES}`);
+      this.checkpointer = new WalCheckpointer(path);
+    }
   }
 
   /** Open (creating if needed) and migrate. `:memory:` gives a throwaway store. */

@@ -15,17 +15,12 @@ const MB = 1024 * 1024;
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'parley-wal-')), 'parley.db');
 const walBytes = (file: string) => (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
 
-/** Resolves with the first checkpoint after this call that copied every frame of the WAL. */
-function fullCheckpoint(checkpointer: WalCheckpointer): Promise<CheckpointReport> {
-  return new Promise((resolve) => {
-    const off = checkpointer.onCheckpoint((report) => {
-      if (report.busy === 0 && report.checkpointed === report.log) {
-        off();
-        resolve(report);
-      }
-    });
-    checkpointer.poke();
-  });
+/** A checkpoint run after the round's writes, which copied every frame of the WAL. */
+async function fullCheckpoint(checkpointer: WalCheckpointer): Promise<CheckpointReport> {
+  const report = await checkpointer.checkpointNow();
+  expect(report).toMatchObject({ busy: 0 });
+  expect(report?.checkpointed).toBe(report?.log);
+  return report as CheckpointReport;
 }
 
 /** Rounds of ~2 MB each (500 pages): six rounds are 3,000 pages, under the safety net's 10,000. */

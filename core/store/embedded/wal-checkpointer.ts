@@ -40,15 +40,15 @@ db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 1000');
 const checkpoint = () => {
   try {
-    const [row] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (row && row.log > 0) parentPort.postMessage({ type: 'checkpoint', report: row });
+    return db.pragma('wal_checkpoint(PASSIVE)')[0];
   } catch (err) {
     parentPort.postMessage({ type: 'error', message: String((err && err.message) || err) });
+    return undefined;
   }
 };
 const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.on('message', (m) => {
-  if (m === 'now') checkpoint();
+  if (m && m.type === 'now') parentPort.postMessage({ type: 'checkpointed', id: m.id, report: checkpoint() });
   if (m === 'stop') {
     clearInterval(timer);
     db.close();
@@ -60,7 +60,9 @@ parentPort.postMessage({ type: 'ready' });
 
 export class WalCheckpointer {
   private readonly worker: Worker;
-  private readonly listeners = new Set<(report: CheckpointReport) => void>();
+  /** `checkpointNow` calls waiting for the worker's answer, by id. */
+  private readonly waiting = new Map<number, (report: CheckpointReport | undefined) => void>();
+  private asked = 0;
   private stopped: Promise<void> | undefined;
   private readonly exited: Promise<void>;
   /** Resolves once the worker's connection is open (or failed to open). */
@@ -75,10 +77,13 @@ export class WalCheckpointer {
     this.worker.unref();
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.ready = new Promise<void>((resolve) => {
-      this.worker.on('message', (m: { type: string; report?: CheckpointReport; message?: string }) => {
+      this.worker.on('message', (m: { type: string; id?: number; report?: CheckpointReport; message?: string }) => {
         if (m.type === 'ready') resolve();
         if (m.type === 'error') this.lastError = m.message;
-        if (m.type === 'checkpoint' && m.report) this.listeners.forEach((l) => l(m.report as CheckpointReport));
+        if (m.type === 'checkpointed') {
+          this.waiting.get(m.id as number)?.(m.report);
+          this.waiting.delete(m.id as number);
+        }
       });
       this.worker.once('error', (err) => {
         this.lastError = err.message;
@@ -88,15 +93,16 @@ export class WalCheckpointer {
     });
   }
 
-  /** Called with each checkpoint that found frames in the WAL (tests, diagnostics). */
-  onCheckpoint(listener: (report: CheckpointReport) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** Ask for a checkpoint now (besides the timer's). */
-  poke(): void {
-    if (!this.stopped) this.worker.postMessage('now');
+  /**
+   * A checkpoint now, besides the timer's, run after everything committed before this call; resolves
+   * with SQLite's report (undefined if it failed or the worker is gone).
+   */
+  checkpointNow(): Promise<CheckpointReport | undefined> {
+    if (this.stopped) return Promise.resolve(undefined);
+    const id = ++this.asked;
+    const answered = new Promise<CheckpointReport | undefined>((resolve) => this.waiting.set(id, resolve));
+    this.worker.postMessage({ type: 'now', id });
+    return Promise.race([answered, this.exited.then(() => undefined)]);
   }
 
   /** Close the worker's connection and end the thread (before the store closes its own). */
