@@ -38,4 +38,16 @@ describe('message catalogues', () => {
     expect(partial('es', 'intake.roleUnclear')).toBe("Sorry, I don't know that role. Please choose one of these:");
     expect(t('fr', 'intake.askRole', { name: 'Zoé <b>&' })).toBe('Enchanté, Zoé <b>& ! Pour quel poste postulez-vous ?');
   });
+
+  it('a text asked for again (kept after its first look-up) is still the text of that language and of that set of catalogues', () => {
+    const other = createT({ en: { ...(CATALOGUES.en as object), intake: { askName: 'Name, please?' } } });
+    for (let round = 0; round < 2; round++) {
+      expect(t('es', 'intake.askName')).toBe(leaves(CATALOGUES.es).get('intake.askName'));
+      expect(t('en', 'intake.askName')).toBe(english.get('intake.askName'));
+      expect(t(undefined, 'intake.askName')).toBe(english.get('intake.askName'));
+      expect(other('en', 'intake.askName')).toBe('Name, please?');
+      // With placeholders, filled each time from this call's values.
+      expect(t('en', 'intake.askRole', { name: `Ana ${round}` })).toContain(`Ana ${round}`);
+    }
+  });
 });
