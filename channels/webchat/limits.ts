@@ -19,13 +19,16 @@ export class SlidingWindowLimiter {
   /** Count one event for `key`; false (and not counted) when the window is already full. */
   take(key: string, now: number): boolean {
     this.sweep(now);
-    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (recent.length >= this.max) {
-      this.hits.set(key, recent);
-      return false;
-    }
+    let recent = this.hits.get(key);
+    if (!recent) this.hits.set(key, (recent = []));
+    // Times are appended as they come, so the expired ones lead: drop them from the front instead
+    // of filtering the whole window on every event (a shared address with a high limit keeps
+    // thousands; issue 13).
+    let expired = 0;
+    while (expired < recent.length && now - (recent[expired] as number) >= this.windowMs) expired++;
+    if (expired > 0) recent.splice(0, expired);
+    if (recent.length >= this.max) return false;
     recent.push(now);
-    this.hits.set(key, recent);
     return true;
   }
 
