@@ -339,12 +339,13 @@ export class OutboundDispatcher {
     // Said in the conversation log: the candidate got the approved template, not this text.
     if (progress.template) events.push({ ...base, id: newId('evt'), type: 'MessageSentAsTemplate', actor: 'system', template: progress.template });
     const patch = { status: 'sent' as const, attempts: progress.attempts, partsSent: progress.partsSent, ...(progress.providerMessageId ? { providerMessageId: progress.providerMessageId } : {}) };
-    // Its own commit, right after the provider's acknowledgement: the crash window that can
-    // produce a duplicate is only the provider call itself. Riding the group commit would save
-    // two statements per reply, but publish `MessageSent` an event-loop turn later: with an
-    // instant channel (web chat) it then misses the console feed's burst for the turn and every
-    // reply costs each online operator one more list row push (docs/performance.md).
-    const sent = await this.write(() => this.deps.store.updateMessage(message.id, patch, now, events, { immediate: true }));
+    // Committed right after the provider's acknowledgement, in the same event-loop turn, so the
+    // crash window that can produce a duplicate is still the provider call and a few promise jobs.
+    // `soon`: the replies acknowledged in the same burst share one COMMIT (their own transaction
+    // each was the largest single cost under load). Not the group commit: that publishes
+    // `MessageSent` an event-loop turn later, after the console feed's burst for the turn, and a
+    // turn's next reply waits for it (docs/performance.md).
+    const sent = await this.write(() => this.deps.store.updateMessage(message.id, patch, now, events, { soon: true }));
     this.deps.metrics.outbound(message.channel, 'sent');
     // The row as stored goes to the console feed with `MessageSent` (it need not read it back).
     if (sent) handOverMessage(events[0]!, sent);

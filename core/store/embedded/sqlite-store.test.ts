@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countStatements } from '../../../test/support/statement-log.js';
 import { runStoreContract, inbound } from '../../../test/support/store-contract.js';
 import { SqliteStore } from './sqlite-store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -45,6 +46,40 @@ describe('SqliteStore on disk', () => {
     expect(onDisk(a.message.id)).toBe('failed');
     disk.close();
     await store.close();
+  });
+
+  it('writes made `soon` in one burst share one transaction, committed before the next event-loop turn (the sent marks, issue 13)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'parley.db');
+    const store = SqliteStore.open(file);
+    const a = await store.recordInbound(inbound('s1', 'p1', 'a'), new Date());
+    const b = await store.recordInbound(inbound('s2', 'p2', 'b'), new Date());
+    const disk = new Database(file, { readonly: true });
+    const onDisk = (id: string) => (disk.prepare('SELECT status FROM messages WHERE id = ?').get(id) as { status: string }).status;
+    const sql = countStatements({ file });
+    try {
+      // Scheduled before the writes: a group commit (setImmediate) would run after this and find nothing committed.
+      const nextTurn = new Promise<string[]>((resolve) => setImmediate(() => resolve([onDisk(a.message.id), onDisk(b.message.id)])));
+      const event = (id: string) => ({ id: `e-${id}`, type: 'MessageSent', at: new Date(), actor: 'bot', conversationId: a.conversation.id, messageId: id, channel: 'webchat' }) as const;
+      // Two acknowledgements in the same burst of promise jobs (two replies' sends resolving together).
+      const marked: Promise<unknown>[] = [];
+      const writes = [a, b].map((r) =>
+        Promise.resolve().then(() => {
+          marked.push(store.updateMessage(r.message.id, { status: 'sent' }, new Date(), [event(r.message.id)], { soon: true }));
+          // Not on disk when the call returns (that is `immediate`).
+          expect(onDisk(r.message.id)).toBe('pending');
+        }),
+      );
+      expect(await nextTurn).toEqual(['sent', 'sent']);
+      await Promise.all(writes);
+      await Promise.all(marked);
+      const statements = sql.take();
+      expect(statements.filter((s) => /^BEGIN/.test(s))).toHaveLength(1);
+      expect(statements.filter((s) => s === 'COMMIT')).toHaveLength(1);
+    } finally {
+      sql.restore();
+      disk.close();
+      await store.close();
+    }
   });
 
   it('an immediate write with no group open is its own transaction: committed on return, rolled back whole when it fails', async () => {

@@ -109,6 +109,8 @@ export class SqliteStore implements Store {
   private batch: Promise<void> = Promise.resolve();
   /** Commits the open group now (set while a group is open). */
   private flushGroup: ((emptied?: boolean) => void) | undefined;
+  /** The group a `writeSoon` already asked to commit in a microtask. */
+  private soonFlush: ((emptied?: boolean) => void) | undefined;
   /** The open group's writes (set while a group is open; see `write`). */
   private group: Group | undefined;
   /** What `database` hands to feature stores (see `watchedHandle`). */
@@ -406,7 +408,8 @@ export class SqliteStore implements Store {
       return next;
     };
     const mode = events.length ? undefined : ONE_STATEMENT;
-    return opts.immediate ? this.writeNow(apply, mode) : this.write(apply, mode);
+    if (opts.immediate) return this.writeNow(apply, mode);
+    return opts.soon ? this.writeSoon(apply, mode) : this.write(apply, mode);
   }
 
   private setStatus(id: string, status: MessageStatus, now: Date): void {
@@ -665,6 +668,25 @@ export class SqliteStore implements Store {
     if (!this.db.inTransaction) return this.writeAlone(fn);
     const result = this.write(fn, mode);
     this.flushGroup?.();
+    return result;
+  }
+
+  /**
+   * A write committed at the end of the promise jobs already queued: it joins the open group (or
+   * opens one), and that group commits in a microtask instead of at the next `setImmediate`. The
+   * writes made `soon` in the same burst of promise jobs (the `sent` marks of replies acknowledged
+   * together) share one BEGIN and COMMIT, and nobody waits for another event-loop turn (issue 13).
+   */
+  private writeSoon<T>(fn: () => T, mode?: typeof ONE_STATEMENT): Promise<T> {
+    const result = this.write(fn, mode);
+    const flush = this.flushGroup;
+    // Once per group: a later write of the same group finds it already asked for.
+    if (flush && this.soonFlush !== flush) {
+      this.soonFlush = flush;
+      queueMicrotask(() => {
+        if (this.flushGroup === flush) flush();
+      });
+    }
     return result;
   }
 
