@@ -10,6 +10,20 @@ import { MIGRATIONS } from './migrations.js';
 
 runStoreContract('embedded SQLite', async () => SqliteStore.open(':memory:'));
 
+/**
+ * A store on a file with two pending inbound messages, and a second connection that sees only
+ * what is committed (what a kill -9 now would leave).
+ */
+async function twoOnDisk() {
+  const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'parley.db');
+  const store = SqliteStore.open(file);
+  const a = await store.recordInbound(inbound('s1', 'p1', 'a'), new Date());
+  const b = await store.recordInbound(inbound('s2', 'p2', 'b'), new Date());
+  const disk = new Database(file, { readonly: true });
+  const onDisk = (id: string) => (disk.prepare('SELECT status FROM messages WHERE id = ?').get(id) as { status: string }).status;
+  return { file, store, a, b, disk, onDisk };
+}
+
 describe('SqliteStore on disk', () => {
   it('migrates once, survives reopening, and keeps data', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'nested', 'parley.db');
@@ -24,13 +38,7 @@ describe('SqliteStore on disk', () => {
   });
 
   it('an immediate write is committed when the call returns, with the group it joined; a grouped one waits', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'parley.db');
-    const store = SqliteStore.open(file);
-    const a = await store.recordInbound(inbound('s1', 'p1', 'a'), new Date());
-    const b = await store.recordInbound(inbound('s2', 'p2', 'b'), new Date());
-    // A second connection sees only what is committed: what a kill -9 now would leave.
-    const disk = new Database(file, { readonly: true });
-    const onDisk = (id: string) => (disk.prepare('SELECT status FROM messages WHERE id = ?').get(id) as { status: string }).status;
+    const { store, a, b, disk, onDisk } = await twoOnDisk();
 
     const grouped = store.updateMessage(a.message.id, { status: 'processed' }, new Date());
     expect(onDisk(a.message.id)).toBe('pending');
@@ -49,12 +57,7 @@ describe('SqliteStore on disk', () => {
   });
 
   it('writes made `soon` in one burst share one transaction, committed before the next event-loop turn (the sent marks, issue 13)', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'parley.db');
-    const store = SqliteStore.open(file);
-    const a = await store.recordInbound(inbound('s1', 'p1', 'a'), new Date());
-    const b = await store.recordInbound(inbound('s2', 'p2', 'b'), new Date());
-    const disk = new Database(file, { readonly: true });
-    const onDisk = (id: string) => (disk.prepare('SELECT status FROM messages WHERE id = ?').get(id) as { status: string }).status;
+    const { file, store, a, b, disk, onDisk } = await twoOnDisk();
     const sql = countStatements({ file });
     try {
       // Scheduled before the writes: a group commit (setImmediate) would run after this and find nothing committed.
@@ -83,11 +86,7 @@ describe('SqliteStore on disk', () => {
   });
 
   it('an immediate write with no group open is its own transaction: committed on return, rolled back whole when it fails', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'parley.db');
-    const store = SqliteStore.open(file);
-    const a = await store.recordInbound(inbound('s1', 'p1', 'a'), new Date());
-    const disk = new Database(file, { readonly: true });
-    const onDisk = (id: string) => (disk.prepare('SELECT status FROM messages WHERE id = ?').get(id) as { status: string }).status;
+    const { store, a, disk, onDisk } = await twoOnDisk();
 
     const sent = store.updateMessage(a.message.id, { status: 'processed' }, new Date(), [], { immediate: true });
     expect(onDisk(a.message.id)).toBe('processed');
