@@ -8,12 +8,13 @@
  * While calibrating, the child asks the parent to wait for the engine (`idle`, answered with the
  * same id); before a measured window it sends `window` and starts when the parent answers `go`.
  */
+import { Agent, request as httpRequest, type RequestOptions } from 'node:http';
 import { FakeTelegramBotApi, telegramUpdate } from '../test/fakes/telegram-bot-api.js';
 import { ReplyCounter, scriptLine } from './engine.bench.js';
-import { calibrate, converse } from './full-product.bench.js';
+import { calibrate, converse, pauses } from './full-product.bench.js';
 
 export type ToChild =
-  | { type: 'load'; url: string; secret: string; chats: number; steps: number }
+  | { type: 'load'; url: string; secret: string; chats: number; steps: number; pause?: [number, number] }
   | { type: 'ingress'; url: string; secret: string; total: number; concurrency: number }
   | { type: 'idle'; id: number }
   | { type: 'go' };
@@ -24,6 +25,9 @@ export type FromChild =
   | { type: 'loaded'; latencies: number[]; cpuMs: number }
   | { type: 'ingested'; perSec: number; cpuMs: number };
 
+/** Telegram's webhook connections: at most `max_connections` (setWebhook's default, 40), kept open. */
+const TELEGRAM_MAX_CONNECTIONS = 40;
+const agent = new Agent({ keepAlive: true, maxSockets: TELEGRAM_MAX_CONNECTIONS });
 const send = (m: FromChild) => process.send?.(m);
 let nextUpdateId = 500_000_000;
 let nextChatId = 800_000_000;
@@ -61,14 +65,33 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 
 function postUpdate(url: string, secret: string, chatId: number, text: string, messageId: number): Promise<number> {
   const update = telegramUpdate('text', { updateId: nextUpdateId++, chatId, messageId, text });
-  return fetch(`${url}/webhooks/telegram`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-    body: JSON.stringify(update),
-  }).then(async (res) => {
-    await res.arrayBuffer();
-    return res.status;
+  const body = JSON.stringify(update);
+  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-telegram-bot-api-secret-token': secret };
+  return call(`${url}/webhooks/telegram`, { method: 'POST', headers }, body);
+}
+
+/** One request over Telegram's connections (`agent`); resolves with the status once the body is read. */
+function call(url: string, opts: RequestOptions, body?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { ...opts, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
   });
+}
+
+/**
+ * Opens Telegram's connections to `url` before a window: `max_connections` requests at once (a
+ * GET of /health; any answer will do), whose sockets the agent keeps. Without this the window's
+ * first updates each open a connection, and a busy Node server accepts one connection per
+ * event-loop iteration (libuv >= 1.45), so 50 new chats' first replies took up to 2.3 s
+ * (docs/performance.md); Telegram keeps its connections open instead.
+ */
+async function openConnections(url: string): Promise<void> {
+  await Promise.all(Array.from({ length: TELEGRAM_MAX_CONNECTIONS }, () => call(`${url}/health`, { method: 'GET' })));
 }
 
 /** Counts the fake's successful sendMessage calls per chat (the fake records every call). */
@@ -91,13 +114,15 @@ async function load(m: Extract<ToChild, { type: 'load' }>): Promise<FromChild> {
   };
   const calibration = ids[m.chats] as number;
   const replies = await calibrate(idle, m.steps, (i) => say(calibration, i), () => counter.count(String(calibration)));
+  await openConnections(m.url);
   await new Promise<void>((resolve) => {
     go = resolve;
     send({ type: 'window' });
   });
   const latencies: number[] = [];
   const cpu0 = process.cpuUsage();
-  await Promise.all(ids.slice(0, m.chats).map((id) => converse(String(id), replies, counter, (i) => say(id, i), latencies)));
+  const { pause } = m;
+  await Promise.all(ids.slice(0, m.chats).map((id, c) => converse(String(id), replies, counter, (i) => say(id, i), latencies, pause && pauses(c + 1, pause[0], pause[1]))));
   return { type: 'loaded', latencies, cpuMs: cpuMs(cpu0) };
 }
 
@@ -106,6 +131,7 @@ async function ingress(m: Extract<ToChild, { type: 'ingress' }>): Promise<FromCh
   let sent = 0;
   const chatBase = nextChatId;
   nextChatId += m.total;
+  await openConnections(m.url);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
