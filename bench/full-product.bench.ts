@@ -112,6 +112,7 @@ export async function run(): Promise<BenchResult[]> {
     });
     const perSec = webchat.messages / webchat.secs;
     if (webchat.hot.length) console.log(`hottest statements per inbound web chat message:\n${webchat.hot.join('\n')}`);
+    if (telegramLight.window.hot.length) console.log(`hottest statements per inbound Telegram message at light load:\n${telegramLight.window.hot.join('\n')}`);
     const lightPrepares = webchatLight.hot.filter((l) => l.includes('prepare:'));
     if (lightPrepares.length) console.log(`prepares per message in the light-load window:\n${lightPrepares.join('\n')}`);
     return [
