@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConversationRef, Message, OutboundMessage } from '../core/domain/index.js';
-import { Engine, InProcessEventBus, InProcessKeyedQueue, OutboundDispatcher, type TurnJob } from '../core/engine/index.js';
 import { silentLogger, type ChannelAdapter, type ChannelCapabilities, type Logger } from '../core/ports/index.js';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
+import { bareEngine } from './support/bare-engine.js';
 
 const CAPS: ChannelCapabilities = { maxTextLength: 4096, buttons: false, maxButtons: 0, lists: false, maxListItems: 0, templates: false, voice: false, typing: false, maxSendsPerSecond: Infinity };
 const MAX_ATTEMPTS = 3;
@@ -65,17 +65,11 @@ async function boot(dir: string, opts: { dies: boolean; inFlightAfterCrash?: 're
   const provider = new Provider({ ...CAPS, ...(opts.inFlightAfterCrash ? { inFlightAfterCrash: opts.inFlightAfterCrash } : {}) }, opts.dies, row);
   const warnings: { msg: string; obj: Record<string, unknown> }[] = [];
   const log: Logger = { ...silentLogger, warn: (obj, msg) => void warnings.push({ msg: msg ?? '', obj: obj as Record<string, unknown> }), child: () => log };
-  const adapters = new Map<'webchat', ChannelAdapter>([['webchat', provider]]);
-  const bus = new InProcessEventBus();
-  const outbound = new OutboundDispatcher({ store, adapters, bus, clock: { now: () => new Date() }, log, sleep: async () => {}, backoff: { maxAttempts: MAX_ATTEMPTS, baseMs: 1, maxMs: 1 } });
-  const engine = new Engine({
+  const engine = bareEngine({
     store,
-    queue: new InProcessKeyedQueue<TurnJob>(),
-    outbound,
-    adapters,
-    bus,
-    clock: { now: () => new Date() },
+    adapters: new Map([['webchat', provider]]),
     log,
+    backoff: { maxAttempts: MAX_ATTEMPTS, baseMs: 1, maxMs: 1 },
     middleware: [async (ctx) => ctx.reply(`you said ${ctx.message.text}`)],
   });
   const started = await engine.start();

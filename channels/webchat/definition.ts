@@ -14,4 +14,6 @@ export const webchatCapabilities: ChannelCapabilities = {
   // A message a crash left mid-send is resent: the browser drops an id it already shows, so the
   // candidate never sees it twice.
   inFlightAfterCrash: 'resend',
+  // A send is a socket write: acknowledged at once, in the turn's burst.
+  acknowledgedInProcess: true,
 };

@@ -105,7 +105,12 @@ export class OutboundDispatcher {
    * any other (a failing store stops the send before the provider call instead of after it).
    */
   private storeFailing = false;
-  private readonly deps: Required<Omit<OutboundDeps, 'backoff' | 'onError' | 'queue' | 'rateLimiter'>> & Pick<OutboundDeps, 'rateLimiter'> & { backoff: BackoffPolicy };
+  /**
+   * Sent marks being committed behind their lane (`recordBehind`): `drain`, `depth` and `close`
+   * count them, so "idle" still means every acknowledged send is recorded.
+   */
+  private readonly marking = new Set<Promise<void>>();
+  private readonly deps: Required<Omit<OutboundDeps, 'backoff' | 'onError' | 'queue' | 'rateLimiter'>> & Pick<OutboundDeps, 'rateLimiter' | 'onError'> & { backoff: BackoffPolicy };
 
   constructor(deps: OutboundDeps) {
     this.deps = {
@@ -154,15 +159,19 @@ export class OutboundDispatcher {
   }
 
   depth(): number {
-    return this.queue.depth();
+    return this.queue.depth() + this.marking.size;
   }
 
-  drain(): Promise<void> {
-    return this.queue.drain();
+  async drain(): Promise<void> {
+    do {
+      await this.queue.drain();
+      await Promise.all([...this.marking]);
+    } while (this.queue.depth() + this.marking.size > 0);
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.drain();
   }
 
   private limiter(channel: ChannelId, perSecond: number): { take(): Promise<void> } {
@@ -184,7 +193,7 @@ export class OutboundDispatcher {
     if (!message || (message.status !== 'queued' && message.status !== 'sending')) return;
     const acknowledged = this.unrecorded.get(messageId);
     if (acknowledged) {
-      await this.recordSent(message, acknowledged);
+      await this.recordSent(message, acknowledged, true);
       return;
     }
     const unused = reserved && firstAttemptReserved(message);
@@ -235,9 +244,27 @@ export class OutboundDispatcher {
         await this.deps.sleep(delay);
         continue;
       }
-      await this.recordSent(message, progress);
+      if (this.queued && !adapter.capabilities.acknowledgedInProcess) this.recordBehind(message, progress);
+      else await this.recordSent(message, progress, true);
       return;
     }
+  }
+
+  /**
+   * A provider's acknowledgement (issue 13): the `sent` mark rides the group commit of this
+   * event-loop pass, with the other acknowledgements that arrived in it, and the lane moves on to
+   * the conversation's next reply without waiting for that commit. Until it commits the row stays
+   * as the attempt left it (`sending`, or `queued` with its attempt reserved): a crash in between
+   * resends it, the same one duplicate as a crash during the provider call. In-process queue only
+   * (`queued`): a shared queue hands the next reply to another node, which must see the mark.
+   */
+  private recordBehind(message: Message, progress: SendProgress): void {
+    const recorded = this.recordSent(message, progress, false).catch((err: unknown) => {
+      if (this.deps.onError) this.deps.onError(err, { what: `sent mark of ${message.id}` });
+      else this.deps.log.error({ err, messageId: message.id }, 'an acknowledged send could not be recorded');
+    });
+    const tracked = recorded.finally(() => this.marking.delete(tracked));
+    this.marking.add(tracked);
   }
 
   /**
@@ -246,10 +273,10 @@ export class OutboundDispatcher {
    * error thrown: a re-drive in this process records it without a second send (only a restart
    * before the store recovers resends it, as a crash between the call and `sent` would).
    */
-  private async recordSent(message: Message, progress: SendProgress): Promise<void> {
+  private async recordSent(message: Message, progress: SendProgress, soon: boolean): Promise<void> {
     for (let tries = 1; ; tries++) {
       try {
-        await this.markSent(message, progress);
+        await this.markSent(message, progress, soon);
         this.unrecorded.delete(message.id);
         return;
       } catch (err) {
@@ -332,20 +359,19 @@ export class OutboundDispatcher {
     await this.write(() => this.deps.store.updateMessage(message.id, patch, this.deps.clock.now(), [], { immediate: true }));
   }
 
-  private async markSent(message: Message, progress: SendProgress): Promise<void> {
+  private async markSent(message: Message, progress: SendProgress, soon: boolean): Promise<void> {
     const now = this.deps.clock.now();
     const base = { at: now, conversationId: message.conversationId, messageId: message.id, channel: message.channel };
     const events: DomainEvent[] = [{ ...base, id: newId('evt'), type: 'MessageSent', actor: message.author }];
     // Said in the conversation log: the candidate got the approved template, not this text.
     if (progress.template) events.push({ ...base, id: newId('evt'), type: 'MessageSentAsTemplate', actor: 'system', template: progress.template });
     const patch = { status: 'sent' as const, attempts: progress.attempts, partsSent: progress.partsSent, ...(progress.providerMessageId ? { providerMessageId: progress.providerMessageId } : {}) };
-    // Committed right after the provider's acknowledgement, in the same event-loop turn, so the
-    // crash window that can produce a duplicate is still the provider call and a few promise jobs.
-    // `soon`: the replies acknowledged in the same burst share one COMMIT (their own transaction
-    // each was the largest single cost under load). Not the group commit: that publishes
-    // `MessageSent` an event-loop turn later, after the console feed's burst for the turn, and a
-    // turn's next reply waits for it (docs/performance.md).
-    const sent = await this.write(() => this.deps.store.updateMessage(message.id, patch, now, events, { soon: true }));
+    // `soon` (a send acknowledged in process, web chat): committed in the same event-loop turn,
+    // the replies acknowledged in one burst sharing one COMMIT, and `MessageSent` published with
+    // the console feed's burst for the turn. Otherwise (a provider's acknowledgement, arriving in
+    // an I/O callback of its own) the pass's group commit, shared with the other acknowledgements
+    // of the pass; the lane does not wait for it (`recordBehind`, docs/performance.md).
+    const sent = await this.write(() => this.deps.store.updateMessage(message.id, patch, now, events, soon ? { soon: true } : {}));
     this.deps.metrics.outbound(message.channel, 'sent');
     // The row as stored goes to the console feed with `MessageSent` (it need not read it back).
     if (sent) handOverMessage(events[0]!, sent);

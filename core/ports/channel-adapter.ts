@@ -32,6 +32,15 @@ export interface ChannelCapabilities {
    * are notified, for channels where a duplicate costs more than a late manual follow-up.
    */
   inFlightAfterCrash?: 'resend' | 'hold';
+  /**
+   * A send resolves in this process, in the burst of promise jobs that made it (web chat's socket
+   * write), not in a provider's response: its `sent` mark commits with that burst (`soon`), and
+   * `MessageSent` reaches the console feed with the turn's other events. Otherwise (default) the
+   * mark rides the group commit of the event-loop pass its acknowledgement arrived in, shared with
+   * the other acknowledgements of that pass, and the conversation's next reply does not wait for
+   * that commit (issue 13).
+   */
+  acknowledgedInProcess?: boolean;
 }
 
 export interface SendResult {
