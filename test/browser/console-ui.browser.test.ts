@@ -73,9 +73,14 @@ for (const viewport of [
       expect({ where, fits: widths.scroll <= widths.client, ...widths }).toEqual(expect.objectContaining({ where, fits: true }));
     };
     const inView = async (selector: string) => {
-      const box = await page.locator(selector).boundingBox();
-      expect(box).toBeTruthy();
-      expect({ selector, inside: box!.x >= 0 && box!.y >= 0 && box!.x + box!.width <= viewport.width && box!.y + box!.height <= viewport.height }).toEqual({ selector, inside: true });
+      // Found and measured in one step in the page: a live update re-draws the header, and a box
+      // asked of the element it replaced is null (`boundingBox()` resolves, then measures).
+      const box = await page.locator(selector).evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height, hidden: getComputedStyle(el).visibility === 'hidden' };
+      });
+      expect({ selector, shown: box.width > 0 && box.height > 0 && !box.hidden }).toEqual({ selector, shown: true });
+      expect({ selector, inside: box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height }).toEqual({ selector, inside: true });
     };
 
     const row = page.locator(`.conv[data-id="${candidate.conversationId}"]`);
