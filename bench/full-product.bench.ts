@@ -2,10 +2,11 @@
  * The whole product, as `npm start` wires it: `createParley` with every default plugin (interview,
  * jobs, console, conversation, opt-out, voice, Telegram, WhatsApp, email), SQLite on disk, driven
  * through its real entry points on loopback: Socket.IO web chat clients, and Telegram webhooks
- * (secret header) answered through a fake Bot API, over at most 40 connections kept open as Telegram
-keeps them (`max_connections`), opened before each window. Printed next to, in the same run: the engine
- * alone (bench/engine.bench.ts), a bare SQLite insert loop, and a bare express server that checks
- * the webhook secret and inserts the update into SQLite (the ceiling of this design).
+ * (secret header) answered through a fake Bot API, over at most 40 connections kept open as
+ * Telegram keeps them (`max_connections`), opened before each window. Printed next to, in the same
+ * run: the engine alone (bench/engine.bench.ts), a bare SQLite insert loop, and a bare express
+ * server that checks the webhook secret and inserts the update into SQLite (the ceiling of this
+ * design).
  *
  * Per inbound message: statement executions and `prepare()` calls (counted by patching the
  * driver in this process, bench only), CPU ms (process CPU: the simulated web chat clients run in

@@ -166,7 +166,7 @@ export class OutboundDispatcher {
     do {
       await this.queue.drain();
       await Promise.all([...this.marking]);
-    } while (this.queue.depth() + this.marking.size > 0);
+    } while (this.depth() > 0);
   }
 
   async close(): Promise<void> {

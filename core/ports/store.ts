@@ -76,9 +76,9 @@ export interface WriteOptions {
   /**
    * Committed once the promise jobs already queued have run (a microtask), with every other write
    * made meanwhile, instead of one transaction each (`immediate`) or at the next group commit (an
-   * event-loop turn later). The outbound dispatcher's `sent` marks: the replies acknowledged in
-   * the same burst share one COMMIT, in the same event-loop turn as their sends. A store that has
-   * no group commit writes it as it writes any other.
+   * event-loop turn later). The outbound dispatcher's `sent` marks of sends acknowledged in process
+   * (web chat): the replies acknowledged in the same burst share one COMMIT, in the same event-loop
+   * turn as their sends. A store that has no group commit writes it as it writes any other.
    */
   soon?: boolean;
 }
