@@ -13,7 +13,9 @@
  * this process too, so for web chat it is an upper bound; Telegram's side of the wire, the fake Bot
  * API and the webhook posters, runs in a child process, bench/telegram-driver.child.ts, so the
  * Telegram lines' CPU is Parley's own and the child's is printed apart as `driver cpu ms/msg`),
- * and peak RSS. Every loop is bounded.
+ * and peak RSS. Every loop is bounded. The light-load web chat line's clients run in the driver's
+ * child process too (a reply counts when it leaves Parley's process, as for a remote browser); the
+ * same window with the clients in this process is printed beside it.
  *
  * Two things differ from production: INTERVIEW_ANSWER_QUIET_MS=0, so an interview answer is
  * graded at once instead of after the quiet period (a deliberate wait, not a cost); and Telegram's
@@ -92,7 +94,12 @@ export async function run(): Promise<BenchResult[]> {
     const webchat = await webchatLoad(app, clients, STEPS);
     // Light load: 4 candidates who each take 20-180 ms before each message, so the process
     // is mostly idle and a message rarely waits behind another (about 36 msg/s in all).
-    const webchatLight = await webchatLoad(app, 4, 40, { pause: [20, 180] });
+    // Played from the driver's process: the latency a browser on another machine sees (the goal's
+    // line). In this process a client reads its reply only once Parley's event loop has finished
+    // the rest of the pass the reply was sent in (the turn's events, risk, console feed), which a
+    // remote browser does not wait for; that in-process figure is printed beside it.
+    const { window: webchatLight, driverCpuMs: webchatLightDriverMs } = await remoteWebchatLoad(app, fake, 4, 40, [20, 180]);
+    const webchatLightHere = await webchatLoad(app, 4, 40, { pause: [20, 180] });
     // The same 4 candidates with no pause: a closed loop that keeps the process busy (what the
     // light-load line measured until December 2026).
     const webchatFour = await webchatLoad(app, 4, 40);
@@ -125,7 +132,8 @@ export async function run(): Promise<BenchResult[]> {
         goal: '>= 3000 msg/s, <= 15 stmts and 0 prepares per msg',
         metrics: { clients, ...figures(webchat), 'vs engine': ratio(perSec, engine.perSec), 'vs ceiling': ratio(perSec, ceiling) },
       },
-      { name: 'fp:webchat-light-load', goal: 'p99 < 10 ms', metrics: { clients: 4, 'pause ms': '20-180', ...figures(webchatLight), 'first turns p50 ms': percentile(webchatLight.firstTurns ?? [], 0.5).toFixed(2), 'loop busy': percent(webchatLight.busyMs / (webchatLight.secs * 1000)) } },
+      { name: 'fp:webchat-light-load', goal: 'p99 < 10 ms', metrics: { clients: 4, 'pause ms': '20-180', ...figures(webchatLight), 'first turns p50 ms': percentile(webchatLight.firstTurns ?? [], 0.5).toFixed(2), 'loop busy': percent(webchatLight.busyMs / (webchatLight.secs * 1000)), 'driver cpu ms/msg': (webchatLightDriverMs / webchatLight.messages).toFixed(2) } },
+      { name: 'fp:webchat-light-load-in-process', metrics: { clients: 4, 'pause ms': '20-180', ...figures(webchatLightHere), 'first turns p50 ms': percentile(webchatLightHere.firstTurns ?? [], 0.5).toFixed(2), 'loop busy': percent(webchatLightHere.busyMs / (webchatLightHere.secs * 1000)) } },
       { name: 'fp:webchat-4-clients', metrics: { clients: 4, 'pause ms': 0, ...figures(webchatFour), 'loop busy': percent(webchatFour.busyMs / (webchatFour.secs * 1000)) } },
       { name: 'fp:telegram', metrics: { chats, ...figures(telegram.window), 'driver cpu ms/msg': (telegram.driverCpuMs / telegram.window.messages).toFixed(2) } },
       { name: 'fp:telegram-light-load', metrics: { chats: 4, 'pause ms': '20-180', ...figures(telegramLight.window), 'driver cpu ms/msg': (telegramLight.driverCpuMs / telegramLight.window.messages).toFixed(2) } },
@@ -372,14 +380,24 @@ class TelegramDriver {
 }
 
 async function telegramLoad(app: Parley, driver: TelegramDriver, chats: number, steps: number, pause?: [number, number]): Promise<{ window: Window; driverCpuMs: number }> {
+  return driverLoad(app, driver, { type: 'load', url: app.url, secret: SECRET, chats, steps, ...(pause ? { pause } : {}) }, chats * steps);
+}
+
+/** Web chat clients in the driver's process: the latency a browser on another machine sees. */
+async function remoteWebchatLoad(app: Parley, driver: TelegramDriver, clients: number, steps: number, pause?: [number, number]): Promise<{ window: Window; driverCpuMs: number }> {
+  return driverLoad(app, driver, { type: 'webchat', url: app.url, clients, steps, ...(pause ? { pause } : {}) }, clients * steps);
+}
+
+/** A closed-loop window played by the driver child, measured here (statements, CPU, RSS) while it runs. */
+async function driverLoad(app: Parley, driver: TelegramDriver, request: Extract<ToDriver, { type: 'load' | 'webchat' }>, messages: number): Promise<{ window: Window; driverCpuMs: number }> {
   let finished: ((latencies: number[]) => void) | undefined;
   let started: (() => void) | undefined;
   const windowStarted = new Promise<void>((resolve) => (started = resolve));
   let measured: Promise<Window> | undefined;
-  const loaded = driver.run({ type: 'load', url: app.url, secret: SECRET, chats, steps, ...(pause ? { pause } : {}) }, 'loaded', {
+  const loaded = driver.run(request, 'loaded', {
     onIdle: () => app.engine.idle(),
     onWindow: () => {
-      measured = measure(chats * steps, (latencies) => new Promise<void>((resolve) => (finished = (l) => (latencies.push(...l), resolve()))));
+      measured = measure(messages, (latencies) => new Promise<void>((resolve) => (finished = (l) => (latencies.push(...l), resolve()))));
       started?.();
     },
   });
@@ -388,7 +406,7 @@ async function telegramLoad(app: Parley, driver: TelegramDriver, chats: number, 
   finished?.(result.latencies);
   const window = await (measured as Promise<Window>);
   await app.engine.idle();
-  return { window, driverCpuMs: result.cpuMs };
+  return { window: { ...window, firstTurns: (result.firstTurns ?? []).sort((a, b) => a - b) }, driverCpuMs: result.cpuMs };
 }
 
 async function telegramIngress(app: Parley, driver: TelegramDriver, total: number): Promise<{ acceptedPerSec: number; processedPerSec: number; cpuMsPerUpdate: number }> {

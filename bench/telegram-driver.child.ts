@@ -1,20 +1,27 @@
 /**
  * Child process of bench/full-product.bench.ts: everything on Telegram's side of the wire. The
  * fake Bot API (answering grammY's sendMessage, sendChatAction, ...) and the webhook posters run
- * here, so the bench process's CPU is Parley's own. Reports its own CPU per window too.
+ * here, so the bench process's CPU is Parley's own. Reports its own CPU per window too. It also
+ * plays web chat candidates' browsers (`webchat`: Socket.IO clients) for the light-load line, so
+ * their latency is what a browser on another machine sees: a reply is received when it leaves
+ * Parley's process, not when Parley's event loop has finished the rest of its pass (in-process
+ * clients read their socket only then).
  *
  * Protocol (IPC): the child sends `ready` with the fake's root and token; the parent sends `load`
- * (closed-loop chats) or `ingress` (open-loop posting to a URL) and gets `loaded` / `ingested`.
+ * (closed-loop chats), `webchat` (closed-loop web chat clients) or `ingress` (open-loop posting to
+ * a URL) and gets `loaded` / `ingested`.
  * While calibrating, the child asks the parent to wait for the engine (`idle`, answered with the
  * same id); before a measured window it sends `window` and starts when the parent answers `go`.
  */
 import { Agent, request as httpRequest, type RequestOptions } from 'node:http';
+import { io } from 'socket.io-client';
 import { FakeTelegramBotApi, telegramUpdate } from '../test/fakes/telegram-bot-api.js';
 import { ReplyCounter, scriptLine } from './engine.bench.js';
 import { calibrate, converse, pauses } from './full-product.bench.js';
 
 export type ToChild =
   | { type: 'load'; url: string; secret: string; chats: number; steps: number; pause?: [number, number] }
+  | { type: 'webchat'; url: string; clients: number; steps: number; pause?: [number, number] }
   | { type: 'ingress'; url: string; secret: string; total: number; concurrency: number }
   | { type: 'idle'; id: number }
   | { type: 'go' };
@@ -22,7 +29,7 @@ export type FromChild =
   | { type: 'ready'; url: string; token: string }
   | { type: 'idle'; id: number }
   | { type: 'window' }
-  | { type: 'loaded'; latencies: number[]; cpuMs: number }
+  | { type: 'loaded'; latencies: number[]; cpuMs: number; firstTurns?: number[] }
   | { type: 'ingested'; perSec: number; cpuMs: number };
 
 /** Telegram's webhook connections: at most `max_connections` (setWebhook's default, 40), kept open. */
@@ -42,6 +49,7 @@ process.on('message', (m: ToChild) => {
   if (m.type === 'idle') idleWaiters.get(m.id)?.();
   else if (m.type === 'go') go?.();
   else if (m.type === 'load') void load(m).then(send);
+  else if (m.type === 'webchat') void webchat(m).then(send);
   else if (m.type === 'ingress') void ingress(m).then(send);
 });
 process.on('disconnect', () => void fake.stop().then(() => process.exit(0)));
@@ -124,6 +132,37 @@ async function load(m: Extract<ToChild, { type: 'load' }>): Promise<FromChild> {
   const { pause } = m;
   await Promise.all(ids.slice(0, m.chats).map((id, c) => converse(String(id), replies, counter, (i) => say(id, i), latencies, pause && pauses(c + 1, pause[0], pause[1]))));
   return { type: 'loaded', latencies, cpuMs: cpuMs(cpu0) };
+}
+
+/** Web chat candidates: one Socket.IO client each (and one calibrating), each in a closed loop. */
+async function webchat(m: Extract<ToChild, { type: 'webchat' }>): Promise<FromChild> {
+  const replies = new ReplyCounter();
+  const sockets = await Promise.all(
+    Array.from({ length: m.clients + 1 }, (_, c) => {
+      const socket = io(`${m.url}/webchat`, { transports: ['websocket'], reconnection: false, forceNew: true });
+      socket.on('message', (message: { author: string }) => message.author !== 'candidate' && replies.add(String(c)));
+      return new Promise<typeof socket>((resolve, reject) => {
+        socket.once('history', () => resolve(socket));
+        socket.once('connect_error', reject);
+      });
+    }),
+  );
+  const say = (c: number, i: number) => new Promise<void>((resolve) => sockets[c]!.emit('message', { text: scriptLine(i), clientMessageId: `w${c}-${i}-${Date.now()}` }, () => resolve()));
+  try {
+    const steps = await calibrate(idle, m.steps, (i) => say(m.clients, i), () => replies.count(String(m.clients)));
+    await new Promise<void>((resolve) => {
+      go = resolve;
+      send({ type: 'window' });
+    });
+    const latencies: number[] = [];
+    const firstTurns: number[] = [];
+    const cpu0 = process.cpuUsage();
+    const { pause } = m;
+    await Promise.all(sockets.slice(0, m.clients).map((_, c) => converse(String(c), steps, replies, (i) => say(c, i), latencies, pause && pauses(c + 1, pause[0], pause[1]), firstTurns)));
+    return { type: 'loaded', latencies, cpuMs: cpuMs(cpu0), firstTurns };
+  } finally {
+    sockets.forEach((s) => s.close());
+  }
 }
 
 /** Open loop: `concurrency` posters deliver `total` updates (one per new chat) as fast as they are accepted. */
