@@ -146,6 +146,7 @@ export async function createParley(config: Config, opts: ParleyOptions): Promise
     metrics: metrics.engine,
     ...(services.scheduler ? { scheduler: services.scheduler } : {}),
     notifyOperators: (n) => services.notifyOperators?.(n) ?? Promise.resolve(),
+    typing: { delayMs: config.TYPING_DELAY_MS },
     ...(opts.crashHook ? { crashHook: opts.crashHook } : {}),
   });
   // Product and operations metrics (interviews, takeovers, alerts, delays, store and Redis up) from the bus and on scrape.

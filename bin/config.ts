@@ -32,6 +32,11 @@ export const ConfigSchema = z.object({
   /** Seconds SIGTERM waits for in-flight turns before closing anyway. */
   SHUTDOWN_TIMEOUT_SEC: z.coerce.number().positive().default(10),
   /**
+   * "typing…" on channels that have it, once a turn has taken this long without finishing (ms),
+   * then every 4 s until it does; a reply ready sooner shows none (botbuilder's ShowTypingMiddleware).
+   */
+  TYPING_DELAY_MS: z.coerce.number({ error: 'expected a number of milliseconds' }).int().min(0).max(60_000).default(500),
+  /**
    * Which proxies to believe about the client address (X-Forwarded-For), as Express's
    * `trust proxy`: unset/false (default: the header is ignored), true, a hop count, or a
    * comma-separated list of addresses, subnets or loopback / linklocal / uniquelocal.

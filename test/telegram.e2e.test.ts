@@ -39,13 +39,15 @@ describe('Telegram webhook', () => {
     expect(ana.replies).toEqual([]);
   });
 
-  it('answers a text with the greeting and consent as an inline keyboard, typing first', async () => {
+  it('answers a text with the greeting and consent as an inline keyboard, with no "typing" for a reply ready at once', async () => {
     const ana = chat();
     await ana.ask('hi', /Do you agree to continue\?/);
     const consent = ana.replies.find((r) => /Do you agree/.test(r.text));
     expect(consent?.reply_markup?.inline_keyboard).toEqual([[{ text: 'Yes, continue', callback_data: 'yes' }], [{ text: 'No', callback_data: 'no' }]]);
     expect(ana.replies[0]?.text).toMatch(/recruiting assistant for Acme/);
-    expect(fake.callsTo('sendChatAction').some((c) => c.payload.chat_id === String(ana.chatId) && c.payload.action === 'typing')).toBe(true);
+    // Telegram recommends a chat action only when a reply takes a noticeable time; this one did
+    // not (TYPING_DELAY_MS, 500 ms; test/engine-typing.test.ts shows it on a slow turn).
+    expect(fake.callsTo('sendChatAction').filter((c) => c.payload.chat_id === String(ana.chatId))).toEqual([]);
   });
 
   it('a button press answers the callback query and continues with the label as the answer; a double tap counts once', async () => {

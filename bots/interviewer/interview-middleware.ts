@@ -152,11 +152,12 @@ async function receiveAnswer(ctx: TurnContext, session: InterviewSession, bank: 
   }
   const quietMs = opts.answerQuietMs ?? 0;
   if (quietMs <= 0) return grade(ctx, session, { text: ctx.message.text, parts: 1, at: ctx.now.getTime() }, bank, opts);
-  // Collect: the answer is graded once the candidate has been quiet for `quietMs` (the engine
-  // has shown them "typing…" on channels that can). The draft is stored, so a restart keeps it.
+  // Collect: the answer is graded once the candidate has been quiet for `quietMs`; meanwhile they
+  // see "typing…" on channels that can. The draft is stored, so a restart keeps it.
   const at = ctx.now.getTime();
   const draft = { parts: [...(session.draft?.parts ?? []), { text: ctx.message.text, at }], dueAt: at + quietMs };
   save(ctx, { ...session, draft });
+  ctx.effects.push({ type: 'typing' });
   opts.timers?.arm(ctx.conversation.id, draft.dueAt);
 }
 

@@ -7,7 +7,12 @@ export type Effect =
   | { type: 'emit'; event: NewDomainEvent }
   | { type: 'schedule'; job: ScheduledJob }
   | { type: 'cancelSchedule'; key: string }
-  | { type: 'notifyOperators'; kind: OperatorNotificationKind; title: string; body: string };
+  | { type: 'notifyOperators'; kind: OperatorNotificationKind; title: string; body: string }
+  /**
+   * Show "typing…" once the turn has committed: the candidate is waiting for a reply this turn
+   * does not send (an answer collected during the interview's quiet period). Best effort.
+   */
+  | { type: 'typing' };
 
 export type OperatorNotificationKind = 'needs-human' | 'at-risk' | 'interview-completed' | 'new-candidate' | 'delivery-failed';
 

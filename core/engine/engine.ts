@@ -9,6 +9,7 @@ import {
   type Candidate,
   type ChannelId,
   type Conversation,
+  type ConversationRef,
   type DomainEvent,
   type InboundMessageInput,
   type Message,
@@ -47,6 +48,13 @@ export interface EngineDeps {
   errors?: TurnErrorSink;
   /** How often after-commit effects that failed are retried from the outbox (ms). */
   outboxRetryMs?: number;
+  /**
+   * "typing…" while a turn is slow (botbuilder's ShowTypingMiddleware): shown once a turn has run
+   * `delayMs` without finishing, then every `periodMs` until it does. A turn that finishes sooner
+   * shows none: its reply is the answer, and a provider call per message is saved. Defaults
+   * 500 ms and 4,000 ms (Telegram shows a chat action for about 5 s).
+   */
+  typing?: { delayMs?: number; periodMs?: number };
   /** Test hook: crash points used by the kill -9 tests. */
   crashHook?: (point: 'after-persist' | 'after-commit') => void;
 }
@@ -175,10 +183,30 @@ export class Engine {
       conversation: structuredClone(conversation),
       candidate: structuredClone(candidate),
     });
-    if (adapter?.typing && conversation.mode === 'bot') void adapter.typing(conversation.ref).catch(() => undefined);
-    await this.run(ctx);
-    await this.commit(ctx, conversation, candidate, message);
+    const slow = adapter && conversation.mode === 'bot' ? this.typingWhileSlow(adapter, conversation.ref) : undefined;
+    try {
+      await this.run(ctx);
+      await this.commit(ctx, conversation, candidate, message);
+    } finally {
+      slow?.stop();
+    }
     return true;
+  }
+
+  /** Shows "typing…" on `ref` if the turn is still running after the delay, and again every period until `stop()`. */
+  private typingWhileSlow(adapter: ChannelAdapter, ref: ConversationRef): { stop(): void } | undefined {
+    if (!adapter.typing) return undefined;
+    const { delayMs = 500, periodMs = 4000 } = this.deps.typing ?? {};
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const show = (after: number) => {
+      timer = setTimeout(() => {
+        void adapter.typing?.(ref).catch(() => undefined);
+        show(periodMs);
+      }, after);
+      timer.unref();
+    };
+    show(delayMs);
+    return { stop: () => clearTimeout(timer) };
   }
 
   private async commit(ctx: TurnContext, before: Conversation, beforeCandidate: Candidate, inbound: Message): Promise<void> {
@@ -213,12 +241,15 @@ export class Engine {
     // handed to the console feed with its event instead of read back.
     handOverMessage(events[0]!, { ...(patched ?? inbound), status: 'processed', updatedAt: committed.updatedAt });
     this.deps.crashHook?.('after-commit');
-    await this.runEffects(ctx.effects, before.id, messages, events);
+    await this.runEffects(ctx.effects, before.id, messages, events, conversation.mode === 'bot' ? conversation.ref : undefined);
   }
 
-  private async runEffects(effects: Effect[], conversationId: string, messages: Message[], events: DomainEvent[]): Promise<void> {
+  private async runEffects(effects: Effect[], conversationId: string, messages: Message[], events: DomainEvent[], ref?: ConversationRef): Promise<void> {
     for (const m of messages) this.deps.outbound.enqueue(m, { committedHere: true });
     for (const e of events) this.deps.bus.publish(e);
+    // Waiting for a reply this turn does not send (the interview's quiet period): "typing…".
+    const adapter = ref && !messages.length && effects.some((e) => e.type === 'typing') ? this.deps.adapters.get(ref.channel) : undefined;
+    if (adapter?.typing) void adapter.typing(ref as ConversationRef).catch(() => undefined);
     for (const effect of effects) {
       if (effect.type !== 'schedule' && effect.type !== 'cancelSchedule' && effect.type !== 'notifyOperators') continue;
       const retriable: RetriableEffect = { ...effect, conversationId };
