@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConversationRef, OutboundMessage } from '../core/domain/index.js';
 import type { EngineDeps, Middleware } from '../core/engine/index.js';
-import type { ChannelAdapter, ChannelCapabilities } from '../core/ports/index.js';
+import type { ChannelAdapter, ChannelCapabilities, Scheduler } from '../core/ports/index.js';
 import { SqliteStore } from '../core/store/embedded/sqlite-store.js';
 import { bareEngine } from './support/bare-engine.js';
 
@@ -52,13 +52,13 @@ afterEach(async () => {
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
-async function boot(bot: (chat: Chat) => Middleware, typing: EngineDeps['typing']) {
+async function boot(bot: (chat: Chat) => Middleware, typing: EngineDeps['typing'], scheduler?: Scheduler) {
   const dir = mkdtempSync(join(tmpdir(), 'parley-typing-'));
   dirs.push(dir);
   const store = SqliteStore.open(join(dir, 'parley.db'));
   closers.push(() => store.close());
   const chat = new Chat();
-  const engine = bareEngine({ store, adapters: new Map([['telegram', chat]]), middleware: [bot(chat)], typing });
+  const engine = bareEngine({ store, adapters: new Map([['telegram', chat]]), middleware: [bot(chat)], typing, ...(scheduler ? { scheduler } : {}) });
   await engine.start();
   closers.push(() => engine.idle());
   let n = 0;
@@ -66,7 +66,7 @@ async function boot(bot: (chat: Chat) => Middleware, typing: EngineDeps['typing'
     await engine.receive({ ref: { channel: 'telegram', externalId: who }, providerMessageId: `in-${++n}`, sender: { id: who }, kind: 'text', text, receivedAt: new Date() });
     await engine.idle();
   };
-  return { chat, say, store };
+  return { chat, say, store, engine };
 }
 
 describe('"typing…" while a turn is slow', () => {
@@ -82,6 +82,28 @@ describe('"typing…" while a turn is slow', () => {
     await say('ana', 'quick');
     await say('bruno', 'slow');
     expect(chat.shown).toEqual(['ana: quick: done', 'bruno: typing', 'bruno: slow: done']);
+  });
+
+  it('stops once the turn is committed: effects still running after its reply never show typing', async () => {
+    // Ana's job takes until Bruno's turn has shown typing: by then a timer of Ana's still running
+    // (armed earlier, same delay) would have shown her "typing" after her reply.
+    const scheduler: Scheduler = { schedule: () => booted.chat.typed('bruno'), cancel: async () => {} };
+    const booted = await boot(
+      (c) => async (ctx) => {
+        if (ctx.message.text === 'slow') await c.typed(ctx.conversation.ref.externalId);
+        ctx.reply(`${ctx.message.text}: done`);
+        if (ctx.message.text === 'quick, then a job') ctx.effects.push({ type: 'schedule', job: { name: 'follow-up', key: 'k', runAt: new Date(), data: {} } });
+      },
+      { delayMs: 30, periodMs: 60_000 },
+      scheduler,
+    );
+    const { chat, engine } = booted;
+    const receive = (who: string, text: string) => engine.receive({ ref: { channel: 'telegram', externalId: who }, providerMessageId: `in-${who}`, sender: { id: who }, kind: 'text', text, receivedAt: new Date() });
+    await receive('ana', 'quick, then a job');
+    while (!chat.shown.includes('ana: quick, then a job: done')) await new Promise((resolve) => setImmediate(resolve));
+    await receive('bruno', 'slow');
+    await engine.idle();
+    expect(chat.shown).toEqual(['ana: quick, then a job: done', 'bruno: typing', 'bruno: slow: done']);
   });
 
   it('shows typing again every period while the turn runs, and stops when it ends', async () => {

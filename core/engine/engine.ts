@@ -186,7 +186,8 @@ export class Engine {
     const slow = adapter && conversation.mode === 'bot' ? this.typingWhileSlow(adapter, conversation.ref) : undefined;
     try {
       await this.run(ctx);
-      await this.commit(ctx, conversation, candidate, message);
+      // Stopped once the turn is committed, before its replies and effects: never shown after a reply.
+      await this.commit(ctx, conversation, candidate, message, () => slow?.stop());
     } finally {
       slow?.stop();
     }
@@ -209,7 +210,7 @@ export class Engine {
     return { stop: () => clearTimeout(timer) };
   }
 
-  private async commit(ctx: TurnContext, before: Conversation, beforeCandidate: Candidate, inbound: Message): Promise<void> {
+  private async commit(ctx: TurnContext, before: Conversation, beforeCandidate: Candidate, inbound: Message, onCommitted?: () => void): Promise<void> {
     const now = ctx.now;
     const actor = 'bot';
     const events: DomainEvent[] = [stamp({ type: 'MessageReceived', messageId: inbound.id, channel: inbound.channel, receivedAt: inbound.createdAt }, now, 'candidate', before)];
@@ -241,6 +242,7 @@ export class Engine {
     // handed to the console feed with its event instead of read back.
     handOverMessage(events[0]!, { ...(patched ?? inbound), status: 'processed', updatedAt: committed.updatedAt });
     this.deps.crashHook?.('after-commit');
+    onCommitted?.();
     await this.runEffects(ctx.effects, before.id, messages, events, conversation.mode === 'bot' ? conversation.ref : undefined);
   }
 
