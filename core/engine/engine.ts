@@ -250,8 +250,7 @@ export class Engine {
     for (const m of messages) this.deps.outbound.enqueue(m, { committedHere: true });
     for (const e of events) this.deps.bus.publish(e);
     // Waiting for a reply this turn does not send (the interview's quiet period): "typing…".
-    const adapter = ref && !messages.length && effects.some((e) => e.type === 'typing') ? this.deps.adapters.get(ref.channel) : undefined;
-    if (adapter?.typing) void adapter.typing(ref as ConversationRef).catch(() => undefined);
+    if (ref && !messages.length && effects.some((e) => e.type === 'typing')) void this.deps.adapters.get(ref.channel)?.typing?.(ref)?.catch(() => undefined);
     for (const effect of effects) {
       if (effect.type !== 'schedule' && effect.type !== 'cancelSchedule' && effect.type !== 'notifyOperators') continue;
       const retriable: RetriableEffect = { ...effect, conversationId };
