@@ -317,7 +317,8 @@ async function webchatLoad(app: Parley, clients: number, steps: number, opts: { 
   }
 }
 
-function connect(url: string, chat: string, counter: ReplyCounter): Promise<Client> {
+/** A web chat client of `url`, counting the bot's replies under `chat`; resolves once its history has arrived. */
+export function connect(url: string, chat: string, counter: ReplyCounter): Promise<Client> {
   const socket: Client = io(`${url}/webchat`, { transports: ['websocket'], reconnection: false, forceNew: true });
   socket.on('message', (m) => m.author !== 'candidate' && counter.add(chat));
   return new Promise((resolve, reject) => {

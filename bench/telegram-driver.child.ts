@@ -14,10 +14,9 @@
  * same id); before a measured window it sends `window` and starts when the parent answers `go`.
  */
 import { Agent, request as httpRequest, type RequestOptions } from 'node:http';
-import { io } from 'socket.io-client';
 import { FakeTelegramBotApi, telegramUpdate } from '../test/fakes/telegram-bot-api.js';
 import { ReplyCounter, scriptLine } from './engine.bench.js';
-import { calibrate, converse, pauses } from './full-product.bench.js';
+import { calibrate, connect, converse, pauses } from './full-product.bench.js';
 
 export type ToChild =
   | { type: 'load'; url: string; secret: string; chats: number; steps: number; pause?: [number, number] }
@@ -137,16 +136,7 @@ async function load(m: Extract<ToChild, { type: 'load' }>): Promise<FromChild> {
 /** Web chat candidates: one Socket.IO client each (and one calibrating), each in a closed loop. */
 async function webchat(m: Extract<ToChild, { type: 'webchat' }>): Promise<FromChild> {
   const replies = new ReplyCounter();
-  const sockets = await Promise.all(
-    Array.from({ length: m.clients + 1 }, (_, c) => {
-      const socket = io(`${m.url}/webchat`, { transports: ['websocket'], reconnection: false, forceNew: true });
-      socket.on('message', (message: { author: string }) => message.author !== 'candidate' && replies.add(String(c)));
-      return new Promise<typeof socket>((resolve, reject) => {
-        socket.once('history', () => resolve(socket));
-        socket.once('connect_error', reject);
-      });
-    }),
-  );
+  const sockets = await Promise.all(Array.from({ length: m.clients + 1 }, (_, c) => connect(m.url, String(c), replies)));
   const say = (c: number, i: number) => new Promise<void>((resolve) => sockets[c]!.emit('message', { text: scriptLine(i), clientMessageId: `w${c}-${i}-${Date.now()}` }, () => resolve()));
   try {
     const steps = await calibrate(idle, m.steps, (i) => say(m.clients, i), () => replies.count(String(m.clients)));
